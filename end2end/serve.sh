@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts the release server for the browser tests: own port, fresh SQLite database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${1:-3100}
+dir=target/e2e
+rm -rf "$dir" && mkdir -p "$dir"
+export LEPTOS_SITE_ADDR="127.0.0.1:$port"
+export LEPTOS_SITE_ROOT=target/site
+export LEPTOS_ENV=PROD
+export DATABASE_URL="sqlite://$dir/hubpro.db"
+export HUBPRO_PUBLIC_URL="http://127.0.0.1:$port"
+exec target/release/hubpro

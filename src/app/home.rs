@@ -1,0 +1,36 @@
+//! Home page: the two ways in.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Accueil"/>
+        <section class="card hero">
+            <h1>"Bienvenue sur Hub Pro Transport"</h1>
+            <p class="lead">
+                "La plateforme où les centres de formation agréés (FIMO, FCO, Passerelle — "
+                "Voyageurs ou Marchandises) transmettent les informations de leurs stagiaires "
+                "pour la délivrance des cartes de qualification conducteur."
+            </p>
+            <div class="actions">
+                <A href="/creer-un-compte" attr:class="button primary">"Créer un compte"</A>
+                <A href="/connexion" attr:class="button secondary">"Se connecter"</A>
+            </div>
+        </section>
+        <section class="card">
+            <h2>"Avant de commencer"</h2>
+            <p>"Pour créer un compte, deux conditions doivent être réunies :"</p>
+            <ul>
+                <li>"disposer d'au moins un agrément ;"</li>
+                <li>"avoir un numéro de SIRET actif dans la base INSEE."</li>
+            </ul>
+            <p>
+                "Un seul compte est possible par numéro de SIRET : si votre centre dispose de "
+                "plusieurs agréments, un unique compte suffit."
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,22 @@
+//! Page frame: skip link, header with the product name, main landmark, footer.
+
+use super::texts;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#contenu">{texts::SKIP_LINK}</a>
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"HPT"</span>
+                <span class="brand-name">"Hub Pro Transport"</span>
+            </A>
+        </header>
+        <main id="contenu" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{texts::FOOTER}</p>
+        </footer>
+    }
+}

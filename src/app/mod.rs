@@ -1,0 +1,55 @@
+//! The user interface: server-rendered pages hydrated in the browser. French text shown to users
+//! is in [`texts`] or next to the markup it belongs to, never in the domain or server layers.
+
+mod home;
+mod layout;
+mod not_found;
+mod profile;
+pub mod signup;
+pub mod texts;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Routes of the app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/hubpro.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="description" content=texts::META_DESCRIPTION/>
+        <Title formatter=|title: String| format!("{title} · Hub Pro Transport")/>
+        <Router>
+            <layout::Frame>
+                <Routes fallback=not_found::NotFound>
+                    <Route path=path!("/") view=home::HomePage/>
+                    <Route path=path!("/creer-un-compte") view=profile::ProfilePage/>
+                    <Route path=path!("/inscription") view=signup::SignupPage/>
+                </Routes>
+            </layout::Frame>
+        </Router>
+    }
+}

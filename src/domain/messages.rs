@@ -1,0 +1,134 @@
+//! The French wording of every domain error, gathered here so it can be reviewed in one place.
+
+use super::{EmailError, NameError, PasswordError, PasswordRule, SiretError, Strength};
+
+/// A message meant for the person filling the form, in French.
+pub trait UserMessage {
+    fn user_message(&self) -> String;
+}
+
+impl UserMessage for SiretError {
+    fn user_message(&self) -> String {
+        match self {
+            SiretError::Empty => {
+                "Saisissez le numéro de SIRET de votre centre (14 chiffres).".into()
+            }
+            SiretError::InvalidCharacter => {
+                "Le numéro de SIRET ne contient que des chiffres (les espaces sont acceptés)."
+                    .into()
+            }
+            SiretError::WrongLength(n) => {
+                format!("Le numéro de SIRET compte 14 chiffres ; vous en avez saisi {n}.")
+            }
+            SiretError::Checksum => {
+                "Ce numéro de SIRET n'est pas valide : vérifiez les chiffres saisis.".into()
+            }
+        }
+    }
+}
+
+impl UserMessage for EmailError {
+    fn user_message(&self) -> String {
+        match self {
+            EmailError::Empty => "Saisissez votre adresse électronique.".into(),
+            EmailError::TooLong => "Cette adresse électronique est trop longue.".into(),
+            EmailError::MissingAt => {
+                "L'adresse électronique doit contenir un seul « @ », par exemple nom@exemple.fr."
+                    .into()
+            }
+            EmailError::InvalidLocalPart => {
+                "La partie avant « @ » contient des caractères non autorisés (lettres sans accent, chiffres, . - _ +)."
+                    .into()
+            }
+            EmailError::InvalidDomain => {
+                "La partie après « @ » n'est pas un nom de domaine valide, par exemple exemple.fr."
+                    .into()
+            }
+        }
+    }
+}
+
+impl UserMessage for NameError {
+    fn user_message(&self) -> String {
+        match self {
+            NameError::Empty => "Ce champ est obligatoire.".into(),
+            NameError::TooLong(max) => format!("{max} caractères au maximum."),
+            NameError::ControlCharacter => {
+                "Ce champ contient un caractère invisible ou de contrôle : retapez-le.".into()
+            }
+            NameError::InvalidCharacter => {
+                "Seuls les lettres, espaces, traits d'union, apostrophes et points sont acceptés."
+                    .into()
+            }
+            NameError::NoLetter => "Ce champ doit commencer par une lettre.".into(),
+        }
+    }
+}
+
+impl UserMessage for PasswordRule {
+    fn user_message(&self) -> String {
+        match self {
+            PasswordRule::MinLength => "12 caractères minimum",
+            PasswordRule::Uppercase => "1 majuscule",
+            PasswordRule::Lowercase => "1 minuscule",
+            PasswordRule::Special => "1 caractère spécial (par exemple ? ! * # . –)",
+        }
+        .into()
+    }
+}
+
+impl UserMessage for PasswordError {
+    fn user_message(&self) -> String {
+        match self {
+            PasswordError::Unmet(rules) => format!(
+                "Le mot de passe doit contenir : {}.",
+                rules
+                    .iter()
+                    .map(UserMessage::user_message)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            PasswordError::TooLong => {
+                format!("{} caractères au maximum.", super::password::PASSWORD_MAX)
+            }
+            PasswordError::ControlCharacter => {
+                "Le mot de passe contient un caractère de contrôle : retapez-le.".into()
+            }
+        }
+    }
+}
+
+impl UserMessage for Strength {
+    fn user_message(&self) -> String {
+        match self {
+            Strength::VeryWeak => "très faible",
+            Strength::Weak => "faible",
+            Strength::Fair => "moyen",
+            Strength::Strong => "fort",
+            Strength::VeryStrong => "très fort",
+        }
+        .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_is_french_and_non_empty() {
+        let messages = [
+            SiretError::WrongLength(13).user_message(),
+            EmailError::MissingAt.user_message(),
+            NameError::TooLong(80).user_message(),
+            PasswordError::Unmet(vec![PasswordRule::Uppercase, PasswordRule::Special])
+                .user_message(),
+        ];
+        assert_eq!(
+            messages[0],
+            "Le numéro de SIRET compte 14 chiffres ; vous en avez saisi 13."
+        );
+        assert!(messages[3].contains("1 majuscule, 1 caractère spécial"));
+        assert!(messages.iter().all(|m| !m.is_empty()));
+    }
+}

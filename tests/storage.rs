@@ -1,0 +1,100 @@
+//! The storage layer behaves the same on SQLite and PostgreSQL.
+
+mod support;
+
+use hubpro::domain::{EmailAddress, OrganisationName, PersonName, Siret};
+use hubpro::server::store::{NewAccount, Store, StoreError, Unique};
+
+fn account(siret: &str, email: &str) -> NewAccount {
+    NewAccount {
+        siret: Siret::parse(siret).unwrap(),
+        email: EmailAddress::parse(email).unwrap(),
+        organisation_name: OrganisationName::parse("Formatrans").unwrap(),
+        last_name: PersonName::parse("Dupont").unwrap(),
+        first_name: PersonName::parse("Claire").unwrap(),
+    }
+}
+
+async fn insert(store: &Store, a: &NewAccount) -> Result<i64, StoreError> {
+    let mut tx = store.pool().begin().await.unwrap();
+    let id = Store::insert_pending_account(&mut tx, a).await?;
+    tx.commit().await.unwrap();
+    Ok(id)
+}
+
+#[tokio::test]
+async fn migrations_create_the_schema_and_can_run_twice() {
+    for (name, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        assert!(store.ping().await, "{name}");
+        assert_eq!(store.count_accounts().await.unwrap(), 0, "{name}");
+        store.close().await;
+        // Reopening runs the migrator again: nothing to do, no error.
+        let again = support::open_store(&url).await;
+        assert_eq!(again.count_accounts().await.unwrap(), 0, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn one_account_per_siret_and_per_email_whatever_the_case() {
+    for (name, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        let first = account("47728084603753", "cfa-lille@example.fr");
+        let id = insert(&store, &first).await.unwrap();
+        assert!(id > 0);
+
+        let same_siret = account("47728084603753", "autre@example.fr");
+        assert!(
+            matches!(
+                insert(&store, &same_siret).await,
+                Err(StoreError::Conflict(Unique::Siret))
+            ),
+            "{name}"
+        );
+        let same_email = account("35600000000048", "CFA-Lille@Example.FR");
+        assert!(
+            matches!(
+                insert(&store, &same_email).await,
+                Err(StoreError::Conflict(Unique::Email))
+            ),
+            "{name}"
+        );
+        assert_eq!(store.count_accounts().await.unwrap(), 1, "{name}");
+
+        let found = store
+            .account_by_email(&EmailAddress::parse("CFA-LILLE@example.fr").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, id);
+        assert_eq!(found.state, "pending");
+        assert_eq!(found.email, "cfa-lille@example.fr");
+        let by_siret = store
+            .account_by_siret(&Siret::parse("477 280 846 03753").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(by_siret, Some(found), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_rolled_back_transaction_leaves_nothing() {
+    for (name, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        let mut tx = store.pool().begin().await.unwrap();
+        Store::insert_pending_account(&mut tx, &account("47728084603753", "a@example.fr"))
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(store.count_accounts().await.unwrap(), 0, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_sqlite_file_and_its_folder_are_created() {
+    let url = support::sqlite_url();
+    let path = url.trim_start_matches("sqlite://").to_owned();
+    assert!(!std::path::Path::new(&path).exists());
+    support::open_store(&url).await;
+    assert!(std::path::Path::new(&path).exists());
+}

@@ -1,0 +1,107 @@
+//! Helpers shared by the integration tests: databases and a running app on a free port.
+#![allow(dead_code)]
+
+use hubpro::server::config::Settings;
+use hubpro::server::http::Application;
+use hubpro::server::store::Store;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+/// A fresh SQLite database file under target/.
+pub fn sqlite_url() -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique_name("db"));
+    format!("sqlite://{}/hubpro.db", dir.display())
+}
+
+/// Where the test PostgreSQL server is (trust auth, database `test`).
+pub fn postgres_admin_url() -> String {
+    std::env::var("HUBPRO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh PostgreSQL database, or `None` (with a printed notice) when no server answers.
+pub async fn postgres_url() -> Option<String> {
+    use sqlx::Connection;
+    let admin = postgres_admin_url();
+    let mut conn = match sqlx::PgConnection::connect(&admin).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "NOTICE: PostgreSQL not reachable at {admin} ({e}): PostgreSQL tests SKIPPED"
+            );
+            return None;
+        }
+    };
+    let name = unique_name("hubpro_test");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    Some(format!("{base}/{name}"))
+}
+
+/// Every database backend available here, each freshly created.
+pub async fn all_databases() -> Vec<(&'static str, String)> {
+    let mut out = vec![("sqlite", sqlite_url())];
+    if let Some(pg) = postgres_url().await {
+        out.push(("postgres", pg));
+    }
+    out
+}
+
+pub async fn open_store(url: &str) -> Store {
+    Store::open(url).await.expect("open store")
+}
+
+/// Settings from the embedded defaults plus `vars`, on a free port.
+pub fn settings(vars: &[(&str, &str)]) -> Settings {
+    let mut map: HashMap<String, String> = HashMap::new();
+    map.insert("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into());
+    map.insert("DATABASE_URL".into(), sqlite_url());
+    for (k, v) in vars {
+        map.insert((*k).into(), (*v).into());
+    }
+    Settings::from_sources(include_str!("../../Leptos.toml"), move |k| {
+        map.get(k).cloned()
+    })
+    .expect("valid test settings")
+}
+
+/// A running app and its base URL.
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+}
+
+pub async fn spawn_app(settings: Settings) -> TestApp {
+    let app = Application::build(settings).await.expect("build app");
+    let base = format!("http://{}", app.local_addr());
+    let store = app.state().store.clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(false)
+        .build()
+        .unwrap();
+    TestApp {
+        base,
+        store,
+        client,
+    }
+}
