@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=home::HomePage/>
                     <Route path=path!("/creer-un-compte") view=profile::ProfilePage/>
                     <Route path=path!("/inscription") view=signup::SignupPage/>
+                    <Route path=path!("/inscription/confirmee") view=signup::SignupDonePage/>
                 </Routes>
             </layout::Frame>
         </Router>

@@ -1,6 +1,6 @@
 //! The French wording of every domain error, gathered here so it can be reviewed in one place.
 
-use super::{EmailError, NameError, PasswordError, PasswordRule, SiretError, Strength};
+use super::{EmailError, NameError, PasswordError, PasswordRule, Refusal, SiretError, Strength};
 
 /// A message meant for the person filling the form, in French.
 pub trait UserMessage {
@@ -93,6 +93,36 @@ impl UserMessage for PasswordError {
             }
             PasswordError::ControlCharacter => {
                 "Le mot de passe contient un caractère de contrôle : retapez-le.".into()
+            }
+        }
+    }
+}
+
+impl UserMessage for Refusal {
+    fn user_message(&self) -> String {
+        match self {
+            Refusal::UnknownSiret => {
+                "Ce numéro de SIRET est inconnu de la base INSEE : vérifiez-le.".into()
+            }
+            Refusal::EstablishmentClosed => {
+                "Cet établissement est fermé dans la base INSEE : seul un établissement actif peut créer un compte."
+                    .into()
+            }
+            Refusal::LegalUnitCeased => {
+                "L'entreprise de cet établissement est cessée dans la base INSEE : seul un établissement actif peut créer un compte."
+                    .into()
+            }
+            Refusal::NotDiffusible => {
+                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE : contactez le support pour créer votre compte."
+                    .into()
+            }
+            Refusal::NoApproval => {
+                "Aucun agrément en cours de validité n'est enregistré pour ce SIRET : un agrément est nécessaire pour créer un compte."
+                    .into()
+            }
+            Refusal::AlreadyRegistered => {
+                "Un compte existe déjà pour ce SIRET. Connectez-vous, ou utilisez « Mot de passe oublié » si vous n'avez plus votre mot de passe."
+                    .into()
             }
         }
     }

@@ -11,16 +11,22 @@
 //! - adresse électronique → email address; mot de passe → password
 //! - Voyageurs / Marchandises → passenger / goods transport types
 
+pub mod eligibility;
 pub mod email;
 pub mod messages;
 pub mod names;
 pub mod password;
+pub mod signup;
 pub mod siret;
 
+pub use eligibility::{
+    ApprovalSummary, Eligibility, EstablishmentSummary, Refusal, Training, TransportType,
+};
 pub use email::{EmailAddress, EmailError};
 pub use messages::UserMessage;
 pub use names::{NameError, OrganisationName, PersonName};
 pub use password::{NewPassword, PasswordError, PasswordRule, Strength};
+pub use signup::{FieldErrors, SignupField, SignupForm, ValidSignup};
 pub use siret::{Siret, SiretError};
 
 /// Characters that are invisible or reorder text: never accepted in names, since they let one

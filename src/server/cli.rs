@@ -1,11 +1,18 @@
 //! Command line: `hubpro` serves the app; operator commands come as sub-commands.
 
+use super::approvals;
 use super::config::Settings;
 use super::http::Application;
+use super::store::Store;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: hubpro            serve the app (configuration: Leptos.toml defaults, environment overrides)
-       hubpro --help     this text";
+const USAGE: &str = "usage:
+  hubpro                                         serve the app
+  hubpro approvals import FILE.csv [--skip-invalid]
+                                                 load a DREAL approvals file (idempotent); by
+                                                 default a file with a bad line imports nothing
+  hubpro --help                                  this text
+Configuration: Leptos.toml defaults (embedded), each key overridden by its environment variable.";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +41,10 @@ pub fn main() -> ExitCode {
         .as_slice()
     {
         [] | ["serve"] => runtime.block_on(serve(settings)),
+        ["approvals", "import", file] => runtime.block_on(import_approvals(&settings, file, false)),
+        ["approvals", "import", file, "--skip-invalid"] => {
+            runtime.block_on(import_approvals(&settings, file, true))
+        }
         ["--help"] | ["-h"] | ["help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -58,6 +69,60 @@ async fn serve(settings: Settings) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import_approvals(settings: &Settings, file: &str, skip_invalid: bool) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cannot read {file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let parsed = match approvals::parse_file(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for r in &parsed.rejected {
+        eprintln!("{file}: line {}: {}", r.line, r.reason);
+    }
+    if !parsed.rejected.is_empty() && !skip_invalid {
+        eprintln!(
+            "{} line(s) rejected: nothing imported (fix the file, or pass --skip-invalid)",
+            parsed.rejected.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    let store = match Store::open(&settings.database_url).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot open the database: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match store.import_approvals(parsed).await {
+        Ok(report) => {
+            println!(
+                "approvals: {} new, {} updated, {} unchanged, {} rejected",
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                report.rejected.len()
+            );
+            if report.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("import failed, nothing imported: {e}");
             ExitCode::FAILURE
         }
     }

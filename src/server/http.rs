@@ -1,6 +1,10 @@
 //! The HTTP application: binds, wires the routes and serves until asked to stop.
 
+use super::approvals;
 use super::config::Settings;
+use super::directory::{Directory, OfflineExtract, SireneClient};
+use super::mailer::{self, MailError};
+use super::outbox;
 use super::state::AppState;
 use super::store::{Store, StoreError};
 use crate::app::{shell, App};
@@ -9,13 +13,19 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot open the database: {0}")]
     Store(#[from] StoreError),
+    #[error("cannot set up email: {0}")]
+    Mail(#[from] MailError),
+    #[error("cannot load the demo approvals: {0}")]
+    Demo(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -33,6 +43,21 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         let store = Store::open(&settings.database_url).await?;
+        if settings.demo_data {
+            let file =
+                approvals::parse_file(approvals::DEMO_APPROVALS).map_err(StartError::Demo)?;
+            store.import_approvals(file).await?;
+        }
+        let directory: Arc<dyn Directory> = match &settings.sirene_api_key {
+            Some(key) => Arc::new(SireneClient::new(
+                &settings.sirene_url,
+                key.clone(),
+                Duration::from_millis(settings.sirene_timeout_ms),
+            )),
+            None => Arc::new(OfflineExtract::demo()),
+        };
+        let mailer = mailer::from_settings(&settings)?;
+        let outbox_wake = Arc::new(Notify::new());
         let addr = settings.leptos.site_addr;
         let listener = TcpListener::bind(addr)
             .await
@@ -41,8 +66,11 @@ impl Application {
             leptos_options: settings.leptos.clone(),
             settings: Arc::new(settings),
             store,
+            directory,
+            outbox_wake,
         };
         let router = router(state.clone());
+        outbox::spawn_worker(state.store.clone(), mailer, state.outbox_wake.clone());
         Ok(Application {
             listener,
             router,
@@ -78,8 +106,13 @@ impl Application {
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    Router::new()
-        .route("/sante", get(health))
+    let mut router = Router::new().route("/sante", get(health));
+    if state.settings.dev_mailbox_enabled() {
+        router = router
+            .route("/dev/boite-mail", get(super::dev_mailbox::list))
+            .route("/dev/boite-mail/{id}", get(super::dev_mailbox::show));
+    }
+    router
         .leptos_routes_with_context(
             &state,
             routes,
@@ -124,4 +157,9 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Percent-encodes a value for a query string.
+pub fn query_escape(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

@@ -1,7 +1,15 @@
 //! Server side (feature `ssr`): configuration, storage, external services and HTTP wiring.
 
+pub mod approvals;
 pub mod cli;
 pub mod config;
+pub mod dev_mailbox;
+pub mod directory;
+pub mod emails;
 pub mod http;
+pub mod mailer;
+pub mod outbox;
+pub mod signup;
 pub mod state;
 pub mod store;
+pub mod tokens;

@@ -1,10 +1,13 @@
 //! What every request handler and server function can reach.
 
 use super::config::Settings;
+use super::directory::Directory;
+use super::signup::SignupDeps;
 use super::store::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Shared state, provided to server functions through Leptos context.
 #[derive(Clone, Debug)]
@@ -12,6 +15,19 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub store: Store,
+    pub directory: Arc<dyn Directory>,
+    /// Wakes the outbox worker when an email is queued.
+    pub outbox_wake: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn signup_deps(&self) -> SignupDeps<'_> {
+        SignupDeps {
+            store: &self.store,
+            directory: self.directory.as_ref(),
+            public_url: &self.settings.public_url,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: databases and a running app on a free port.
 #![allow(dead_code)]
 
+pub mod fakes;
+
 use hubpro::server::config::Settings;
 use hubpro::server::http::Application;
 use hubpro::server::store::Store;

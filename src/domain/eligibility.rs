@@ -1,0 +1,171 @@
+//! Whether an establishment may sign up: the outcome of the INSEE and approvals checks, shared by
+//! the server (which decides) and the page (which shows it).
+
+use serde::{Deserialize, Serialize};
+
+/// Transport type of an approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TransportType {
+    /// « Voyageurs »: passenger transport.
+    Passengers,
+    /// « Marchandises »: goods transport.
+    Goods,
+}
+
+impl TransportType {
+    /// Parses the approvals file's `type` column (`voyageurs` / `marchandises`).
+    pub fn parse(input: &str) -> Option<Self> {
+        match input.trim().to_ascii_lowercase().as_str() {
+            "voyageurs" => Some(Self::Passengers),
+            "marchandises" => Some(Self::Goods),
+            _ => None,
+        }
+    }
+
+    /// The value stored and written in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Passengers => "voyageurs",
+            Self::Goods => "marchandises",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Passengers => "Voyageurs",
+            Self::Goods => "Marchandises",
+        }
+    }
+}
+
+/// A training an approval covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Training {
+    /// Formation initiale minimale obligatoire.
+    Fimo,
+    /// Bridge training between transport types.
+    Passerelle,
+    /// Formation continue obligatoire.
+    Fco,
+}
+
+impl Training {
+    pub fn parse(input: &str) -> Option<Self> {
+        match input.trim().to_ascii_uppercase().as_str() {
+            "FIMO" => Some(Self::Fimo),
+            "PASSERELLE" => Some(Self::Passerelle),
+            "FCO" => Some(Self::Fco),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Fimo => "FIMO",
+            Self::Passerelle => "PASSERELLE",
+            Self::Fco => "FCO",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Fimo => "FIMO",
+            Self::Passerelle => "Passerelle",
+            Self::Fco => "FCO",
+        }
+    }
+}
+
+/// An approval in force, as shown to the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalSummary {
+    pub number: String,
+    pub transport_type: TransportType,
+    pub trainings: Vec<Training>,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+}
+
+impl ApprovalSummary {
+    /// « FIMO Voyageurs », « Passerelle Voyageurs »… in the seed's order.
+    pub fn labels(&self) -> Vec<String> {
+        let mut trainings = self.trainings.clone();
+        trainings.sort();
+        trainings
+            .iter()
+            .map(|t| format!("{} {}", t.label(), self.transport_type.label()))
+            .collect()
+    }
+}
+
+/// What INSEE says of an establishment that may sign up, for display.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstablishmentSummary {
+    /// `None` when INSEE does not diffuse it: the user types the name.
+    pub name: Option<String>,
+    pub town: Option<String>,
+    /// True when the answer comes from the bundled demo extract, not from INSEE.
+    pub demo: bool,
+}
+
+/// Why an establishment cannot sign up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Refusal {
+    #[error("unknown SIRET")]
+    UnknownSiret,
+    #[error("establishment closed")]
+    EstablishmentClosed,
+    #[error("legal unit ceased")]
+    LegalUnitCeased,
+    #[error("establishment not diffusible")]
+    NotDiffusible,
+    #[error("no approval in force")]
+    NoApproval,
+    #[error("an account already exists for this SIRET")]
+    AlreadyRegistered,
+}
+
+/// The answer to « may this SIRET sign up? ».
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Eligibility {
+    Eligible {
+        establishment: EstablishmentSummary,
+        approvals: Vec<ApprovalSummary>,
+    },
+    Refused(Refusal),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_follow_the_seed() {
+        let a = ApprovalSummary {
+            number: "HDF-2021-V-0042".into(),
+            transport_type: TransportType::Passengers,
+            trainings: vec![Training::Fco, Training::Fimo, Training::Passerelle],
+            starts_on: "2021-12-28".into(),
+            ends_on: None,
+        };
+        assert_eq!(
+            a.labels(),
+            ["FIMO Voyageurs", "Passerelle Voyageurs", "FCO Voyageurs"]
+        );
+    }
+
+    #[test]
+    fn parses_file_values() {
+        assert_eq!(
+            TransportType::parse(" Voyageurs"),
+            Some(TransportType::Passengers)
+        );
+        assert_eq!(
+            TransportType::parse("marchandises"),
+            Some(TransportType::Goods)
+        );
+        assert_eq!(TransportType::parse("fret"), None);
+        assert_eq!(Training::parse("passerelle"), Some(Training::Passerelle));
+        assert_eq!(Training::parse("CACES"), None);
+    }
+}

@@ -1,0 +1,330 @@
+//! The approvals registry (agréments): our own tables, loaded from the DREAL's CSV files with
+//! `hubpro approvals import FILE.csv`.
+
+use crate::domain::{ApprovalSummary, EmailAddress, Siret, Training, TransportType};
+use crate::server::store::{now, Store, StoreError};
+use sqlx::Row;
+
+/// The bundled demo approvals (fictitious), loaded at start-up in demo mode.
+pub const DEMO_APPROVALS: &str = include_str!("../../demo/agrements-demo.csv");
+
+const HEADER: [&str; 8] = [
+    "numero_agrement",
+    "siret",
+    "type",
+    "formations",
+    "date_debut",
+    "date_fin",
+    "region",
+    "email_notification",
+];
+
+/// One valid line of an approvals file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApprovalRecord {
+    pub number: String,
+    pub siret: Siret,
+    pub transport_type: TransportType,
+    pub trainings: Vec<Training>,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+    pub region: String,
+    pub notification_email: EmailAddress,
+}
+
+/// A line that was not imported, with its number in the file (header = line 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejectedLine {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// What a file holds: the valid records and the rejected lines.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub records: Vec<ApprovalRecord>,
+    pub rejected: Vec<RejectedLine>,
+}
+
+/// Counts of an import.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: Vec<RejectedLine>,
+}
+
+/// Parses a UTF-8, `;`-separated approvals file with its header row.
+pub fn parse_file(text: &str) -> Result<ParsedFile, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines().enumerate();
+    let header: Vec<String> = lines
+        .next()
+        .map(|(_, l)| {
+            l.split(';')
+                .map(|c| c.trim().to_ascii_lowercase())
+                .collect()
+        })
+        .ok_or("empty file")?;
+    if header != HEADER {
+        return Err(format!("the header must be: {}", HEADER.join(";")));
+    }
+    let mut out = ParsedFile::default();
+    let mut seen = std::collections::HashSet::new();
+    for (index, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let number = index + 1;
+        match parse_line(line) {
+            Ok(record) if !seen.insert(record.number.clone()) => out.rejected.push(RejectedLine {
+                line: number,
+                reason: format!("approval {} appears twice in the file", record.number),
+            }),
+            Ok(record) => out.records.push(record),
+            Err(reason) => out.rejected.push(RejectedLine {
+                line: number,
+                reason,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_line(line: &str) -> Result<ApprovalRecord, String> {
+    let cells: Vec<&str> = line.split(';').map(str::trim).collect();
+    if cells.len() != HEADER.len() {
+        return Err(format!(
+            "{} columns instead of {}",
+            cells.len(),
+            HEADER.len()
+        ));
+    }
+    let number = cells[0];
+    if number.is_empty()
+        || number.len() > 40
+        || !number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/')
+    {
+        return Err(format!("numero_agrement {number:?} is not valid"));
+    }
+    let siret = Siret::parse(cells[1]).map_err(|e| format!("siret {:?}: {e}", cells[1]))?;
+    let transport_type = TransportType::parse(cells[2])
+        .ok_or_else(|| format!("type {:?}: expected voyageurs or marchandises", cells[2]))?;
+    let mut trainings = Vec::new();
+    for t in cells[3].split('|') {
+        let training = Training::parse(t)
+            .ok_or_else(|| format!("formation {t:?}: expected FIMO, PASSERELLE or FCO"))?;
+        if !trainings.contains(&training) {
+            trainings.push(training);
+        }
+    }
+    trainings.sort();
+    let starts_on = iso_date(cells[4])
+        .ok_or_else(|| format!("date_debut {:?} is not a date YYYY-MM-DD", cells[4]))?;
+    let ends_on = match cells[5] {
+        "" => None,
+        d => Some(iso_date(d).ok_or_else(|| format!("date_fin {d:?} is not a date YYYY-MM-DD"))?),
+    };
+    if ends_on
+        .as_deref()
+        .is_some_and(|end| end < starts_on.as_str())
+    {
+        return Err("date_fin is before date_debut".into());
+    }
+    if cells[6].is_empty() {
+        return Err("region is empty".into());
+    }
+    let notification_email = EmailAddress::parse(cells[7])
+        .map_err(|e| format!("email_notification {:?}: {e}", cells[7]))?;
+    Ok(ApprovalRecord {
+        number: number.to_owned(),
+        siret,
+        transport_type,
+        trainings,
+        starts_on,
+        ends_on,
+        region: cells[6].to_owned(),
+        notification_email,
+    })
+}
+
+/// A real calendar date written `YYYY-MM-DD` (stored as text: it sorts like the date).
+fn iso_date(input: &str) -> Option<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(input, &format).ok()?;
+    Some(input.to_owned())
+}
+
+/// Today's date in France's calendar, `YYYY-MM-DD` (UTC is close enough for day granularity).
+pub fn today() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&format)
+        .unwrap_or_default()
+}
+
+fn trainings_code(trainings: &[Training]) -> String {
+    trainings
+        .iter()
+        .map(|t| t.code())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl Store {
+    /// Inserts or updates every record, all in one transaction: a failure imports nothing.
+    pub async fn import_approvals(&self, file: ParsedFile) -> Result<ImportReport, StoreError> {
+        let mut report = ImportReport {
+            rejected: file.rejected,
+            ..Default::default()
+        };
+        let mut tx = self.pool().begin().await?;
+        for r in &file.records {
+            let existing = sqlx::query(
+                "SELECT siret, transport_type, trainings, starts_on, ends_on, region, \
+                 notification_email FROM approvals WHERE number = $1",
+            )
+            .bind(&r.number)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let values = (
+                r.siret.as_digits().to_owned(),
+                r.transport_type.code().to_owned(),
+                trainings_code(&r.trainings),
+                r.starts_on.clone(),
+                r.ends_on.clone(),
+                r.region.clone(),
+                r.notification_email.as_str().to_owned(),
+            );
+            match existing {
+                Some(row) => {
+                    let stored = (
+                        row.try_get::<String, _>("siret")?,
+                        row.try_get::<String, _>("transport_type")?,
+                        row.try_get::<String, _>("trainings")?,
+                        row.try_get::<String, _>("starts_on")?,
+                        row.try_get::<Option<String>, _>("ends_on")?,
+                        row.try_get::<String, _>("region")?,
+                        row.try_get::<String, _>("notification_email")?,
+                    );
+                    if stored == values {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE approvals SET siret = $1, transport_type = $2, trainings = $3, \
+                         starts_on = $4, ends_on = $5, region = $6, notification_email = $7, \
+                         imported_at = $8 WHERE number = $9",
+                    )
+                    .bind(values.0)
+                    .bind(values.1)
+                    .bind(values.2)
+                    .bind(values.3)
+                    .bind(values.4)
+                    .bind(values.5)
+                    .bind(values.6)
+                    .bind(now())
+                    .bind(&r.number)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.updated += 1;
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO approvals (number, siret, transport_type, trainings, \
+                         starts_on, ends_on, region, notification_email, imported_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(&r.number)
+                    .bind(values.0)
+                    .bind(values.1)
+                    .bind(values.2)
+                    .bind(values.3)
+                    .bind(values.4)
+                    .bind(values.5)
+                    .bind(values.6)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?;
+                    report.inserted += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// The approvals of `siret` in force on `day` (`YYYY-MM-DD`).
+    pub async fn approvals_in_force(
+        &self,
+        siret: &Siret,
+        day: &str,
+    ) -> Result<Vec<ApprovalSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, transport_type, trainings, starts_on, ends_on FROM approvals \
+             WHERE siret = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $3) \
+             ORDER BY starts_on, number",
+        )
+        .bind(siret.as_digits())
+        .bind(day)
+        .bind(day)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let transport: String = row.try_get("transport_type")?;
+                let trainings: String = row.try_get("trainings")?;
+                Ok(ApprovalSummary {
+                    number: row.try_get("number")?,
+                    transport_type: TransportType::parse(&transport)
+                        .unwrap_or(TransportType::Passengers),
+                    trainings: trainings.split('|').filter_map(Training::parse).collect(),
+                    starts_on: row.try_get("starts_on")?,
+                    ends_on: row.try_get("ends_on")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_file_is_valid() {
+        let parsed = parse_file(DEMO_APPROVALS).unwrap();
+        assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+        assert_eq!(parsed.records.len(), 8);
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_their_number() {
+        let text = "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n\
+            HDF-1;47728084603753;voyageurs;FIMO|FCO;2021-12-28;;Hauts-de-France;a@example.fr\n\
+            HDF-2;47728084603754;voyageurs;FIMO;2021-12-28;;Hauts-de-France;a@example.fr\n\
+            HDF-3;47728084603753;fret;FIMO;2021-12-28;;Hauts-de-France;a@example.fr\n\
+            HDF-4;47728084603753;voyageurs;CACES;2021-12-28;;Hauts-de-France;a@example.fr\n\
+            HDF-5;47728084603753;voyageurs;FIMO;2021-02-30;;Hauts-de-France;a@example.fr\n\
+            HDF-6;47728084603753;voyageurs;FIMO;2021-12-28;2020-01-01;Hauts-de-France;a@example.fr\n\
+            HDF-7;47728084603753;voyageurs;FIMO\n\
+            HDF-1;47728084603753;voyageurs;FIMO;2021-12-28;;Hauts-de-France;a@example.fr\n";
+        let parsed = parse_file(text).unwrap();
+        assert_eq!(parsed.records.len(), 1);
+        let lines: Vec<usize> = parsed.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9]);
+        assert!(parsed.rejected[0].reason.contains("siret"));
+        assert!(parsed.rejected[6].reason.contains("twice"));
+    }
+
+    #[test]
+    fn a_wrong_header_is_refused() {
+        assert!(parse_file("siret;numero\n").is_err());
+        assert!(parse_file("").is_err());
+    }
+}

@@ -1,0 +1,75 @@
+//! The directory of establishments (INSEE Sirene): does a SIRET exist, is it active, what is it
+//! called. Two implementations: the real API Sirene client and the bundled offline demo extract.
+
+mod extract;
+mod sirene;
+
+pub use extract::OfflineExtract;
+pub use sirene::SireneClient;
+
+use crate::domain::Siret;
+
+/// An establishment as the directory describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Establishment {
+    /// Trading or legal name; `None` when not diffusible (`[ND]`) or absent.
+    pub name: Option<String>,
+    /// Street address without the town; `None` when not diffusible.
+    pub street: Option<String>,
+    pub postcode: Option<String>,
+    pub town: Option<String>,
+    /// Current period's `etatAdministratifEtablissement` is `A`.
+    pub establishment_active: bool,
+    /// `etatAdministratifUniteLegale` is not `C`.
+    pub legal_unit_active: bool,
+}
+
+/// What the directory answers for a SIRET.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    Found(Establishment),
+    NotFound,
+    /// 403 of the API: the establishment exists but its data may not be diffused.
+    NotDiffusible,
+}
+
+/// Why the directory could not answer (the user is asked to try again later).
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("INSEE quota exceeded")]
+    RateLimited,
+    #[error("INSEE unavailable: {0}")]
+    Unavailable(String),
+    #[error("INSEE answer not understood: {0}")]
+    BadAnswer(String),
+}
+
+/// The narrow interface the signup needs; tests can swap implementations.
+#[async_trait::async_trait]
+pub trait Directory: Send + Sync + std::fmt::Debug {
+    async fn lookup(&self, siret: &Siret) -> Result<Lookup, DirectoryError>;
+    /// True for the bundled demo extract, so the page can say the data is a demo.
+    fn is_demo(&self) -> bool;
+}
+
+/// INSEE's placeholder for protected values (partially diffusible establishments).
+const NOT_DIFFUSED: &str = "[ND]";
+
+/// Keeps a value unless it is empty or INSEE's `[ND]`.
+fn diffused(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && !v.contains(NOT_DIFFUSED))
+        .map(str::to_owned)
+}
+
+/// Joins address parts, skipping the missing ones.
+fn street(parts: &[Option<String>]) -> Option<String> {
+    let joined = parts
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!joined.is_empty()).then_some(joined)
+}

@@ -1,0 +1,150 @@
+//! The French emails the app sends, in plain text and HTML. Every value typed by a user is
+//! escaped in the HTML part.
+
+use super::mailer::OutgoingEmail;
+use crate::domain::ValidSignup;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family:Arial,sans-serif;color:#1b1f29;line-height:1.5\">\
+         <p style=\"font-weight:bold;color:#1f3f8f\">Hub Pro Transport</p>{body}\
+         <p style=\"color:#4b5366;font-size:13px\">Ceci est un message automatique, veuillez ne pas répondre directement à ce message.</p>\
+         </body></html>",
+        title = escape(title)
+    )
+}
+
+fn button(href: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{href}\" style=\"display:inline-block;background:#1f3f8f;color:#ffffff;\
+         padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:bold\">{label}</a></p>",
+        href = escape(href),
+        label = escape(label)
+    )
+}
+
+/// Sent at signup: the link to create the password.
+pub fn password_setup(signup: &ValidSignup, link: &str, valid_hours: i64) -> OutgoingEmail {
+    let greeting = format!(
+        "Bonjour {} {},",
+        signup.first_name.as_str(),
+        signup.last_name.as_str()
+    );
+    let org = signup.organisation.as_str();
+    let siret = signup.siret.grouped();
+    let subject = "Hub Pro Transport : créez votre mot de passe".to_owned();
+    let text = format!(
+        "{greeting}\n\n\
+         Le compte administrateur de {org} (SIRET {siret}) a bien été créé sur Hub Pro Transport.\n\n\
+         Pour finaliser votre inscription, créez votre mot de passe en ouvrant ce lien :\n\
+         Créer mon mot de passe : {link}\n\n\
+         Ce lien est valable {valid_hours} heures et ne peut servir qu'une fois. Passé ce délai, \
+         utilisez « Mot de passe oublié » sur la page de connexion.\n\n\
+         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
+         Le service de délivrance Hub Pro Transport.\n\
+         Ceci est un message automatique, veuillez ne pas répondre directement à ce message.\n"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>{greeting}</p>\
+             <p>Le compte administrateur de <strong>{org}</strong> (SIRET {siret}) a bien été créé sur Hub Pro Transport.</p>\
+             <p>Pour finaliser votre inscription, créez votre mot de passe :</p>{button}\
+             <p>Ce lien est valable {valid_hours} heures et ne peut servir qu'une fois. Passé ce délai, \
+             utilisez « Mot de passe oublié » sur la page de connexion.</p>\
+             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
+             <p>Le service de délivrance Hub Pro Transport.</p>",
+            greeting = escape(&greeting),
+            org = escape(org),
+            siret = escape(&siret),
+            button = button(link, "Créer mon mot de passe"),
+        ),
+    );
+    OutgoingEmail {
+        to: signup.email.as_str().to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Sent instead of a second account when the address already has one (the page says nothing).
+pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
+    let login = format!("{public_url}/connexion");
+    let reset = format!("{public_url}/mot-de-passe-oublie");
+    let subject = "Hub Pro Transport : vous avez déjà un compte".to_owned();
+    let text = format!(
+        "Bonjour,\n\n\
+         Une demande de création de compte vient d'être faite avec votre adresse électronique, \
+         mais un compte Hub Pro Transport existe déjà pour cette adresse : aucun second compte n'a été créé.\n\n\
+         Se connecter : {login}\n\
+         Mot de passe oublié : {reset}\n\n\
+         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
+         Le service de délivrance Hub Pro Transport.\n"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Bonjour,</p>\
+             <p>Une demande de création de compte vient d'être faite avec votre adresse électronique, \
+             mais un compte Hub Pro Transport existe déjà pour cette adresse : aucun second compte n'a été créé.</p>\
+             {login}{reset}\
+             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
+             <p>Le service de délivrance Hub Pro Transport.</p>",
+            login = button(&login, "Se connecter"),
+            reset = button(&reset, "Mot de passe oublié"),
+        ),
+    );
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SignupForm;
+
+    #[test]
+    fn typed_values_are_escaped_in_html() {
+        let signup = SignupForm {
+            siret: "47728084603753".into(),
+            organisation: "<script>alert(1)</script> & Cie".into(),
+            last_name: "Dupont".into(),
+            first_name: "Claire".into(),
+            email: "a@example.fr".into(),
+            email_confirmation: "a@example.fr".into(),
+        }
+        .parse()
+        .unwrap();
+        let mail = password_setup(&signup, "http://x/mot-de-passe?jeton=abc&x=\"", 72);
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail
+            .html
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"));
+        assert!(mail.html.contains("jeton=abc&amp;x=&quot;"));
+        assert!(mail.text.contains("SIRET 477 280 846 03753"));
+        assert!(mail.text.contains("Créer mon mot de passe : http://x/"));
+        assert!(mail.html.contains("Créer mon mot de passe</a>"));
+    }
+}

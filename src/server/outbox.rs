@@ -1,0 +1,206 @@
+//! The outbox: emails are written in the same transaction as what caused them, then a worker
+//! sends them, retrying with backoff. An instance claims a row before sending it, so several
+//! instances on one database send each email once.
+
+use super::mailer::{Mailer, OutgoingEmail};
+use super::store::{now, Store, StoreError};
+use sqlx::Row;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long a claimed row is reserved for the instance sending it.
+const CLAIM_SECONDS: i64 = 120;
+const BATCH: i64 = 20;
+
+/// Seconds before the next try after `attempts` failures: 5 s, 10 s, 20 s… capped at 15 min.
+pub fn backoff(attempts: i64) -> i64 {
+    (5i64 << attempts.clamp(0, 10)).min(900)
+}
+
+/// An email stored in the outbox.
+#[derive(Clone, Debug)]
+pub struct StoredEmail {
+    pub id: i64,
+    pub email: OutgoingEmail,
+    pub attempts: i64,
+    pub sent_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Queues an email inside the caller's transaction.
+    pub async fn enqueue_email(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        email: &OutgoingEmail,
+    ) -> Result<(), StoreError> {
+        let t = now();
+        sqlx::query(
+            "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, \
+             next_attempt_at, attempts) VALUES ($1, $2, $3, $4, $5, $6, 0)",
+        )
+        .bind(&email.to)
+        .bind(&email.subject)
+        .bind(&email.text)
+        .bind(&email.html)
+        .bind(t)
+        .bind(t)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Reserves up to `BATCH` due emails for this instance and returns them.
+    async fn claim_due_emails(&self) -> Result<Vec<StoredEmail>, StoreError> {
+        let t = now();
+        let rows = sqlx::query(
+            "SELECT id, next_attempt_at FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+             ORDER BY id LIMIT $2",
+        )
+        .bind(t)
+        .bind(BATCH)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::new();
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            let due: i64 = row.try_get("next_attempt_at")?;
+            // Compare-and-set: only one instance moves the row's due time.
+            let done = sqlx::query(
+                "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL \
+                 AND next_attempt_at = $3",
+            )
+            .bind(t + CLAIM_SECONDS)
+            .bind(id)
+            .bind(due)
+            .execute(self.pool())
+            .await?;
+            if done.rows_affected() == 1 {
+                if let Some(email) = self.stored_email(id).await? {
+                    claimed.push(email);
+                }
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn stored_email(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at \
+             FROM outbox WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| stored(&r)).transpose().map_err(Into::into)
+    }
+
+    async fn mark_sent(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn mark_failed(&self, id: i64, attempts: i64, error: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
+        )
+        .bind(attempts + 1)
+        .bind(now() + backoff(attempts))
+        .bind(error)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The most recent emails, newest first (dev mailbox, operator tools, tests).
+    pub async fn recent_emails(&self, limit: i64) -> Result<Vec<StoredEmail>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at \
+             FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(stored)
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
+    }
+
+    pub async fn email_by_id(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {
+        self.stored_email(id).await
+    }
+}
+
+fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, sqlx::Error> {
+    Ok(StoredEmail {
+        id: row.try_get("id")?,
+        email: OutgoingEmail {
+            to: row.try_get("recipient")?,
+            subject: row.try_get("subject")?,
+            text: row.try_get("text_body")?,
+            html: row.try_get("html_body")?,
+        },
+        attempts: row.try_get("attempts")?,
+        sent_at: row.try_get("sent_at")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Sends what is due once; returns how many were sent.
+pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for item in store.claim_due_emails().await? {
+        match mailer.send(&item.email).await {
+            Ok(()) => {
+                store.mark_sent(item.id).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(id = item.id, attempts = item.attempts + 1, error = %e, "email not sent, will retry");
+                store
+                    .mark_failed(item.id, item.attempts, &e.to_string())
+                    .await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs the outbox until the process stops: wakes when an email is queued, and every few seconds
+/// for retries.
+pub fn spawn_worker(
+    store: Store,
+    mailer: Arc<dyn Mailer>,
+    wake: Arc<Notify>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = deliver_due(&store, mailer.as_ref()).await {
+                tracing::error!(error = %e, "outbox pass failed");
+            }
+            tokio::select! {
+                _ = wake.notified() => {},
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {},
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_then_caps() {
+        assert_eq!(backoff(0), 5);
+        assert_eq!(backoff(1), 10);
+        assert_eq!(backoff(3), 40);
+        assert_eq!(backoff(20), 900);
+    }
+}

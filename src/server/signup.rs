@@ -1,0 +1,136 @@
+//! The signup service: eligibility of a SIRET, and account creation. Server functions call these;
+//! they hold the rules, the server functions only translate.
+
+use super::directory::{Directory, DirectoryError, Lookup};
+use super::emails;
+use super::store::{Store, StoreError, Unique};
+use super::tokens;
+use crate::domain::{
+    Eligibility, EstablishmentSummary, FieldErrors, Refusal, SignupForm, Siret, ValidSignup,
+};
+
+/// Why a signup or an eligibility check did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum SignupError {
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    #[error("directory unavailable: {0}")]
+    DirectoryUnavailable(#[from] DirectoryError),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// What the signup needs from the outside world.
+pub struct SignupDeps<'a> {
+    pub store: &'a Store,
+    pub directory: &'a dyn Directory,
+    pub public_url: &'a str,
+}
+
+/// Checks a SIRET against the store (one account per SIRET), INSEE and the approvals registry.
+pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibility, SignupError> {
+    if deps.store.account_by_siret(siret).await?.is_some() {
+        return Ok(Eligibility::Refused(Refusal::AlreadyRegistered));
+    }
+    let establishment = match deps.directory.lookup(siret).await? {
+        Lookup::NotFound => return Ok(Eligibility::Refused(Refusal::UnknownSiret)),
+        Lookup::NotDiffusible => return Ok(Eligibility::Refused(Refusal::NotDiffusible)),
+        Lookup::Found(e) => e,
+    };
+    if !establishment.legal_unit_active {
+        return Ok(Eligibility::Refused(Refusal::LegalUnitCeased));
+    }
+    if !establishment.establishment_active {
+        return Ok(Eligibility::Refused(Refusal::EstablishmentClosed));
+    }
+    let approvals = deps
+        .store
+        .approvals_in_force(siret, &super::approvals::today())
+        .await?;
+    if approvals.is_empty() {
+        return Ok(Eligibility::Refused(Refusal::NoApproval));
+    }
+    Ok(Eligibility::Eligible {
+        establishment: EstablishmentSummary {
+            name: establishment.name,
+            town: establishment.town,
+            demo: deps.directory.is_demo(),
+        },
+        approvals,
+    })
+}
+
+/// Creates a pending account and queues its password-creation email, in one transaction.
+///
+/// When the address already has an account, nothing is created and its owner is emailed a
+/// notice instead; the caller sees the same success, so the page reveals nothing.
+#[tracing::instrument(name = "sign_up", skip_all)]
+pub async fn sign_up(deps: &SignupDeps<'_>, form: &SignupForm) -> Result<ValidSignup, SignupError> {
+    let signup = form.parse().map_err(SignupError::Invalid)?;
+    if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret).await? {
+        return Err(SignupError::Refused(refusal));
+    }
+    if deps.store.account_by_email(&signup.email).await?.is_some() {
+        notify_existing_account(deps, &signup).await?;
+        return Ok(signup);
+    }
+    match create_pending_account(deps, &signup).await {
+        Ok(()) => Ok(signup),
+        Err(StoreError::Conflict(Unique::Siret)) => {
+            Err(SignupError::Refused(Refusal::AlreadyRegistered))
+        }
+        Err(StoreError::Conflict(Unique::Email)) => {
+            // Another signup took the address between our check and our insert.
+            notify_existing_account(deps, &signup).await?;
+            Ok(signup)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn create_pending_account(
+    deps: &SignupDeps<'_>,
+    signup: &ValidSignup,
+) -> Result<(), StoreError> {
+    let (token, token_hash) = tokens::generate();
+    let link = format!("{}/mot-de-passe/creer?jeton={token}", deps.public_url);
+    let email = emails::password_setup(signup, &link, tokens::PASSWORD_SETUP_TTL_SECONDS / 3600);
+    let mut tx = deps.store.pool().begin().await?;
+    let account_id = Store::insert_pending_account(
+        &mut tx,
+        &super::store::NewAccount {
+            siret: signup.siret.clone(),
+            email: signup.email.clone(),
+            organisation_name: signup.organisation.clone(),
+            last_name: signup.last_name.clone(),
+            first_name: signup.first_name.clone(),
+        },
+    )
+    .await?;
+    Store::insert_token(
+        &mut tx,
+        account_id,
+        &token_hash,
+        tokens::PASSWORD_SETUP,
+        tokens::PASSWORD_SETUP_TTL_SECONDS,
+    )
+    .await?;
+    Store::enqueue_email(&mut tx, &email).await?;
+    tx.commit().await?;
+    tracing::info!(siret = %signup.siret.as_digits(), account_id, "pending account created");
+    Ok(())
+}
+
+async fn notify_existing_account(
+    deps: &SignupDeps<'_>,
+    signup: &ValidSignup,
+) -> Result<(), StoreError> {
+    let email = emails::account_already_exists(signup.email.as_str(), deps.public_url);
+    let mut tx = deps.store.pool().begin().await?;
+    Store::enqueue_email(&mut tx, &email).await?;
+    tx.commit().await?;
+    tracing::info!(siret = %signup.siret.as_digits(), "signup with an address that has an account: notice queued");
+    Ok(())
+}
