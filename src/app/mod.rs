@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -47,7 +47,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=home::HomePage/>
                     <Route path=path!("/creer-un-compte") view=profile::ProfilePage/>
-                    <Route path=path!("/inscription") view=signup::SignupPage/>
+                    // In order: without JavaScript the eligibility of a pre-filled SIRET is in the HTML.
+                    <Route path=path!("/inscription") view=signup::SignupPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inscription/confirmee") view=signup::SignupDonePage/>
                 </Routes>
             </layout::Frame>

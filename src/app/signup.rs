@@ -166,7 +166,7 @@ pub fn SignupPage() -> impl IntoView {
 
     let (siret_text, set_siret_text) = signal(initial_siret.clone());
     let complete = |s: &str| (digit_count(s) == 14).then(|| s.to_owned());
-    let checked_siret = RwSignal::new(complete(&initial_siret));
+    let checked_siret = RwSignal::new(complete(&initial_siret).filter(|s| Siret::parse(s).is_ok()));
     let check = Resource::new(
         move || checked_siret.get(),
         |siret| async move {
@@ -335,14 +335,16 @@ pub fn SignupPage() -> impl IntoView {
                         on:input=move |ev| set_confirmation.set(event_target_value(&ev))
                     />
                     <div id="email_confirmation-status" aria-live="polite">
-                        {move || match confirmation_hint() {
-                            Some(true) => Some(view! { <p class="ok">"✓ Les deux adresses sont identiques."</p> }.into_any()),
-                            Some(false) => Some(view! { <p class="error">"Les deux adresses ne sont pas identiques."</p> }.into_any()),
-                            None => None,
-                        }}
+                        {move || (confirmation_hint() == Some(true)).then(|| view! {
+                            <p class="ok">"✓ Les deux adresses sont identiques."</p>
+                        })}
                     </div>
                     <FieldError id="email_confirmation-error" message=Signal::derive(move || {
-                        if confirmation_hint() == Some(true) { None } else { server_error(SignupField::EmailConfirmation) }
+                        match confirmation_hint() {
+                            Some(true) => None,
+                            Some(false) => Some(crate::domain::signup::EMAIL_MISMATCH.to_owned()),
+                            None => server_error(SignupField::EmailConfirmation),
+                        }
                     })/>
                 </div>
                 <button type="submit" class="button primary wide" disabled=move || pending.get()>
@@ -374,7 +376,7 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
         }) => view! {
             <div class="notice ok">
                 <p>
-                    "✓ Établissement actif"
+                    <span class="check">"✓ Établissement actif"</span>
                     {establishment.name.map(|n| format!(" : {n}"))}
                     {establishment.town.map(|t| format!(" ({t})"))}
                     {establishment.demo.then(|| view! { <span class="demo-tag">"données de démonstration"</span> })}
@@ -398,7 +400,7 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
         }
         .into_any(),
         Ok(SiretCheck::Invalid(message)) | Ok(SiretCheck::Unavailable(message)) => view! {
-            <p class="notice error">{message}</p>
+            <p class="notice error" role="status">{message}</p>
         }
         .into_any(),
         Err(_) => view! { <p class="notice error">{INSEE_UNAVAILABLE}</p> }.into_any(),

@@ -111,10 +111,10 @@ fn is_valid_checksum(digits: &str) -> bool {
             }
         })
         .sum();
-    if luhn % 10 == 0 {
+    if luhn.is_multiple_of(10) {
         return true;
     }
-    digits.starts_with(LA_POSTE_SIREN) && values.iter().sum::<u32>() % 5 == 0
+    digits.starts_with(LA_POSTE_SIREN) && values.iter().sum::<u32>().is_multiple_of(5)
 }
 
 /// Groups up to 14 digits as 3-3-3-5 (`477 280 846 03753`); any other character is dropped and

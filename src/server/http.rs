@@ -8,6 +8,7 @@ use super::outbox;
 use super::state::AppState;
 use super::store::{Store, StoreError};
 use crate::app::{shell, App};
+use axum::serve::ListenerExt;
 use axum::{routing::get, Json, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -91,8 +92,13 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let store = self.state.store.clone();
+        // Streamed pages go out in several writes: without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK add 40 ms to each of them.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
