@@ -16,7 +16,7 @@ fn account(siret: &str, email: &str) -> NewAccount {
 }
 
 async fn insert(store: &Store, a: &NewAccount) -> Result<i64, StoreError> {
-    let mut tx = store.pool().begin().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
     let id = Store::insert_pending_account(&mut tx, a).await?;
     tx.commit().await.unwrap();
     Ok(id)
@@ -81,7 +81,7 @@ async fn one_account_per_siret_and_per_email_whatever_the_case() {
 async fn a_rolled_back_transaction_leaves_nothing() {
     for (name, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
-        let mut tx = store.pool().begin().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
         Store::insert_pending_account(&mut tx, &account("47728084603753", "a@example.fr"))
             .await
             .unwrap();

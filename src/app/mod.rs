@@ -1,11 +1,15 @@
 //! The user interface: server-rendered pages hydrated in the browser. French text shown to users
 //! is in [`texts`] or next to the markup it belongs to, never in the domain or server layers.
 
+pub mod forms;
 mod home;
 mod layout;
+pub mod login;
 mod not_found;
+pub mod password;
 mod profile;
 pub mod signup;
+pub mod space;
 pub mod texts;
 
 use leptos::prelude::*;
@@ -50,6 +54,13 @@ pub fn App() -> impl IntoView {
                     // In order: without JavaScript the eligibility of a pre-filled SIRET is in the HTML.
                     <Route path=path!("/inscription") view=signup::SignupPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inscription/confirmee") view=signup::SignupDonePage/>
+                    <Route path=path!("/mot-de-passe/creer") view=password::PasswordLinkPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/mot-de-passe/nouveau") view=password::NewPasswordPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/mot-de-passe/enregistre") view=password::PasswordSavedPage/>
+                    <Route path=path!("/connexion") view=login::LoginPage/>
+                    <Route path=path!("/mot-de-passe-oublie") view=login::ForgotPasswordPage ssr=SsrMode::InOrder/>
+                    // Async: the redirect to login must be decided before anything is sent.
+                    <Route path=path!("/espace") view=space::SpacePage ssr=SsrMode::Async/>
                 </Routes>
             </layout::Frame>
         </Router>

@@ -1,5 +1,6 @@
 //! The French wording of every domain error, gathered here so it can be reviewed in one place.
 
+use super::password::PolicyRefusal;
 use super::{EmailError, NameError, PasswordError, PasswordRule, Refusal, SiretError, Strength};
 
 /// A message meant for the person filling the form, in French.
@@ -125,6 +126,21 @@ impl UserMessage for Refusal {
                     .into()
             }
         }
+    }
+}
+
+impl UserMessage for PolicyRefusal {
+    fn user_message(&self) -> String {
+        match self {
+            PolicyRefusal::Common => {
+                "Ce mot de passe est trop courant (un mot usuel avec des chiffres ou symboles) : choisissez-en un autre, par exemple une phrase."
+            }
+            PolicyRefusal::ContainsSiret => "Le mot de passe ne doit pas contenir votre numéro de SIRET ou de SIREN.",
+            PolicyRefusal::ContainsOrganisation => "Le mot de passe ne doit pas contenir le nom de votre organisme.",
+            PolicyRefusal::ContainsName => "Le mot de passe ne doit pas contenir votre nom ou votre prénom.",
+            PolicyRefusal::ContainsEmail => "Le mot de passe ne doit pas contenir votre adresse électronique.",
+        }
+        .into()
     }
 }
 

@@ -53,6 +53,16 @@ pub enum PasswordError {
     ControlCharacter,
 }
 
+/// Why the server refuses a password that meets the four rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PolicyRefusal {
+    Common,
+    ContainsSiret,
+    ContainsOrganisation,
+    ContainsName,
+    ContainsEmail,
+}
+
 /// A password that meets the rules. Its value never appears in `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewPassword(String);

@@ -182,7 +182,7 @@ impl Store {
             rejected: file.rejected,
             ..Default::default()
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for r in &file.records {
             let existing = sqlx::query(
                 "SELECT siret, transport_type, trainings, starts_on, ends_on, region, \
@@ -258,6 +258,21 @@ impl Store {
         Ok(report)
     }
 
+    /// Every approval of `siret`, in force or not, oldest first.
+    pub async fn approvals_of(&self, siret: &Siret) -> Result<Vec<ApprovalSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, transport_type, trainings, starts_on, ends_on FROM approvals \
+             WHERE siret = $1 ORDER BY starts_on, number",
+        )
+        .bind(siret.as_digits())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(summary)
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
     /// The approvals of `siret` in force on `day` (`YYYY-MM-DD`).
     pub async fn approvals_in_force(
         &self,
@@ -275,21 +290,22 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| {
-                let transport: String = row.try_get("transport_type")?;
-                let trainings: String = row.try_get("trainings")?;
-                Ok(ApprovalSummary {
-                    number: row.try_get("number")?,
-                    transport_type: TransportType::parse(&transport)
-                        .unwrap_or(TransportType::Passengers),
-                    trainings: trainings.split('|').filter_map(Training::parse).collect(),
-                    starts_on: row.try_get("starts_on")?,
-                    ends_on: row.try_get("ends_on")?,
-                })
-            })
+            .map(summary)
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
     }
+}
+
+fn summary(row: &sqlx::any::AnyRow) -> Result<ApprovalSummary, sqlx::Error> {
+    let transport: String = row.try_get("transport_type")?;
+    let trainings: String = row.try_get("trainings")?;
+    Ok(ApprovalSummary {
+        number: row.try_get("number")?,
+        transport_type: TransportType::parse(&transport).unwrap_or(TransportType::Passengers),
+        trainings: trainings.split('|').filter_map(Training::parse).collect(),
+        starts_on: row.try_get("starts_on")?,
+        ends_on: row.try_get("ends_on")?,
+    })
 }
 
 #[cfg(test)]

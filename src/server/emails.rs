@@ -148,3 +148,76 @@ mod tests {
         assert!(mail.html.contains("Créer mon mot de passe</a>"));
     }
 }
+
+/// Sent by « Mot de passe oublié » when the address has an account.
+pub fn password_reset(
+    to: &str,
+    first_name: &str,
+    link: &str,
+    valid_minutes: i64,
+    support: &str,
+) -> OutgoingEmail {
+    let subject = "Hub Pro Transport : nouveau lien pour votre mot de passe".to_owned();
+    let text = format!(
+        "Bonjour {first_name},\n\n\
+         Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.\n\
+         Créer mon mot de passe : {link}\n\n\
+         Ce lien est valable {valid_minutes} minutes et ne peut servir qu'une fois ; les liens envoyés avant celui-ci ne fonctionnent plus.\n\
+         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\
+         Besoin d'aide ? Contactez le support : {support}\n\n\
+         Le service de délivrance Hub Pro Transport.\n"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Bonjour {first_name},</p>\
+             <p>Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.</p>{button}\
+             <p>Ce lien est valable {valid_minutes} minutes et ne peut servir qu'une fois ; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
+             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.</p>\
+             <p>Besoin d'aide ? Contactez le support : {support}</p>",
+            first_name = escape(first_name),
+            button = button(link, "Créer mon mot de passe"),
+            support = escape(support),
+        ),
+    );
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Sent after a password is set, so an unexpected change is noticed.
+pub fn password_changed(
+    to: &str,
+    first_name: &str,
+    public_url: &str,
+    support: &str,
+) -> OutgoingEmail {
+    let login = format!("{public_url}/connexion");
+    let subject = "Hub Pro Transport : votre mot de passe a été enregistré".to_owned();
+    let text = format!(
+        "Bonjour {first_name},\n\n\
+         Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous pouvez vous connecter : {login}\n\n\
+         Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le support : {support}\n\n\
+         Le service de délivrance Hub Pro Transport.\n"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Bonjour {first_name},</p>\
+             <p>Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré.</p>{button}\
+             <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le support : {support}</p>",
+            first_name = escape(first_name),
+            button = button(&login, "Se connecter"),
+            support = escape(support),
+        ),
+    );
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}

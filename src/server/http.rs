@@ -129,6 +129,9 @@ fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            super::security::reject_cross_site,
+        ))
         .with_state(state)
 }
 

@@ -97,7 +97,7 @@ async fn create_pending_account(
     let (token, token_hash) = tokens::generate();
     let link = format!("{}/mot-de-passe/creer?jeton={token}", deps.public_url);
     let email = emails::password_setup(signup, &link, tokens::PASSWORD_SETUP_TTL_SECONDS / 3600);
-    let mut tx = deps.store.pool().begin().await?;
+    let mut tx = deps.store.begin().await?;
     let account_id = Store::insert_pending_account(
         &mut tx,
         &super::store::NewAccount {
@@ -128,7 +128,7 @@ async fn notify_existing_account(
     signup: &ValidSignup,
 ) -> Result<(), StoreError> {
     let email = emails::account_already_exists(signup.email.as_str(), deps.public_url);
-    let mut tx = deps.store.pool().begin().await?;
+    let mut tx = deps.store.begin().await?;
     Store::enqueue_email(&mut tx, &email).await?;
     tx.commit().await?;
     tracing::info!(siret = %signup.siret.as_digits(), "signup with an address that has an account: notice queued");

@@ -25,10 +25,12 @@ pub struct AccountRecord {
     pub first_name: String,
     pub state: String,
     pub created_at: i64,
+    /// argon2id PHC string; `None` while the account is pending.
+    pub password_hash: Option<String>,
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "id, siret, email, organisation_name, last_name, first_name, state, created_at";
+    "id, siret, email, organisation_name, last_name, first_name, state, created_at, password_hash";
 
 fn record(row: &sqlx::any::AnyRow) -> Result<AccountRecord, sqlx::Error> {
     Ok(AccountRecord {
@@ -40,6 +42,7 @@ fn record(row: &sqlx::any::AnyRow) -> Result<AccountRecord, sqlx::Error> {
         first_name: row.try_get("first_name")?,
         state: row.try_get("state")?,
         created_at: row.try_get("created_at")?,
+        password_hash: row.try_get("password_hash")?,
     })
 }
 
@@ -93,6 +96,29 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(record).transpose()?)
+    }
+
+    pub async fn account_by_id(&self, id: i64) -> Result<Option<AccountRecord>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(record).transpose()?)
+    }
+
+    /// Stores the password and activates the account, inside the caller's transaction.
+    pub async fn activate_account(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        id: i64,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET password_hash = $1, state = 'active' WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     pub async fn count_accounts(&self) -> Result<i64, StoreError> {

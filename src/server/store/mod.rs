@@ -114,6 +114,16 @@ impl Store {
         &self.pool
     }
 
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads then writes would otherwise fail with "database is locked" when
+    /// another connection writes in between, instead of waiting its turn.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Whether the database answers (for the health check).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -1,0 +1,89 @@
+//! Pieces shared by the account forms: the error type of their server functions, and the
+//! password input with its eye toggle.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A refused form: the message, the field it belongs to, and what to put back in the form (never a
+/// password: without JavaScript this travels in the redirect URL).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormError {
+    pub message: String,
+    pub field: Option<String>,
+    pub kept: Option<String>,
+}
+
+impl FormError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn on(mut self, field: &str) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn keeping(mut self, value: &str) -> Self {
+        self.kept = Some(value.into());
+        self
+    }
+}
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl FromServerFnError for FormError {
+    type Encoder = JsonEncoding;
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        FormError::new(super::signup::UNEXPECTED)
+    }
+}
+
+/// True once the WASM has taken over the page (effects only run in the browser). Controls that
+/// need JavaScript are shown, or enforced, only then: without it the form still submits.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (done, set_done) = signal(false);
+    Effect::new(move |_| set_done.set(true));
+    done
+}
+
+/// A password input with a button that shows or hides what is typed.
+#[component]
+pub fn PasswordInput(
+    id: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    #[prop(into)] value: RwSignal<String>,
+    #[prop(into, optional)] describedby: Option<&'static str>,
+    #[prop(into, optional)] invalid: Option<Signal<bool>>,
+) -> impl IntoView {
+    let visible = RwSignal::new(false);
+    let ready = hydrated();
+    view! {
+        <label for=id>{label}</label>
+        <div class="password-box">
+            <input id=id name=id required maxlength="200" autocomplete=autocomplete
+                type=move || if visible.get() { "text" } else { "password" }
+                aria-describedby=describedby
+                aria-invalid=move || invalid.map(|s| s.get()).unwrap_or(false).then_some("true")
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <button type="button" class="eye" hidden=move || !ready.get()
+                aria-pressed=move || if visible.get() { "true" } else { "false" }
+                aria-label=move || if visible.get() { "Masquer le mot de passe" } else { "Afficher le mot de passe" }
+                aria-controls=id
+                on:click=move |_| visible.update(|v| *v = !*v)
+            >
+                <span aria-hidden="true">{move || if visible.get() { "🙈" } else { "👁" }}</span>
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,216 @@
+//! Password creation, login and forgotten password: the rules; server functions only translate.
+
+use super::emails;
+use super::hashing;
+use super::password_policy::{self, PasswordContext};
+use super::store::{AccountRecord, Store, StoreError};
+use super::throttle::{self, Turn};
+use super::tokens;
+use crate::domain::{EmailAddress, NewPassword, UserMessage};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("email or password wrong")]
+    InvalidCredentials,
+    #[error("account still pending")]
+    Pending,
+    #[error("too many attempts, wait {0} s")]
+    Throttled(i64),
+    #[error("link unknown, used or expired")]
+    LinkInvalid,
+    #[error("password refused: {0}")]
+    PasswordRefused(String),
+    #[error("invalid email address: {0}")]
+    InvalidEmail(String),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("hashing: {0}")]
+    Hash(#[from] hashing::HashError),
+}
+
+/// Message when the two password entries differ.
+pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
+
+/// « Cliquer ici pour continuer »: uses the emailed link and opens a short password-setting flow;
+/// returns the flow's secret (kept in a cookie).
+pub async fn open_password_flow(store: &Store, link_token: &str) -> Result<String, AuthError> {
+    let mut tx = store.begin().await.map_err(StoreError::from)?;
+    let account_id = Store::consume_token(
+        &mut tx,
+        link_token,
+        &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET],
+    )
+    .await?
+    .ok_or(AuthError::LinkInvalid)?;
+    let (flow, flow_hash) = tokens::generate();
+    Store::insert_token(
+        &mut tx,
+        account_id,
+        &flow_hash,
+        tokens::PASSWORD_FLOW,
+        tokens::PASSWORD_FLOW_TTL_SECONDS,
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(flow)
+}
+
+/// The account a password flow belongs to, if the flow is still open.
+pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<AccountRecord>, AuthError> {
+    match store.peek_token(flow, &[tokens::PASSWORD_FLOW]).await? {
+        Some(id) => Ok(store.account_by_id(id).await?),
+        None => Ok(None),
+    }
+}
+
+/// « Valider »: checks the password, stores its hash, activates the account, ends its sessions
+/// and queues a notice — all in one transaction that also uses the flow, so it succeeds once.
+pub async fn set_password(
+    store: &Store,
+    public_url: &str,
+    support: &str,
+    flow: &str,
+    password: &str,
+    confirmation: &str,
+) -> Result<(), AuthError> {
+    let account = flow_account(store, flow)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    let password =
+        NewPassword::parse(password).map_err(|e| AuthError::PasswordRefused(e.user_message()))?;
+    if password.expose() != confirmation {
+        return Err(AuthError::PasswordRefused(PASSWORDS_DIFFER.into()));
+    }
+    let context = PasswordContext {
+        siret: account.siret.clone(),
+        organisation: account.organisation_name.clone(),
+        last_name: account.last_name.clone(),
+        first_name: account.first_name.clone(),
+        email_local_part: account
+            .email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    password_policy::check(&password, &context)
+        .map_err(|r| AuthError::PasswordRefused(r.user_message()))?;
+    let hash = hashing::hash(password.expose().to_owned()).await?;
+    let mut tx = store.begin().await.map_err(StoreError::from)?;
+    if Store::consume_token(&mut tx, flow, &[tokens::PASSWORD_FLOW]).await? != Some(account.id) {
+        return Err(AuthError::LinkInvalid);
+    }
+    Store::activate_account(&mut tx, account.id, &hash).await?;
+    Store::revoke_tokens(&mut tx, account.id).await?;
+    Store::delete_account_sessions(&mut tx, account.id).await?;
+    Store::enqueue_email(
+        &mut tx,
+        &emails::password_changed(&account.email, &account.first_name, public_url, support),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    tracing::info!(account_id = account.id, "password set, account active");
+    Ok(())
+}
+
+/// Checks credentials; returns the account id. Unknown addresses cost one argon2 verification
+/// too, and attempts are slowed down per account and per IP.
+pub async fn login(store: &Store, email: &str, password: &str, ip: &str) -> Result<i64, AuthError> {
+    let ip_key = format!("login:ip:{ip}");
+    if let Turn::Wait(s) = store.take_turn(&ip_key, throttle::LOGIN_IP).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    let identity = email.trim().to_ascii_lowercase();
+    let account_key = format!("login:account:{identity}");
+    if let Turn::Wait(s) = store
+        .take_turn(&account_key, throttle::LOGIN_ACCOUNT)
+        .await?
+    {
+        return Err(AuthError::Throttled(s));
+    }
+    let account = match EmailAddress::parse(email) {
+        Ok(address) => store.account_by_email(&address).await?,
+        Err(_) => None,
+    };
+    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    // Bounded like the form field, so a huge value cannot burn CPU.
+    let candidate: String = password
+        .chars()
+        .take(crate::domain::password::PASSWORD_MAX)
+        .collect();
+    let ok = hashing::verify(candidate, stored).await;
+    match account {
+        Some(a) if a.password_hash.is_none() => Err(AuthError::Pending),
+        Some(a) if ok => {
+            store.reset_turns(&account_key).await?;
+            store.reset_turns(&ip_key).await?;
+            Ok(a.id)
+        }
+        _ => Err(AuthError::InvalidCredentials),
+    }
+}
+
+/// « Mot de passe oublié »: emails a fresh link when the address has an account (previous links
+/// die), and answers the same either way.
+pub async fn request_reset(
+    store: &Store,
+    public_url: &str,
+    support: &str,
+    email: &str,
+    ip: &str,
+) -> Result<(), AuthError> {
+    let address =
+        EmailAddress::parse(email).map_err(|e| AuthError::InvalidEmail(e.user_message()))?;
+    if let Turn::Wait(s) = store
+        .take_turn(&format!("reset:ip:{ip}"), throttle::RESET_IP)
+        .await?
+    {
+        return Err(AuthError::Throttled(s));
+    }
+    let address_key = format!("reset:address:{}", address.identity());
+    if let Turn::Wait(s) = store
+        .take_turn(&address_key, throttle::RESET_ADDRESS)
+        .await?
+    {
+        return Err(AuthError::Throttled(s));
+    }
+    let Some(account) = store.account_by_email(&address).await? else {
+        tracing::info!("reset asked for an address without account");
+        return Ok(());
+    };
+    let (token, token_hash) = tokens::generate();
+    let link = format!("{public_url}/mot-de-passe/creer?jeton={token}");
+    let mut tx = store.begin().await.map_err(StoreError::from)?;
+    Store::revoke_tokens(&mut tx, account.id).await?;
+    Store::insert_token(
+        &mut tx,
+        account.id,
+        &token_hash,
+        tokens::PASSWORD_RESET,
+        tokens::PASSWORD_RESET_TTL_SECONDS,
+    )
+    .await?;
+    Store::enqueue_email(
+        &mut tx,
+        &emails::password_reset(
+            &account.email,
+            &account.first_name,
+            &link,
+            tokens::PASSWORD_RESET_TTL_SECONDS / 60,
+            support,
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// « Réessayez dans … » in French.
+pub fn retry_message(seconds: i64) -> String {
+    let when = if seconds < 90 {
+        format!("{} secondes", seconds.max(1))
+    } else {
+        format!("{} minutes", (seconds + 59) / 60)
+    };
+    format!("Trop de tentatives. Pour protéger votre compte, réessayez dans {when}.")
+}

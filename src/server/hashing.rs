@@ -1,0 +1,96 @@
+//! Password hashing: argon2id with OWASP's parameters, run off the async runtime, a bounded
+//! number at a time so pages stay fast while passwords are being hashed.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// OWASP: m = 19 MiB, t = 2, p = 1.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        Semaphore::new(cores.max(1))
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("hashing failed: {0}")]
+    Failed(String),
+}
+
+/// Hashes a password into a PHC string.
+pub async fn hash(password: String) -> Result<String, HashError> {
+    let _permit = permits()
+        .acquire()
+        .await
+        .map_err(|e| HashError::Failed(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| HashError::Failed(e.to_string()))
+    })
+    .await
+    .map_err(|e| HashError::Failed(e.to_string()))?
+}
+
+/// A fixed hash checked for unknown accounts, so that their answer costs the same time.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"hubpro-dummy-salt").expect("valid salt");
+        argon2()
+            .hash_password(b"not the password of anyone", &salt)
+            .expect("hashing works")
+            .to_string()
+    })
+}
+
+/// Checks `password` against `stored` (or against a dummy hash when there is none).
+pub async fn verify(password: String, stored: Option<String>) -> bool {
+    let Ok(_permit) = permits().acquire().await else {
+        return false;
+    };
+    let had_hash = stored.is_some();
+    tokio::task::spawn_blocking(move || {
+        let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            return false;
+        };
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && had_hash
+    })
+    .await
+    .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_use_owasp_parameters() {
+        let h = hash("Kq9vW#tLm2!xR".into()).await.unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify("Kq9vW#tLm2!xR".into(), Some(h.clone())).await);
+        assert!(!verify("kq9vW#tLm2!xR".into(), Some(h.clone())).await);
+        assert_ne!(h, hash("Kq9vW#tLm2!xR".into()).await.unwrap(), "salted");
+        assert!(
+            !verify("not the password of anyone".into(), None).await,
+            "dummy never matches"
+        );
+    }
+}

@@ -1,0 +1,134 @@
+//! Slowing down guessing (CNIL 2022-100): a few free attempts, then a growing wait between
+//! attempts, capped so nobody can lock a victim out for long. Each attempt claims its turn with a
+//! compare-and-set, so parallel requests cannot slip past the wait.
+
+use super::store::{now, Store, StoreError};
+use sqlx::Row;
+
+/// A kind of counted attempt.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Attempts allowed before waits begin.
+    pub free: i64,
+    /// First wait, in seconds; doubled at each further attempt.
+    pub first_wait: i64,
+    /// Longest wait, in seconds.
+    pub max_wait: i64,
+}
+
+pub const LOGIN_ACCOUNT: Policy = Policy {
+    free: 5,
+    first_wait: 30,
+    max_wait: 15 * 60,
+};
+pub const LOGIN_IP: Policy = Policy {
+    free: 20,
+    first_wait: 30,
+    max_wait: 15 * 60,
+};
+pub const RESET_ADDRESS: Policy = Policy {
+    free: 3,
+    first_wait: 60,
+    max_wait: 30 * 60,
+};
+pub const RESET_IP: Policy = Policy {
+    free: 10,
+    first_wait: 60,
+    max_wait: 30 * 60,
+};
+
+impl Policy {
+    /// Wait imposed after the `n`-th counted attempt.
+    pub fn wait_after(&self, n: i64) -> i64 {
+        if n < self.free {
+            0
+        } else {
+            let doublings = (n - self.free).clamp(0, 20);
+            (self.first_wait << doublings).min(self.max_wait)
+        }
+    }
+}
+
+/// Seconds without attempts after which the count starts again.
+const FORGET_AFTER: i64 = 3600;
+
+/// The result of asking for a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    Granted,
+    /// Try again in this many seconds.
+    Wait(i64),
+}
+
+impl Store {
+    /// Counts an attempt for `key` and says whether it may proceed.
+    pub async fn take_turn(&self, key: &str, policy: Policy) -> Result<Turn, StoreError> {
+        let t = now();
+        sqlx::query(
+            "INSERT INTO throttle (key, failures, blocked_until, updated_at) VALUES ($1, 0, 0, $2) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(t)
+        .execute(self.pool())
+        .await?;
+        for _ in 0..5 {
+            let row = sqlx::query(
+                "SELECT failures, blocked_until, updated_at FROM throttle WHERE key = $1",
+            )
+            .bind(key)
+            .fetch_one(self.pool())
+            .await?;
+            let failures: i64 = row.try_get("failures")?;
+            let blocked_until: i64 = row.try_get("blocked_until")?;
+            let updated_at: i64 = row.try_get("updated_at")?;
+            if blocked_until > t {
+                return Ok(Turn::Wait(blocked_until - t));
+            }
+            // Old attempts are forgotten after a quiet period.
+            let next = if t - updated_at > FORGET_AFTER {
+                1
+            } else {
+                failures + 1
+            };
+            let claimed = sqlx::query(
+                "UPDATE throttle SET failures = $1, blocked_until = $2, updated_at = $3 \
+                 WHERE key = $4 AND failures = $5",
+            )
+            .bind(next)
+            .bind(t + policy.wait_after(next))
+            .bind(t)
+            .bind(key)
+            .bind(failures)
+            .execute(self.pool())
+            .await?;
+            if claimed.rows_affected() == 1 {
+                return Ok(Turn::Granted);
+            }
+        }
+        // Heavy contention on one key: treat as a short wait rather than let it through.
+        Ok(Turn::Wait(1))
+    }
+
+    /// Forgets the attempts of `key` (after a successful login).
+    pub async fn reset_turns(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE throttle SET failures = 0, blocked_until = 0 WHERE key = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_start_after_the_free_attempts_and_cap() {
+        assert_eq!(LOGIN_ACCOUNT.wait_after(4), 0);
+        assert_eq!(LOGIN_ACCOUNT.wait_after(5), 30);
+        assert_eq!(LOGIN_ACCOUNT.wait_after(6), 60);
+        assert_eq!(LOGIN_ACCOUNT.wait_after(50), 900);
+    }
+}

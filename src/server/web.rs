@@ -1,0 +1,57 @@
+//! Request helpers for server functions: the caller's IP, cookies, the logged-in account.
+
+use super::sessions;
+use super::state::AppState;
+use super::store::AccountRecord;
+use axum::http::{header, HeaderValue};
+
+/// The client's address (the TCP peer: put the app behind a proxy that sets nothing else).
+pub async fn client_ip() -> String {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The value of a request cookie.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| sessions::read_cookie(h, name).map(str::to_owned))
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+pub fn https(state: &AppState) -> bool {
+    state.settings.public_url.starts_with("https://")
+}
+
+/// The session cookie's value, if any.
+pub fn session_id(state: &AppState) -> Option<String> {
+    cookie(sessions::cookie_name(https(state)))
+}
+
+/// The logged-in account, if the session is alive.
+pub async fn current_account(state: &AppState) -> Option<AccountRecord> {
+    let id = session_id(state)?;
+    match state.store.session_account(&id).await {
+        Ok(Some(account_id)) => state.store.account_by_id(account_id).await.ok().flatten(),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            None
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! Password creation, login, sessions, forgotten password over HTTP, with the real app.
+
+mod support;
+
+use hubpro::domain::Siret;
+use reqwest::header::{COOKIE, SET_COOKIE};
+use std::time::{Duration, Instant};
+use support::TestApp;
+
+const FORMATRANS: &str = "47728084603753";
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+/// A demo-mode app (offline extract, demo approvals, dev mailbox) with one pending account.
+async fn app_with_pending_account() -> (TestApp, String) {
+    let app = support::spawn_app(support::settings(&[])).await;
+    let res = post(
+        &app,
+        "/api/creer-compte",
+        &[
+            ("siret", FORMATRANS),
+            ("organisation", "Formatrans"),
+            ("last_name", "Dupont"),
+            ("first_name", "Claire"),
+            ("email", "claire@example.fr"),
+            ("email_confirmation", "claire@example.fr"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let token = last_link_token(&app).await;
+    (app, token)
+}
+
+async fn last_link_token(app: &TestApp) -> String {
+    let mails = app.store.recent_emails(1).await.unwrap();
+    let text = &mails[0].email.text;
+    let start = text.find("jeton=").expect("a link") + 6;
+    text[start..start + 64].to_owned()
+}
+
+async fn post(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app.client.post(format!("{}{path}", app.base)).form(form);
+    if let Some(c) = cookie {
+        req = req.header(COOKIE, c);
+    }
+    req.send().await.unwrap()
+}
+
+fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+/// Follows the emailed link: continue, then set the password. Returns the final response.
+async fn set_password(
+    app: &TestApp,
+    token: &str,
+    password: &str,
+    confirmation: &str,
+) -> reqwest::Response {
+    let res = post(app, "/api/continuer", &[("token", token)], None).await;
+    let status = res.status();
+    let flow = cookie_pair(&res, "hubpro_flow");
+    assert_eq!(status, 200, "continue: {}", res.text().await.unwrap());
+    let flow = flow.expect("flow cookie");
+    post(
+        app,
+        "/api/valider-mot-de-passe",
+        &[("password", password), ("confirmation", confirmation)],
+        Some(&flow),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_get_of_the_link_never_uses_it() {
+    let (app, token) = app_with_pending_account().await;
+    for _ in 0..3 {
+        let page = app
+            .client
+            .get(format!("{}/mot-de-passe/creer?jeton={token}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let body = page.text().await.unwrap();
+        assert!(body.contains("Cliquer ici pour continuer"), "{body}");
+    }
+    let res = set_password(&app, &token, PASSWORD, PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers().get("location").unwrap(),
+        "/mot-de-passe/enregistre"
+    );
+}
+
+#[tokio::test]
+async fn the_link_serves_once() {
+    let (app, token) = app_with_pending_account().await;
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let replay = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    assert_ne!(replay.status(), 200);
+    assert!(replay.text().await.unwrap().contains("n'est plus valable"));
+    let page = app
+        .client
+        .get(format!("{}/mot-de-passe/creer?jeton={token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Lien expiré ou déjà utilisé"));
+    let unknown = post(&app, "/api/continuer", &[("token", &"0".repeat(64))], None).await;
+    assert_ne!(unknown.status(), 200);
+}
+
+#[tokio::test]
+async fn the_server_rechecks_every_password_rule() {
+    let (app, token) = app_with_pending_account().await;
+    let res = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    let flow = cookie_pair(&res, "hubpro_flow").unwrap();
+    for (password, confirmation, words) in [
+        ("court", "court", "12 caractères minimum"),
+        ("Kq9vW#tLm2!xR", "Kq9vW#tLm2!xS", "ne sont pas identiques"),
+        ("Motdepasse2024!", "Motdepasse2024!", "trop courant"),
+        (
+            "Formatrans#Kq9vW",
+            "Formatrans#Kq9vW",
+            "nom de votre organisme",
+        ),
+        ("Xq!47728084603753", "Xq!47728084603753", "SIRET"),
+        ("Kq9vW#claire!x", "Kq9vW#claire!x", "nom ou votre prénom"),
+    ] {
+        let res = post(
+            &app,
+            "/api/valider-mot-de-passe",
+            &[("password", password), ("confirmation", confirmation)],
+            Some(&flow),
+        )
+        .await;
+        assert_ne!(res.status(), 200, "{password}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(words), "{password}: {body}");
+        assert!(
+            !body.contains(password) || password == "court",
+            "the password is never echoed"
+        );
+    }
+    let account = app
+        .store
+        .account_by_siret(&Siret::parse(FORMATRANS).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.state, "pending");
+}
+
+#[tokio::test]
+async fn two_concurrent_submits_of_one_flow_succeed_once() {
+    let (app, token) = app_with_pending_account().await;
+    let res = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    let flow = cookie_pair(&res, "hubpro_flow").unwrap();
+    let a = post(
+        &app,
+        "/api/valider-mot-de-passe",
+        &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        Some(&flow),
+    );
+    let b = post(
+        &app,
+        "/api/valider-mot-de-passe",
+        &[
+            ("password", "Trois Pommes & 2 Poires"),
+            ("confirmation", "Trois Pommes & 2 Poires"),
+        ],
+        Some(&flow),
+    );
+    let (a, b) = tokio::join!(a, b);
+    let ok = [a.status(), b.status()]
+        .iter()
+        .filter(|s| s.as_u16() == 200)
+        .count();
+    assert_eq!(ok, 1);
+}
+
+#[tokio::test]
+async fn login_sessions_and_logout() {
+    let (app, token) = app_with_pending_account().await;
+    // Pending: told to use the email or « mot de passe oublié ».
+    let pending = post(
+        &app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert!(pending.text().await.unwrap().contains("pas encore activé"));
+
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let account = app
+        .store
+        .account_by_siret(&Siret::parse(FORMATRANS).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.state, "active");
+    assert!(account
+        .password_hash
+        .unwrap()
+        .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    // Without a session, the space redirects to login.
+    let anonymous = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 302);
+    assert_eq!(anonymous.headers().get("location").unwrap(), "/connexion");
+
+    let res = post(
+        &app,
+        "/api/connexion",
+        &[("email", "CLAIRE@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200, "email is case-insensitive");
+    let raw_cookie = res
+        .headers()
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        raw_cookie.contains("HttpOnly") && raw_cookie.contains("SameSite=Lax"),
+        "{raw_cookie}"
+    );
+    let session = cookie_pair(&res, "hubpro_session").unwrap();
+    assert!(session.len() >= "hubpro_session=".len() + 32);
+
+    let space = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    let body = space.text().await.unwrap();
+    assert!(body.contains("Formatrans"), "{body}");
+    assert!(body.contains("477 280 846 03753"));
+    assert!(body.contains("12 RUE DES TRANSPORTEURS, 59000 LILLE"));
+    assert!(body.contains("HDF-2021-V-0042"));
+    assert!(body.contains("claire@example.fr"));
+
+    let out = post(&app, "/api/deconnexion", &[], Some(&session)).await;
+    assert_eq!(out.status(), 200);
+    let after = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header(COOKIE, &session)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 302, "the old session id is dead");
+}
+
+#[tokio::test]
+async fn failures_look_alike_and_take_similar_time() {
+    let (app, token) = app_with_pending_account().await;
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let timed = |email: &'static str| {
+        let app = &app;
+        async move {
+            let start = Instant::now();
+            let res = post(
+                app,
+                "/api/connexion",
+                &[("email", email), ("password", "Wrong password!")],
+                None,
+            )
+            .await;
+            let status = res.status();
+            (status, res.text().await.unwrap(), start.elapsed())
+        }
+    };
+    let (s1, b1, t1) = timed("claire@example.fr").await;
+    let (s2, b2, t2) = timed("nobody@example.fr").await;
+    assert_eq!(s1, s2);
+    assert_eq!(b1.replace("claire@", "nobody@"), b2, "same body but for the address typed");
+    assert!(b1.contains("Adresse électronique ou mot de passe incorrect"));
+    let (fast, slow) = if t1 < t2 { (t1, t2) } else { (t2, t1) };
+    assert!(
+        slow < fast * 3 + Duration::from_millis(50),
+        "{t1:?} vs {t2:?}: an unknown address costs a hash too"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_down_even_in_parallel() {
+    let (app, token) = app_with_pending_account().await;
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let (client, base) = (app.client.clone(), app.base.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}/api/connexion"))
+                .form(&[
+                    ("email", "claire@example.fr"),
+                    ("password", "Wrong password!"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }));
+    }
+    let mut bodies = Vec::new();
+    for t in tasks {
+        bodies.push(t.await.unwrap());
+    }
+    let checked = bodies.iter().filter(|b| b.contains("incorrect")).count();
+    let throttled = bodies
+        .iter()
+        .filter(|b| b.contains("Trop de tentatives"))
+        .count();
+    assert_eq!(
+        checked, 5,
+        "only the free attempts are checked, even when sent at once"
+    );
+    assert_eq!(throttled, 7);
+    // Even the right password waits now.
+    let right = post(
+        &app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert!(right.text().await.unwrap().contains("réessayez dans"));
+}
+
+#[tokio::test]
+async fn forgotten_password_answers_the_same_and_kills_older_links() {
+    let (app, first_token) = app_with_pending_account().await;
+    let known = post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "claire@example.fr")],
+        None,
+    )
+    .await;
+    let unknown = post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "nobody@example.fr")],
+        None,
+    )
+    .await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(
+        known.headers().get("location"),
+        unknown.headers().get("location")
+    );
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    let new_token = last_link_token(&app).await;
+    assert_ne!(new_token, first_token);
+    assert_eq!(
+        app.store.recent_emails(1).await.unwrap()[0].email.to,
+        "claire@example.fr"
+    );
+    // The first link died with the new one.
+    assert_ne!(
+        post(&app, "/api/continuer", &[("token", &first_token)], None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        set_password(&app, &new_token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_ends_other_sessions() {
+    let (app, token) = app_with_pending_account().await;
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let login = post(
+        &app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    let session = cookie_pair(&login, "hubpro_session").unwrap();
+    post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "claire@example.fr")],
+        None,
+    )
+    .await;
+    let token = last_link_token(&app).await;
+    assert_eq!(
+        set_password(
+            &app,
+            &token,
+            "Trois Pommes & 2 Poires",
+            "Trois Pommes & 2 Poires"
+        )
+        .await
+        .status(),
+        200
+    );
+    let space = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header(COOKIE, &session)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(space.status(), 302);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    let res = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "a@example.fr"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("email", "a@example.fr"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
