@@ -317,7 +317,11 @@ async fn failures_look_alike_and_take_similar_time() {
     let (s1, b1, t1) = timed("claire@example.fr").await;
     let (s2, b2, t2) = timed("nobody@example.fr").await;
     assert_eq!(s1, s2);
-    assert_eq!(b1.replace("claire@", "nobody@"), b2, "same body but for the address typed");
+    assert_eq!(
+        b1.replace("claire@", "nobody@"),
+        b2,
+        "same body but for the address typed"
+    );
     assert!(b1.contains("Adresse électronique ou mot de passe incorrect"));
     let (fast, slow) = if t1 < t2 { (t1, t2) } else { (t2, t1) };
     assert!(

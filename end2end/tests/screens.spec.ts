@@ -28,5 +28,9 @@ for (const width of [360, 1280]) {
     await shot('6-erreur');
     await page.goto('/nulle-part');
     await shot('7-404');
+    await page.goto('/connexion');
+    await shot('8-connexion');
+    await page.goto('/mot-de-passe-oublie');
+    await shot('9-mot-de-passe-oublie');
   });
 }

@@ -15,7 +15,7 @@ const FLOW_COOKIE: &str = "hubpro_flow";
 #[cfg(feature = "ssr")]
 fn flow_cookie(value: &str, max_age: i64, https: bool) -> String {
     format!(
-        "{FLOW_COOKIE}={value}; Path=/mot-de-passe; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        "{FLOW_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
         if https { "; Secure" } else { "" }
     )
 }

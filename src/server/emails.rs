@@ -120,35 +120,6 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::SignupForm;
-
-    #[test]
-    fn typed_values_are_escaped_in_html() {
-        let signup = SignupForm {
-            siret: "47728084603753".into(),
-            organisation: "<script>alert(1)</script> & Cie".into(),
-            last_name: "Dupont".into(),
-            first_name: "Claire".into(),
-            email: "a@example.fr".into(),
-            email_confirmation: "a@example.fr".into(),
-        }
-        .parse()
-        .unwrap();
-        let mail = password_setup(&signup, "http://x/mot-de-passe?jeton=abc&x=\"", 72);
-        assert!(!mail.html.contains("<script>"));
-        assert!(mail
-            .html
-            .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"));
-        assert!(mail.html.contains("jeton=abc&amp;x=&quot;"));
-        assert!(mail.text.contains("SIRET 477 280 846 03753"));
-        assert!(mail.text.contains("Créer mon mot de passe : http://x/"));
-        assert!(mail.html.contains("Créer mon mot de passe</a>"));
-    }
-}
-
 /// Sent by « Mot de passe oublié » when the address has an account.
 pub fn password_reset(
     to: &str,
@@ -219,5 +190,34 @@ pub fn password_changed(
         subject,
         text,
         html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SignupForm;
+
+    #[test]
+    fn typed_values_are_escaped_in_html() {
+        let signup = SignupForm {
+            siret: "47728084603753".into(),
+            organisation: "<script>alert(1)</script> & Cie".into(),
+            last_name: "Dupont".into(),
+            first_name: "Claire".into(),
+            email: "a@example.fr".into(),
+            email_confirmation: "a@example.fr".into(),
+        }
+        .parse()
+        .unwrap();
+        let mail = password_setup(&signup, "http://x/mot-de-passe?jeton=abc&x=\"", 72);
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail
+            .html
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"));
+        assert!(mail.html.contains("jeton=abc&amp;x=&quot;"));
+        assert!(mail.text.contains("SIRET 477 280 846 03753"));
+        assert!(mail.text.contains("Créer mon mot de passe : http://x/"));
+        assert!(mail.html.contains("Créer mon mot de passe</a>"));
     }
 }

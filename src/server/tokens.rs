@@ -43,21 +43,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_long_random_and_hashed() {
-        let (a, ha) = generate();
-        let (b, _) = generate();
-        assert_eq!(a.len(), 64, "256 bits in hex");
-        assert_ne!(a, b);
-        assert_eq!(ha, hash(&a));
-        assert_ne!(ha, a);
-    }
-}
-
 /// Purpose of a reset link sent by « Mot de passe oublié ».
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const PASSWORD_RESET_TTL_SECONDS: i64 = 3600;
@@ -131,5 +116,20 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_hashed() {
+        let (a, ha) = generate();
+        let (b, _) = generate();
+        assert_eq!(a.len(), 64, "256 bits in hex");
+        assert_ne!(a, b);
+        assert_eq!(ha, hash(&a));
+        assert_ne!(ha, a);
     }
 }
