@@ -495,3 +495,71 @@ async fn cross_site_posts_are_refused() {
         .unwrap();
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn expired_links_and_idle_sessions_are_refused() {
+    use sqlx::Row;
+    let (app, token) = app_with_pending_account().await;
+    // Age the emailed link past its expiry.
+    sqlx::query("UPDATE tokens SET expires_at = expires_at - 1000000")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let page = app
+        .client
+        .get(format!("{}/mot-de-passe/creer?jeton={token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Lien expiré ou déjà utilisé"));
+    assert_ne!(
+        post(&app, "/api/continuer", &[("token", &token)], None)
+            .await
+            .status(),
+        200
+    );
+
+    // A fresh link from « mot de passe oublié », a password, a session…
+    post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "claire@example.fr")],
+        None,
+    )
+    .await;
+    let token = last_link_token(&app).await;
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let login = post(
+        &app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    let session = cookie_pair(&login, "hubpro_session").unwrap();
+    let id = session.split('=').nth(1).unwrap();
+    assert!(app.store.session_account(id).await.unwrap().is_some());
+    // …left idle past the idle limit is over.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
+        .bind(hubpro::server::sessions::IDLE_SECONDS + 1)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(app.store.session_account(id).await.unwrap(), None);
+    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(left, 0, "the expired session is deleted");
+}

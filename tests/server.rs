@@ -56,3 +56,44 @@ fn a_wrong_setting_stops_the_binary_with_one_line() {
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(lines[0].starts_with("configuration error: HUBPRO_PUBLIC_URL: "));
 }
+
+#[test]
+fn approvals_import_is_all_or_nothing_and_idempotent() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/hubpro.db", dir.display());
+    let header =
+        "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n";
+    let good = "HDF-2021-V-0042;47728084603753;voyageurs;FIMO|FCO;2021-12-28;;Hauts-de-France;a@example.fr\n";
+    let bad =
+        "HDF-2021-V-0043;47728084603754;voyageurs;FIMO;2021-12-28;;Hauts-de-France;a@example.fr\n";
+    let run = |content: &str, extra: &[&str]| {
+        let file = dir.join("agrements.csv");
+        std::fs::write(&file, content).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
+            .args(["approvals", "import", file.to_str().unwrap()])
+            .args(extra)
+            .env("DATABASE_URL", &db)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (ok, _, err) = run(&format!("{header}{good}{bad}"), &[]);
+    assert!(!ok);
+    assert!(err.contains("line 3: siret"), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
+    let (ok, out, _) = run(&format!("{header}{good}"), &[]);
+    assert!(ok);
+    assert!(out.contains("1 new, 0 updated, 0 unchanged"), "{out}");
+    let (ok, out, _) = run(&format!("{header}{good}"), &[]);
+    assert!(ok);
+    assert!(out.contains("0 new, 0 updated, 1 unchanged"), "{out}");
+    let (ok, out, _) = run(&format!("{header}{good}{bad}"), &["--skip-invalid"]);
+    assert!(!ok, "rejected lines still fail the command");
+    assert!(out.contains("1 unchanged, 1 rejected"), "{out}");
+}

@@ -17,6 +17,7 @@ const THROTTLED: &str = "40073444800014";
 const DOWN: &str = "40073444800477";
 const SLOW: &str = "35600000000048";
 const GARBAGE: &str = "35600000000001";
+const BROKEN: &str = "12345678900015";
 
 const APPROVALS: &str = "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification
 HDF-2021-V-0042;47728084603753;voyageurs;FIMO|PASSERELLE|FCO;2021-12-28;;Hauts-de-France;cfa-lille@example.fr
@@ -57,6 +58,7 @@ async fn world_with(database_url: Option<String>) -> World {
     insee.set(DOWN, Answer::Status(503));
     insee.set(SLOW, Answer::Slow(Duration::from_secs(3)));
     insee.set(GARBAGE, Answer::Garbage);
+    insee.set(BROKEN, Answer::Status(500));
     let sirene_url = fakes::start_insee(insee.clone()).await;
     let smtp = SmtpSink::default();
     let smtp_url = smtp.start().await;
@@ -173,7 +175,7 @@ async fn eligibility_reports_each_insee_and_registry_case() {
 #[tokio::test]
 async fn insee_outages_are_polite_and_create_nothing() {
     let w = world().await;
-    for siret in [THROTTLED, DOWN, SLOW, GARBAGE] {
+    for siret in [THROTTLED, DOWN, SLOW, GARBAGE, BROKEN] {
         let v = w.check(siret).await;
         let message = v["Unavailable"]
             .as_str()

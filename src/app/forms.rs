@@ -82,7 +82,12 @@ pub fn PasswordInput(
                 aria-controls=id
                 on:click=move |_| visible.update(|v| *v = !*v)
             >
-                <span aria-hidden="true">{move || if visible.get() { "🙈" } else { "👁" }}</span>
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" fill="none"
+                    stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                    <path d="M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12z"/>
+                    <circle cx="12" cy="12" r="3"/>
+                    <line x1="3" y1="21" x2="21" y2="3" class="eye-slash" visibility=move || if visible.get() { "visible" } else { "hidden" }/>
+                </svg>
             </button>
         </div>
     }

@@ -127,13 +127,13 @@ fn SpaceContent(space: SpaceView, logout: ServerAction<Logout>) -> impl IntoView
                     let in_force = a.starts_on.as_str() <= today.as_str()
                         && a.ends_on.as_deref().is_none_or(|end| end >= today.as_str());
                     let validity = match &a.ends_on {
-                        Some(end) => format!("du {} au {}", a.starts_on, end),
-                        None => format!("depuis le {}", a.starts_on),
+                        Some(end) => format!("du {} au {}", french_date(&a.starts_on), french_date(end)),
+                        None => format!("depuis le {}", french_date(&a.starts_on)),
                     };
                     view! {
                         <li>
                             <strong>{format!("n° {}", a.number)}</strong>
-                            " — " {a.transport_type.label()} " : " {a.labels().join(", ")}
+                            " — " {a.labels().join(", ")}
                             <br/>
                             <span class="hint">{validity} " · " {if in_force { "en cours" } else { "hors période de validité" }}</span>
                         </li>
@@ -149,5 +149,22 @@ fn SpaceContent(space: SpaceView, logout: ServerAction<Logout>) -> impl IntoView
                 <dd>{space.email.clone()} <span class="hint">" — non modifiable"</span></dd>
             </dl>
         </section>
+    }
+}
+
+/// `2024-01-15` → `15/01/2024`; anything else is shown as it is.
+pub fn french_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_shown_the_french_way() {
+        assert_eq!(super::french_date("2024-01-15"), "15/01/2024");
+        assert_eq!(super::french_date("bientôt"), "bientôt");
     }
 }
