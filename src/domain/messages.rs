@@ -139,6 +139,9 @@ impl UserMessage for PolicyRefusal {
             PolicyRefusal::ContainsOrganisation => "Le mot de passe ne doit pas contenir le nom de votre organisme.",
             PolicyRefusal::ContainsName => "Le mot de passe ne doit pas contenir votre nom ou votre prénom.",
             PolicyRefusal::ContainsEmail => "Le mot de passe ne doit pas contenir votre adresse électronique.",
+            PolicyRefusal::TooGuessable => {
+                "Ce mot de passe serait trop facile à deviner (mots, prénoms, dates ou suites courants) : allongez-le, par exemple avec une courte phrase."
+            }
         }
         .into()
     }

@@ -61,6 +61,7 @@ pub enum PolicyRefusal {
     ContainsOrganisation,
     ContainsName,
     ContainsEmail,
+    TooGuessable,
 }
 
 /// A password that meets the rules. Its value never appears in `Debug` output.

@@ -117,6 +117,20 @@ pub fn check(password: &NewPassword, context: &PasswordContext) -> Result<(), Po
     if personal(&context.email_local_part, 3) {
         return Err(PolicyRefusal::ContainsEmail);
     }
+    // Last, zxcvbn's estimate (its lists hold tens of thousands of leaked passwords, names and
+    // words, plus keyboard walks, dates and sequences): fewer than 10^8 guesses is too few.
+    let inputs = [
+        context.siret.as_str(),
+        context.organisation.as_str(),
+        context.last_name.as_str(),
+        context.first_name.as_str(),
+        context.email_local_part.as_str(),
+        "hubpro",
+        "transport",
+    ];
+    if u8::from(zxcvbn::zxcvbn(text, &inputs).score()) < 3 {
+        return Err(PolicyRefusal::TooGuessable);
+    }
     Ok(())
 }
 
@@ -184,6 +198,18 @@ mod tests {
             check_str("Kq9vW#nord-cfa!"),
             Err(PolicyRefusal::ContainsEmail)
         );
+    }
+
+    #[test]
+    fn guessable_patterns_are_refused() {
+        for p in [
+            "Qwertyuiop12!",
+            "Aaaaaaaaaaaa!",
+            "Abcdefghijkl!",
+            "Jean-Pierre1980!",
+        ] {
+            assert!(check_str(p).is_err(), "{p}");
+        }
     }
 
     #[test]
