@@ -61,6 +61,7 @@ for (const [siret, words] of [
   ['84567891200013', 'Aucun agrément'],
   ['95678912300018', 'Aucun agrément'],
   ['12345678900007', 'inconnu'],
+  ['72345678900004', 'pas diffusibles'],
 ]) {
   test(`SIRET ${siret} is refused live and on submit (${words})`, async ({ page }) => {
     await hydrated(page, '/inscription');

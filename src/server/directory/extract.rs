@@ -122,5 +122,9 @@ mod tests {
             d.lookup(&siret("35600000000048")).await.unwrap(),
             Lookup::NotFound
         );
+        assert_eq!(
+            d.lookup(&siret("72345678900004")).await.unwrap(),
+            Lookup::NotDiffusible
+        );
     }
 }
