@@ -82,6 +82,27 @@ async fn set_password(
     .await
 }
 
+/// Sets the journey's password through the emailed link.
+async fn activate(app: &TestApp, token: &str) {
+    assert_eq!(
+        set_password(app, token, PASSWORD, PASSWORD).await.status(),
+        200
+    );
+}
+
+/// Logs in with `password`; returns the `name=value` of the session cookie.
+async fn login_session(app: &TestApp, password: &str) -> String {
+    let login = post(
+        app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", password)],
+        None,
+    )
+    .await;
+    assert_eq!(login.status(), 200);
+    cookie_pair(&login, "hubpro_session").expect("session cookie")
+}
+
 #[tokio::test]
 async fn a_get_of_the_link_never_uses_it() {
     let (app, token) = app_with_pending_account().await;
@@ -106,12 +127,7 @@ async fn a_get_of_the_link_never_uses_it() {
 #[tokio::test]
 async fn the_link_serves_once() {
     let (app, token) = app_with_pending_account().await;
-    assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    activate(&app, &token).await;
     let replay = post(&app, "/api/continuer", &[("token", &token)], None).await;
     assert_ne!(replay.status(), 200);
     assert!(replay.text().await.unwrap().contains("n'est plus valable"));
@@ -212,12 +228,7 @@ async fn login_sessions_and_logout() {
     .await;
     assert!(pending.text().await.unwrap().contains("pas encore activé"));
 
-    assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    activate(&app, &token).await;
     let account = app
         .store
         .account_by_siret(&Siret::parse(FORMATRANS).unwrap())
@@ -293,12 +304,7 @@ async fn login_sessions_and_logout() {
 #[tokio::test]
 async fn failures_look_alike_and_take_similar_time() {
     let (app, token) = app_with_pending_account().await;
-    assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    activate(&app, &token).await;
     let timed = |email: &'static str| {
         let app = &app;
         async move {
@@ -333,12 +339,7 @@ async fn failures_look_alike_and_take_similar_time() {
 #[tokio::test]
 async fn repeated_failures_slow_down_even_in_parallel() {
     let (app, token) = app_with_pending_account().await;
-    assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    activate(&app, &token).await;
     let mut tasks = Vec::new();
     for _ in 0..12 {
         let (client, base) = (app.client.clone(), app.base.clone());
@@ -429,20 +430,8 @@ async fn forgotten_password_answers_the_same_and_kills_older_links() {
 #[tokio::test]
 async fn a_new_password_ends_other_sessions() {
     let (app, token) = app_with_pending_account().await;
-    assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
-            .await
-            .status(),
-        200
-    );
-    let login = post(
-        &app,
-        "/api/connexion",
-        &[("email", "claire@example.fr"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
-    let session = cookie_pair(&login, "hubpro_session").unwrap();
+    activate(&app, &token).await;
+    let session = login_session(&app, PASSWORD).await;
     post(
         &app,
         "/api/mot-de-passe-oublie",
@@ -532,20 +521,8 @@ async fn expired_links_and_idle_sessions_are_refused() {
     )
     .await;
     let token = last_link_token(&app).await;
-    assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
-            .await
-            .status(),
-        200
-    );
-    let login = post(
-        &app,
-        "/api/connexion",
-        &[("email", "claire@example.fr"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
-    let session = cookie_pair(&login, "hubpro_session").unwrap();
+    activate(&app, &token).await;
+    let session = login_session(&app, PASSWORD).await;
     let id = session.split('=').nth(1).unwrap();
     assert!(app.store.session_account(id).await.unwrap().is_some());
     // …left idle past the idle limit is over.

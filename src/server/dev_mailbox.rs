@@ -40,6 +40,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
          <section class=\"card\"><h1>Boîte de réception de développement</h1>\
          <p class=\"hint\">Aucun serveur SMTP n'est configuré : les messages envoyés par l'application sont \
          conservés ici (100 derniers). Configurez HUBPRO_SMTP_URL pour les envoyer réellement.</p>{body}\
+         <p><a href=\"/\">Revenir à l'accueil</a></p>\
          </section></main></body></html>",
         css = escape(&state.leptos_options.output_name),
     ))
