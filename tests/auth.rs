@@ -4,6 +4,7 @@ mod support;
 
 use hubpro::domain::Siret;
 use reqwest::header::{COOKIE, SET_COOKIE};
+use support::journey::{cookie_pair, post, set_password};
 use std::time::{Duration, Instant};
 use support::TestApp;
 
@@ -37,49 +38,6 @@ async fn last_link_token(app: &TestApp) -> String {
     let text = &mails[0].email.text;
     let start = text.find("jeton=").expect("a link") + 6;
     text[start..start + 64].to_owned()
-}
-
-async fn post(
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> reqwest::Response {
-    let mut req = app.client.post(format!("{}{path}", app.base)).form(form);
-    if let Some(c) = cookie {
-        req = req.header(COOKIE, c);
-    }
-    req.send().await.unwrap()
-}
-
-fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-}
-
-/// Follows the emailed link: continue, then set the password. Returns the final response.
-async fn set_password(
-    app: &TestApp,
-    token: &str,
-    password: &str,
-    confirmation: &str,
-) -> reqwest::Response {
-    let res = post(app, "/api/continuer", &[("token", token)], None).await;
-    let status = res.status();
-    let flow = cookie_pair(&res, "hubpro_flow");
-    assert_eq!(status, 200, "continue: {}", res.text().await.unwrap());
-    let flow = flow.expect("flow cookie");
-    post(
-        app,
-        "/api/valider-mot-de-passe",
-        &[("password", password), ("confirmation", confirmation)],
-        Some(&flow),
-    )
-    .await
 }
 
 /// Sets the journey's password through the emailed link.

@@ -74,7 +74,10 @@ async fn world_with(database_url: Option<String>) -> World {
     ]);
     let app = support::spawn_app(settings).await;
     app.store
-        .import_approvals(approvals::parse_file(APPROVALS).unwrap())
+        .import_approvals(
+            approvals::parse_file(APPROVALS).unwrap(),
+            approvals::Notices::Skip,
+        )
         .await
         .unwrap();
     World { app, insee, smtp }
@@ -441,8 +444,16 @@ async fn emails_wait_for_a_down_smtp_server() {
         ("HUBPRO_SIRENE_URL", &sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
         ("HUBPRO_SMTP_URL", &smtp_url),
+        ("HUBPRO_DEMO_DATA", "false"),
     ]))
     .await;
+    app.store
+        .import_approvals(
+            approvals::parse_file(APPROVALS).unwrap(),
+            approvals::Notices::Skip,
+        )
+        .await
+        .unwrap();
     let res = app
         .client
         .post(format!("{}/api/creer-compte", app.base))

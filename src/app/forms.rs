@@ -92,3 +92,37 @@ pub fn PasswordInput(
         </div>
     }
 }
+
+/// Regroups a SIRET input as `477 280 846 03753` while the user types, keeping the caret after
+/// the same digit; returns the grouped text.
+pub fn regroup_siret_input(ev: &leptos::ev::Event) -> String {
+    use crate::domain::siret::{caret_after_grouping, group_digits};
+    let input: leptos::web_sys::HtmlInputElement = event_target(ev);
+    let raw = input.value();
+    let caret = input
+        .selection_start()
+        .ok()
+        .flatten()
+        .map(|c| c as usize)
+        .unwrap_or(raw.len());
+    let grouped = group_digits(&raw);
+    if grouped != raw {
+        let caret = caret_after_grouping(&raw, caret) as u32;
+        input.set_value(&grouped);
+        let _ = input.set_selection_range(caret, caret);
+    }
+    grouped
+}
+
+/// A field's error message, linked to its input by `aria-describedby`.
+#[component]
+pub fn FieldError(
+    id: &'static str,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <p class="error" id=id hidden=move || message.get().is_none()>
+            {move || message.get()}
+        </p>
+    }
+}

@@ -1,6 +1,7 @@
 //! The user interface: server-rendered pages hydrated in the browser. French text shown to users
 //! is in [`texts`] or next to the markup it belongs to, never in the domain or server layers.
 
+pub mod establishments;
 pub mod forms;
 mod home;
 mod layout;

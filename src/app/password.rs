@@ -41,7 +41,8 @@ pub async fn link_is_valid(token: String) -> Result<bool, ServerFnError> {
 pub async fn open_flow(token: String) -> Result<(), FormError> {
     use crate::server::{auth, tokens, web};
     let state = expect_context::<crate::server::state::AppState>();
-    match auth::open_password_flow(&state.store, &token).await {
+    let ip = web::client_ip().await;
+    match auth::open_password_flow(&state.store, &token, &ip).await {
         Ok(flow) => {
             web::set_cookie(&flow_cookie(
                 &flow,
@@ -91,6 +92,7 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
         &flow,
         &password,
         &confirmation,
+        &web::client_ip().await,
     )
     .await
     {

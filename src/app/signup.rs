@@ -1,8 +1,9 @@
 //! Signup form « Créez votre compte » (seed: « Création du compte administrateur »), its server
 //! functions, and the confirmation page.
 
+use super::forms::FieldError;
 use crate::domain::signup::email_confirmation_error;
-use crate::domain::siret::{caret_after_grouping, digit_count, group_digits};
+use crate::domain::siret::{digit_count, group_digits};
 use crate::domain::{
     ApprovalSummary, EstablishmentSummary, FieldErrors, Refusal, SignupField, SignupForm, Siret,
     UserMessage,
@@ -118,7 +119,8 @@ pub async fn create_account(
         errors,
         general,
     };
-    match sign_up(&state.signup_deps(), &form).await {
+    let ip = crate::server::web::client_ip().await;
+    match sign_up(&state.signup_deps(), &form, &ip).await {
         Ok(signup) => {
             state.outbox_wake.notify_one();
             let target = format!(
@@ -158,9 +160,14 @@ pub fn SignupPage() -> impl IntoView {
         .get_untracked()
         .and_then(|r| r.err())
         .map(|p| p.form)
-        .unwrap_or_else(|| SignupForm {
-            siret: query.read_untracked().get("siret").unwrap_or_default(),
-            ..Default::default()
+        .unwrap_or_else(|| {
+            // Links in the approval notice and in invitations pre-fill the form.
+            let query = query.read_untracked();
+            SignupForm {
+                siret: query.get("siret").unwrap_or_default(),
+                email: query.get("adresse").unwrap_or_default(),
+                ..Default::default()
+            }
         });
     let initial_siret = group_digits(&returned.siret);
 
@@ -225,20 +232,7 @@ pub fn SignupPage() -> impl IntoView {
     });
 
     let on_siret_input = move |ev: leptos::ev::Event| {
-        let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
-        let raw = input.value();
-        let caret = input
-            .selection_start()
-            .ok()
-            .flatten()
-            .map(|c| c as usize)
-            .unwrap_or(raw.len());
-        let grouped = group_digits(&raw);
-        if grouped != raw {
-            let caret = caret_after_grouping(&raw, caret) as u32;
-            input.set_value(&grouped);
-            let _ = input.set_selection_range(caret, caret);
-        }
+        let grouped = super::forms::regroup_siret_input(&ev);
         let next = complete(&grouped).filter(|s| Siret::parse(s).is_ok());
         if next != checked_siret.get_untracked() {
             checked_siret.set(next);
@@ -356,16 +350,6 @@ pub fn SignupPage() -> impl IntoView {
     }
 }
 
-/// A field's error message, linked to its input by `aria-describedby`.
-#[component]
-fn FieldError(id: &'static str, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <p class="error" id=id hidden=move || message.get().is_none()>
-            {move || message.get()}
-        </p>
-    }
-}
-
 /// What the live SIRET check found.
 #[component]
 fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
@@ -381,6 +365,12 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
                     {establishment.town.map(|t| format!(" ({t})"))}
                     {establishment.demo.then(|| view! { <span class="demo-tag">"données de démonstration"</span> })}
                 </p>
+                {establishment.main_establishment.map(|m| view! {
+                    <p>
+                        "Établissement rattaché au contrat de l'établissement principal "
+                        <strong>{m.organisation}</strong> " (SIRET " {m.siret} ")."
+                    </p>
+                })}
                 <p>"Agréments en cours :"</p>
                 <ul>
                     {approvals.iter().map(|a| view! {

@@ -1,6 +1,7 @@
 //! The administrator's space: the centre, its approvals, the administrator; logout.
 
-use crate::domain::ApprovalSummary;
+use super::establishments::{AttachEstablishment, AttachedEstablishments, DetachEstablishment};
+use crate::domain::{ApprovalSummary, AttachedEstablishment, MainEstablishment};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,10 @@ pub struct SpaceView {
     pub last_name: String,
     pub email: String,
     pub demo: bool,
+    /// Set when this establishment is attached to a main establishment's contract.
+    pub main_establishment: Option<MainEstablishment>,
+    /// The establishments this one has attached (it is then the main establishment).
+    pub attachments: Vec<AttachedEstablishment>,
 }
 
 /// The logged-in administrator's space; without a session, a redirect to the login page.
@@ -56,6 +61,20 @@ pub async fn my_space() -> Result<Option<SpaceView>, ServerFnError> {
         .approvals_of(&siret)
         .await
         .map_err(|e| unexpected(&e))?;
+    let main_establishment = state
+        .store
+        .attachment_owner(&siret)
+        .await
+        .map_err(|e| unexpected(&e))?
+        .map(|o| MainEstablishment {
+            organisation: o.main_organisation,
+            siret: crate::domain::siret::group_digits(&o.main_siret),
+        });
+    let attachments = state
+        .store
+        .attachments_of(account.id)
+        .await
+        .map_err(|e| unexpected(&e))?;
     Ok(Some(SpaceView {
         organisation: account.organisation_name,
         siret: siret.grouped(),
@@ -66,6 +85,8 @@ pub async fn my_space() -> Result<Option<SpaceView>, ServerFnError> {
         last_name: account.last_name,
         email: account.email,
         demo: state.directory.is_demo(),
+        main_establishment,
+        attachments,
     }))
 }
 
@@ -73,6 +94,16 @@ pub async fn my_space() -> Result<Option<SpaceView>, ServerFnError> {
 pub async fn logout() -> Result<(), ServerFnError> {
     use crate::server::{sessions, web};
     let state = expect_context::<crate::server::state::AppState>();
+    if let Some(account) = web::current_account(&state).await {
+        use crate::server::audit::{Event, EventKind};
+        let ip = web::client_ip().await;
+        let event = Event::new(EventKind::Logout)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(Some(&ip))
+            .detail("logout");
+        state.store.audit(&event).await;
+    }
     if let Some(id) = web::session_id(&state) {
         if let Err(e) = state.store.delete_session(&id).await {
             tracing::error!(error = %e, "logout failed");
@@ -86,23 +117,50 @@ pub async fn logout() -> Result<(), ServerFnError> {
 
 #[component]
 pub fn SpacePage() -> impl IntoView {
-    let space = Resource::new(|| (), |_| async move { my_space().await });
     let logout = ServerAction::<Logout>::new();
+    let attach = ServerAction::<AttachEstablishment>::new();
+    let detach = ServerAction::<DetachEstablishment>::new();
+    // Reloaded after each attachment or detachment.
+    let space = Resource::new(
+        move || (attach.version().get(), detach.version().get()),
+        |_| async move { my_space().await },
+    );
     view! {
         <Title text="Mon espace"/>
-        <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
+        <Transition fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
             {move || space.get().map(|r| match r {
-                Ok(Some(s)) => view! { <SpaceContent space=s logout=logout/> }.into_any(),
+                Ok(Some(s)) => view! { <SpaceContent space=s logout=logout attach=attach detach=detach/> }.into_any(),
                 Ok(None) => view! { <section class="card"><p>"Redirection vers la connexion…"</p></section> }.into_any(),
                 Err(_) => view! { <section class="card"><p class="notice error">{super::signup::UNEXPECTED}</p></section> }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn SpaceContent(space: SpaceView, logout: ServerAction<Logout>) -> impl IntoView {
+fn SpaceContent(
+    space: SpaceView,
+    logout: ServerAction<Logout>,
+    attach: ServerAction<AttachEstablishment>,
+    detach: ServerAction<DetachEstablishment>,
+) -> impl IntoView {
     let today = space.today.clone();
+    let establishments = match space.main_establishment.clone() {
+        Some(main) => view! {
+            <section class="card">
+                <h2>"Contrat"</h2>
+                <p>
+                    "Votre établissement est rattaché au contrat de l'établissement principal "
+                    <strong>{main.organisation}</strong> " (SIRET " {main.siret} ")."
+                </p>
+            </section>
+        }
+        .into_any(),
+        None => view! {
+            <AttachedEstablishments list=space.attachments.clone() attach=attach detach=detach/>
+        }
+        .into_any(),
+    };
     view! {
         <section class="card">
             <div class="space-head">
@@ -141,6 +199,7 @@ fn SpaceContent(space: SpaceView, logout: ServerAction<Logout>) -> impl IntoView
                 }).collect_view()}
             </ul>
         </section>
+        {establishments}
         <section class="card">
             <h2>"Administrateur du compte"</h2>
             <dl class="facts">

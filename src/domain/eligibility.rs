@@ -106,6 +106,8 @@ pub struct EstablishmentSummary {
     pub town: Option<String>,
     /// True when the answer comes from the bundled demo extract, not from INSEE.
     pub demo: bool,
+    /// Set when a main establishment attached this one to its contract (case 2).
+    pub main_establishment: Option<super::MainEstablishment>,
 }
 
 /// Why an establishment cannot sign up.

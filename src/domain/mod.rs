@@ -9,10 +9,12 @@
 //! - organisme → organisation; établissement → establishment; unité légale → legal unit
 //! - SIRET = SIREN (legal unit, 9 digits) + NIC (establishment, 5 digits)
 //! - adresse électronique → email address; mot de passe → password
+//! - établissement principal / rattaché → main / attached (secondary) establishment
 //! - Voyageurs / Marchandises → passenger / goods transport types
 
 pub mod eligibility;
 pub mod email;
+pub mod establishments;
 pub mod messages;
 pub mod names;
 pub mod password;
@@ -23,6 +25,10 @@ pub use eligibility::{
     ApprovalSummary, Eligibility, EstablishmentSummary, Refusal, Training, TransportType,
 };
 pub use email::{EmailAddress, EmailError};
+pub use establishments::{
+    AttachErrors, AttachForm, AttachRefusal, AttachedEstablishment, AttachmentState,
+    MainEstablishment, ValidAttach,
+};
 pub use messages::UserMessage;
 pub use names::{NameError, OrganisationName, PersonName};
 pub use password::{NewPassword, PasswordError, PasswordRule, Strength};

@@ -2,6 +2,9 @@
 //! `hubpro approvals import FILE.csv`.
 
 use crate::domain::{ApprovalSummary, EmailAddress, Siret, Training, TransportType};
+use crate::server::audit::{Event, EventKind};
+use crate::server::emails;
+use crate::server::mailer::OutgoingEmail;
 use crate::server::store::{now, Store, StoreError};
 use sqlx::Row;
 
@@ -52,7 +55,44 @@ pub struct ImportReport {
     pub inserted: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Notices queued: one per new approval (seed « Agrément CFA », or « nouvel agrément » when
+    /// the SIRET already has an account).
+    pub notified: usize,
     pub rejected: Vec<RejectedLine>,
+}
+
+/// An approval as stored, for the operator's listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredApproval {
+    pub number: String,
+    pub siret: String,
+    pub transport_type: String,
+    pub trainings: String,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+    pub region: String,
+    pub notification_email: String,
+}
+
+/// Whether an import emails the new approvals' notices.
+#[derive(Clone, Copy, Debug)]
+pub enum Notices<'a> {
+    /// Queue them; links point at this public URL.
+    Send { public_url: &'a str },
+    /// Record silently (initial load of an existing registry).
+    Skip,
+}
+
+impl ApprovalRecord {
+    pub fn summary(&self) -> ApprovalSummary {
+        ApprovalSummary {
+            number: self.number.clone(),
+            transport_type: self.transport_type,
+            trainings: self.trainings.clone(),
+            starts_on: self.starts_on.clone(),
+            ends_on: self.ends_on.clone(),
+        }
+    }
 }
 
 /// Parses a UTF-8, `;`-separated approvals file with its header row.
@@ -176,8 +216,13 @@ fn trainings_code(trainings: &[Training]) -> String {
 }
 
 impl Store {
-    /// Inserts or updates every record, all in one transaction: a failure imports nothing.
-    pub async fn import_approvals(&self, file: ParsedFile) -> Result<ImportReport, StoreError> {
+    /// Inserts or updates every record, all in one transaction with their notices and audit
+    /// events: a failure imports, sends and records nothing. Re-importing a file sends nothing.
+    pub async fn import_approvals(
+        &self,
+        file: ParsedFile,
+        notices: Notices<'_>,
+    ) -> Result<ImportReport, StoreError> {
         let mut report = ImportReport {
             rejected: file.rejected,
             ..Default::default()
@@ -232,6 +277,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     report.updated += 1;
+                    let event = Event::new(EventKind::ApprovalImported)
+                        .siret(r.siret.as_digits())
+                        .detail(format!("approval {} updated", r.number));
+                    Store::audit_in(&mut tx, &event).await?;
                 }
                 None => {
                     sqlx::query(
@@ -251,11 +300,50 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     report.inserted += 1;
+                    let event = Event::new(EventKind::ApprovalImported)
+                        .siret(r.siret.as_digits())
+                        .detail(format!("approval {} recorded", r.number));
+                    Store::audit_in(&mut tx, &event).await?;
+                    if let Notices::Send { public_url } = notices {
+                        let email = notice_for(&mut tx, r, public_url).await?;
+                        Store::enqueue_email(&mut tx, &email).await?;
+                        report.notified += 1;
+                    }
                 }
             }
         }
         tx.commit().await?;
         Ok(report)
+    }
+
+    /// Every approval, or those of one SIRET, as stored (operator listing).
+    pub async fn list_approvals(
+        &self,
+        siret: Option<&Siret>,
+    ) -> Result<Vec<StoredApproval>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, siret, transport_type, trainings, starts_on, ends_on, region, \
+             notification_email FROM approvals WHERE $1 = '' OR siret = $2 ORDER BY siret, number",
+        )
+        .bind(siret.map(Siret::as_digits).unwrap_or_default())
+        .bind(siret.map(Siret::as_digits).unwrap_or_default())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredApproval {
+                    number: r.try_get("number")?,
+                    siret: r.try_get("siret")?,
+                    transport_type: r.try_get("transport_type")?,
+                    trainings: r.try_get("trainings")?,
+                    starts_on: r.try_get("starts_on")?,
+                    ends_on: r.try_get("ends_on")?,
+                    region: r.try_get("region")?,
+                    notification_email: r.try_get("notification_email")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 
     /// Every approval of `siret`, in force or not, oldest first.
@@ -296,6 +384,33 @@ impl Store {
     }
 }
 
+/// The notice of a new approval: « nouvel agrément » to the account of the SIRET when it has
+/// one, else the seed's « Agrément CFA » to the DREAL's address with a pre-filled signup link.
+async fn notice_for(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    r: &ApprovalRecord,
+    public_url: &str,
+) -> Result<OutgoingEmail, StoreError> {
+    let account = sqlx::query("SELECT email FROM accounts WHERE siret = $1")
+        .bind(r.siret.as_digits())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match account {
+        Some(row) => emails::new_approval_notice(
+            &row.try_get::<String, _>("email")?,
+            &r.siret,
+            &r.summary(),
+            &format!("{public_url}/espace"),
+        ),
+        None => emails::approval_granted(
+            r.notification_email.as_str(),
+            &r.siret,
+            &r.summary(),
+            &format!("{public_url}/inscription?siret={}", r.siret.as_digits()),
+        ),
+    })
+}
+
 fn summary(row: &sqlx::any::AnyRow) -> Result<ApprovalSummary, sqlx::Error> {
     let transport: String = row.try_get("transport_type")?;
     let trainings: String = row.try_get("trainings")?;
@@ -316,7 +431,7 @@ mod tests {
     fn the_demo_file_is_valid() {
         let parsed = parse_file(DEMO_APPROVALS).unwrap();
         assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
-        assert_eq!(parsed.records.len(), 9);
+        assert_eq!(parsed.records.len(), 12);
     }
 
     #[test]

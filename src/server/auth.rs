@@ -1,5 +1,6 @@
 //! Password creation, login and forgotten password: the rules; server functions only translate.
 
+use super::audit::{Event, EventKind};
 use super::emails;
 use super::hashing;
 use super::password_policy::{self, PasswordContext};
@@ -33,7 +34,11 @@ pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identique
 
 /// « Cliquer ici pour continuer »: uses the emailed link and opens a short password-setting flow;
 /// returns the flow's secret (kept in a cookie).
-pub async fn open_password_flow(store: &Store, link_token: &str) -> Result<String, AuthError> {
+pub async fn open_password_flow(
+    store: &Store,
+    link_token: &str,
+    ip: &str,
+) -> Result<String, AuthError> {
     let mut tx = store.begin().await.map_err(StoreError::from)?;
     let account_id = Store::consume_token(
         &mut tx,
@@ -51,6 +56,11 @@ pub async fn open_password_flow(store: &Store, link_token: &str) -> Result<Strin
         tokens::PASSWORD_FLOW_TTL_SECONDS,
     )
     .await?;
+    let event = Event::new(EventKind::LinkUsed)
+        .account(account_id)
+        .ip(Some(ip))
+        .detail("password link used");
+    Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(flow)
 }
@@ -72,6 +82,7 @@ pub async fn set_password(
     flow: &str,
     password: &str,
     confirmation: &str,
+    ip: &str,
 ) -> Result<(), AuthError> {
     let account = flow_account(store, flow)
         .await?
@@ -108,6 +119,12 @@ pub async fn set_password(
         &emails::password_changed(&account.email, &account.first_name, public_url, support),
     )
     .await?;
+    let event = Event::new(EventKind::PasswordChanged)
+        .siret(&account.siret)
+        .account(account.id)
+        .ip(Some(ip))
+        .detail("password set, account active, other sessions ended");
+    Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
     tracing::info!(account_id = account.id, "password set, account active");
     Ok(())
@@ -116,6 +133,36 @@ pub async fn set_password(
 /// Checks credentials; returns the account id. Unknown addresses cost one argon2 verification
 /// too, and attempts are slowed down per account and per IP.
 pub async fn login(store: &Store, email: &str, password: &str, ip: &str) -> Result<i64, AuthError> {
+    let account = match EmailAddress::parse(email) {
+        Ok(address) => store.account_by_email(&address).await?,
+        Err(_) => None,
+    };
+    let outcome = check_credentials(store, email, password, ip, account.as_ref()).await;
+    let (kind, detail) = match &outcome {
+        Ok(_) => (EventKind::LoginSucceeded, "login".to_owned()),
+        Err(e) => (
+            EventKind::LoginFailed,
+            match (e, &account) {
+                (AuthError::InvalidCredentials, None) => "unknown address".to_owned(),
+                (e, _) => e.to_string(),
+            },
+        ),
+    };
+    let mut event = Event::new(kind).ip(Some(ip)).detail(detail);
+    if let Some(a) = &account {
+        event = event.siret(&a.siret).account(a.id);
+    }
+    store.audit(&event).await;
+    outcome
+}
+
+async fn check_credentials(
+    store: &Store,
+    email: &str,
+    password: &str,
+    ip: &str,
+    account: Option<&AccountRecord>,
+) -> Result<i64, AuthError> {
     let ip_key = format!("login:ip:{ip}");
     if let Turn::Wait(s) = store.take_turn(&ip_key, throttle::LOGIN_IP).await? {
         return Err(AuthError::Throttled(s));
@@ -128,11 +175,7 @@ pub async fn login(store: &Store, email: &str, password: &str, ip: &str) -> Resu
     {
         return Err(AuthError::Throttled(s));
     }
-    let account = match EmailAddress::parse(email) {
-        Ok(address) => store.account_by_email(&address).await?,
-        Err(_) => None,
-    };
-    let stored = account.as_ref().and_then(|a| a.password_hash.clone());
+    let stored = account.and_then(|a| a.password_hash.clone());
     // Bounded like the form field, so a huge value cannot burn CPU.
     let candidate: String = password
         .chars()
@@ -201,6 +244,12 @@ pub async fn request_reset(
         ),
     )
     .await?;
+    let event = Event::new(EventKind::PasswordResetRequested)
+        .siret(&account.siret)
+        .account(account.id)
+        .ip(Some(ip))
+        .detail("new password link sent, older links revoked");
+    Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }

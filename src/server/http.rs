@@ -47,7 +47,10 @@ impl Application {
         if settings.demo_data {
             let file =
                 approvals::parse_file(approvals::DEMO_APPROVALS).map_err(StartError::Demo)?;
-            store.import_approvals(file).await?;
+            let notices = approvals::Notices::Send {
+                public_url: &settings.public_url,
+            };
+            store.import_approvals(file, notices).await?;
         }
         let directory: Arc<dyn Directory> = match &settings.sirene_api_key {
             Some(key) => Arc::new(SireneClient::new(

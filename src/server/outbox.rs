@@ -28,6 +28,18 @@ pub struct StoredEmail {
     pub created_at: i64,
 }
 
+/// An email still in the outbox, as the operator sees it.
+#[derive(Clone, Debug)]
+pub struct UnsentEmail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub attempts: i64,
+    pub created_at: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+}
+
 impl Store {
     /// Queues an email inside the caller's transaction.
     pub async fn enqueue_email(
@@ -130,6 +142,53 @@ impl Store {
             .map(stored)
             .collect::<Result<_, _>>()
             .map_err(Into::into)
+    }
+
+    /// Emails not sent yet, oldest first, with their last error (operator status).
+    pub async fn unsent_emails(&self) -> Result<Vec<UnsentEmail>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, recipient, subject, attempts, created_at, next_attempt_at, last_error \
+             FROM outbox WHERE sent_at IS NULL ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnsentEmail {
+                    id: r.try_get("id")?,
+                    to: r.try_get("recipient")?,
+                    subject: r.try_get("subject")?,
+                    attempts: r.try_get("attempts")?,
+                    created_at: r.try_get("created_at")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    last_error: r.try_get("last_error")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// How many emails were sent.
+    pub async fn count_sent_emails(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Makes failed emails (one, or all) due now; a running server sends them within seconds.
+    /// Rows never tried are left alone: they may be in flight.
+    pub async fn retry_failed_emails(&self, id: Option<i64>) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1 WHERE sent_at IS NULL AND attempts > 0 \
+             AND ($2 = 0 OR id = $3)",
+        )
+        .bind(now())
+        .bind(id.unwrap_or(0))
+        .bind(id.unwrap_or(0))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn email_by_id(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {

@@ -1,12 +1,14 @@
 //! The signup service: eligibility of a SIRET, and account creation. Server functions call these;
 //! they hold the rules, the server functions only translate.
 
+use super::audit::{Event, EventKind};
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
 use super::store::{Store, StoreError, Unique};
 use super::tokens;
 use crate::domain::{
-    Eligibility, EstablishmentSummary, FieldErrors, Refusal, SignupForm, Siret, ValidSignup,
+    Eligibility, EstablishmentSummary, FieldErrors, MainEstablishment, Refusal, SignupForm, Siret,
+    ValidSignup,
 };
 
 /// Why a signup or an eligibility check did not go through.
@@ -52,11 +54,20 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
     if approvals.is_empty() {
         return Ok(Eligibility::Refused(Refusal::NoApproval));
     }
+    let main_establishment =
+        deps.store
+            .attachment_owner(siret)
+            .await?
+            .map(|owner| MainEstablishment {
+                organisation: owner.main_organisation,
+                siret: crate::domain::siret::group_digits(&owner.main_siret),
+            });
     Ok(Eligibility::Eligible {
         establishment: EstablishmentSummary {
             name: establishment.name,
             town: establishment.town,
             demo: deps.directory.is_demo(),
+            main_establishment,
         },
         approvals,
     })
@@ -67,23 +78,27 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
 /// When the address already has an account, nothing is created and its owner is emailed a
 /// notice instead; the caller sees the same success, so the page reveals nothing.
 #[tracing::instrument(name = "sign_up", skip_all)]
-pub async fn sign_up(deps: &SignupDeps<'_>, form: &SignupForm) -> Result<ValidSignup, SignupError> {
+pub async fn sign_up(
+    deps: &SignupDeps<'_>,
+    form: &SignupForm,
+    ip: &str,
+) -> Result<ValidSignup, SignupError> {
     let signup = form.parse().map_err(SignupError::Invalid)?;
     if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret).await? {
         return Err(SignupError::Refused(refusal));
     }
     if deps.store.account_by_email(&signup.email).await?.is_some() {
-        notify_existing_account(deps, &signup).await?;
+        notify_existing_account(deps, &signup, ip).await?;
         return Ok(signup);
     }
-    match create_pending_account(deps, &signup).await {
+    match create_pending_account(deps, &signup, ip).await {
         Ok(()) => Ok(signup),
         Err(StoreError::Conflict(Unique::Siret)) => {
             Err(SignupError::Refused(Refusal::AlreadyRegistered))
         }
         Err(StoreError::Conflict(Unique::Email)) => {
             // Another signup took the address between our check and our insert.
-            notify_existing_account(deps, &signup).await?;
+            notify_existing_account(deps, &signup, ip).await?;
             Ok(signup)
         }
         Err(e) => Err(e.into()),
@@ -93,6 +108,7 @@ pub async fn sign_up(deps: &SignupDeps<'_>, form: &SignupForm) -> Result<ValidSi
 async fn create_pending_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
+    ip: &str,
 ) -> Result<(), StoreError> {
     let (token, token_hash) = tokens::generate();
     let link = format!("{}/mot-de-passe/creer?jeton={token}", deps.public_url);
@@ -118,6 +134,12 @@ async fn create_pending_account(
     )
     .await?;
     Store::enqueue_email(&mut tx, &email).await?;
+    let event = Event::new(EventKind::Signup)
+        .siret(signup.siret.as_digits())
+        .account(account_id)
+        .ip(Some(ip))
+        .detail(format!("pending account for {}", signup.email.as_str()));
+    Store::audit_in(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(siret = %signup.siret.as_digits(), account_id, "pending account created");
     Ok(())
@@ -126,10 +148,16 @@ async fn create_pending_account(
 async fn notify_existing_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
+    ip: &str,
 ) -> Result<(), StoreError> {
     let email = emails::account_already_exists(signup.email.as_str(), deps.public_url);
     let mut tx = deps.store.begin().await?;
     Store::enqueue_email(&mut tx, &email).await?;
+    let event = Event::new(EventKind::SignupExistingEmail)
+        .siret(signup.siret.as_digits())
+        .ip(Some(ip))
+        .detail("address already has an account: notice sent to its owner");
+    Store::audit_in(&mut tx, &event).await?;
     tx.commit().await?;
     tracing::info!(siret = %signup.siret.as_digits(), "signup with an address that has an account: notice queued");
     Ok(())

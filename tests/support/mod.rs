@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fakes;
+pub mod journey;
 
 use hubpro::server::config::Settings;
 use hubpro::server::http::Application;

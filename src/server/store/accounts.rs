@@ -121,6 +121,26 @@ impl Store {
         Ok(())
     }
 
+    /// Every account, oldest first, with the SIRET of the main establishment it is attached
+    /// to, if any (operator listing).
+    pub async fn list_accounts(&self) -> Result<Vec<(AccountRecord, Option<String>)>, StoreError> {
+        let sql = format!(
+            "SELECT {}, (SELECT m.siret FROM attachments t JOIN accounts m ON m.id = t.main_account_id \
+             WHERE t.siret = a.siret AND t.detached_at IS NULL) AS main_siret \
+             FROM accounts a ORDER BY a.id",
+            ACCOUNT_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((record(r)?, r.try_get("main_siret")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
     pub async fn count_accounts(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
             .fetch_one(&self.pool)

@@ -2,8 +2,10 @@
 //! Queries are written once in the SQL both dialects share; schemas differ only in `migrations/`.
 
 mod accounts;
+mod attachments;
 
 pub use accounts::{AccountRecord, NewAccount};
+pub use attachments::{iso_day, AttachmentOwner};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};

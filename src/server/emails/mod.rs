@@ -4,6 +4,11 @@
 use super::mailer::OutgoingEmail;
 use crate::domain::ValidSignup;
 
+mod establishments;
+pub use establishments::{
+    approval_granted, attachment_invitation, new_approval_notice, Invitation,
+};
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -20,7 +25,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn html_page(title: &str, body: &str) -> String {
+pub(crate) fn html_page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body style=\"font-family:Arial,sans-serif;color:#1b1f29;line-height:1.5\">\
@@ -31,7 +36,7 @@ fn html_page(title: &str, body: &str) -> String {
     )
 }
 
-fn button(href: &str, label: &str) -> String {
+pub(crate) fn button(href: &str, label: &str) -> String {
     format!(
         "<p><a href=\"{href}\" style=\"display:inline-block;background:#1f3f8f;color:#ffffff;\
          padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:bold\">{label}</a></p>",

@@ -1,0 +1,217 @@
+//! Emails about establishments: the approval notice (seed « Agrément CFA »), the « nouvel
+//! agrément » notice to a centre that already has an account, and the invitation a main
+//! establishment sends to an attached (secondary) establishment.
+
+use super::{button, escape, html_page};
+use crate::domain::{ApprovalSummary, Siret};
+use crate::server::mailer::OutgoingEmail;
+
+const SIGNATURE_TEXT: &str = "Cordialement,\n\n\
+    Le service de délivrance Hub Pro Transport.\n\
+    Ceci est un message automatique, veuillez ne pas répondre directement à ce message.\n";
+
+fn list_text(approval: &ApprovalSummary) -> String {
+    approval
+        .labels()
+        .iter()
+        .map(|l| format!("- {l}\n"))
+        .collect()
+}
+
+fn list_html(approval: &ApprovalSummary) -> String {
+    let items: String = approval
+        .labels()
+        .iter()
+        .map(|l| format!("<li>{}</li>", escape(l)))
+        .collect();
+    format!("<ul>{items}</ul>")
+}
+
+/// Seed « Agrément CFA »: sent to the address the DREAL gave when an approval is recorded for a
+/// SIRET without an account. `signup_link` opens the signup form pre-filled with the SIRET.
+pub fn approval_granted(
+    to: &str,
+    siret: &Siret,
+    approval: &ApprovalSummary,
+    signup_link: &str,
+) -> OutgoingEmail {
+    let digits = siret.as_digits();
+    let kind = approval.transport_type.label();
+    let subject = format!("Agrément CFA : organisme SIRET n°{digits}");
+    let text = format!(
+        "Madame, Monsieur,\n\n\
+         Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes :\n\n\
+         {list}\n\
+         (agrément n° {number})\n\n\
+         Deux cas possibles :\n\n\
+         - 1- Votre établissement souhaite contractualiser avec IN Groupe : veuillez vous enrôler depuis le portail Hub Pro Transport : {signup_link}\n\
+         - 2- Votre établissement est rattaché au contrat d'un établissement principal : veuillez attendre de recevoir une notification de cet établissement pour créer votre compte.\n\n\
+         {SIGNATURE_TEXT}",
+        list = list_text(approval),
+        number = approval.number,
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Madame, Monsieur,</p>\
+             <p>Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes :</p>\
+             {list}<p style=\"color:#4b5366;font-size:13px\">Agrément n° {number}</p>\
+             <p><strong>Deux cas possibles :</strong></p>\
+             <ol>\
+             <li>Votre établissement souhaite contractualiser avec IN Groupe : veuillez vous enrôler depuis le portail \
+             <a href=\"{href}\">Hub Pro Transport</a>.</li>\
+             <li>Votre établissement est rattaché au contrat d'un établissement principal : veuillez attendre de recevoir \
+             une notification de cet établissement pour créer votre compte.</li>\
+             </ol>\
+             <p>Cordialement,</p><p>Le service de délivrance Hub Pro Transport.</p>",
+            list = list_html(approval),
+            number = escape(&approval.number),
+            href = escape(signup_link),
+        ),
+    );
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// « Nouvel agrément »: a new approval for a SIRET that already has an account.
+pub fn new_approval_notice(
+    to: &str,
+    siret: &Siret,
+    approval: &ApprovalSummary,
+    space_link: &str,
+) -> OutgoingEmail {
+    let grouped = siret.grouped();
+    let kind = approval.transport_type.label();
+    let subject = format!("Hub Pro Transport : nouvel agrément pour le SIRET {grouped}");
+    let text = format!(
+        "Madame, Monsieur,\n\n\
+         Un nouvel agrément (n° {number}) a été enregistré pour votre organisme SIRET {grouped}, \
+         type {kind}, pour les formations suivantes :\n\n{list}\n\
+         Il figure désormais dans votre espace : {space_link}\n\n\
+         {SIGNATURE_TEXT}",
+        number = approval.number,
+        list = list_text(approval),
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Madame, Monsieur,</p>\
+             <p>Un nouvel agrément (n° {number}) a été enregistré pour votre organisme SIRET {grouped}, \
+             type {kind}, pour les formations suivantes :</p>{list}\
+             <p>Il figure désormais dans votre espace.</p>{button}\
+             <p>Cordialement,</p><p>Le service de délivrance Hub Pro Transport.</p>",
+            number = escape(&approval.number),
+            list = list_html(approval),
+            button = button(space_link, "Accéder à mon espace"),
+        ),
+    );
+    OutgoingEmail {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// What the invitation of an attached establishment says.
+pub struct Invitation<'a> {
+    pub to: &'a str,
+    pub siret: &'a Siret,
+    pub main_organisation: &'a str,
+    pub main_siret: &'a str,
+    pub signup_link: &'a str,
+}
+
+/// Sent when a main establishment attaches another establishment to its contract (case 2).
+pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
+    let grouped = invitation.siret.grouped();
+    let main = invitation.main_organisation;
+    let main_siret = invitation.main_siret;
+    let link = invitation.signup_link;
+    let subject = format!("Hub Pro Transport : {main} vous invite à créer votre compte");
+    let text = format!(
+        "Madame, Monsieur,\n\n\
+         L'établissement principal {main} (SIRET {main_siret}) a rattaché votre établissement \
+         SIRET {grouped} à son contrat Hub Pro Transport.\n\n\
+         Vous pouvez maintenant créer le compte administrateur de votre établissement :\n\
+         Créer mon compte : {link}\n\n\
+         Si vous ne connaissez pas cet établissement, ignorez ce message.\n\n\
+         {SIGNATURE_TEXT}"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Madame, Monsieur,</p>\
+             <p>L'établissement principal <strong>{main}</strong> (SIRET {main_siret}) a rattaché votre \
+             établissement SIRET {grouped} à son contrat Hub Pro Transport.</p>\
+             <p>Vous pouvez maintenant créer le compte administrateur de votre établissement :</p>{button}\
+             <p>Si vous ne connaissez pas cet établissement, ignorez ce message.</p>\
+             <p>Cordialement,</p><p>Le service de délivrance Hub Pro Transport.</p>",
+            main = escape(main),
+            main_siret = escape(main_siret),
+            button = button(link, "Créer mon compte"),
+        ),
+    );
+    OutgoingEmail {
+        to: invitation.to.to_owned(),
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Training, TransportType};
+
+    fn approval() -> ApprovalSummary {
+        ApprovalSummary {
+            number: "OCC-2021-V-0013".into(),
+            transport_type: TransportType::Passengers,
+            trainings: vec![Training::Fco, Training::Fimo, Training::Passerelle],
+            starts_on: "2021-12-28".into(),
+            ends_on: None,
+        }
+    }
+
+    #[test]
+    fn the_approval_notice_says_what_the_seed_says() {
+        let siret = Siret::parse("40073444800477").unwrap();
+        let link = "https://hub.example/inscription?siret=40073444800477";
+        let mail = approval_granted("ecole@example.fr", &siret, &approval(), link);
+        assert!(mail.text.contains(
+            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes :\n\n\
+             - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"
+        ), "{}", mail.text);
+        assert!(mail.text.contains("Deux cas possibles"));
+        assert!(mail
+            .text
+            .contains(&format!("portail Hub Pro Transport : {link}")));
+        assert!(mail.text.contains("attendre de recevoir une notification"));
+        assert!(mail
+            .html
+            .contains(&format!("<a href=\"{link}\">Hub Pro Transport</a>")));
+        assert!(mail.html.contains("<li>Passerelle Voyageurs</li>"));
+    }
+
+    #[test]
+    fn the_invitation_escapes_the_main_organisation() {
+        let siret = Siret::parse("40073444800014").unwrap();
+        let mail = attachment_invitation(&Invitation {
+            to: "nimes@example.fr",
+            siret: &siret,
+            main_organisation: "<b>ERS</b> & Cie",
+            main_siret: "400 734 448 00477",
+            signup_link: "https://hub.example/inscription?siret=40073444800014&adresse=x",
+        });
+        assert!(mail.html.contains("&lt;b&gt;ERS&lt;/b&gt; &amp; Cie"));
+        assert!(!mail.html.contains("<b>ERS"));
+        assert!(mail.html.contains("siret=40073444800014&amp;adresse=x"));
+        assert!(mail.text.contains("SIRET 400 734 448 00014 à son contrat"));
+    }
+}

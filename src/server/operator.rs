@@ -1,0 +1,166 @@
+//! Operator commands (`hubpro approvals list`, `accounts list`, `outbox status|retry`, `audit`):
+//! what support needs when a centre calls. Each writes plain text to `out`.
+
+use super::store::{Store, StoreError};
+use crate::domain::siret::group_digits;
+use crate::domain::Siret;
+use std::io::Write;
+
+/// Why an operator command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// `2026-11-24 09:14:03 UTC`.
+pub fn format_time(unix: i64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// Stored text may come from users: never let it drive the operator's terminal.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn parse_siret(input: &str) -> Result<Siret, OperatorError> {
+    Siret::parse(input).map_err(|e| OperatorError::Usage(format!("SIRET {input:?}: {e}")))
+}
+
+pub async fn list_approvals(
+    store: &Store,
+    siret: Option<&str>,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    let siret = siret.map(parse_siret).transpose()?;
+    let today = super::approvals::today();
+    let rows = store.list_approvals(siret.as_ref()).await?;
+    for a in &rows {
+        let in_force = a.starts_on <= today && a.ends_on.as_ref().is_none_or(|end| *end >= today);
+        writeln!(
+            out,
+            "{number:<18} {siret}  {kind:<12} {trainings:<20} {start} → {end:<10}  {state:<9} {region} · {email}",
+            number = clean(&a.number),
+            siret = group_digits(&a.siret),
+            kind = a.transport_type,
+            trainings = a.trainings,
+            start = a.starts_on,
+            end = a.ends_on.as_deref().unwrap_or("…"),
+            state = if in_force { "en cours" } else { "expiré" },
+            region = clean(&a.region),
+            email = clean(&a.notification_email),
+        )?;
+    }
+    writeln!(out, "{} approval(s)", rows.len())?;
+    Ok(())
+}
+
+pub async fn list_accounts(store: &Store, out: &mut impl Write) -> Result<(), OperatorError> {
+    let rows = store.list_accounts().await?;
+    for (a, main) in &rows {
+        writeln!(
+            out,
+            "#{id:<5} {siret}  {state:<8} {created}  {email}  {org} ({first} {last}){main}",
+            id = a.id,
+            siret = group_digits(&a.siret),
+            state = a.state,
+            created = format_time(a.created_at),
+            email = clean(&a.email),
+            org = clean(&a.organisation_name),
+            first = clean(&a.first_name),
+            last = clean(&a.last_name),
+            main = main
+                .as_deref()
+                .map(|m| format!("  attached to {}", group_digits(m)))
+                .unwrap_or_default(),
+        )?;
+    }
+    writeln!(out, "{} account(s)", rows.len())?;
+    Ok(())
+}
+
+pub async fn outbox_status(store: &Store, out: &mut impl Write) -> Result<(), OperatorError> {
+    let unsent = store.unsent_emails().await?;
+    let failed = unsent.iter().filter(|e| e.attempts > 0).count();
+    writeln!(
+        out,
+        "outbox: {} sent, {} waiting (first try), {} failed (retrying with backoff)",
+        store.count_sent_emails().await?,
+        unsent.len() - failed,
+        failed
+    )?;
+    for e in &unsent {
+        writeln!(
+            out,
+            "#{id:<6} queued {created}  next try {next}  attempts {attempts}  to {to}  « {subject} »{error}",
+            id = e.id,
+            created = format_time(e.created_at),
+            next = format_time(e.next_attempt_at),
+            attempts = e.attempts,
+            to = clean(&e.to),
+            subject = clean(&e.subject),
+            error = e
+                .last_error
+                .as_deref()
+                .map(|m| format!("\n        last error: {}", clean(m)))
+                .unwrap_or_default(),
+        )?;
+    }
+    if failed > 0 {
+        writeln!(
+            out,
+            "retry now: hubpro outbox retry --all (or one: hubpro outbox retry ID)"
+        )?;
+    }
+    Ok(())
+}
+
+pub async fn outbox_retry(
+    store: &Store,
+    id: Option<i64>,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    let n = store.retry_failed_emails(id).await?;
+    writeln!(
+        out,
+        "{n} failed email(s) due now; a running server sends them within seconds"
+    )?;
+    Ok(())
+}
+
+pub async fn audit(store: &Store, siret: &str, out: &mut impl Write) -> Result<(), OperatorError> {
+    let siret = parse_siret(siret)?;
+    let events = store.audit_of(siret.as_digits()).await?;
+    for e in &events {
+        writeln!(
+            out,
+            "{at}  {kind:<24} ip {ip:<15} {account}{detail}",
+            at = format_time(e.at),
+            kind = e.kind,
+            ip = e.ip.as_deref().map(clean).unwrap_or_else(|| "-".into()),
+            account = e
+                .account_id
+                .map(|id| format!("account #{id}  "))
+                .unwrap_or_default(),
+            detail = clean(&e.detail),
+        )?;
+    }
+    writeln!(
+        out,
+        "{} event(s) for SIRET {}",
+        events.len(),
+        siret.grouped()
+    )?;
+    Ok(())
+}

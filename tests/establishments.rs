@@ -1,0 +1,275 @@
+//! Approval notices, main / secondary establishments, the audit trail and the operator commands,
+//! with the real app (demo extract, dev mailbox) on SQLite and PostgreSQL.
+
+mod support;
+
+use hubpro::server::approvals::{self, Notices};
+use hubpro::server::store::Store;
+use serde_json::Value;
+use support::journey::{link_token_for, login, post, set_password, sign_up};
+use support::TestApp;
+
+const RENNES: &str = "53210987600013";
+const BREST: &str = "53210987600021";
+const QUIMPER: &str = "53210987600039";
+const LYON: &str = "61234567800009";
+const NO_APPROVAL: &str = "84567891200013";
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+const HEADER: &str =
+    "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n";
+
+async fn demo_app(database_url: &str) -> TestApp {
+    support::spawn_app(support::settings(&[
+        ("DATABASE_URL", database_url),
+        ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+    ]))
+    .await
+}
+
+/// A main establishment (BFR Rennes) with an active account, logged in: its session cookie.
+async fn main_session(app: &TestApp) -> String {
+    sign_up(app, RENNES, "BFR Rennes", "rennes@example.fr").await;
+    let token = link_token_for(app, "rennes@example.fr").await;
+    assert_eq!(
+        set_password(app, &token, PASSWORD, PASSWORD).await.status(),
+        200
+    );
+    login(app, "rennes@example.fr", PASSWORD).await
+}
+
+async fn attach(app: &TestApp, session: &str, siret: &str, contact: &str) -> (u16, Value) {
+    let res = post(
+        app,
+        "/api/rattacher",
+        &[("siret", siret), ("contact_email", contact)],
+        Some(session),
+    )
+    .await;
+    let status = res.status().as_u16();
+    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap())
+}
+
+async fn eligibility(app: &TestApp, siret: &str) -> Value {
+    let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
+    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+}
+
+async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mailer::OutgoingEmail> {
+    let mut all = store.recent_emails(500).await.unwrap();
+    all.reverse();
+    all.into_iter()
+        .map(|m| m.email)
+        .filter(|e| e.to == to)
+        .collect()
+}
+
+#[tokio::test]
+async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
+    for (db, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        let public = Notices::Send {
+            public_url: "https://hubpro.example",
+        };
+        let file = format!(
+            "{HEADER}OCC-2021-V-0013;40073444800477;voyageurs;FIMO|PASSERELLE|FCO;2021-12-28;;Occitanie;ecole@example.fr\n\
+             HDF-2021-V-0042;47728084603753;voyageurs;FCO;2021-12-28;;Hauts-de-France;lille@example.fr\n"
+        );
+        let report = store
+            .import_approvals(approvals::parse_file(&file).unwrap(), public)
+            .await
+            .unwrap();
+        assert_eq!((report.inserted, report.notified), (2, 2), "{db}");
+        let mail = &emails_to(&store, "ecole@example.fr").await[0];
+        assert!(mail.text.contains(
+            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes :\n\n\
+             - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"), "{db}: {}", mail.text);
+        assert!(mail.text.contains("Deux cas possibles"));
+        assert!(mail
+            .html
+            .contains("href=\"https://hubpro.example/inscription?siret=40073444800477\">Hub Pro Transport</a>"));
+
+        // The same file again, then with a changed line: nothing new is sent.
+        let again = store
+            .import_approvals(approvals::parse_file(&file).unwrap(), public)
+            .await
+            .unwrap();
+        assert_eq!((again.unchanged, again.notified), (2, 0), "{db}");
+        let changed = file.replace("FCO;2021-12-28;;Hauts", "FIMO|FCO;2021-12-28;;Hauts");
+        let update = store
+            .import_approvals(approvals::parse_file(&changed).unwrap(), public)
+            .await
+            .unwrap();
+        assert_eq!((update.updated, update.notified), (1, 0), "{db}");
+        assert_eq!(store.recent_emails(100).await.unwrap().len(), 2, "{db}");
+
+        // A SIRET with an account: « nouvel agrément » to the account, not the DREAL address.
+        let mut tx = store.begin().await.unwrap();
+        Store::insert_pending_account(
+            &mut tx,
+            &hubpro::server::store::NewAccount {
+                siret: hubpro::domain::Siret::parse("47728084603753").unwrap(),
+                email: hubpro::domain::EmailAddress::parse("claire@example.fr").unwrap(),
+                organisation_name: hubpro::domain::OrganisationName::parse("Formatrans").unwrap(),
+                last_name: hubpro::domain::PersonName::parse("Dupont").unwrap(),
+                first_name: hubpro::domain::PersonName::parse("Claire").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let new = format!(
+            "{HEADER}HDF-2022-M-0107;47728084603753;marchandises;FIMO|FCO;2022-03-01;;Hauts-de-France;lille@example.fr\n"
+        );
+        let report = store
+            .import_approvals(approvals::parse_file(&new).unwrap(), public)
+            .await
+            .unwrap();
+        assert_eq!(report.notified, 1);
+        let notice = &emails_to(&store, "claire@example.fr").await[0];
+        assert!(notice.subject.contains("nouvel agrément"), "{db}");
+        assert!(notice.text.contains("- FIMO Marchandises\n- FCO Marchandises\n"));
+        assert_eq!(emails_to(&store, "lille@example.fr").await.len(), 1, "{db}");
+
+        // --no-notify: recorded, audited, silent.
+        let silent = format!(
+            "{HEADER}BRE-2022-V-0017;53210987600013;voyageurs;FCO;2022-02-01;;Bretagne;rennes@example.fr\n"
+        );
+        let report = store
+            .import_approvals(approvals::parse_file(&silent).unwrap(), Notices::Skip)
+            .await
+            .unwrap();
+        assert_eq!((report.inserted, report.notified), (1, 0));
+        let trail = store.audit_of(RENNES).await.unwrap();
+        assert_eq!(trail.len(), 1);
+        assert_eq!(trail[0].kind, "approval_imported");
+    }
+}
+
+#[tokio::test]
+async fn a_main_establishment_attaches_invites_lists_and_detaches() {
+    for (db, url) in support::all_databases().await {
+        let app = demo_app(&url).await;
+        let session = main_session(&app).await;
+
+        // Refusals, each next to its field.
+        let (status, body) = attach(&app, &session, RENNES, "x@example.fr").await;
+        assert_eq!(status, 500, "{db}");
+        assert!(body["errors"]["siret"].as_str().unwrap().contains("propre établissement"));
+        let (_, body) = attach(&app, &session, NO_APPROVAL, "x@example.fr").await;
+        assert!(body["errors"]["siret"].as_str().unwrap().contains("agrément"), "{body}");
+        let (_, body) = attach(&app, &session, "532 109 876 0002", "pas-une-adresse").await;
+        assert!(body["errors"]["siret"].as_str().unwrap().contains("14 chiffres"));
+        assert!(body["errors"]["contact_email"].as_str().unwrap().contains("@"));
+        assert_eq!(body["form"]["contact_email"], "pas-une-adresse", "kept");
+        let res = post(
+            &app,
+            "/api/rattacher",
+            &[("siret", BREST), ("contact_email", "brest@example.fr")],
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 500, "{db}: no session, no attachment");
+
+        // Attached: the contact is invited with a pre-filled link.
+        let (status, body) = attach(&app, &session, "532 109 876 00021", "Brest@Example.fr").await;
+        assert_eq!(status, 200, "{db}: {body}");
+        assert!(body.as_str().unwrap().contains("532 109 876 00021"));
+        let invitation = &emails_to(&app.store, "Brest@Example.fr").await[0];
+        assert!(invitation.text.contains("BFR Rennes (SIRET 532 109 876 00013)"), "{}", invitation.text);
+        assert!(invitation.text.contains(
+            "https://hubpro.example/inscription?siret=53210987600021&adresse=Brest%40Example.fr"
+        ), "{}", invitation.text);
+        let (_, body) = attach(&app, &session, BREST, "brest@example.fr").await;
+        assert!(body["errors"]["siret"].as_str().unwrap().contains("déjà rattaché à votre contrat"));
+
+        // The secondary's signup shows its main establishment, then its account is listed.
+        let check = eligibility(&app, BREST).await;
+        assert_eq!(
+            check["Eligible"]["establishment"]["main_establishment"]["organisation"],
+            "BFR Rennes",
+            "{db}: {check}"
+        );
+        sign_up(&app, BREST, "BFR Brest", "brest@example.fr").await;
+        let main_id = app
+            .store
+            .account_by_siret(&hubpro::domain::Siret::parse(RENNES).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let list = app.store.attachments_of(main_id).await.unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].state, hubpro::domain::AttachmentState::AccountPending, "{db}");
+        assert_eq!(list[0].name.as_deref(), Some("BFR BREST"));
+
+        // A secondary cannot attach others; an establishment with its own account cannot be
+        // attached; another main cannot take an attached one.
+        let brest_token = link_token_for(&app, "brest@example.fr").await;
+        set_password(&app, &brest_token, PASSWORD, PASSWORD).await;
+        let brest_session = login(&app, "brest@example.fr", PASSWORD).await;
+        let (_, body) = attach(&app, &brest_session, QUIMPER, "q@example.fr").await;
+        assert!(body["errors"]["siret"].as_str().unwrap().contains("lui-même rattaché"), "{body}");
+        sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
+        let (_, body) = attach(&app, &session, LYON, "lyon@example.fr").await;
+        assert!(body["errors"]["siret"].as_str().unwrap().contains("propre compte"), "{body}");
+
+        // Detach: gone from the list, logged on both trails, signup no longer shows the link.
+        let res = post(&app, "/api/detacher", &[("siret", BREST)], Some(&session)).await;
+        assert_eq!(res.status(), 200, "{db}");
+        assert!(app.store.attachments_of(main_id).await.unwrap().is_empty());
+        let kinds = |trail: Vec<hubpro::server::audit::StoredEvent>| {
+            trail.into_iter().map(|e| e.kind).collect::<Vec<_>>()
+        };
+        let brest_trail = kinds(app.store.audit_of(BREST).await.unwrap());
+        assert!(brest_trail.contains(&"establishment_attached".to_owned()), "{brest_trail:?}");
+        assert!(brest_trail.contains(&"establishment_detached".to_owned()));
+        let rennes_trail = kinds(app.store.audit_of(RENNES).await.unwrap());
+        assert!(rennes_trail.contains(&"establishment_detached".to_owned()));
+        // Re-attaching after a detachment is possible.
+        let (status, _) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
+        assert_eq!(status, 200, "{db}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
+    let app = demo_app(&support::sqlite_url()).await;
+    sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
+    let token = link_token_for(&app, "lyon@example.fr").await;
+    set_password(&app, &token, PASSWORD, PASSWORD).await;
+    let bad = post(
+        &app,
+        "/api/connexion",
+        &[("email", "lyon@example.fr"), ("password", "Mauvais-mot-de-passe-1")],
+        None,
+    )
+    .await;
+    assert_eq!(bad.status(), 500);
+    login(&app, "lyon@example.fr", PASSWORD).await;
+    post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "lyon@example.fr")],
+        None,
+    )
+    .await;
+    let trail = app.store.audit_of(LYON).await.unwrap();
+    let kinds: Vec<&str> = trail.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "approval_imported",
+            "signup",
+            "link_used",
+            "password_changed",
+            "login_failed",
+            "login_succeeded",
+            "password_reset_requested"
+        ]
+    );
+    for e in &trail[1..] {
+        assert_eq!(e.ip.as_deref(), Some("127.0.0.1"), "{e:?}");
+        assert!(!e.detail.contains(PASSWORD) && !e.detail.contains(&token));
+    }
+    assert!(trail[4].detail.contains("wrong"), "{:?}", trail[4]);
+}

@@ -1,0 +1,96 @@
+//! Steps of the user journey over HTTP, shared by the integration tests.
+
+use super::TestApp;
+use reqwest::header::{COOKIE, SET_COOKIE};
+
+/// Posts a form (as the no-JS browser or the hydrated page does) with an optional cookie.
+pub async fn post(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app.client.post(format!("{}{path}", app.base)).form(form);
+    if let Some(c) = cookie {
+        req = req.header(COOKIE, c);
+    }
+    req.send().await.unwrap()
+}
+
+/// The `name=value` part of a `Set-Cookie` of the response.
+pub fn cookie_pair(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+/// « CRÉER » with the given SIRET and address; asserts it went through.
+pub async fn sign_up(app: &TestApp, siret: &str, organisation: &str, email: &str) {
+    let res = post(
+        app,
+        "/api/creer-compte",
+        &[
+            ("siret", siret),
+            ("organisation", organisation),
+            ("last_name", "Dupont"),
+            ("first_name", "Claire"),
+            ("email", email),
+            ("email_confirmation", email),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+/// The token of the newest password link emailed to `to`.
+pub async fn link_token_for(app: &TestApp, to: &str) -> String {
+    let mails = app.store.recent_emails(100).await.unwrap();
+    let mail = mails
+        .iter()
+        .find(|m| m.email.to == to && m.email.text.contains("jeton="))
+        .unwrap_or_else(|| panic!("no link emailed to {to}"));
+    let text = &mail.email.text;
+    let start = text.find("jeton=").unwrap() + 6;
+    text[start..start + 64].to_owned()
+}
+
+/// Follows the emailed link: continue, then set the password. Returns the final response.
+pub async fn set_password(
+    app: &TestApp,
+    token: &str,
+    password: &str,
+    confirmation: &str,
+) -> reqwest::Response {
+    let res = post(app, "/api/continuer", &[("token", token)], None).await;
+    let status = res.status();
+    let flow = cookie_pair(&res, "hubpro_flow");
+    assert_eq!(status, 200, "continue: {}", res.text().await.unwrap());
+    let flow = flow.expect("flow cookie");
+    post(
+        app,
+        "/api/valider-mot-de-passe",
+        &[("password", password), ("confirmation", confirmation)],
+        Some(&flow),
+    )
+    .await
+}
+
+/// Logs in; returns the `name=value` of the session cookie.
+pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
+    let res = post(
+        app,
+        "/api/connexion",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // On an https public URL the cookie carries the __Host- prefix.
+    cookie_pair(&res, "hubpro_session")
+        .or_else(|| cookie_pair(&res, "__Host-hubpro_session"))
+        .expect("session cookie")
+}
