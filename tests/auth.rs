@@ -4,8 +4,8 @@ mod support;
 
 use hubpro::domain::Siret;
 use reqwest::header::{COOKIE, SET_COOKIE};
-use support::journey::{cookie_pair, post, set_password};
 use std::time::{Duration, Instant};
+use support::journey::{cookie_pair, post, set_password};
 use support::TestApp;
 
 const FORMATRANS: &str = "47728084603753";

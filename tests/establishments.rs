@@ -46,7 +46,10 @@ async fn attach(app: &TestApp, session: &str, siret: &str, contact: &str) -> (u1
     )
     .await;
     let status = res.status().as_u16();
-    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap())
+    (
+        status,
+        serde_json::from_str(&res.text().await.unwrap()).unwrap(),
+    )
 }
 
 async fn eligibility(app: &TestApp, siret: &str) -> Value {
@@ -127,7 +130,9 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         assert_eq!(report.notified, 1);
         let notice = &emails_to(&store, "claire@example.fr").await[0];
         assert!(notice.subject.contains("nouvel agrément"), "{db}");
-        assert!(notice.text.contains("- FIMO Marchandises\n- FCO Marchandises\n"));
+        assert!(notice
+            .text
+            .contains("- FIMO Marchandises\n- FCO Marchandises\n"));
         assert_eq!(emails_to(&store, "lille@example.fr").await.len(), 1, "{db}");
 
         // --no-notify: recorded, audited, silent.
@@ -154,12 +159,27 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         // Refusals, each next to its field.
         let (status, body) = attach(&app, &session, RENNES, "x@example.fr").await;
         assert_eq!(status, 500, "{db}");
-        assert!(body["errors"]["siret"].as_str().unwrap().contains("propre établissement"));
+        assert!(body["errors"]["siret"]
+            .as_str()
+            .unwrap()
+            .contains("propre établissement"));
         let (_, body) = attach(&app, &session, NO_APPROVAL, "x@example.fr").await;
-        assert!(body["errors"]["siret"].as_str().unwrap().contains("agrément"), "{body}");
+        assert!(
+            body["errors"]["siret"]
+                .as_str()
+                .unwrap()
+                .contains("agrément"),
+            "{body}"
+        );
         let (_, body) = attach(&app, &session, "532 109 876 0002", "pas-une-adresse").await;
-        assert!(body["errors"]["siret"].as_str().unwrap().contains("14 chiffres"));
-        assert!(body["errors"]["contact_email"].as_str().unwrap().contains("@"));
+        assert!(body["errors"]["siret"]
+            .as_str()
+            .unwrap()
+            .contains("14 chiffres"));
+        assert!(body["errors"]["contact_email"]
+            .as_str()
+            .unwrap()
+            .contains("@"));
         assert_eq!(body["form"]["contact_email"], "pas-une-adresse", "kept");
         let res = post(
             &app,
@@ -175,18 +195,26 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         assert_eq!(status, 200, "{db}: {body}");
         assert!(body.as_str().unwrap().contains("532 109 876 00021"));
         let invitation = &emails_to(&app.store, "Brest@Example.fr").await[0];
-        assert!(invitation.text.contains("BFR Rennes (SIRET 532 109 876 00013)"), "{}", invitation.text);
+        assert!(
+            invitation
+                .text
+                .contains("BFR Rennes (SIRET 532 109 876 00013)"),
+            "{}",
+            invitation.text
+        );
         assert!(invitation.text.contains(
             "https://hubpro.example/inscription?siret=53210987600021&adresse=Brest%40Example.fr"
         ), "{}", invitation.text);
         let (_, body) = attach(&app, &session, BREST, "brest@example.fr").await;
-        assert!(body["errors"]["siret"].as_str().unwrap().contains("déjà rattaché à votre contrat"));
+        assert!(body["errors"]["siret"]
+            .as_str()
+            .unwrap()
+            .contains("déjà rattaché à votre contrat"));
 
         // The secondary's signup shows its main establishment, then its account is listed.
         let check = eligibility(&app, BREST).await;
         assert_eq!(
-            check["Eligible"]["establishment"]["main_establishment"]["organisation"],
-            "BFR Rennes",
+            check["Eligible"]["establishment"]["main_establishment"]["organisation"], "BFR Rennes",
             "{db}: {check}"
         );
         sign_up(&app, BREST, "BFR Brest", "brest@example.fr").await;
@@ -199,7 +227,11 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             .id;
         let list = app.store.attachments_of(main_id).await.unwrap();
         assert_eq!(list.len(), 1);
-        assert_eq!(list[0].state, hubpro::domain::AttachmentState::AccountPending, "{db}");
+        assert_eq!(
+            list[0].state,
+            hubpro::domain::AttachmentState::AccountPending,
+            "{db}"
+        );
         assert_eq!(list[0].name.as_deref(), Some("BFR BREST"));
 
         // A secondary cannot attach others; an establishment with its own account cannot be
@@ -208,10 +240,22 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         set_password(&app, &brest_token, PASSWORD, PASSWORD).await;
         let brest_session = login(&app, "brest@example.fr", PASSWORD).await;
         let (_, body) = attach(&app, &brest_session, QUIMPER, "q@example.fr").await;
-        assert!(body["errors"]["siret"].as_str().unwrap().contains("lui-même rattaché"), "{body}");
+        assert!(
+            body["errors"]["siret"]
+                .as_str()
+                .unwrap()
+                .contains("lui-même rattaché"),
+            "{body}"
+        );
         sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
         let (_, body) = attach(&app, &session, LYON, "lyon@example.fr").await;
-        assert!(body["errors"]["siret"].as_str().unwrap().contains("propre compte"), "{body}");
+        assert!(
+            body["errors"]["siret"]
+                .as_str()
+                .unwrap()
+                .contains("propre compte"),
+            "{body}"
+        );
 
         // Detach: gone from the list, logged on both trails, signup no longer shows the link.
         let res = post(&app, "/api/detacher", &[("siret", BREST)], Some(&session)).await;
@@ -221,7 +265,10 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             trail.into_iter().map(|e| e.kind).collect::<Vec<_>>()
         };
         let brest_trail = kinds(app.store.audit_of(BREST).await.unwrap());
-        assert!(brest_trail.contains(&"establishment_attached".to_owned()), "{brest_trail:?}");
+        assert!(
+            brest_trail.contains(&"establishment_attached".to_owned()),
+            "{brest_trail:?}"
+        );
         assert!(brest_trail.contains(&"establishment_detached".to_owned()));
         let rennes_trail = kinds(app.store.audit_of(RENNES).await.unwrap());
         assert!(rennes_trail.contains(&"establishment_detached".to_owned()));
@@ -240,7 +287,10 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
     let bad = post(
         &app,
         "/api/connexion",
-        &[("email", "lyon@example.fr"), ("password", "Mauvais-mot-de-passe-1")],
+        &[
+            ("email", "lyon@example.fr"),
+            ("password", "Mauvais-mot-de-passe-1"),
+        ],
         None,
     )
     .await;
@@ -272,4 +322,92 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
         assert!(!e.detail.contains(PASSWORD) && !e.detail.contains(&token));
     }
     assert!(trail[4].detail.contains("wrong"), "{:?}", trail[4]);
+}
+
+fn hubpro_cli(database_url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn operator_commands_answer_what_support_asks() {
+    // The SMTP server is down: every email fails and waits in the outbox.
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = support::sqlite_url();
+    let smtp = format!("smtp://127.0.0.1:{closed_port}");
+    let app = support::spawn_app(support::settings(&[
+        ("DATABASE_URL", &url),
+        ("HUBPRO_SMTP_URL", &smtp),
+    ]))
+    .await;
+    sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
+    post(
+        &app,
+        "/api/connexion",
+        &[("email", "lyon@example.fr"), ("password", "pas-le-bon")],
+        None,
+    )
+    .await;
+    for _ in 0..100 {
+        let unsent = app.store.unsent_emails().await.unwrap();
+        if unsent.len() == 13 && unsent.iter().all(|e| e.attempts > 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    let (ok, out, err) = hubpro_cli(&url, &["accounts", "list"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("612 345 678 00009  pending"), "{out}");
+    assert!(
+        out.contains("lyon@example.fr  CFA Lyon (Claire Dupont)"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 account(s)\n"));
+
+    let (ok, out, _) = hubpro_cli(&url, &["approvals", "list", "--siret", "612 345 678 00009"]);
+    assert!(ok);
+    assert!(out.contains("ARA-2024-V-0101"), "{out}");
+    assert!(out.contains("en cours"));
+    assert!(out.ends_with("1 approval(s)\n"), "{out}");
+    let (_, out, _) = hubpro_cli(&url, &["approvals", "list"]);
+    assert!(out.ends_with("12 approval(s)\n"), "{out}");
+    let (ok, _, err) = hubpro_cli(&url, &["approvals", "list", "--siret", "123"]);
+    assert!(!ok && err.contains("SIRET \"123\""), "{err}");
+
+    let (ok, out, _) = hubpro_cli(&url, &["outbox", "status"]);
+    assert!(ok);
+    assert!(
+        out.contains("0 sent, 0 waiting (first try), 13 failed"),
+        "{out}"
+    );
+    assert!(out.contains("last error: SMTP delivery failed"), "{out}");
+    assert!(out.contains("« Hub Pro Transport : créez votre mot de passe »"));
+    let (ok, out, _) = hubpro_cli(&url, &["outbox", "retry", "--all"]);
+    assert!(ok);
+    assert!(out.starts_with("13 failed email(s) due now"), "{out}");
+    let (ok, _, _) = hubpro_cli(&url, &["outbox", "retry", "zéro"]);
+    assert!(!ok);
+
+    let (ok, out, _) = hubpro_cli(&url, &["audit", "--siret", LYON]);
+    assert!(ok);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].contains("approval_imported") && lines[0].contains("ip -"));
+    assert!(lines[1].contains("signup") && lines[1].contains("ip 127.0.0.1"));
+    assert!(lines[2].contains("login_failed") && lines[2].contains("account still pending"));
+    assert_eq!(lines[3], "3 event(s) for SIRET 612 345 678 00009");
 }
