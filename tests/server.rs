@@ -87,9 +87,22 @@ fn approvals_import_is_all_or_nothing_and_idempotent() {
     assert!(!ok);
     assert!(err.contains("line 3: siret"), "{err}");
     assert!(err.contains("nothing imported"), "{err}");
+    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
+        .args(["approvals", "list"])
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(listed.stdout).unwrap(),
+        "0 approval(s)\n",
+        "nothing half-imported"
+    );
     let (ok, out, _) = run(&format!("{header}{good}"), &[]);
     assert!(ok);
-    assert!(out.contains("1 new, 0 updated, 0 unchanged"), "{out}");
+    assert!(
+        out.contains("1 new, 0 updated, 0 unchanged, 0 rejected; 1 notice(s) queued"),
+        "{out}"
+    );
     let (ok, out, _) = run(&format!("{header}{good}"), &[]);
     assert!(ok);
     assert!(out.contains("0 new, 0 updated, 1 unchanged"), "{out}");

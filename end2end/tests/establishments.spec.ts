@@ -20,6 +20,14 @@ async function openMail(page: Page, subject: string | RegExp) {
   await page.getByRole('link', { name: subject }).first().click();
 }
 
+// Screenshots at phone and desktop widths, kept in end2end/screenshots/ for review.
+async function shots(page: Page, name: string) {
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `screenshots/${width}-etab-${name}.png`, fullPage: true });
+  }
+}
+
 async function fillIdentity(page: Page, org: string, email: string) {
   await page.getByLabel("Nom de l'organisme *").fill(org);
   await page.getByLabel('Nom *', { exact: true }).fill('Le Goff');
@@ -46,6 +54,7 @@ test('the approval notice leads to the pre-filled signup of the main establishme
   await expect(body).toContainText('FIMO Voyageurs');
   await expect(body).toContainText('Passerelle Voyageurs');
   await expect(body).toContainText('Deux cas possibles');
+  await shots(page, '1-notification');
   await page.getByRole('link', { name: 'Hub Pro Transport' }).click();
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   await expect(page.getByLabel('Numéro de SIRET *')).toHaveValue('532 109 876 00013');
@@ -79,6 +88,7 @@ test('the main establishment attaches Brest and invites its contact', async ({ p
   await expect(page.locator('#attach-siret-error')).toContainText('propre établissement');
   await expect(page.getByLabel("SIRET de l'établissement *")).toBeFocused();
   await expect(page.getByLabel('Adresse électronique du contact *')).toHaveValue(BREST_EMAIL);
+  await shots(page, '2-refus');
 
   await page.getByLabel("SIRET de l'établissement *").fill('532 109 876 00021');
   await page.getByRole('button', { name: 'Rattacher et inviter' }).click();
@@ -88,6 +98,8 @@ test('the main establishment attaches Brest and invites its contact', async ({ p
   await expect(item).toContainText('BFR BREST');
   await expect(item).toContainText('532 109 876 00021');
   await expect(item).toContainText('Invitation envoyée');
+  await expect(page.getByLabel("SIRET de l'établissement *")).toHaveValue('');
+  await shots(page, '3-rattache');
 });
 
 test('the invitation opens a signup that shows the main establishment', async ({ page }) => {
@@ -99,6 +111,7 @@ test('the invitation opens a signup that shows the main establishment', async ({
   await expect(page.getByLabel('Adresse électronique *', { exact: true })).toHaveValue(BREST_EMAIL);
   await expect(page.locator('#siret-status')).toContainText(
     "Établissement rattaché au contrat de l'établissement principal BFR Rennes (SIRET 532 109 876 00013).");
+  await shots(page, '4-inscription-rattachee');
   await fillIdentity(page, 'BFR Brest', BREST_EMAIL);
   await page.getByRole('button', { name: 'CRÉER' }).click();
   await expect(page.getByRole('heading', { name: 'Votre compte a bien été créé.' })).toBeVisible();
@@ -110,6 +123,7 @@ test('the space follows the state, and detaching asks for a confirmation', async
   await expect(item).toContainText('Compte créé, mot de passe à définir');
   await item.getByText('Détacher').click();
   await expect(item).toContainText('ne sera plus rattaché à votre contrat');
+  await shots(page, '5-detacher');
   await item.getByRole('button', { name: 'Confirmer le détachement' }).click();
   await expect(page.locator('#etablissements')).toContainText('Aucun établissement rattaché');
 });

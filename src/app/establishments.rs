@@ -200,13 +200,22 @@ fn AttachFormView(attach: ServerAction<AttachEstablishment>) -> impl IntoView {
             }
         }
     });
+    // After a success, the form is emptied for the next establishment.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if done().is_some() {
+            if let Some(form) = form_ref.get() {
+                form.reset();
+            }
+        }
+    });
     let pending = attach.pending();
     view! {
         <h3 class="small-title">"Rattacher un établissement"</h3>
         <div aria-live="polite">
             {move || done().map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
         </div>
-        <ActionForm action=attach attr:novalidate="" attr:class="attach-form">
+        <ActionForm action=attach node_ref=form_ref attr:novalidate="" attr:class="attach-form">
             {move || problem().and_then(|p| p.general).map(|m| view! {
                 <p class="notice error" role="alert">{m}</p>
             })}
