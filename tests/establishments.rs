@@ -158,7 +158,7 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
 
         // Refusals, each next to its field.
         let (status, body) = attach(&app, &session, RENNES, "x@example.fr").await;
-        assert_eq!(status, 500, "{db}");
+        assert_eq!(status, 422, "{db}");
         assert!(body["errors"]["siret"]
             .as_str()
             .unwrap()
@@ -188,7 +188,7 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             None,
         )
         .await;
-        assert_eq!(res.status(), 500, "{db}: no session, no attachment");
+        assert_eq!(res.status(), 401, "{db}: no session, no attachment");
 
         // Attached: the contact is invited with a pre-filled link.
         let (status, body) = attach(&app, &session, "532 109 876 00021", "Brest@Example.fr").await;
@@ -294,7 +294,7 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
         None,
     )
     .await;
-    assert_eq!(bad.status(), 500);
+    assert_eq!(bad.status(), 401);
     login(&app, "lyon@example.fr", PASSWORD).await;
     post(
         &app,

@@ -110,3 +110,69 @@ fn approvals_import_is_all_or_nothing_and_idempotent() {
     assert!(!ok, "rejected lines still fail the command");
     assert!(out.contains("1 unchanged, 1 rejected"), "{out}");
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let res = app
+            .client
+            .get(format!("{}/inscription", app.base))
+            .send()
+            .await
+            .unwrap();
+        let headers = res.headers().clone();
+        let policy = headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce in the policy")
+            .to_owned();
+        assert!(nonce.len() >= 22, "128 bits");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        assert!(policy.contains("'wasm-unsafe-eval'") && policy.contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "same-origin");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "plain http"
+        );
+        let html = res.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0);
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "every script carries the nonce"
+        );
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "one nonce per response");
+    let health = app
+        .client
+        .get(format!("{}/sante", app.base))
+        .send()
+        .await
+        .unwrap();
+    let policy = health.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(policy.starts_with("default-src 'none'"), "{policy}");
+
+    let https = support::spawn_app(support::settings(&[(
+        "HUBPRO_PUBLIC_URL",
+        "https://hubpro.example",
+    )]))
+    .await;
+    let res = https.client.get(&https.base).send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+}

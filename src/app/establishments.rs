@@ -25,9 +25,9 @@ impl std::fmt::Display for AttachProblem {
 
 impl FromServerFnError for AttachProblem {
     type Encoder = JsonEncoding;
-    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         AttachProblem {
-            general: Some(super::signup::UNEXPECTED.into()),
+            general: Some(super::forms::framework_error_message(&e).into()),
             ..Default::default()
         }
     }
@@ -46,6 +46,7 @@ pub async fn attach_establishment(
     use crate::domain::UserMessage;
     use crate::server::establishments::{attach, AttachError};
     use crate::server::web;
+    use axum::http::StatusCode;
     let form = AttachForm {
         siret,
         contact_email,
@@ -57,6 +58,7 @@ pub async fn attach_establishment(
     };
     let state = expect_context::<crate::server::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
+        web::refuse(StatusCode::UNAUTHORIZED);
         return Err(problem(AttachErrors::default(), Some(SESSION_ENDED.into())));
     };
     let ip = web::client_ip().await;
@@ -69,16 +71,23 @@ pub async fn attach_establishment(
                 form.contact_email.trim()
             ))
         }
-        Err(AttachError::Invalid(errors)) => Err(problem(errors, None)),
-        Err(AttachError::Refused(reason)) => Err(problem(
-            AttachErrors {
-                siret: Some(reason.user_message()),
-                contact_email: None,
-            },
-            None,
-        )),
+        Err(AttachError::Invalid(errors)) => {
+            web::refuse(StatusCode::UNPROCESSABLE_ENTITY);
+            Err(problem(errors, None))
+        }
+        Err(AttachError::Refused(reason)) => {
+            web::refuse(StatusCode::UNPROCESSABLE_ENTITY);
+            Err(problem(
+                AttachErrors {
+                    siret: Some(reason.user_message()),
+                    contact_email: None,
+                },
+                None,
+            ))
+        }
         Err(AttachError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "attach: INSEE unavailable");
+            web::refuse(StatusCode::SERVICE_UNAVAILABLE);
             Err(problem(
                 AttachErrors::default(),
                 Some(super::signup::INSEE_UNAVAILABLE.into()),
@@ -100,6 +109,7 @@ pub async fn detach_establishment(siret: String) -> Result<(), ServerFnError> {
     use crate::server::{establishments, web};
     let state = expect_context::<crate::server::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
+        web::refuse(axum::http::StatusCode::UNAUTHORIZED);
         return Err(ServerFnError::new(SESSION_ENDED));
     };
     let ip = web::client_ip().await;

@@ -42,8 +42,27 @@ impl std::fmt::Display for FormError {
 
 impl FromServerFnError for FormError {
     type Encoder = JsonEncoding;
-    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
-        FormError::new(super::signup::UNEXPECTED)
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        FormError::new(framework_error_message(&e))
+    }
+}
+
+/// Shown when a request lacks fields or cannot be decoded (never sent by our own pages).
+pub const MALFORMED: &str =
+    "La requête est incomplète ou mal formée : rechargez la page et réessayez.";
+
+/// The French message for an error raised by the server-function machinery. Missing or
+/// undecodable arguments are the client's fault: the server answers them with a 400.
+pub fn framework_error_message(e: &ServerFnErrorErr) -> &'static str {
+    match e {
+        ServerFnErrorErr::Args(_)
+        | ServerFnErrorErr::MissingArg(_)
+        | ServerFnErrorErr::Deserialization(_) => {
+            #[cfg(feature = "ssr")]
+            crate::server::web::refuse(axum::http::StatusCode::BAD_REQUEST);
+            MALFORMED
+        }
+        _ => super::signup::UNEXPECTED,
     }
 }
 

@@ -11,6 +11,7 @@ pub const PENDING: &str = "Votre compte n'est pas encore activé : ouvrez le lie
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn login(email: String, password: String) -> Result<(), FormError> {
     use crate::server::{auth, sessions, web};
+    use axum::http::StatusCode;
     let state = expect_context::<crate::server::state::AppState>();
     let ip = web::client_ip().await;
     match auth::login(&state.store, &email, &password, &ip).await {
@@ -28,10 +29,15 @@ pub async fn login(email: String, password: String) -> Result<(), FormError> {
             Ok(())
         }
         Err(auth::AuthError::InvalidCredentials) => {
+            web::refuse(StatusCode::UNAUTHORIZED);
             Err(FormError::new(BAD_CREDENTIALS).keeping(&email))
         }
-        Err(auth::AuthError::Pending) => Err(FormError::new(PENDING).keeping(&email)),
+        Err(auth::AuthError::Pending) => {
+            web::refuse(StatusCode::UNAUTHORIZED);
+            Err(FormError::new(PENDING).keeping(&email))
+        }
         Err(auth::AuthError::Throttled(s)) => {
+            web::refuse(StatusCode::TOO_MANY_REQUESTS);
             Err(FormError::new(auth::retry_message(s)).keeping(&email))
         }
         Err(e) => {
@@ -44,6 +50,7 @@ pub async fn login(email: String, password: String) -> Result<(), FormError> {
 #[server(prefix = "/api", endpoint = "mot-de-passe-oublie")]
 pub async fn request_reset(email: String) -> Result<(), FormError> {
     use crate::server::{auth, web};
+    use axum::http::StatusCode;
     let state = expect_context::<crate::server::state::AppState>();
     let ip = web::client_ip().await;
     match auth::request_reset(
@@ -60,8 +67,12 @@ pub async fn request_reset(email: String) -> Result<(), FormError> {
             leptos_axum::redirect("/mot-de-passe-oublie?envoye=1");
             Ok(())
         }
-        Err(auth::AuthError::InvalidEmail(m)) => Err(FormError::new(m).on("email").keeping(&email)),
+        Err(auth::AuthError::InvalidEmail(m)) => {
+            web::refuse(StatusCode::UNPROCESSABLE_ENTITY);
+            Err(FormError::new(m).on("email").keeping(&email))
+        }
         Err(auth::AuthError::Throttled(s)) => {
+            web::refuse(StatusCode::TOO_MANY_REQUESTS);
             Err(FormError::new(auth::retry_message(s)).keeping(&email))
         }
         Err(e) => {

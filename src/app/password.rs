@@ -52,7 +52,10 @@ pub async fn open_flow(token: String) -> Result<(), FormError> {
             leptos_axum::redirect("/mot-de-passe/nouveau");
             Ok(())
         }
-        Err(auth::AuthError::LinkInvalid) => Err(FormError::new(LINK_INVALID)),
+        Err(auth::AuthError::LinkInvalid) => {
+            web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+            Err(FormError::new(LINK_INVALID))
+        }
         Err(e) => {
             tracing::error!(error = %e, "opening a password flow failed");
             Err(FormError::new(super::signup::UNEXPECTED))
@@ -83,6 +86,7 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
     use crate::server::{auth, web};
     let state = expect_context::<crate::server::state::AppState>();
     let Some(flow) = web::cookie(FLOW_COOKIE) else {
+        web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
         return Err(FormError::new(LINK_INVALID));
     };
     match auth::set_password(
@@ -102,8 +106,12 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
             leptos_axum::redirect("/mot-de-passe/enregistre");
             Ok(())
         }
-        Err(auth::AuthError::LinkInvalid) => Err(FormError::new(LINK_INVALID)),
+        Err(auth::AuthError::LinkInvalid) => {
+            web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+            Err(FormError::new(LINK_INVALID))
+        }
         Err(auth::AuthError::PasswordRefused(message)) => {
+            web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
             let field = if message == auth::PASSWORDS_DIFFER {
                 "confirmation"
             } else {

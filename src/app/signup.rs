@@ -54,9 +54,9 @@ impl std::fmt::Display for SignupProblem {
 
 impl FromServerFnError for SignupProblem {
     type Encoder = JsonEncoding;
-    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         SignupProblem {
-            general: Some(UNEXPECTED.into()),
+            general: Some(super::forms::framework_error_message(&e).into()),
             ..Default::default()
         }
     }
@@ -66,7 +66,13 @@ impl FromServerFnError for SignupProblem {
 #[server(prefix = "/api", endpoint = "verifier-siret")]
 pub async fn check_siret(siret: String) -> Result<SiretCheck, ServerFnError> {
     use crate::server::signup::{eligibility, SignupError};
+    use crate::server::web;
+    use axum::http::StatusCode;
     let state = expect_context::<crate::server::state::AppState>();
+    if let Err(wait) = state.limits.eligibility.take(&web::client_ip().await) {
+        web::refuse(StatusCode::TOO_MANY_REQUESTS);
+        return Err(ServerFnError::new(web::too_many_requests(wait)));
+    }
     let siret = match Siret::parse(&siret) {
         Ok(s) => s,
         Err(e) => return Ok(SiretCheck::Invalid(e.user_message())),
@@ -105,6 +111,8 @@ pub async fn create_account(
     email_confirmation: String,
 ) -> Result<(), SignupProblem> {
     use crate::server::signup::{sign_up, SignupError};
+    use crate::server::web::{self, refuse};
+    use axum::http::StatusCode;
     let form = SignupForm {
         siret,
         organisation,
@@ -119,7 +127,14 @@ pub async fn create_account(
         errors,
         general,
     };
-    let ip = crate::server::web::client_ip().await;
+    let ip = web::client_ip().await;
+    if let Err(wait) = state.limits.signup.take(&ip) {
+        refuse(StatusCode::TOO_MANY_REQUESTS);
+        return Err(problem(
+            FieldErrors::default(),
+            Some(web::too_many_requests(wait)),
+        ));
+    }
     match sign_up(&state.signup_deps(), &form, &ip).await {
         Ok(signup) => {
             state.outbox_wake.notify_one();
@@ -130,14 +145,19 @@ pub async fn create_account(
             leptos_axum::redirect(&target);
             Ok(())
         }
-        Err(SignupError::Invalid(errors)) => Err(problem(errors, None)),
+        Err(SignupError::Invalid(errors)) => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY);
+            Err(problem(errors, None))
+        }
         Err(SignupError::Refused(reason)) => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY);
             let mut errors = FieldErrors::default();
             errors.set(SignupField::Siret, reason.user_message());
             Err(problem(errors, None))
         }
         Err(SignupError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "signup: INSEE unavailable");
+            refuse(StatusCode::SERVICE_UNAVAILABLE);
             Err(problem(
                 FieldErrors::default(),
                 Some(INSEE_UNAVAILABLE.into()),
@@ -390,6 +410,11 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
         }
         .into_any(),
         Ok(SiretCheck::Invalid(message)) | Ok(SiretCheck::Unavailable(message)) => view! {
+            <p class="notice error" role="status">{message}</p>
+        }
+        .into_any(),
+        // A server message (too many checks) is shown as is; a network failure is explained.
+        Err(ServerFnError::ServerError(message)) => view! {
             <p class="notice error" role="status">{message}</p>
         }
         .into_any(),

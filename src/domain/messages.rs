@@ -61,6 +61,7 @@ impl UserMessage for NameError {
                 "Seuls les lettres, espaces, traits d'union, apostrophes et points sont acceptés."
                     .into()
             }
+            NameError::Markup => "Les caractères « < » et « > » ne sont pas acceptés.".into(),
             NameError::NoLetter => "Ce champ doit commencer par une lettre.".into(),
         }
     }

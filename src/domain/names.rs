@@ -19,6 +19,9 @@ pub enum NameError {
     ControlCharacter,
     #[error("name holds a character not used in names")]
     InvalidCharacter,
+    /// `<` or `>` in an organisation name.
+    #[error("name holds markup characters")]
+    Markup,
     #[error("name has no letter")]
     NoLetter,
 }
@@ -59,6 +62,10 @@ impl OrganisationName {
         let folded = check_common(input, ORGANISATION_NAME_MAX)?;
         if !folded.chars().any(char::is_alphanumeric) {
             return Err(NameError::NoLetter);
+        }
+        // No name needs them, and markup has no business in a name shown in pages and emails.
+        if folded.contains(['<', '>']) {
+            return Err(NameError::Markup);
         }
         Ok(Self(folded))
     }
@@ -177,6 +184,10 @@ mod tests {
             "Formatrans & Co (Lille)"
         );
         assert!(OrganisationName::parse("AFT-IFTIM n°3").is_ok());
+        assert_eq!(
+            OrganisationName::parse("<b>Formatrans</b>"),
+            Err(NameError::Markup)
+        );
         assert_eq!(OrganisationName::parse("--- ..."), Err(NameError::NoLetter));
         assert_eq!(
             OrganisationName::parse("Form\u{FEFF}atrans"),

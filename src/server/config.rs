@@ -46,6 +46,10 @@ pub struct Settings {
     pub mail_from: String,
     pub support_contact: String,
     pub demo_data: bool,
+    /// Eligibility checks per minute and per IP.
+    pub rate_eligibility: u32,
+    /// Signup submissions per minute and per IP.
+    pub rate_signup: u32,
 }
 
 impl Settings {
@@ -137,6 +141,12 @@ impl Settings {
                 "support-contact",
             )?,
             demo_data: source.parsed("HUBPRO_DEMO_DATA", "hubpro", "demo-data")?,
+            rate_eligibility: source.parsed(
+                "HUBPRO_RATE_ELIGIBILITY",
+                "hubpro",
+                "rate-eligibility",
+            )?,
+            rate_signup: source.parsed("HUBPRO_RATE_SIGNUP", "hubpro", "rate-signup")?,
         })
     }
 

@@ -66,7 +66,12 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartError::Bind { addr, source })?;
+        let limits = Arc::new(super::state::Limits {
+            eligibility: super::rate_limit::RateLimiter::new(settings.rate_eligibility),
+            signup: super::rate_limit::RateLimiter::new(settings.rate_signup),
+        });
         let state = AppState {
+            limits,
             leptos_options: settings.leptos.clone(),
             settings: Arc::new(settings),
             store,
@@ -133,7 +138,14 @@ fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
+            super::security::malformed_requests_are_400,
+        ))
+        .layer(axum::middleware::from_fn(
             super::security::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.public_url.starts_with("https://"),
+            super::security::security_headers,
         ))
         .with_state(state)
 }

@@ -15,6 +15,7 @@ pub mod mailer;
 pub mod operator;
 pub mod outbox;
 pub mod password_policy;
+pub mod rate_limit;
 pub mod security;
 pub mod sessions;
 pub mod signup;

@@ -1,5 +1,6 @@
-//! Cross-site request forgery guard: Leptos server functions have no token of their own, so every
-//! state-changing request must come from our own pages (same origin).
+//! Browser-side protections: the cross-site request forgery guard (Leptos server functions have
+//! no token of their own, so every state-changing request must come from our own pages) and the
+//! security headers of every response, with a per-response nonce in the pages' policy.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -52,9 +53,99 @@ pub async fn reject_cross_site(request: Request<Body>, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Server functions answer undecodable or incomplete arguments with a 500 and a body such as
+/// `Args|missing field`; they are the client's fault, so they become 400s.
+pub async fn malformed_requests_are_400(request: Request<Body>, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if [&b"Args|"[..], b"MissingArg|", b"Deserialization|"]
+        .iter()
+        .any(|p| bytes.starts_with(p))
+    {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The Content-Security-Policy of a Leptos page: only our files and the scripts carrying this
+/// response's nonce (Leptos' hydration and streaming scripts) run; `'wasm-unsafe-eval'` lets the
+/// WebAssembly module compile. No inline style, no plugin, no framing, no `<base>`.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy of every other response (static files, health, dev mailbox whose emails carry
+/// inline styles): no script at all.
+pub const FALLBACK_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds the security headers to every response; pages set their own nonce policy first.
+pub async fn security_headers(
+    axum::extract::State(https): axum::extract::State<bool>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    use axum::http::HeaderValue;
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FALLBACK_POLICY),
+        );
+    }
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_policy_allows_only_nonced_scripts() {
+        let policy = page_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(!policy.contains("unsafe-inline"));
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{directive}");
+        }
+    }
 
     #[test]
     fn only_same_origin_posts_pass() {

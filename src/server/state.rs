@@ -2,6 +2,7 @@
 
 use super::config::Settings;
 use super::directory::Directory;
+use super::rate_limit::RateLimiter;
 use super::signup::SignupDeps;
 use super::store::Store;
 use axum::extract::FromRef;
@@ -18,6 +19,15 @@ pub struct AppState {
     pub directory: Arc<dyn Directory>,
     /// Wakes the outbox worker when an email is queued.
     pub outbox_wake: Arc<Notify>,
+    /// Per-IP budgets of the endpoints open to anyone.
+    pub limits: Arc<Limits>,
+}
+
+/// The per-IP request budgets.
+#[derive(Debug)]
+pub struct Limits {
+    pub eligibility: RateLimiter,
+    pub signup: RateLimiter,
 }
 
 impl AppState {

@@ -55,3 +55,33 @@ pub async fn current_account(state: &AppState) -> Option<AccountRecord> {
         }
     }
 }
+
+/// Gives a refused server-function call its HTTP status (422 refused, 429 too many, 503 INSEE
+/// down…). A plain form post (no JavaScript) keeps the redirect Leptos answers it with.
+pub fn refuse(status: axum::http::StatusCode) {
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return;
+    };
+    let plain_form = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !plain_form {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(status);
+        }
+    }
+}
+
+/// « Trop de demandes » with the wait, in French.
+pub fn too_many_requests(seconds: i64) -> String {
+    format!(
+        "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer ; ce que vous avez saisi est conservé.",
+        if seconds < 90 {
+            format!("{} secondes", seconds.max(1))
+        } else {
+            format!("{} minutes", (seconds + 59) / 60)
+        }
+    )
+}
