@@ -46,6 +46,8 @@ pub struct Settings {
     pub mail_from: String,
     pub support_contact: String,
     pub demo_data: bool,
+    /// INSEE calls allowed per minute (the key's quota, minus a margin).
+    pub sirene_per_minute: u32,
     /// Eligibility checks per minute and per IP.
     pub rate_eligibility: u32,
     /// Signup submissions per minute and per IP.
@@ -141,6 +143,11 @@ impl Settings {
                 "support-contact",
             )?,
             demo_data: source.parsed("HUBPRO_DEMO_DATA", "hubpro", "demo-data")?,
+            sirene_per_minute: source.parsed(
+                "HUBPRO_SIRENE_PER_MINUTE",
+                "hubpro",
+                "sirene-per-minute",
+            )?,
             rate_eligibility: source.parsed(
                 "HUBPRO_RATE_ELIGIBILITY",
                 "hubpro",

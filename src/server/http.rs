@@ -39,6 +39,9 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// Background tasks (outbox, database probe) and the signal that stops them.
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -57,6 +60,7 @@ impl Application {
                 &settings.sirene_url,
                 key.clone(),
                 Duration::from_millis(settings.sirene_timeout_ms),
+                settings.sirene_per_minute,
             )),
             None => Arc::new(OfflineExtract::demo()),
         };
@@ -70,7 +74,9 @@ impl Application {
             eligibility: super::rate_limit::RateLimiter::new(settings.rate_eligibility),
             signup: super::rate_limit::RateLimiter::new(settings.rate_signup),
         });
+        let health = Arc::new(super::health::DatabaseHealth::default());
         let state = AppState {
+            health: health.clone(),
             limits,
             leptos_options: settings.leptos.clone(),
             settings: Arc::new(settings),
@@ -79,11 +85,22 @@ impl Application {
             outbox_wake,
         };
         let router = router(state.clone());
-        outbox::spawn_worker(state.store.clone(), mailer, state.outbox_wake.clone());
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let tasks = vec![
+            outbox::spawn_worker(
+                state.store.clone(),
+                mailer,
+                state.outbox_wake.clone(),
+                stopped.clone(),
+            ),
+            super::health::spawn_probe(state.store.clone(), health, stopped),
+        ];
         Ok(Application {
             listener,
             router,
             state,
+            tasks,
+            stop,
         })
     }
 
@@ -99,6 +116,15 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then stops accepting connections, lets in-flight
+    /// requests finish, stops the outbox after its current pass, and closes the database.
+    pub async fn run_until(
+        self,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let store = self.state.store.clone();
         // Streamed pages go out in several writes: without TCP_NODELAY, Nagle's algorithm and the
         // client's delayed ACK add 40 ms to each of them.
@@ -110,9 +136,19 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(signal)
         .await?;
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            if tokio::time::timeout(Duration::from_secs(30), task)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a background task did not stop within 30 s");
+            }
+        }
         store.close().await;
+        tracing::info!("stopped");
         Ok(())
     }
 }
@@ -142,6 +178,10 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(
             super::security::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.health.clone(),
+            super::health::unavailable_page,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.settings.public_url.starts_with("https://"),

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod emails;
 pub mod establishments;
 pub mod hashing;
+pub mod health;
 pub mod http;
 pub mod mailer;
 pub mod operator;

@@ -231,12 +231,13 @@ pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, St
     Ok(sent)
 }
 
-/// Runs the outbox until the process stops: wakes when an email is queued, and every few seconds
-/// for retries.
+/// Runs the outbox until `stop` turns true: wakes when an email is queued, and every few seconds
+/// for retries. A pass under way finishes before it stops, so no email is left half-handled.
 pub fn spawn_worker(
     store: Store,
     mailer: Arc<dyn Mailer>,
     wake: Arc<Notify>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -246,6 +247,11 @@ pub fn spawn_worker(
             tokio::select! {
                 _ = wake.notified() => {},
                 _ = tokio::time::sleep(Duration::from_secs(2)) => {},
+                _ = stop.changed() => {},
+            }
+            if *stop.borrow() {
+                tracing::info!("outbox stopped");
+                return;
             }
         }
     })

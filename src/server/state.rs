@@ -21,6 +21,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Per-IP budgets of the endpoints open to anyone.
     pub limits: Arc<Limits>,
+    /// Whether the database answers (pages show « service indisponible » while it does not).
+    pub health: Arc<super::health::DatabaseHealth>,
 }
 
 /// The per-IP request budgets.

@@ -9,8 +9,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// API Sirene's public quota is 30 requests a minute per key; keep a margin for other users of it.
-const QUOTA_PER_MINUTE: usize = 28;
+// API Sirene's public quota is 30 requests a minute per key: the budget (`HUBPRO_SIRENE_PER_MINUTE`,
+// 28 by default) keeps a margin, and can be raised for a key with a larger quota.
 /// How long an answer is reused: establishments rarely change state within minutes.
 const CACHE_TTL: Duration = Duration::from_secs(600);
 const CACHE_MAX: usize = 10_000;
@@ -22,10 +22,11 @@ pub struct SireneClient {
     api_key: Secret,
     cache: Mutex<HashMap<String, (Instant, Lookup)>>,
     recent_calls: Mutex<VecDeque<Instant>>,
+    per_minute: usize,
 }
 
 impl SireneClient {
-    pub fn new(base_url: &str, api_key: Secret, timeout: Duration) -> Self {
+    pub fn new(base_url: &str, api_key: Secret, timeout: Duration, per_minute: u32) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(2)))
@@ -38,6 +39,7 @@ impl SireneClient {
             api_key,
             cache: Mutex::new(HashMap::new()),
             recent_calls: Mutex::new(VecDeque::new()),
+            per_minute: per_minute.max(1) as usize,
         }
     }
 
@@ -70,7 +72,7 @@ impl SireneClient {
         {
             calls.pop_front();
         }
-        if calls.len() >= QUOTA_PER_MINUTE {
+        if calls.len() >= self.per_minute {
             return false;
         }
         calls.push_back(now);

@@ -1,0 +1,374 @@
+//! When things go wrong: the SMTP server down during signups, the database unreachable, two
+//! instances on one PostgreSQL, a graceful shutdown.
+
+mod support;
+
+use hubpro::server::approvals::{self, Notices};
+use hubpro::server::http::Application;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use support::fakes::{self, decoded, Answer, FakeInsee, SmtpSink};
+use support::journey::{cookie_pair, post, sign_up};
+
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+/// The `n`-th of a family of valid SIRETs (Luhn check digit computed).
+fn siret(n: usize) -> String {
+    let base = format!("9{:08}0001", n);
+    (0..10)
+        .map(|d| format!("{base}{d}"))
+        .find(|s| hubpro::domain::Siret::parse(s).is_ok())
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_back() {
+    const N: usize = 50;
+    let insee = FakeInsee::default();
+    let mut file = String::from(
+        "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n",
+    );
+    for i in 0..N {
+        insee.set(
+            &siret(i),
+            Answer::Active {
+                name: "CENTRE",
+                town: "PARIS",
+            },
+        );
+        file.push_str(&format!(
+            "IDF-{i};{};voyageurs;FCO;2020-01-01;;Île-de-France;dreal{i}@example.fr\n",
+            siret(i)
+        ));
+    }
+    let sirene_url = fakes::start_insee(insee).await;
+    let port = free_port();
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    let app = support::spawn_app(support::settings(&[
+        ("HUBPRO_SIRENE_URL", &sirene_url),
+        ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
+        ("HUBPRO_SMTP_URL", &smtp_url),
+        ("HUBPRO_DEMO_DATA", "false"),
+        ("HUBPRO_RATE_SIGNUP", "1000"),
+        ("HUBPRO_RATE_ELIGIBILITY", "1000"),
+        ("HUBPRO_SIRENE_PER_MINUTE", "1000"),
+    ]))
+    .await;
+    app.store
+        .import_approvals(approvals::parse_file(&file).unwrap(), Notices::Skip)
+        .await
+        .unwrap();
+
+    let mut signups = tokio::task::JoinSet::new();
+    for i in 0..N {
+        let (base, client) = (app.base.clone(), app.client.clone());
+        signups.spawn(async move {
+            let email = format!("centre{i}@example.fr");
+            let s = siret(i);
+            let form = [
+                ("siret", s.as_str()),
+                ("organisation", "Centre"),
+                ("last_name", "Dupont"),
+                ("first_name", "Claire"),
+                ("email", email.as_str()),
+                ("email_confirmation", email.as_str()),
+            ];
+            let res = client
+                .post(format!("{base}/api/creer-compte"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        });
+    }
+    while let Some(done) = signups.join_next().await {
+        done.unwrap();
+    }
+    assert_eq!(app.store.count_accounts().await.unwrap(), N as i64);
+    // Every email waits; at least one failed attempt is on record.
+    let unsent = app.store.unsent_emails().await.unwrap();
+    assert_eq!(unsent.len(), N);
+
+    // The SMTP server comes back: the outbox's retries deliver everything, once.
+    let sink = SmtpSink::default();
+    sink.start_on(port).await;
+    let start = Instant::now();
+    while sink.count() < N && start.elapsed() < Duration::from_secs(90) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let messages = sink.messages.lock().unwrap().clone();
+    let mut per_recipient: HashMap<String, usize> = HashMap::new();
+    for m in &messages {
+        *per_recipient.entry(m.to.join(",")).or_default() += 1;
+    }
+    assert_eq!(messages.len(), N, "each email delivered once");
+    assert_eq!(per_recipient.len(), N);
+    assert!(per_recipient.values().all(|&n| n == 1));
+    assert!(app.store.unsent_emails().await.unwrap().is_empty());
+}
+
+/// A TCP relay to PostgreSQL that can be cut and restored, to make the database unreachable.
+struct Relay {
+    port: u16,
+    task: Option<tokio::task::JoinHandle<()>>,
+    target: String,
+}
+
+impl Relay {
+    async fn start(target: &str) -> Relay {
+        let mut relay = Relay {
+            port: free_port(),
+            task: None,
+            target: target.to_owned(),
+        };
+        relay.restore().await;
+        relay
+    }
+
+    async fn restore(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .unwrap();
+        let target = self.target.clone();
+        self.task = Some(tokio::spawn(async move {
+            let mut links = tokio::task::JoinSet::new();
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                let target = target.clone();
+                links.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        }));
+    }
+
+    /// Closes the listener and every relayed connection (the JoinSet is dropped with the task).
+    fn cut(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone() {
+    let Some(url) = support::postgres_url().await else {
+        return;
+    };
+    let (host_part, db) = url.rsplit_once('/').unwrap();
+    let target = host_part.rsplit('@').next().unwrap().to_owned();
+    let mut relay = Relay::start(&target).await;
+    let relayed = format!(
+        "{}@127.0.0.1:{}/{db}",
+        host_part.rsplit_once('@').unwrap().0,
+        relay.port
+    );
+    let app = support::spawn_app(support::settings(&[("DATABASE_URL", &relayed)])).await;
+    let page = |path: &'static str| {
+        let (client, base) = (app.client.clone(), app.base.clone());
+        async move { client.get(format!("{base}{path}")).send().await.unwrap() }
+    };
+    assert_eq!(page("/inscription").await.status(), 200);
+
+    relay.cut();
+    let start = Instant::now();
+    let mut res = page("/inscription").await;
+    while res.status() != 503 && start.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        res = page("/inscription").await;
+    }
+    assert_eq!(res.status(), 503, "within seconds of the outage");
+    assert_eq!(res.headers()["retry-after"], "10");
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Service momentanément indisponible"),
+        "{html}"
+    );
+    let health = page("/sante").await;
+    assert_eq!(health.status(), 503);
+    // A server function answers (an error, not a hang, not a crash).
+    let answered = tokio::time::timeout(
+        Duration::from_secs(15),
+        post(
+            &app,
+            "/api/verifier-siret",
+            &[("siret", "47728084603753")],
+            None,
+        ),
+    )
+    .await;
+    assert!(answered.is_ok(), "no hang");
+
+    relay.restore().await;
+    let start = Instant::now();
+    let mut res = page("/inscription").await;
+    while res.status() != 200 && start.elapsed() < Duration::from_secs(15) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        res = page("/inscription").await;
+    }
+    assert_eq!(res.status(), 200, "back without a restart");
+    sign_up(&app, "47728084603753", "Formatrans", "claire@example.fr").await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgres_share_the_journey_and_send_each_email_once() {
+    let Some(url) = support::postgres_url().await else {
+        return;
+    };
+    let sink = SmtpSink::default();
+    let smtp_url = sink.start().await;
+    let vars = [
+        ("DATABASE_URL", url.as_str()),
+        ("HUBPRO_SMTP_URL", &smtp_url),
+    ];
+    let a = support::spawn_app(support::settings(&vars)).await;
+    let b = support::spawn_app(support::settings(&vars)).await;
+    // The demo approvals' notices, queued once by the first instance.
+    let notices = sink.wait_for(14).await;
+    assert_eq!(notices.len(), 14);
+
+    sign_up(&a, "47728084603753", "Formatrans", "claire@example.fr").await;
+    let mails = sink.wait_for(15).await;
+    let text = decoded(&mails[14].data);
+    let start = text.find("jeton=").unwrap() + 6;
+    let token = text[start..start + 64].to_owned();
+    // « Continuer » on B, « Valider » on A with B's flow cookie.
+    let res = post(&b, "/api/continuer", &[("token", &token)], None).await;
+    let flow = cookie_pair(&res, "hubpro_flow").expect("flow cookie from B");
+    let res = post(
+        &a,
+        "/api/valider-mot-de-passe",
+        &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        Some(&flow),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // Login on B, the space on A.
+    let session = support::journey::login(&b, "claire@example.fr", PASSWORD).await;
+    let space = a
+        .client
+        .get(format!("{}/espace", a.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(space.status(), 200);
+    assert!(space.text().await.unwrap().contains("Formatrans"));
+
+    // Both outboxes ran all along: each email went out once.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let all = sink.messages.lock().unwrap().clone();
+    assert_eq!(all.len(), 16, "14 notices, the link, the password notice");
+    // As many deliveries as queued emails, all marked sent: none went out twice.
+    let queued = a.store.recent_emails(100).await.unwrap();
+    assert_eq!(queued.len(), all.len());
+    assert!(queued.iter().all(|m| m.sent_at.is_some()));
+}
+
+#[tokio::test]
+async fn a_graceful_shutdown_lets_requests_finish_and_stops_the_outbox() {
+    let insee = FakeInsee::default();
+    insee.set("47728084603753", Answer::Slow(Duration::from_millis(1500)));
+    let sirene_url = fakes::start_insee(insee).await;
+    let app = Application::build(support::settings(&[
+        ("HUBPRO_SIRENE_URL", &sirene_url),
+        ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
+        ("HUBPRO_SIRENE_TIMEOUT_MS", "5000"),
+    ]))
+    .await
+    .unwrap();
+    let base = format!("http://{}", app.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let in_flight = tokio::spawn({
+        let (client, base) = (client.clone(), base.clone());
+        async move {
+            client
+                .post(format!("{base}/api/verifier-siret"))
+                .form(&[("siret", "47728084603753")])
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.send(()).unwrap();
+    let res = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight request finished");
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("LENTE"));
+    let finished = tokio::time::timeout(Duration::from_secs(10), server).await;
+    assert!(
+        matches!(finished, Ok(Ok(Ok(())))),
+        "server, outbox and probe stopped cleanly"
+    );
+    assert!(
+        client.get(&base).send().await.is_err(),
+        "no new connection after the shutdown"
+    );
+}
+
+#[tokio::test]
+async fn the_insee_budget_holds_whatever_the_traffic() {
+    let insee = FakeInsee::default();
+    for i in 0..40 {
+        insee.set(
+            &siret(i),
+            Answer::Active {
+                name: "CENTRE",
+                town: "PARIS",
+            },
+        );
+    }
+    let sirene_url = fakes::start_insee(insee.clone()).await;
+    let app = support::spawn_app(support::settings(&[
+        ("HUBPRO_SIRENE_URL", &sirene_url),
+        ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
+        ("HUBPRO_RATE_ELIGIBILITY", "1000"),
+    ]))
+    .await;
+    let mut checks = tokio::task::JoinSet::new();
+    for round in 0..2 {
+        for i in 0..40 {
+            let (base, client) = (app.base.clone(), app.client.clone());
+            checks.spawn(async move {
+                let res = client
+                    .post(format!("{base}/api/verifier-siret"))
+                    .form(&[("siret", siret(i))])
+                    .send()
+                    .await
+                    .unwrap();
+                (round, res.status().as_u16(), res.text().await.unwrap())
+            });
+        }
+        while let Some(done) = checks.join_next().await {
+            let (_, status, body) = done.unwrap();
+            assert_eq!(status, 200, "a polite answer: {body}");
+            assert!(
+                body.contains("Refused") || body.contains("momentanément indisponible"),
+                "{body}"
+            );
+        }
+    }
+    // The default budget is 28 calls a minute: the rest is refused politely, the repeats come
+    // from the cache.
+    assert_eq!(insee.calls.lock().unwrap().len(), 28);
+}
