@@ -104,9 +104,13 @@ pub async fn set_password(
             .unwrap_or_default()
             .to_owned(),
     };
-    password_policy::check(&password, &context)
-        .map_err(|r| AuthError::PasswordRefused(r.user_message()))?;
-    let hash = hashing::hash(password.expose().to_owned()).await?;
+    // The strength estimate is as heavy as the hash: both run in the bounded pool.
+    let hash = hashing::bounded(move || {
+        password_policy::check(&password, &context)
+            .map_err(|r| AuthError::PasswordRefused(r.user_message()))?;
+        Ok::<_, AuthError>(hashing::hash_now(password.expose())?)
+    })
+    .await??;
     let mut tx = store.begin().await.map_err(StoreError::from)?;
     if Store::consume_token(&mut tx, flow, &[tokens::PASSWORD_FLOW]).await? != Some(account.id) {
         return Err(AuthError::LinkInvalid);

@@ -95,29 +95,21 @@ pub async fn attach(
     }
     Store::enqueue_email(&mut tx, &email).await?;
     let invited = request.contact_email.as_str();
-    for (siret, detail) in [
-        (
-            request.siret.as_digits(),
-            format!(
-                "attached to main establishment {}; invitation sent to {invited}",
-                main.siret
-            ),
-        ),
-        (
-            main.siret.as_str(),
-            format!(
-                "attached {}; invitation sent to {invited}",
-                request.siret.as_digits()
-            ),
-        ),
-    ] {
-        let event = Event::new(EventKind::EstablishmentAttached)
-            .siret(siret)
-            .account(main.id)
-            .ip(Some(ip))
-            .detail(detail);
-        Store::audit_in(&mut tx, &event).await?;
-    }
+    let trail = Trail {
+        kind: EventKind::EstablishmentAttached,
+        main,
+        attached: &request.siret,
+        ip,
+    };
+    let on_attached = format!(
+        "attached to main establishment {}; invitation sent to {invited}",
+        main.siret
+    );
+    let on_main = format!(
+        "attached {}; invitation sent to {invited}",
+        request.siret.as_digits()
+    );
+    trail.record(&mut tx, on_attached, on_main).await?;
     tx.commit().await.map_err(StoreError::from)?;
     tracing::info!(main = %main.siret, attached = %request.siret.as_digits(), "establishment attached");
     Ok(request.siret)
@@ -138,23 +130,45 @@ pub async fn detach(
     if !Store::detach(&mut tx, main.id, &siret).await? {
         return Ok(false);
     }
-    for (s, detail) in [
-        (
-            siret.as_digits(),
-            format!("detached from main establishment {}", main.siret),
-        ),
-        (
-            main.siret.as_str(),
-            format!("detached {}", siret.as_digits()),
-        ),
-    ] {
-        let event = Event::new(EventKind::EstablishmentDetached)
-            .siret(s)
-            .account(main.id)
-            .ip(Some(ip))
-            .detail(detail);
-        Store::audit_in(&mut tx, &event).await?;
-    }
+    let trail = Trail {
+        kind: EventKind::EstablishmentDetached,
+        main,
+        attached: &siret,
+        ip,
+    };
+    let on_attached = format!("detached from main establishment {}", main.siret);
+    let on_main = format!("detached {}", siret.as_digits());
+    trail.record(&mut tx, on_attached, on_main).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(true)
+}
+
+/// An attachment event, recorded on the trails of both SIRETs.
+struct Trail<'a> {
+    kind: EventKind,
+    main: &'a AccountRecord,
+    attached: &'a Siret,
+    ip: &'a str,
+}
+
+impl Trail<'_> {
+    async fn record(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        on_attached: String,
+        on_main: String,
+    ) -> Result<(), StoreError> {
+        for (siret, detail) in [
+            (self.attached.as_digits(), on_attached),
+            (self.main.siret.as_str(), on_main),
+        ] {
+            let event = Event::new(self.kind)
+                .siret(siret)
+                .account(self.main.id)
+                .ip(Some(self.ip))
+                .detail(detail);
+            Store::audit_in(tx, &event).await?;
+        }
+        Ok(())
+    }
 }

@@ -12,13 +12,15 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// One core is left to the pages: at most `cores - 1` (at least one) password computations run
+/// at a time, the others wait their turn.
 fn permits() -> &'static Semaphore {
     static PERMITS: OnceLock<Semaphore> = OnceLock::new();
     PERMITS.get_or_init(|| {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        Semaphore::new(cores.max(1))
+        Semaphore::new(cores.saturating_sub(1).max(1))
     })
 }
 
@@ -28,21 +30,32 @@ pub enum HashError {
     Failed(String),
 }
 
-/// Hashes a password into a PHC string.
-pub async fn hash(password: String) -> Result<String, HashError> {
+/// Runs CPU-heavy password work (strength estimate, hashing) off the async runtime, a bounded
+/// number at a time: pages stay fast and memory stays flat however many passwords arrive.
+pub async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HashError> {
     let _permit = permits()
         .acquire()
         .await
         .map_err(|e| HashError::Failed(e.to_string()))?;
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        argon2()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| HashError::Failed(e.to_string()))
-    })
-    .await
-    .map_err(|e| HashError::Failed(e.to_string()))?
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| HashError::Failed(e.to_string()))
+}
+
+/// Hashes a password into a PHC string, on the calling thread (inside [`bounded`]).
+pub fn hash_now(password: &str) -> Result<String, HashError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError::Failed(e.to_string()))
+}
+
+/// Hashes a password into a PHC string.
+pub async fn hash(password: String) -> Result<String, HashError> {
+    bounded(move || hash_now(&password)).await?
 }
 
 /// A fixed hash checked for unknown accounts, so that their answer costs the same time.
@@ -59,11 +72,8 @@ fn dummy_hash() -> &'static str {
 
 /// Checks `password` against `stored` (or against a dummy hash when there is none).
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    let Ok(_permit) = permits().acquire().await else {
-        return false;
-    };
     let had_hash = stored.is_some();
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let Ok(parsed) = PasswordHash::new(&phc) else {
             return false;
