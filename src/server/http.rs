@@ -173,6 +173,10 @@ fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(super::page_cache::PageCache::default()),
+            super::page_cache::cached_pages,
+        ))
         .layer(axum::middleware::from_fn(
             super::security::malformed_requests_are_400,
         ))

@@ -15,6 +15,7 @@ pub mod http;
 pub mod mailer;
 pub mod operator;
 pub mod outbox;
+pub mod page_cache;
 pub mod password_policy;
 pub mod rate_limit;
 pub mod security;
