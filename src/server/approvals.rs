@@ -177,6 +177,13 @@ fn parse_line(line: &str) -> Result<ApprovalRecord, String> {
     if cells[6].is_empty() {
         return Err("region is empty".into());
     }
+    if cells[6].chars().count() > 100
+        || cells[6]
+            .chars()
+            .any(|c| crate::domain::is_invisible_or_control(c) || matches!(c, '<' | '>'))
+    {
+        return Err(format!("region {:?} is not a region name", cells[6]));
+    }
     let notification_email = EmailAddress::parse(cells[7])
         .map_err(|e| format!("email_notification {:?}: {e}", cells[7]))?;
     Ok(ApprovalRecord {
@@ -451,6 +458,38 @@ mod tests {
         assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9]);
         assert!(parsed.rejected[0].reason.contains("siret"));
         assert!(parsed.rejected[6].reason.contains("twice"));
+    }
+
+    proptest::proptest! {
+        /// Any text: no panic, every line either imported or reported with its own number.
+        #[test]
+        fn any_file_is_parsed_without_panic(body in proptest::collection::vec(".{0,120}", 0..20)) {
+            let header = HEADER.join(";");
+            let text = format!("{header}\n{}", body.join("\n"));
+            let parsed = parse_file(&text).unwrap();
+            let lines = text.lines().count();
+            proptest::prop_assert!(parsed.records.len() + parsed.rejected.len() <= lines);
+            for r in &parsed.rejected {
+                proptest::prop_assert!(r.line >= 2 && r.line <= lines);
+            }
+        }
+
+        /// Hostile values in any column are refused or kept verbatim, never altered into
+        /// something else.
+        #[test]
+        fn hostile_cells_never_slip_through(cell in "[<>'\"%;|\\\u{0}-\u{1f}\u{200b}a-z0-9@.-]{0,40}", column in 0usize..8) {
+            let mut cells = vec![
+                "HDF-1", "47728084603753", "voyageurs", "FIMO", "2021-12-28", "", "Hauts-de-France",
+                "a@example.fr",
+            ];
+            cells[column] = &cell;
+            let text = format!("{}\n{}\n", HEADER.join(";"), cells.join(";"));
+            let parsed = parse_file(&text).unwrap();
+            if let Some(r) = parsed.records.first() {
+                proptest::prop_assert!(!r.number.contains(['<', '>', '\'', '"']));
+                proptest::prop_assert!(!r.region.chars().any(char::is_control) || column != 6);
+            }
+        }
     }
 
     #[test]
