@@ -94,6 +94,10 @@ start pages "sqlite://$work/pages.db"
 bench "GET /inscription" 32 "http://127.0.0.1:$port/inscription"
 bench "GET /" 32 "http://127.0.0.1:$port/"
 bench "GET /connexion" 32 "http://127.0.0.1:$port/connexion"
+# The same pages rendered at each request (a query string bypasses the page cache).
+bench "GET /inscription?x=1 (rendered)" 32 "http://127.0.0.1:$port/inscription?x=1"
+bench "GET /inscription?siret=… (rendered, live check in the page)" 32 \
+  "http://127.0.0.1:$port/inscription?siret=47728084603753"
 bench "POST check, warm cache" 32 "http://127.0.0.1:$port/api/verifier-siret" -s bench/eligibility-cached.lua
 
 # 2. Eligibility through INSEE 100 ms late: every request a new SIRET (cache misses), then one
@@ -160,7 +164,7 @@ for flow in "${flows[@]}"; do
   creations+=($!)
 done
 secs_saved=$secs; secs=3
-bench "GET /inscription while 50 passwords are set" 32 "$base/inscription"
+bench "GET /inscription?x=1 (rendered, not cached) while 50 passwords are set" 32 "$base/inscription?x=1"
 secs=$secs_saved
 wait "${creations[@]}" 2>/dev/null || true
 last=$(sort -n "$work/created.txt" | tail -1)

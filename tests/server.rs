@@ -176,3 +176,51 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
         .unwrap()
         .starts_with("max-age="));
 }
+
+/// The page with its nonce (named by its policy) blanked, wherever Leptos wrote it.
+fn without_nonce(policy: &str, html: &str) -> String {
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(html.contains(nonce));
+    html.replace(nonce, "N")
+}
+
+#[tokio::test]
+async fn pages_alike_for_everyone_come_from_memory_and_the_others_are_rendered() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    let get = |path: &'static str, cookie: Option<&'static str>| {
+        let (client, base) = (app.client.clone(), app.base.clone());
+        async move {
+            let mut req = client.get(format!("{base}{path}"));
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let policy = res.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let html = res.text().await.unwrap();
+            (html.clone(), without_nonce(&policy, &html))
+        }
+    };
+    let (rendered, rendered_page) = get("/inscription", None).await;
+    let (cached, cached_page) = get("/inscription", None).await;
+    assert_ne!(rendered, cached, "fresh nonces");
+    assert_eq!(
+        rendered_page, cached_page,
+        "same page, nonce swapped everywhere"
+    );
+    let (_, with_cookie) = get("/inscription", Some("hubpro_flow=abc")).await;
+    assert_eq!(with_cookie, rendered_page);
+    // A query string is rendered for what it asks.
+    let (prefilled, _) = get("/inscription?siret=47728084603753", None).await;
+    assert!(prefilled.contains("FORMATRANS"));
+    assert!(!get("/inscription", None).await.0.contains("FORMATRANS"));
+}
