@@ -209,6 +209,44 @@ async fn insee_answers_are_cached() {
 }
 
 #[tokio::test]
+async fn concurrent_first_checks_of_one_siret_share_one_insee_call() {
+    let w = world().await;
+    let started = std::time::Instant::now();
+    let mut checks = tokio::task::JoinSet::new();
+    for siret in [FORMATRANS; 12].into_iter().chain([SLOW; 12]) {
+        let (base, client) = (w.app.base.clone(), w.app.client.clone());
+        checks.spawn(async move {
+            let res = client
+                .post(format!("{base}/api/verifier-siret"))
+                .form(&[("siret", siret)])
+                .send()
+                .await
+                .unwrap();
+            (siret, res.text().await.unwrap())
+        });
+    }
+    while let Some(done) = checks.join_next().await {
+        let (siret, body) = done.unwrap();
+        if siret == FORMATRANS {
+            assert!(body.contains("FORMATRANS"), "{body}");
+        } else {
+            assert!(body.contains("momentanément indisponible"), "{body}");
+        }
+    }
+    assert_eq!(
+        w.insee.calls_for(FORMATRANS),
+        1,
+        "one call shared by 12 checks"
+    );
+    assert_eq!(w.insee.calls_for(SLOW), 1, "the time-out is shared too");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "nobody queued behind the slow call: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn happy_path_creates_a_pending_account_and_emails_the_link() {
     let w = world().await;
     let (status, headers, _) = w

@@ -34,7 +34,7 @@ pub enum Lookup {
 }
 
 /// Why the directory could not answer (the user is asked to try again later).
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum DirectoryError {
     #[error("INSEE quota exceeded")]
     RateLimited,

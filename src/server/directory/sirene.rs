@@ -6,7 +6,7 @@ use crate::domain::Siret;
 use crate::server::config::Secret;
 use serde::Deserialize;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 // API Sirene's public quota is 30 requests a minute per key: the budget (`HUBPRO_SIRENE_PER_MINUTE`,
@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 /// How long an answer is reused: establishments rarely change state within minutes.
 const CACHE_TTL: Duration = Duration::from_secs(600);
 const CACHE_MAX: usize = 10_000;
+
+type Flight = Arc<tokio::sync::OnceCell<Result<Lookup, DirectoryError>>>;
 
 #[derive(Debug)]
 pub struct SireneClient {
@@ -23,6 +25,9 @@ pub struct SireneClient {
     cache: Mutex<HashMap<String, (Instant, Lookup)>>,
     recent_calls: Mutex<VecDeque<Instant>>,
     per_minute: usize,
+    /// The call under way per SIRET: concurrent first checks of one SIRET share one call and its
+    /// answer, so a burst neither spends the budget on duplicates nor queues behind a slow INSEE.
+    in_flight: Mutex<HashMap<String, Flight>>,
 }
 
 impl SireneClient {
@@ -40,6 +45,7 @@ impl SireneClient {
             cache: Mutex::new(HashMap::new()),
             recent_calls: Mutex::new(VecDeque::new()),
             per_minute: per_minute.max(1) as usize,
+            in_flight: Mutex::new(HashMap::new()),
         }
     }
 
@@ -113,6 +119,34 @@ impl Directory for SireneClient {
         if let Some(hit) = self.cached(siret.as_digits()) {
             return Ok(hit);
         }
+        let key = siret.as_digits().to_owned();
+        let flight: Flight = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let result = flight.get_or_init(|| self.fetch_once(siret)).await.clone();
+        // Done: later checks read the cache, or start a new call after an error.
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if in_flight.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            in_flight.remove(&key);
+        }
+        result
+    }
+
+    fn is_demo(&self) -> bool {
+        false
+    }
+}
+
+impl SireneClient {
+    /// The cache again (filled by a call that ended while this one started), else one call.
+    async fn fetch_once(&self, siret: &Siret) -> Result<Lookup, DirectoryError> {
+        if let Some(hit) = self.cached(siret.as_digits()) {
+            return Ok(hit);
+        }
         if !self.take_budget() {
             tracing::warn!("INSEE call budget spent for this minute");
             return Err(DirectoryError::RateLimited);
@@ -128,10 +162,6 @@ impl Directory for SireneClient {
             self.remember(siret.as_digits(), lookup);
         }
         result
-    }
-
-    fn is_demo(&self) -> bool {
-        false
     }
 }
 
