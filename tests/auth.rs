@@ -5,7 +5,7 @@ mod support;
 use hubpro::domain::Siret;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use std::time::{Duration, Instant};
-use support::journey::{cookie_pair, post, set_password};
+use support::journey::{cookie_pair, link_token_for, login, post, set_password, sign_up};
 use support::TestApp;
 
 const FORMATRANS: &str = "47728084603753";
@@ -14,30 +14,13 @@ const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 /// A demo-mode app (offline extract, demo approvals, dev mailbox) with one pending account.
 async fn app_with_pending_account() -> (TestApp, String) {
     let app = support::spawn_app(support::settings(&[])).await;
-    let res = post(
-        &app,
-        "/api/creer-compte",
-        &[
-            ("siret", FORMATRANS),
-            ("organisation", "Formatrans"),
-            ("last_name", "Dupont"),
-            ("first_name", "Claire"),
-            ("email", "claire@example.fr"),
-            ("email_confirmation", "claire@example.fr"),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(res.status(), 200);
+    sign_up(&app, FORMATRANS, "Formatrans", "claire@example.fr").await;
     let token = last_link_token(&app).await;
     (app, token)
 }
 
 async fn last_link_token(app: &TestApp) -> String {
-    let mails = app.store.recent_emails(1).await.unwrap();
-    let text = &mails[0].email.text;
-    let start = text.find("jeton=").expect("a link") + 6;
-    text[start..start + 64].to_owned()
+    link_token_for(app, "claire@example.fr").await
 }
 
 /// Sets the journey's password through the emailed link.
@@ -46,19 +29,6 @@ async fn activate(app: &TestApp, token: &str) {
         set_password(app, token, PASSWORD, PASSWORD).await.status(),
         200
     );
-}
-
-/// Logs in with `password`; returns the `name=value` of the session cookie.
-async fn login_session(app: &TestApp, password: &str) -> String {
-    let login = post(
-        app,
-        "/api/connexion",
-        &[("email", "claire@example.fr"), ("password", password)],
-        None,
-    )
-    .await;
-    assert_eq!(login.status(), 200);
-    cookie_pair(&login, "hubpro_session").expect("session cookie")
 }
 
 #[tokio::test]
@@ -389,7 +359,7 @@ async fn forgotten_password_answers_the_same_and_kills_older_links() {
 async fn a_new_password_ends_other_sessions() {
     let (app, token) = app_with_pending_account().await;
     activate(&app, &token).await;
-    let session = login_session(&app, PASSWORD).await;
+    let session = login(&app, "claire@example.fr", PASSWORD).await;
     post(
         &app,
         "/api/mot-de-passe-oublie",
@@ -480,7 +450,7 @@ async fn expired_links_and_idle_sessions_are_refused() {
     .await;
     let token = last_link_token(&app).await;
     activate(&app, &token).await;
-    let session = login_session(&app, PASSWORD).await;
+    let session = login(&app, "claire@example.fr", PASSWORD).await;
     let id = session.split('=').nth(1).unwrap();
     assert!(app.store.session_account(id).await.unwrap().is_some());
     // …left idle past the idle limit is over.

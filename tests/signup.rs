@@ -73,14 +73,19 @@ async fn world_with(database_url: Option<String>) -> World {
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
     ]);
     let app = support::spawn_app(settings).await;
-    app.store
+    load_approvals(&app.store).await;
+    World { app, insee, smtp }
+}
+
+/// The test approvals, recorded without notices.
+async fn load_approvals(store: &hubpro::server::store::Store) {
+    store
         .import_approvals(
             approvals::parse_file(APPROVALS).unwrap(),
             approvals::Notices::Skip,
         )
         .await
         .unwrap();
-    World { app, insee, smtp }
 }
 
 async fn world() -> World {
@@ -485,13 +490,7 @@ async fn emails_wait_for_a_down_smtp_server() {
         ("HUBPRO_DEMO_DATA", "false"),
     ]))
     .await;
-    app.store
-        .import_approvals(
-            approvals::parse_file(APPROVALS).unwrap(),
-            approvals::Notices::Skip,
-        )
-        .await
-        .unwrap();
+    load_approvals(&app.store).await;
     let res = app
         .client
         .post(format!("{}/api/creer-compte", app.base))

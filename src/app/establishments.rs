@@ -203,12 +203,7 @@ fn AttachFormView(attach: ServerAction<AttachEstablishment>) -> impl IntoView {
             Some(p) if p.errors.contact_email.is_some() => "attach-contact",
             _ => return,
         };
-        if let Some(el) = document().get_element_by_id(first) {
-            use leptos::wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
+        super::forms::focus_by_id(first);
     });
     // After a success, the form is emptied for the next establishment.
     let form_ref = NodeRef::<leptos::html::Form>::new();

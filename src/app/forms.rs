@@ -145,3 +145,14 @@ pub fn FieldError(
         </p>
     }
 }
+
+/// Moves the focus to the element with this id (the first field in error after a refusal).
+pub fn focus_by_id(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -239,15 +239,8 @@ pub fn SignupPage() -> impl IntoView {
     });
     // Move focus to the first field in error after a refused submission.
     Effect::new(move |_| {
-        if let Some(p) = problem() {
-            if let Some((field, _)) = p.errors.0.first() {
-                if let Some(el) = document().get_element_by_id(field.id()) {
-                    use leptos::wasm_bindgen::JsCast;
-                    if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
-                        let _ = el.focus();
-                    }
-                }
-            }
+        if let Some((field, _)) = problem().and_then(|p| p.errors.0.first().cloned()) {
+            super::forms::focus_by_id(field.id());
         }
     });
 

@@ -8,6 +8,15 @@ pub trait UserMessage {
     fn user_message(&self) -> String;
 }
 
+/// A wait in French: « 40 secondes », « 3 minutes » (rounded up).
+pub fn french_wait(seconds: i64) -> String {
+    if seconds < 90 {
+        format!("{} secondes", seconds.max(1))
+    } else {
+        format!("{} minutes", (seconds + 59) / 60)
+    }
+}
+
 impl UserMessage for SiretError {
     fn user_message(&self) -> String {
         match self {

@@ -207,11 +207,7 @@ fn iso_date(input: &str) -> Option<String> {
 
 /// Today's date in France's calendar, `YYYY-MM-DD` (UTC is close enough for day granularity).
 pub fn today() -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::now_utc()
-        .date()
-        .format(&format)
-        .unwrap_or_default()
+    crate::server::store::iso_day(now())
 }
 
 fn trainings_code(trainings: &[Training]) -> String {

@@ -260,10 +260,8 @@ pub async fn request_reset(
 
 /// « Réessayez dans … » in French.
 pub fn retry_message(seconds: i64) -> String {
-    let when = if seconds < 90 {
-        format!("{} secondes", seconds.max(1))
-    } else {
-        format!("{} minutes", (seconds + 59) / 60)
-    };
-    format!("Trop de tentatives. Pour protéger votre compte, réessayez dans {when}.")
+    format!(
+        "Trop de tentatives. Pour protéger votre compte, réessayez dans {}.",
+        crate::domain::messages::french_wait(seconds)
+    )
 }

@@ -78,10 +78,6 @@ pub fn refuse(status: axum::http::StatusCode) {
 pub fn too_many_requests(seconds: i64) -> String {
     format!(
         "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer ; ce que vous avez saisi est conservé.",
-        if seconds < 90 {
-            format!("{} secondes", seconds.max(1))
-        } else {
-            format!("{} minutes", (seconds + 59) / 60)
-        }
+        crate::domain::messages::french_wait(seconds)
     )
 }

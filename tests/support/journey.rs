@@ -94,8 +94,3 @@ pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
         .or_else(|| cookie_pair(&res, "__Host-hubpro_session"))
         .expect("session cookie")
 }
-
-/// Percent-encodes a query-string value.
-pub fn query(value: &str) -> String {
-    hubpro::server::http::query_escape(value)
-}
