@@ -40,7 +40,7 @@ start() {
   stop_server
   local t0
   t0=$(date +%s%N)
-  env LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+  env LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=DEV HUBPRO_DEV_MAILBOX=true \
     DATABASE_URL="$db" HUBPRO_PUBLIC_URL=http://127.0.0.1:$port RUST_LOG=warn \
     HUBPRO_RATE_ELIGIBILITY=100000000 HUBPRO_RATE_SIGNUP=100000000 \
     HUBPRO_SIRENE_PER_MINUTE=100000000 "$@" target/release/hubpro >"$work/$name.log" 2>&1 &

@@ -7,7 +7,9 @@ dir=target/e2e
 rm -rf "$dir" && mkdir -p "$dir"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export LEPTOS_SITE_ROOT=target/site
-export LEPTOS_ENV=PROD
+# Not production: the suite reads its emails in the dev mailbox and uses the demo data.
+export LEPTOS_ENV=DEV
+export HUBPRO_DEV_MAILBOX=true
 export DATABASE_URL="sqlite://$dir/hubpro.db"
 export HUBPRO_PUBLIC_URL="http://127.0.0.1:$port"
 exec target/release/hubpro

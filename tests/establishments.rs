@@ -21,7 +21,7 @@ const HEADER: &str =
 async fn demo_app(database_url: &str) -> TestApp {
     support::spawn_app(support::settings(&[
         ("DATABASE_URL", database_url),
-        ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+        ("HUBPRO_PUBLIC_URL", "http://hubpro.example"),
     ]))
     .await
 }
@@ -71,7 +71,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
     for (db, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let public = Notices::Send {
-            public_url: "https://hubpro.example",
+            public_url: "http://hubpro.example",
         };
         let file = format!(
             "{HEADER}OCC-2021-V-0013;40073444800477;voyageurs;FIMO|PASSERELLE|FCO;2021-12-28;;Occitanie;ecole@example.fr\n\
@@ -89,7 +89,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         assert!(mail.text.contains("Deux cas possibles"));
         assert!(mail
             .html
-            .contains("href=\"https://hubpro.example/inscription?siret=40073444800477\">Hub Pro Transport</a>"));
+            .contains("href=\"http://hubpro.example/inscription?siret=40073444800477\">Hub Pro Transport</a>"));
 
         // The same file again, then with a changed line: nothing new is sent.
         let again = store
@@ -203,7 +203,7 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             invitation.text
         );
         assert!(invitation.text.contains(
-            "https://hubpro.example/inscription?siret=53210987600021&adresse=Brest%40Example.fr"
+            "http://hubpro.example/inscription?siret=53210987600021&adresse=Brest%40Example.fr"
         ), "{}", invitation.text);
         let (_, body) = attach(&app, &session, BREST, "brest@example.fr").await;
         assert!(body["errors"]["siret"]

@@ -165,10 +165,12 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
         .unwrap();
     assert!(policy.starts_with("default-src 'none'"), "{policy}");
 
-    let https = support::spawn_app(support::settings(&[(
-        "HUBPRO_PUBLIC_URL",
-        "https://hubpro.example",
-    )]))
+    // An https public URL is production: real email and INSEE settings are required.
+    let https = support::spawn_app(support::settings(&[
+        ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+        ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
+        ("HUBPRO_SIRENE_API_KEY", "unused"),
+    ]))
     .await;
     let res = https.client.get(&https.base).send().await.unwrap();
     assert!(res.headers()["strict-transport-security"]

@@ -69,15 +69,22 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, ServerFnError> {
     use crate::server::web;
     use axum::http::StatusCode;
     let state = expect_context::<crate::server::state::AppState>();
-    if let Err(wait) = state.limits.eligibility.take(&web::client_ip().await) {
+    let counted = |outcome: &'static str| {
+        metrics::counter!("hubpro_siret_checks_total", "outcome" => outcome).increment(1);
+    };
+    if let Err(wait) = state.limits.eligibility.take(&web::client_ip().await).await {
+        counted("throttled");
         web::refuse(StatusCode::TOO_MANY_REQUESTS);
         return Err(ServerFnError::new(web::too_many_requests(wait)));
     }
     let siret = match Siret::parse(&siret) {
         Ok(s) => s,
-        Err(e) => return Ok(SiretCheck::Invalid(e.user_message())),
+        Err(e) => {
+            counted("invalid");
+            return Ok(SiretCheck::Invalid(e.user_message()));
+        }
     };
-    Ok(match eligibility(&state.signup_deps(), &siret).await {
+    let check = match eligibility(&state.signup_deps(), &siret).await {
         Ok(crate::domain::Eligibility::Eligible {
             establishment,
             approvals,
@@ -97,7 +104,14 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, ServerFnError> {
             tracing::error!(error = %e, "eligibility check failed");
             SiretCheck::Unavailable(UNEXPECTED.into())
         }
-    })
+    };
+    counted(match &check {
+        SiretCheck::Eligible { .. } => "eligible",
+        SiretCheck::Refused { .. } => "refused",
+        SiretCheck::Invalid(_) => "invalid",
+        SiretCheck::Unavailable(_) => "unavailable",
+    });
+    Ok(check)
 }
 
 /// « CRÉER »: the server re-checks everything, creates the pending account and queues its email.
@@ -128,7 +142,7 @@ pub async fn create_account(
         general,
     };
     let ip = web::client_ip().await;
-    if let Err(wait) = state.limits.signup.take(&ip) {
+    if let Err(wait) = state.limits.signup.take(&ip).await {
         refuse(StatusCode::TOO_MANY_REQUESTS);
         return Err(problem(
             FieldErrors::default(),
@@ -137,6 +151,7 @@ pub async fn create_account(
     }
     match sign_up(&state.signup_deps(), &form, &ip).await {
         Ok(signup) => {
+            metrics::counter!("hubpro_signups_total").increment(1);
             state.outbox_wake.notify_one();
             let target = format!(
                 "/inscription/confirmee?adresse={}",

@@ -100,7 +100,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
         let event = Event::new(EventKind::Logout)
             .siret(&account.siret)
             .account(account.id)
-            .ip(Some(&ip))
+            .ip(Some(ip.as_str()))
             .detail("logout");
         state.store.audit(&event).await;
     }

@@ -1,5 +1,6 @@
 //! Password creation, login and forgotten password: the rules; server functions only translate.
 
+use super::client_ip::ClientIp;
 use super::audit::{Event, EventKind};
 use super::emails;
 use super::hashing;
@@ -37,7 +38,7 @@ pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identique
 pub async fn open_password_flow(
     store: &Store,
     link_token: &str,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<String, AuthError> {
     let mut tx = store.begin().await.map_err(StoreError::from)?;
     let account_id = Store::consume_token(
@@ -58,7 +59,7 @@ pub async fn open_password_flow(
     .await?;
     let event = Event::new(EventKind::LinkUsed)
         .account(account_id)
-        .ip(Some(ip))
+        .ip(Some(ip.as_str()))
         .detail("password link used");
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -82,7 +83,7 @@ pub async fn set_password(
     flow: &str,
     password: &str,
     confirmation: &str,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<(), AuthError> {
     let account = flow_account(store, flow)
         .await?
@@ -126,7 +127,7 @@ pub async fn set_password(
     let event = Event::new(EventKind::PasswordChanged)
         .siret(&account.siret)
         .account(account.id)
-        .ip(Some(ip))
+        .ip(Some(ip.as_str()))
         .detail("password set, account active, other sessions ended");
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -136,12 +137,19 @@ pub async fn set_password(
 
 /// Checks credentials; returns the account id. Unknown addresses cost one argon2 verification
 /// too, and attempts are slowed down per account and per IP.
-pub async fn login(store: &Store, email: &str, password: &str, ip: &str) -> Result<i64, AuthError> {
+pub async fn login(store: &Store, email: &str, password: &str, ip: &ClientIp) -> Result<i64, AuthError> {
     let account = match EmailAddress::parse(email) {
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,
     };
     let outcome = check_credentials(store, email, password, ip, account.as_ref()).await;
+    match &outcome {
+        Ok(_) => {}
+        Err(AuthError::Throttled(_)) => {
+            metrics::counter!("hubpro_login_slowdowns_total").increment(1)
+        }
+        Err(_) => metrics::counter!("hubpro_login_failures_total").increment(1),
+    }
     let (kind, detail) = match &outcome {
         Ok(_) => (EventKind::LoginSucceeded, "login".to_owned()),
         Err(e) => (
@@ -152,7 +160,7 @@ pub async fn login(store: &Store, email: &str, password: &str, ip: &str) -> Resu
             },
         ),
     };
-    let mut event = Event::new(kind).ip(Some(ip)).detail(detail);
+    let mut event = Event::new(kind).ip(Some(ip.as_str())).detail(detail);
     if let Some(a) = &account {
         event = event.siret(&a.siret).account(a.id);
     }
@@ -164,10 +172,10 @@ async fn check_credentials(
     store: &Store,
     email: &str,
     password: &str,
-    ip: &str,
+    ip: &ClientIp,
     account: Option<&AccountRecord>,
 ) -> Result<i64, AuthError> {
-    let ip_key = format!("login:ip:{ip}");
+    let ip_key = format!("login:ip:{}", ip.budget_key());
     if let Turn::Wait(s) = store.take_turn(&ip_key, throttle::LOGIN_IP).await? {
         return Err(AuthError::Throttled(s));
     }
@@ -204,12 +212,12 @@ pub async fn request_reset(
     public_url: &str,
     support: &str,
     email: &str,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<(), AuthError> {
     let address =
         EmailAddress::parse(email).map_err(|e| AuthError::InvalidEmail(e.user_message()))?;
     if let Turn::Wait(s) = store
-        .take_turn(&format!("reset:ip:{ip}"), throttle::RESET_IP)
+        .take_turn(&format!("reset:ip:{}", ip.budget_key()), throttle::RESET_IP)
         .await?
     {
         return Err(AuthError::Throttled(s));
@@ -251,7 +259,7 @@ pub async fn request_reset(
     let event = Event::new(EventKind::PasswordResetRequested)
         .siret(&account.siret)
         .account(account.id)
-        .ip(Some(ip))
+        .ip(Some(ip.as_str()))
         .detail("new password link sent, older links revoked");
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;

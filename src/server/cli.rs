@@ -20,12 +20,15 @@ const USAGE: &str = "usage:
   hubpro outbox retry (ID | --all)               try failed emails again now
   hubpro audit --siret SIRET                     security events of a SIRET (signup, links,
                                                  logins, password changes, approvals, attachments)
+  hubpro purge                                   remove expired sessions, dead links, old
+                                                 counters, sent emails' bodies and audit events
+                                                 past HUBPRO_AUDIT_RETENTION_DAYS (the server
+                                                 also does it every hour)
   hubpro --help                                  this text
 Configuration: Leptos.toml defaults (embedded), each key overridden by its environment variable.";
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    init_tracing();
     let settings = match Settings::load() {
         Ok(s) => s,
         Err(e) => {
@@ -33,6 +36,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    super::observability::init_logging(settings.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,6 +74,7 @@ pub fn main() -> ExitCode {
             _ => usage_error(),
         },
         ["audit", "--siret", siret] => runtime.block_on(operate(&settings, Command::Audit(siret))),
+        ["purge"] => runtime.block_on(operate(&settings, Command::Purge)),
         ["--help"] | ["-h"] | ["help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -111,6 +116,7 @@ enum Command<'a> {
     OutboxStatus,
     OutboxRetry(Option<i64>),
     Audit(&'a str),
+    Purge,
 }
 
 async fn operate(settings: &Settings, command: Command<'_>) -> ExitCode {
@@ -128,6 +134,12 @@ async fn operate(settings: &Settings, command: Command<'_>) -> ExitCode {
         Command::OutboxStatus => operator::outbox_status(&store, &mut out).await,
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, siret, &mut out).await,
+        Command::Purge => {
+            let retention = super::store::Retention {
+                audit_days: settings.audit_retention_days,
+            };
+            operator::purge(&store, retention, &mut out).await
+        }
     };
     store.close().await;
     match done {
@@ -223,14 +235,4 @@ async fn import_approvals(settings: &Settings, file: &str, options: ImportOption
             ExitCode::FAILURE
         }
     }
-}
-
-fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .try_init();
 }

@@ -1,6 +1,7 @@
 //! Typed configuration, loaded once at start-up: the embedded `Leptos.toml` defaults, each key
 //! overridden by its environment variable.
 
+use super::client_ip::TrustedProxies;
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
 
@@ -31,6 +32,32 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+/// Where establishments are looked up.
+#[derive(Clone, Debug)]
+pub enum DirectorySource {
+    /// INSEE's API Sirene with this integration key.
+    Sirene(Secret),
+    /// The bundled offline demo extract.
+    OfflineExtract,
+}
+
+/// How emails leave.
+#[derive(Clone, Debug)]
+pub enum MailDelivery {
+    /// Through this SMTP server (lettre URL).
+    Smtp(Secret),
+    /// Kept in the database and shown at `/dev/boite-mail` (never in production).
+    DevMailbox,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    /// One JSON object per line (`HUBPRO_LOG_FORMAT=json`).
+    Json,
+}
+
 /// Everything the server reads from its configuration.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -38,14 +65,23 @@ pub struct Settings {
     pub database_url: String,
     pub public_url: String,
     pub sirene_url: String,
-    /// `None`: no INSEE key, the offline demo extract answers instead.
-    pub sirene_api_key: Option<Secret>,
+    /// Where establishments are looked up.
+    pub directory: DirectorySource,
     pub sirene_timeout_ms: u64,
-    /// `None`: emails go to the dev mailbox.
-    pub smtp_url: Option<Secret>,
+    /// How emails leave.
+    pub mail: MailDelivery,
     pub mail_from: String,
     pub support_contact: String,
+    /// Production mode (`LEPTOS_ENV=PROD` or an https public URL): unsafe settings were refused.
+    pub production: bool,
     pub demo_data: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Bearer token for `/metrics`; `None`: loopback clients only.
+    pub metrics_token: Option<Secret>,
+    pub log_format: LogFormat,
+    /// Days audit events are kept.
+    pub audit_retention_days: u32,
     /// INSEE calls allowed per minute (the key's quota, minus a margin).
     pub sirene_per_minute: u32,
     /// Eligibility checks per minute and per IP.
@@ -78,6 +114,7 @@ impl Settings {
             "PROD" | "PRODUCTION" => Env::PROD,
             _ => return Err(source.error("LEPTOS_ENV", "expected DEV or PROD")),
         };
+        let prod_env = leptos_env == Env::PROD;
         let leptos = LeptosOptions::builder()
             .output_name(source.non_empty("LEPTOS_OUTPUT_NAME", "site", "output-name")?)
             .site_root(source.non_empty("LEPTOS_SITE_ROOT", "site", "site-root")?)
@@ -111,15 +148,7 @@ impl Settings {
         }
         let smtp_url = source.optional("HUBPRO_SMTP_URL", "hubpro", "smtp-url")?;
         if let Some(url) = &smtp_url {
-            let scheme_ok = url::Url::parse(url)
-                .map(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some())
-                .unwrap_or(false);
-            if !scheme_ok {
-                return Err(source.error(
-                    "HUBPRO_SMTP_URL",
-                    "expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST",
-                ));
-            }
+            check_smtp_url(url).map_err(|reason| source.error("HUBPRO_SMTP_URL", reason))?;
         }
         let mail_from = source.non_empty("HUBPRO_MAIL_FROM", "hubpro", "mail-from")?;
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
@@ -128,21 +157,105 @@ impl Settings {
                 "expected an address such as Name <no-reply@example.fr>",
             ));
         }
+        let production = prod_env || public_url.starts_with("https://");
+        let dev_mailbox: bool = source.parsed("HUBPRO_DEV_MAILBOX", "hubpro", "dev-mailbox")?;
+        let mail = match (dev_mailbox, smtp_url) {
+            (true, _) if production => {
+                return Err(source.error(
+                    "HUBPRO_DEV_MAILBOX",
+                    "refused in production: /dev/boite-mail would show every email, password \
+                     links included, to anyone; unset it and set HUBPRO_SMTP_URL",
+                ))
+            }
+            (true, Some(_)) => {
+                return Err(source.error(
+                    "HUBPRO_DEV_MAILBOX",
+                    "true while HUBPRO_SMTP_URL is set: unset one of them",
+                ))
+            }
+            (true, None) => MailDelivery::DevMailbox,
+            (false, Some(url)) => MailDelivery::Smtp(Secret(url)),
+            (false, None) => {
+                return Err(source.error(
+                    "HUBPRO_SMTP_URL",
+                    "missing: set your SMTP server (smtps://USER:PASSWORD@HOST), or \
+                     HUBPRO_DEV_MAILBOX=true to keep emails in a local dev mailbox (not in production)",
+                ))
+            }
+        };
+        let offline: bool = source.parsed("HUBPRO_SIRENE_OFFLINE", "hubpro", "sirene-offline")?;
+        let directory = match (sirene_api_key, offline) {
+            (Some(_), true) => {
+                return Err(source.error(
+                    "HUBPRO_SIRENE_OFFLINE",
+                    "true while HUBPRO_SIRENE_API_KEY is set: unset one of them",
+                ))
+            }
+            (Some(key), false) => DirectorySource::Sirene(key),
+            (None, false) if production => {
+                return Err(source.error(
+                    "HUBPRO_SIRENE_API_KEY",
+                    "missing in production: set your INSEE integration key (or \
+                     HUBPRO_SIRENE_OFFLINE=true to answer from the bundled offline extract on purpose)",
+                ))
+            }
+            (None, _) => DirectorySource::OfflineExtract,
+        };
+        let demo_data = match source.optional("HUBPRO_DEMO_DATA", "hubpro", "demo-data")? {
+            None => !production,
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "true" if production => {
+                    return Err(source.error(
+                        "HUBPRO_DEMO_DATA",
+                        "refused in production: the demo approvals would enter the registry and \
+                         their notices would be sent; set HUBPRO_DEMO_DATA=false or unset it",
+                    ))
+                }
+                "true" => true,
+                "false" => false,
+                _ => return Err(source.error("HUBPRO_DEMO_DATA", "expected true or false")),
+            },
+        };
+        let trusted_proxies = source
+            .text("HUBPRO_TRUSTED_PROXIES", "hubpro", "trusted-proxies")?
+            .parse::<TrustedProxies>()
+            .map_err(|e| source.error("HUBPRO_TRUSTED_PROXIES", &e))?;
+        let log_format = match source
+            .text("HUBPRO_LOG_FORMAT", "hubpro", "log-format")?
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "text" | "" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            _ => return Err(source.error("HUBPRO_LOG_FORMAT", "expected text or json")),
+        };
+        let audit_retention_days: u32 = source.parsed(
+            "HUBPRO_AUDIT_RETENTION_DAYS",
+            "hubpro",
+            "audit-retention-days",
+        )?;
+        if audit_retention_days == 0 {
+            return Err(source.error(
+                "HUBPRO_AUDIT_RETENTION_DAYS",
+                "expected a number of days of at least 1",
+            ));
+        }
         Ok(Settings {
             leptos,
             database_url,
             public_url,
             sirene_url,
-            sirene_api_key,
+            directory,
             sirene_timeout_ms,
-            smtp_url: smtp_url.map(Secret),
+            mail,
             mail_from,
             support_contact: source.non_empty(
                 "HUBPRO_SUPPORT_CONTACT",
                 "hubpro",
                 "support-contact",
             )?,
-            demo_data: source.parsed("HUBPRO_DEMO_DATA", "hubpro", "demo-data")?,
+            production,
+            demo_data,
             sirene_per_minute: source.parsed(
                 "HUBPRO_SIRENE_PER_MINUTE",
                 "hubpro",
@@ -154,13 +267,36 @@ impl Settings {
                 "rate-eligibility",
             )?,
             rate_signup: source.parsed("HUBPRO_RATE_SIGNUP", "hubpro", "rate-signup")?,
+            trusted_proxies,
+            metrics_token: source
+                .optional("HUBPRO_METRICS_TOKEN", "hubpro", "metrics-token")?
+                .map(Secret),
+            log_format,
+            audit_retention_days,
         })
     }
 
-    /// Demo mode: no INSEE key and no SMTP server, so the dev mailbox and demo data are shown.
+    /// Whether `/dev/boite-mail` is served (never in production).
     pub fn dev_mailbox_enabled(&self) -> bool {
-        self.smtp_url.is_none()
+        matches!(self.mail, MailDelivery::DevMailbox)
     }
+}
+
+/// An SMTP URL lettre understands, that never sends a password in clear.
+fn check_smtp_url(url: &str) -> Result<(), &'static str> {
+    let parsed = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some())
+        .ok_or("expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST")?;
+    let tls_required = parsed.scheme() == "smtps"
+        || parsed
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required");
+    if parsed.password().is_some() && !tls_required {
+        return Err("a password would travel in clear: use smtps://USER:PASSWORD@HOST \
+                    or smtp://USER:PASSWORD@HOST:587?tls=required");
+    }
+    Ok(())
 }
 
 struct Source<F> {
@@ -261,14 +397,74 @@ mod tests {
 
     #[test]
     fn embedded_defaults_are_the_documented_ones() {
-        let s = load(&[]).unwrap();
+        let s = load(&[("HUBPRO_DEV_MAILBOX", "true")]).unwrap();
         assert_eq!(s.leptos.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(s.database_url, "sqlite://data/hubpro.db");
         assert_eq!(s.public_url, "http://127.0.0.1:3000");
         assert_eq!(s.sirene_url, "https://api.insee.fr/api-sirene/3.11");
-        assert!(s.sirene_api_key.is_none());
-        assert!(s.smtp_url.is_none() && s.dev_mailbox_enabled());
-        assert!(s.demo_data);
+        assert!(matches!(s.directory, DirectorySource::OfflineExtract));
+        assert!(!s.production && s.demo_data);
+        assert_eq!(s.trusted_proxies, TrustedProxies::default());
+        assert!(s.metrics_token.is_none());
+        assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(s.audit_retention_days, 365);
+    }
+
+    #[test]
+    fn without_smtp_the_dev_mailbox_must_be_asked_for() {
+        let err = load(&[]).unwrap_err();
+        assert_eq!(err.key, "HUBPRO_SMTP_URL");
+        assert!(err.to_string().contains("HUBPRO_DEV_MAILBOX=true"), "{err}");
+        assert!(load(&[("HUBPRO_DEV_MAILBOX", "true")])
+            .unwrap()
+            .dev_mailbox_enabled());
+        let both = load(&[
+            ("HUBPRO_DEV_MAILBOX", "true"),
+            ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:2525"),
+        ]);
+        assert_eq!(both.unwrap_err().key, "HUBPRO_DEV_MAILBOX");
+    }
+
+    /// A production configuration without one of its safe settings.
+    const PRODUCTION: [(&str, &str); 4] = [
+        ("LEPTOS_ENV", "PROD"),
+        ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+        ("HUBPRO_SMTP_URL", "smtps://u:p@mail.example"),
+        ("HUBPRO_SIRENE_API_KEY", "k3y"),
+    ];
+
+    #[test]
+    fn production_refuses_unsafe_settings_with_one_line_each() {
+        let s = load(&PRODUCTION).unwrap();
+        assert!(s.production && !s.demo_data && !s.dev_mailbox_enabled());
+        for (extra, key) in [
+            (("HUBPRO_DEV_MAILBOX", "true"), "HUBPRO_DEV_MAILBOX"),
+            (("HUBPRO_DEMO_DATA", "true"), "HUBPRO_DEMO_DATA"),
+            (("HUBPRO_SIRENE_API_KEY", ""), "HUBPRO_SIRENE_API_KEY"),
+            (("HUBPRO_SMTP_URL", "smtp://u:p@mail.example"), "HUBPRO_SMTP_URL"),
+        ] {
+            let mut vars: Vec<(&str, &str)> =
+                PRODUCTION.iter().filter(|(k, _)| *k != extra.0).copied().collect();
+            vars.push(extra);
+            let err = load(&vars).unwrap_err();
+            assert_eq!(err.key, key, "{extra:?}");
+            assert!(!err.to_string().contains('\n'));
+        }
+        // An https public URL alone means production too.
+        let https_only = load(&[
+            ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+            ("HUBPRO_DEV_MAILBOX", "true"),
+        ]);
+        assert_eq!(https_only.unwrap_err().key, "HUBPRO_DEV_MAILBOX");
+        // The offline extract in production, when asked for by name.
+        let mut offline: Vec<(&str, &str)> = PRODUCTION[..3].to_vec();
+        offline.push(("HUBPRO_SIRENE_OFFLINE", "true"));
+        assert!(matches!(
+            load(&offline).unwrap().directory,
+            DirectorySource::OfflineExtract
+        ));
+        let tls = [("HUBPRO_SMTP_URL", "smtp://u:p@mail.example:587?tls=required")];
+        assert!(load(&[PRODUCTION[0], PRODUCTION[1], PRODUCTION[3], tls[0]]).is_ok());
     }
 
     #[test]
@@ -281,12 +477,21 @@ mod tests {
             ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:2525"),
             ("HUBPRO_MAIL_FROM", "Hub <a@b.fr>"),
             ("HUBPRO_DEMO_DATA", "false"),
+            ("HUBPRO_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12"),
+            ("HUBPRO_METRICS_TOKEN", "t0ken"),
+            ("HUBPRO_LOG_FORMAT", "json"),
+            ("HUBPRO_AUDIT_RETENTION_DAYS", "30"),
         ])
         .unwrap();
+        assert!(s.production);
+        assert!(s.trusted_proxies.trusts("172.20.1.1".parse().unwrap()));
+        assert_eq!(s.metrics_token.as_ref().unwrap().expose(), "t0ken");
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert_eq!(s.audit_retention_days, 30);
         assert_eq!(s.leptos.site_addr.port(), 0);
         assert!(s.database_url.starts_with("postgres://"));
         assert_eq!(s.public_url, "https://hubprotransport.example");
-        assert_eq!(s.sirene_api_key.as_ref().unwrap().expose(), "k3y");
+        assert!(matches!(&s.directory, DirectorySource::Sirene(k) if k.expose() == "k3y"));
         assert!(!s.dev_mailbox_enabled());
         assert!(!s.demo_data);
     }
@@ -303,8 +508,12 @@ mod tests {
             ("HUBPRO_DEMO_DATA", "maybe"),
             ("HUBPRO_SIRENE_TIMEOUT_MS", "0"),
             ("LEPTOS_ENV", "STAGING"),
+            ("HUBPRO_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("HUBPRO_LOG_FORMAT", "xml"),
+            ("HUBPRO_AUDIT_RETENTION_DAYS", "0"),
+            ("HUBPRO_DEV_MAILBOX", "yes"),
         ] {
-            let err = load(&[(var, value)]).unwrap_err();
+            let err = load(&[("HUBPRO_DEV_MAILBOX", "true"), (var, value)]).unwrap_err();
             assert_eq!(err.key, var);
             let line = err.to_string();
             assert!(
@@ -317,7 +526,12 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let s = load(&[("HUBPRO_SMTP_URL", "smtps://user:hunter2@mail.example.fr")]).unwrap();
+        let s = load(&[
+            ("HUBPRO_SMTP_URL", "smtps://user:hunter2@mail.example.fr"),
+            ("HUBPRO_METRICS_TOKEN", "hunter3"),
+        ])
+        .unwrap();
+        assert!(!format!("{s:?}").contains("hunter3"));
         assert!(!format!("{s:?}").contains("hunter2"));
     }
 }

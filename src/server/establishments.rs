@@ -1,6 +1,7 @@
 //! Attaching secondary establishments to a main establishment's contract (case 2 of the approval
 //! notice): the rules; server functions only translate.
 
+use super::client_ip::ClientIp;
 use super::audit::{Event, EventKind};
 use super::directory::DirectoryError;
 use super::emails::{self, Invitation};
@@ -37,7 +38,7 @@ pub async fn attach(
     deps: &SignupDeps<'_>,
     main: &AccountRecord,
     form: &AttachForm,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<Siret, AttachError> {
     let request = form.parse().map_err(AttachError::Invalid)?;
     let refuse = |r| Err(AttachError::Refused(r));
@@ -121,7 +122,7 @@ pub async fn detach(
     store: &Store,
     main: &AccountRecord,
     siret: &str,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<bool, AttachError> {
     let Ok(siret) = Siret::parse(siret) else {
         return Ok(false);
@@ -148,7 +149,7 @@ struct Trail<'a> {
     kind: EventKind,
     main: &'a AccountRecord,
     attached: &'a Siret,
-    ip: &'a str,
+    ip: &'a ClientIp,
 }
 
 impl Trail<'_> {
@@ -165,7 +166,7 @@ impl Trail<'_> {
             let event = Event::new(self.kind)
                 .siret(siret)
                 .account(self.main.id)
-                .ip(Some(self.ip))
+                .ip(Some(self.ip.as_str()))
                 .detail(detail);
             Store::audit_in(tx, &event).await?;
         }

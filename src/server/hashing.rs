@@ -35,6 +35,8 @@ pub enum HashError {
 pub async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, HashError> {
+    metrics::gauge!("hubpro_password_hashes_in_flight").increment(1.0);
+    let _in_flight = InFlight;
     let _permit = permits()
         .acquire()
         .await
@@ -42,6 +44,15 @@ pub async fn bounded<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| HashError::Failed(e.to_string()))
+}
+
+/// Counts a password computation, waiting or running, until dropped.
+struct InFlight;
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        metrics::gauge!("hubpro_password_hashes_in_flight").decrement(1.0);
+    }
 }
 
 /// Hashes a password into a PHC string, on the calling thread (inside [`bounded`]).

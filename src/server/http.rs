@@ -1,12 +1,13 @@
 //! The HTTP application: binds, wires the routes and serves until asked to stop.
 
 use super::approvals;
-use super::config::Settings;
+use super::config::{DirectorySource, Settings};
 use super::directory::{Directory, OfflineExtract, SireneClient};
 use super::mailer::{self, MailError};
 use super::outbox;
 use super::state::AppState;
-use super::store::{Store, StoreError};
+use super::rate_limit::Budget;
+use super::store::{Retention, Store, StoreError};
 use crate::app::{shell, App};
 use axum::serve::ListenerExt;
 use axum::{routing::get, Json, Router};
@@ -17,6 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,15 +58,17 @@ impl Application {
             };
             store.import_approvals(file, notices).await?;
         }
-        let directory: Arc<dyn Directory> = match &settings.sirene_api_key {
-            Some(key) => Arc::new(SireneClient::new(
+        let directory: Arc<dyn Directory> = match &settings.directory {
+            DirectorySource::Sirene(key) => Arc::new(SireneClient::new(
                 &settings.sirene_url,
                 key.clone(),
                 Duration::from_millis(settings.sirene_timeout_ms),
                 settings.sirene_per_minute,
+                store.clone(),
             )),
-            None => Arc::new(OfflineExtract::demo()),
+            DirectorySource::OfflineExtract => Arc::new(OfflineExtract::demo()),
         };
+        super::observability::metrics_handle();
         let mailer = mailer::from_settings(&settings)?;
         let outbox_wake = Arc::new(Notify::new());
         let addr = settings.leptos.site_addr;
@@ -71,9 +76,12 @@ impl Application {
             .await
             .map_err(|source| StartError::Bind { addr, source })?;
         let limits = Arc::new(super::state::Limits {
-            eligibility: super::rate_limit::RateLimiter::new(settings.rate_eligibility),
-            signup: super::rate_limit::RateLimiter::new(settings.rate_signup),
+            eligibility: Budget::new(&store, "eligibility", settings.rate_eligibility),
+            signup: Budget::new(&store, "signup", settings.rate_signup),
         });
+        let retention = Retention {
+            audit_days: settings.audit_retention_days,
+        };
         let health = Arc::new(super::health::DatabaseHealth::default());
         let state = AppState {
             health: health.clone(),
@@ -93,7 +101,8 @@ impl Application {
                 state.outbox_wake.clone(),
                 stopped.clone(),
             ),
-            super::health::spawn_probe(state.store.clone(), health, stopped),
+            super::health::spawn_probe(state.store.clone(), health, stopped.clone()),
+            super::retention::spawn_purger(state.store.clone(), retention, stopped),
         ];
         Ok(Application {
             listener,
@@ -156,7 +165,9 @@ impl Application {
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let mut router = Router::new().route("/sante", get(health));
+    let mut router = Router::new()
+        .route("/sante", get(health))
+        .route("/metrics", get(super::observability::metrics));
     if state.settings.dev_mailbox_enabled() {
         router = router
             .route("/dev/boite-mail", get(super::dev_mailbox::list))
@@ -180,7 +191,8 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             super::security::malformed_requests_are_400,
         ))
-        .layer(axum::middleware::from_fn(
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(super::security::origin_of(&state.settings.public_url)),
             super::security::reject_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -191,6 +203,24 @@ fn router(state: AppState) -> Router {
             state.settings.public_url.starts_with("https://"),
             super::security::security_headers,
         ))
+        .layer(axum::middleware::from_fn(
+            super::cache_control::cache_control,
+        ))
+        .layer(axum::middleware::from_fn(
+            super::observability::track_requests,
+        ))
+        // Outermost first: the client is resolved, the request gets its id (a trusted proxy's,
+        // else a new one), every log line of the request carries it, and the answer sends it back.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    Arc::new(state.settings.trusted_proxies.clone()),
+                    super::client_ip::resolve_client,
+                ))
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(super::observability::request_span))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
         .with_state(state)
 }
 

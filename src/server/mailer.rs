@@ -1,7 +1,7 @@
 //! Sending email: a real SMTP client (lettre), or the dev mailbox when no SMTP server is
 //! configured (the message then stays readable at /dev/boite-mail).
 
-use super::config::{Secret, Settings};
+use super::config::{MailDelivery, Secret, Settings};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -27,6 +27,11 @@ pub enum MailError {
 #[async_trait::async_trait]
 pub trait Mailer: Send + Sync + std::fmt::Debug {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError>;
+    /// Whether the outbox row is the only copy the recipient reads (dev mailbox): then its
+    /// bodies are kept after sending.
+    fn keeps_copies(&self) -> bool {
+        false
+    }
 }
 
 /// Delivers through an SMTP server.
@@ -99,12 +104,16 @@ impl Mailer for DevMailbox {
         tracing::info!(to = %email.to, subject = %email.subject, "email kept in the dev mailbox");
         Ok(())
     }
+
+    fn keeps_copies(&self) -> bool {
+        true
+    }
 }
 
 /// The mailer the configuration asks for.
 pub fn from_settings(settings: &Settings) -> Result<std::sync::Arc<dyn Mailer>, MailError> {
-    Ok(match &settings.smtp_url {
-        Some(url) => std::sync::Arc::new(SmtpMailer::new(url, &settings.mail_from)?),
-        None => std::sync::Arc::new(DevMailbox),
+    Ok(match &settings.mail {
+        MailDelivery::Smtp(url) => std::sync::Arc::new(SmtpMailer::new(url, &settings.mail_from)?),
+        MailDelivery::DevMailbox => std::sync::Arc::new(DevMailbox),
     })
 }

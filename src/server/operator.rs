@@ -164,3 +164,26 @@ pub async fn audit(store: &Store, siret: &str, out: &mut impl Write) -> Result<(
     )?;
     Ok(())
 }
+
+/// `hubpro purge`: what the server's hourly purge does, now.
+pub async fn purge(
+    store: &Store,
+    retention: super::store::Retention,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    let p = store.purge(retention, super::store::now()).await?;
+    writeln!(
+        out,
+        "purged: {} session(s), {} dead link(s), {} counter(s), {} sent email body(ies) emptied, \
+         {} old email(s), {} audit event(s) older than {} days, {} cached INSEE answer(s)",
+        p.sessions,
+        p.links,
+        p.counters,
+        p.email_bodies,
+        p.emails,
+        p.audit_events,
+        retention.audit_days,
+        p.insee_answers
+    )?;
+    Ok(())
+}

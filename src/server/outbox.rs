@@ -28,6 +28,14 @@ pub struct StoredEmail {
     pub created_at: i64,
 }
 
+/// The outbox at a glance.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub waiting: i64,
+    pub failed: i64,
+    pub sent: i64,
+}
+
 /// An email still in the outbox, as the operator sees it.
 #[derive(Clone, Debug)]
 pub struct UnsentEmail {
@@ -107,8 +115,16 @@ impl Store {
         row.map(|r| stored(&r)).transpose().map_err(Into::into)
     }
 
-    async fn mark_sent(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
+    /// Marks an email sent; unless the mailbox is this database (dev mailbox), its bodies go:
+    /// the links they hold must not stay readable once delivered.
+    async fn mark_sent(&self, id: i64, keep_bodies: bool) -> Result<(), StoreError> {
+        let sql = if keep_bodies {
+            "UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2"
+        } else {
+            "UPDATE outbox SET sent_at = $1, last_error = NULL, text_body = '', html_body = '' \
+             WHERE id = $2"
+        };
+        sqlx::query(sql)
             .bind(now())
             .bind(id)
             .execute(self.pool())
@@ -168,6 +184,25 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// How many emails wait for a first try, wait after a failure, and were sent.
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN sent_at IS NULL AND attempts = 0 THEN 1 ELSE 0 END), 0) \
+             AS waiting, \
+             COALESCE(SUM(CASE WHEN sent_at IS NULL AND attempts > 0 THEN 1 ELSE 0 END), 0) \
+             AS failed, \
+             COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent \
+             FROM outbox",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(OutboxCounts {
+            waiting: row.try_get("waiting")?,
+            failed: row.try_get("failed")?,
+            sent: row.try_get("sent")?,
+        })
+    }
+
     /// How many emails were sent.
     pub async fn count_sent_emails(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL")
@@ -217,10 +252,12 @@ pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, St
     for item in store.claim_due_emails().await? {
         match mailer.send(&item.email).await {
             Ok(()) => {
-                store.mark_sent(item.id).await?;
+                store.mark_sent(item.id, mailer.keeps_copies()).await?;
+                metrics::counter!("hubpro_emails_sent_total").increment(1);
                 sent += 1;
             }
             Err(e) => {
+                metrics::counter!("hubpro_email_failures_total").increment(1);
                 tracing::warn!(id = item.id, attempts = item.attempts + 1, error = %e, "email not sent, will retry");
                 store
                     .mark_failed(item.id, item.attempts, &e.to_string())

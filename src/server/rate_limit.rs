@@ -1,11 +1,61 @@
-//! Per-IP request budgets for the endpoints anyone can call without an account (eligibility
-//! checks, signups): a token bucket per client address, kept in memory by each instance. Login and
+//! Per-client request budgets for the endpoints anyone can call without an account (eligibility
+//! checks, signups): a token bucket per client address. On PostgreSQL, where several instances may
+//! serve, the buckets live in the database; one SQLite instance keeps them in memory. Login and
 //! « Mot de passe oublié » have their own slowing-down, shared through the database
 //! ([`super::throttle`]).
 
+use super::client_ip::ClientIp;
+use super::store::{now_ms, Dialect, Store};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
+
+/// A budget of `per_minute` requests per client, in bursts of as many.
+#[derive(Debug)]
+pub enum Budget {
+    Local(RateLimiter),
+    Shared {
+        store: Store,
+        scope: &'static str,
+        per_minute: u32,
+    },
+}
+
+impl Budget {
+    /// Shared through the database when it can be shared by several instances.
+    pub fn new(store: &Store, scope: &'static str, per_minute: u32) -> Self {
+        match store.dialect() {
+            Dialect::Sqlite => Budget::Local(RateLimiter::new(per_minute)),
+            Dialect::Postgres => Budget::Shared {
+                store: store.clone(),
+                scope,
+                per_minute,
+            },
+        }
+    }
+
+    /// Takes one request from `client`'s budget; `Err(seconds)` to wait when it is spent.
+    pub async fn take(&self, client: &ClientIp) -> Result<(), i64> {
+        match self {
+            Budget::Local(limiter) => limiter.take(&client.budget_key()),
+            Budget::Shared {
+                store,
+                scope,
+                per_minute,
+            } => {
+                let key = format!("{scope}:{}", client.budget_key());
+                store
+                    .take_shared_token(&key, *per_minute, now_ms())
+                    .await
+                    // The database being down shows elsewhere; a budget never refuses for it.
+                    .unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "shared budget unavailable");
+                        Ok(())
+                    })
+            }
+        }
+    }
+}
 
 /// Beyond this many tracked addresses, full buckets are forgotten.
 const MAX_TRACKED: usize = 10_000;

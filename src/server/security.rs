@@ -7,14 +7,24 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+/// The origin (`scheme://host[:port]`) of the public URL.
+pub fn origin_of(public_url: &str) -> String {
+    url::Url::parse(public_url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| public_url.trim_end_matches('/').to_owned())
+}
+
 /// Decides from `Sec-Fetch-Site` (modern browsers) or else `Origin` whether a request may change
-/// state. Requests with neither header (non-browser clients, old browsers) are allowed: a browser
-/// that forges a cross-site request always sends one of them.
+/// state. `Origin` may be the public URL's (behind a proxy that rewrites `Host`, such as nginx's
+/// `$host`, which drops the port) or match `Host`. Requests with neither header (non-browser
+/// clients, old browsers) are allowed: a browser that forges a cross-site request always sends
+/// one of them.
 pub fn is_same_origin(
     method: &Method,
     sec_fetch_site: Option<&str>,
     origin: Option<&str>,
     host: Option<&str>,
+    public_origin: &str,
 ) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
@@ -24,6 +34,7 @@ pub fn is_same_origin(
     }
     match (origin, host) {
         (Some("null"), _) => false,
+        (Some(origin), _) if origin.trim_end_matches('/') == public_origin => true,
         (Some(origin), Some(host)) => origin
             .split_once("://")
             .map(|(_, rest)| rest.trim_end_matches('/') == host)
@@ -33,7 +44,11 @@ pub fn is_same_origin(
     }
 }
 
-pub async fn reject_cross_site(request: Request<Body>, next: Next) -> Response {
+pub async fn reject_cross_site(
+    axum::extract::State(public_origin): axum::extract::State<std::sync::Arc<String>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     let headers = request.headers();
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if !is_same_origin(
@@ -41,6 +56,7 @@ pub async fn reject_cross_site(request: Request<Body>, next: Next) -> Response {
         get("sec-fetch-site"),
         get(header::ORIGIN.as_str()),
         get(header::HOST.as_str()),
+        &public_origin,
     ) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         return (
@@ -150,6 +166,10 @@ mod tests {
     #[test]
     fn only_same_origin_posts_pass() {
         let post = Method::POST;
+        let public = "http://127.0.0.1:3000";
+        let is_same_origin = |m: &Method, site: Option<&str>, origin: Option<&str>, host: Option<&str>| {
+            is_same_origin(m, site, origin, host, public)
+        };
         assert!(is_same_origin(&post, Some("same-origin"), None, None));
         assert!(!is_same_origin(&post, Some("cross-site"), None, None));
         assert!(!is_same_origin(&post, Some("same-site"), None, None));
@@ -173,5 +193,21 @@ mod tests {
         ));
         assert!(is_same_origin(&post, None, None, Some("127.0.0.1:3000")));
         assert!(is_same_origin(&Method::GET, Some("cross-site"), None, None));
+    }
+
+    #[test]
+    fn behind_a_proxy_that_drops_the_port_the_public_origin_passes() {
+        let public = origin_of("https://hub.example:8443/");
+        assert_eq!(public, "https://hub.example:8443");
+        let post = Method::POST;
+        let origin = Some("https://hub.example:8443");
+        assert!(is_same_origin(&post, None, origin, Some("hub.example"), &public));
+        assert!(!is_same_origin(
+            &post,
+            None,
+            Some("https://evil.example"),
+            Some("hub.example"),
+            &public
+        ));
     }
 }

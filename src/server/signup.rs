@@ -1,6 +1,7 @@
 //! The signup service: eligibility of a SIRET, and account creation. Server functions call these;
 //! they hold the rules, the server functions only translate.
 
+use super::client_ip::ClientIp;
 use super::audit::{Event, EventKind};
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
@@ -81,7 +82,7 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
 pub async fn sign_up(
     deps: &SignupDeps<'_>,
     form: &SignupForm,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<ValidSignup, SignupError> {
     let signup = form.parse().map_err(SignupError::Invalid)?;
     if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret).await? {
@@ -108,7 +109,7 @@ pub async fn sign_up(
 async fn create_pending_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<(), StoreError> {
     let (token, token_hash) = tokens::generate();
     let link = format!("{}/mot-de-passe/creer?jeton={token}", deps.public_url);
@@ -137,7 +138,7 @@ async fn create_pending_account(
     let event = Event::new(EventKind::Signup)
         .siret(signup.siret.as_digits())
         .account(account_id)
-        .ip(Some(ip))
+        .ip(Some(ip.as_str()))
         .detail(format!("pending account for {}", signup.email.as_str()));
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await?;
@@ -148,14 +149,14 @@ async fn create_pending_account(
 async fn notify_existing_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
-    ip: &str,
+    ip: &ClientIp,
 ) -> Result<(), StoreError> {
     let email = emails::account_already_exists(signup.email.as_str(), deps.public_url);
     let mut tx = deps.store.begin().await?;
     Store::enqueue_email(&mut tx, &email).await?;
     let event = Event::new(EventKind::SignupExistingEmail)
         .siret(signup.siret.as_digits())
-        .ip(Some(ip))
+        .ip(Some(ip.as_str()))
         .detail("address already has an account: notice sent to its owner");
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await?;

@@ -2,7 +2,7 @@
 
 use super::config::Settings;
 use super::directory::Directory;
-use super::rate_limit::RateLimiter;
+use super::rate_limit::Budget;
 use super::signup::SignupDeps;
 use super::store::Store;
 use axum::extract::FromRef;
@@ -25,11 +25,11 @@ pub struct AppState {
     pub health: Arc<super::health::DatabaseHealth>,
 }
 
-/// The per-IP request budgets.
+/// The per-client request budgets.
 #[derive(Debug)]
 pub struct Limits {
-    pub eligibility: RateLimiter,
-    pub signup: RateLimiter,
+    pub eligibility: Budget,
+    pub signup: Budget,
 }
 
 impl AppState {

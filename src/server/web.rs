@@ -1,16 +1,16 @@
 //! Request helpers for server functions: the caller's IP, cookies, the logged-in account.
 
+use super::client_ip::ClientIp;
 use super::sessions;
 use super::state::AppState;
 use super::store::AccountRecord;
 use axum::http::{header, HeaderValue};
 
-/// The client's address (the TCP peer: put the app behind a proxy that sets nothing else).
-pub async fn client_ip() -> String {
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|_| "unknown".into())
+/// The client's address, as resolved behind the trusted proxies ([`super::client_ip`]).
+pub async fn client_ip() -> ClientIp {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientIp>().cloned())
+        .unwrap_or_else(|| ClientIp::new(std::net::IpAddr::from([127, 0, 0, 1])))
 }
 
 /// The value of a request cookie.

@@ -10,7 +10,7 @@ pub use sirene::SireneClient;
 use crate::domain::Siret;
 
 /// An establishment as the directory describes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Establishment {
     /// Trading or legal name; `None` when not diffusible (`[ND]`) or absent.
     pub name: Option<String>,
@@ -25,7 +25,7 @@ pub struct Establishment {
 }
 
 /// What the directory answers for a SIRET.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lookup {
     Found(Establishment),
     NotFound,

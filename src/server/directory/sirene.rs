@@ -1,11 +1,14 @@
 //! INSEE API Sirene 3.11 client: `GET {base}/siret/{siret}` with the integration key header.
-//! Answers are cached for a while, and calls stay under the public quota whatever the traffic.
+//! Answers are cached for a while (in memory, and in the database for every instance and across
+//! restarts), and calls stay under the public quota whatever the traffic and however many
+//! instances share the key: the call budget is counted in the database.
 
 use super::{diffused, street, Directory, DirectoryError, Establishment, Lookup};
 use crate::domain::Siret;
 use crate::server::config::Secret;
+use crate::server::store::{now, now_ms, Store};
 use serde::Deserialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,15 +26,22 @@ pub struct SireneClient {
     base_url: String,
     api_key: Secret,
     cache: Mutex<HashMap<String, (Instant, Lookup)>>,
-    recent_calls: Mutex<VecDeque<Instant>>,
-    per_minute: usize,
+    /// The shared cache and call budget.
+    store: Store,
+    per_minute: u32,
     /// The call under way per SIRET: concurrent first checks of one SIRET share one call and its
     /// answer, so a burst neither spends the budget on duplicates nor queues behind a slow INSEE.
     in_flight: Mutex<HashMap<String, Flight>>,
 }
 
 impl SireneClient {
-    pub fn new(base_url: &str, api_key: Secret, timeout: Duration, per_minute: u32) -> Self {
+    pub fn new(
+        base_url: &str,
+        api_key: Secret,
+        timeout: Duration,
+        per_minute: u32,
+        store: Store,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(2)))
@@ -43,8 +53,8 @@ impl SireneClient {
             base_url: base_url.trim_end_matches('/').to_owned(),
             api_key,
             cache: Mutex::new(HashMap::new()),
-            recent_calls: Mutex::new(VecDeque::new()),
-            per_minute: per_minute.max(1) as usize,
+            store,
+            per_minute: per_minute.max(1),
             in_flight: Mutex::new(HashMap::new()),
         }
     }
@@ -66,23 +76,6 @@ impl SireneClient {
             }
         }
         cache.insert(siret.to_owned(), (Instant::now(), lookup.clone()));
-    }
-
-    /// Takes one call from the per-minute budget, or refuses.
-    fn take_budget(&self) -> bool {
-        let mut calls = self.recent_calls.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        while calls
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
-        {
-            calls.pop_front();
-        }
-        if calls.len() >= self.per_minute {
-            return false;
-        }
-        calls.push_back(now);
-        true
     }
 
     async fn fetch(&self, siret: &Siret) -> Result<Lookup, DirectoryError> {
@@ -142,13 +135,33 @@ impl Directory for SireneClient {
 }
 
 impl SireneClient {
-    /// The cache again (filled by a call that ended while this one started), else one call.
+    /// The caches again (filled by a call that ended while this one started, here or on another
+    /// instance), else one call.
     async fn fetch_once(&self, siret: &Siret) -> Result<Lookup, DirectoryError> {
-        if let Some(hit) = self.cached(siret.as_digits()) {
+        let digits = siret.as_digits();
+        if let Some(hit) = self.cached(digits) {
             return Ok(hit);
         }
-        if !self.take_budget() {
+        let unavailable = |e: crate::server::store::StoreError| {
+            DirectoryError::Unavailable(format!("shared cache or budget: {e}"))
+        };
+        if let Some(hit) = self
+            .store
+            .cached_insee_answer(digits, now())
+            .await
+            .map_err(unavailable)?
+        {
+            self.remember(digits, &hit);
+            return Ok(hit);
+        }
+        if !self
+            .store
+            .take_insee_call(self.per_minute, now_ms())
+            .await
+            .map_err(unavailable)?
+        {
             tracing::warn!("INSEE call budget spent for this minute");
+            metrics::counter!("hubpro_insee_quota_waits_total").increment(1);
             return Err(DirectoryError::RateLimited);
         }
         let started = Instant::now();
@@ -158,10 +171,29 @@ impl SireneClient {
             ok = result.is_ok(),
             "INSEE answered"
         );
+        metrics::counter!("hubpro_insee_calls_total", "outcome" => call_outcome(&result))
+            .increment(1);
+        metrics::histogram!("hubpro_insee_call_seconds").record(started.elapsed().as_secs_f64());
         if let Ok(lookup) = &result {
-            self.remember(siret.as_digits(), lookup);
+            self.remember(digits, lookup);
+            let expires = now() + CACHE_TTL.as_secs() as i64;
+            if let Err(e) = self.store.remember_insee_answer(digits, lookup, expires).await {
+                tracing::warn!(error = %e, "INSEE answer not shared");
+            }
         }
         result
+    }
+}
+
+/// How an INSEE call ended, as counted in the metrics.
+fn call_outcome(result: &Result<Lookup, DirectoryError>) -> &'static str {
+    match result {
+        Ok(Lookup::Found(_)) => "found",
+        Ok(Lookup::NotFound) => "not_found",
+        Ok(Lookup::NotDiffusible) => "not_diffusible",
+        Err(DirectoryError::RateLimited) => "rate_limited",
+        Err(DirectoryError::Unavailable(_)) => "unavailable",
+        Err(DirectoryError::BadAnswer(_)) => "bad_answer",
     }
 }
 

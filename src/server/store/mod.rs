@@ -3,9 +3,13 @@
 
 mod accounts;
 mod attachments;
+mod budgets;
+mod retention;
 
 pub use accounts::{AccountRecord, NewAccount};
 pub use attachments::{iso_day, AttachmentOwner};
+pub use budgets::now_ms;
+pub use retention::{Purged, Retention};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};

@@ -1,0 +1,212 @@
+//! Who the client is behind reverse proxies. The TCP peer is the client unless it is one of the
+//! trusted proxies (`HUBPRO_TRUSTED_PROXIES`); then the client is the right-most address of
+//! `X-Forwarded-For` that is not itself trusted. From any other peer the header is ignored, so
+//! nobody can choose the address their budgets are counted under.
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// The addresses and networks of the reverse proxies in front of the app.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl std::str::FromStr for TrustedProxies {
+    type Err = String;
+
+    /// Comma-separated addresses or CIDRs; empty: no proxy is trusted.
+    fn from_str(text: &str) -> Result<Self, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                    .map(|net| net.trunc())
+                    .map_err(|_| format!("{p:?} is not an IP address or CIDR (e.g. 10.0.0.0/8)"))
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+}
+
+impl TrustedProxies {
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client of a request that came from `peer` with these `X-Forwarded-For` values.
+    pub fn client(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
+        let mut client = peer.to_canonical();
+        if !self.trusts(client) {
+            return client;
+        }
+        let hops = forwarded_for.iter().rev().flat_map(|h| h.rsplit(','));
+        for hop in hops {
+            // A hop our proxies did not write (garbage, `unknown`): stop at the last one they did.
+            let Some(ip) = parse_hop(hop) else { break };
+            client = ip;
+            if !self.trusts(ip) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`[v6]:port`, `v4:port`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    hop.parse::<IpAddr>()
+        .or_else(|_| hop.parse::<SocketAddr>().map(|s| s.ip()))
+        .ok()
+        .map(|ip| ip.to_canonical())
+}
+
+/// The client's address, as resolved for this request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientIp {
+    addr: IpAddr,
+    text: String,
+}
+
+impl ClientIp {
+    pub fn new(addr: IpAddr) -> Self {
+        let addr = addr.to_canonical();
+        ClientIp {
+            addr,
+            text: addr.to_string(),
+        }
+    }
+
+    pub fn addr(&self) -> IpAddr {
+        self.addr
+    }
+
+    /// The full address, as the audit trail records it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The key budgets are counted under: the address, or its /64 for IPv6 (one subscriber
+    /// usually holds a whole /64 and could otherwise take a fresh address per request).
+    pub fn budget_key(&self) -> String {
+        match self.addr {
+            IpAddr::V4(a) => a.to_string(),
+            IpAddr::V6(a) => {
+                let s = a.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ClientIp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Whether the request came straight from a trusted proxy (its `X-Request-Id` is believed).
+#[derive(Clone, Copy, Debug)]
+pub struct FromTrustedProxy(pub bool);
+
+/// Resolves the client once per request and leaves it in the request's extensions. Headers a
+/// proxy would set are dropped when the peer is not a trusted proxy.
+pub async fn resolve_client(
+    State(proxies): State<Arc<TrustedProxies>>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let trusted = proxies.trusts(peer);
+    let client = proxies.client(peer, &forwarded_for(request.headers()));
+    if !trusted {
+        request.headers_mut().remove("x-request-id");
+    }
+    request.extensions_mut().insert(ClientIp::new(client));
+    request.extensions_mut().insert(FromTrustedProxy(trusted));
+    next.run(request).await
+}
+
+fn forwarded_for(headers: &HeaderMap) -> Vec<&str> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn addresses_and_networks_parse_and_garbage_is_named() {
+        let p: TrustedProxies = "10.0.0.1, 192.168.0.0/16,::1, fd00::/8".parse().unwrap();
+        assert!(p.trusts(ip("10.0.0.1")) && !p.trusts(ip("10.0.0.2")));
+        assert!(p.trusts(ip("192.168.44.3")) && p.trusts(ip("::1")));
+        assert!(p.trusts(ip("::ffff:10.0.0.1")), "IPv4-mapped IPv6");
+        assert_eq!("".parse::<TrustedProxies>().unwrap(), TrustedProxies::default());
+        let err = "10.0.0.1, nope".parse::<TrustedProxies>().unwrap_err();
+        assert!(err.contains("\"nope\""), "{err}");
+    }
+
+    #[test]
+    fn an_untrusted_peer_cannot_choose_its_address() {
+        let p: TrustedProxies = "10.0.0.1".parse().unwrap();
+        assert_eq!(p.client(ip("203.0.113.9"), &["1.2.3.4"]), ip("203.0.113.9"));
+        let none = TrustedProxies::default();
+        assert_eq!(none.client(ip("127.0.0.1"), &["1.2.3.4"]), ip("127.0.0.1"));
+    }
+
+    #[test]
+    fn behind_trusted_proxies_the_right_most_untrusted_hop_is_the_client() {
+        let p: TrustedProxies = "10.0.0.0/8".parse().unwrap();
+        // The client forged a first entry; the proxy appended the real address.
+        assert_eq!(
+            p.client(ip("10.0.0.1"), &["6.6.6.6, 198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+        // Two proxies in a chain, entries in two headers.
+        assert_eq!(
+            p.client(ip("10.0.0.1"), &["198.51.100.7", "10.0.0.2"]),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            p.client(ip("10.0.0.1"), &["[2001:db8::7]:4711"]),
+            ip("2001:db8::7")
+        );
+        // No header, or garbage after the proxy's own entry: the last trusted hop.
+        assert_eq!(p.client(ip("10.0.0.1"), &[]), ip("10.0.0.1"));
+        assert_eq!(
+            p.client(ip("10.0.0.1"), &["unknown, 10.0.0.3"]),
+            ip("10.0.0.3")
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64() {
+        let a = ClientIp::new(ip("2001:db8:1:2:aaaa::1"));
+        let b = ClientIp::new(ip("2001:db8:1:2:bbbb::9"));
+        let c = ClientIp::new(ip("2001:db8:1:3::1"));
+        assert_eq!(a.budget_key(), b.budget_key());
+        assert_ne!(a.budget_key(), c.budget_key());
+        assert_eq!(a.as_str(), "2001:db8:1:2:aaaa::1");
+        assert_eq!(ClientIp::new(ip("::ffff:1.2.3.4")).budget_key(), "1.2.3.4");
+    }
+}

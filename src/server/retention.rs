@@ -1,0 +1,32 @@
+//! The periodic purge of what the database no longer needs (see [`Store::purge`]): run by the
+//! server every hour, and by `hubpro purge` on demand. Several instances purging at once is
+//! harmless: each step is a single idempotent statement.
+
+use super::store::{now, Retention, Store};
+use std::time::Duration;
+use tokio::sync::watch;
+
+const EVERY: Duration = Duration::from_secs(3600);
+
+/// Purges at start, then every hour, until `stop` turns true.
+pub fn spawn_purger(
+    store: Store,
+    retention: Retention,
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match store.purge(retention, now()).await {
+                Ok(purged) => tracing::info!(?purged, "purge done"),
+                Err(e) => tracing::warn!(error = %e, "purge failed, will try again"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(EVERY) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    })
+}

@@ -1,0 +1,90 @@
+//! What the database keeps, and for how long: expired sessions, dead links, old counters and the
+//! bodies of sent emails (they hold links) go; audit events stay for the configured period.
+
+use super::{Store, StoreError};
+use crate::server::sessions::IDLE_SECONDS;
+
+/// How long things are kept.
+#[derive(Clone, Copy, Debug)]
+pub struct Retention {
+    pub audit_days: u32,
+}
+
+/// A used or expired link stays a day, so a second click still reads « déjà utilisé ».
+const DEAD_LINK_GRACE: i64 = 24 * 3600;
+/// Counters untouched for an hour are back to their start anyway.
+const IDLE_COUNTER: i64 = 3600;
+/// The dev mailbox shows sent emails for a week; SMTP deliveries are emptied when sent.
+const SENT_BODY_DAYS: i64 = 7;
+
+/// How many rows each purge step removed or emptied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub links: u64,
+    pub counters: u64,
+    pub email_bodies: u64,
+    pub emails: u64,
+    pub audit_events: u64,
+    pub insee_answers: u64,
+}
+
+impl Store {
+    /// Removes what is no longer needed, as of `now` (seconds).
+    pub async fn purge(&self, retention: Retention, now: i64) -> Result<Purged, StoreError> {
+        let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
+        let steps: [(&str, Vec<i64>); 9] = [
+            (
+                "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                vec![now, now - IDLE_SECONDS],
+            ),
+            (
+                "DELETE FROM tokens WHERE (used_at IS NOT NULL AND used_at <= $1) OR expires_at <= $1",
+                vec![now - DEAD_LINK_GRACE],
+            ),
+            (
+                "DELETE FROM throttle WHERE updated_at <= $1 AND blocked_until <= $2",
+                vec![now - IDLE_COUNTER, now],
+            ),
+            (
+                "DELETE FROM rate_buckets WHERE at_ms <= $1",
+                vec![(now - IDLE_COUNTER) * 1000],
+            ),
+            (
+                "DELETE FROM insee_calls WHERE at_ms <= $1",
+                vec![(now - 60) * 1000],
+            ),
+            (
+                "UPDATE outbox SET text_body = '', html_body = '' WHERE sent_at IS NOT NULL \
+                 AND sent_at <= $1 AND (text_body <> '' OR html_body <> '')",
+                vec![now - SENT_BODY_DAYS * 86_400],
+            ),
+            (
+                "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= $1",
+                vec![audit_cutoff],
+            ),
+            ("DELETE FROM audit_events WHERE at <= $1", vec![audit_cutoff]),
+            (
+                "DELETE FROM insee_answers WHERE expires_at <= $1",
+                vec![now],
+            ),
+        ];
+        let mut counts = [0u64; 9];
+        for (i, (sql, binds)) in steps.iter().enumerate() {
+            let mut query = sqlx::query(sql);
+            for b in binds {
+                query = query.bind(*b);
+            }
+            counts[i] = query.execute(self.pool()).await?.rows_affected();
+        }
+        Ok(Purged {
+            sessions: counts[0],
+            links: counts[1],
+            counters: counts[2] + counts[3] + counts[4],
+            email_bodies: counts[5],
+            emails: counts[6],
+            audit_events: counts[7],
+            insee_answers: counts[8],
+        })
+    }
+}
