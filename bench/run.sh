@@ -121,6 +121,12 @@ signups signup-sqlite "sqlite://$work/signup.db"
 if psql "$pg_admin" -qc 'select 1' >/dev/null 2>&1; then
   psql "$pg_admin" -qc 'drop database if exists hubpro_bench' -qc 'create database hubpro_bench' >/dev/null
   signups signup-postgres "${pg_admin%/*}/hubpro_bench"
+  # The same warm-cache check as in 2., with the per-client budgets in PostgreSQL (one atomic
+  # statement per request, shared by every instance).
+  start checks-postgres "${pg_admin%/*}/hubpro_bench" HUBPRO_SIRENE_URL=http://127.0.0.1:3301 \
+    HUBPRO_SIRENE_API_KEY=bench HUBPRO_DEMO_DATA=false
+  BENCH_SIRET=80000000000011 bench "POST check, warm cache (PostgreSQL: shared budgets)" 32 \
+    "http://127.0.0.1:$port/api/verifier-siret" -s bench/eligibility-cached.lua
 else
   say "  (PostgreSQL not reachable at $pg_admin: skipped)"
 fi

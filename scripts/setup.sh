@@ -37,10 +37,12 @@ if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 
   npm install --silent --no-audit --no-fund --prefix .tools binaryen@132.0.0 >/dev/null
 fi
 
-# 5. Debian's Chromium for the browser tests, brotli for the WASM size budget.
+# 5. Debian's Chromium for the browser tests, brotli for the WASM size budget, nginx for the
+#    reverse-proxy tests (never started as a service: the tests run their own).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v brotli >/dev/null || missing+=(brotli)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

@@ -13,21 +13,7 @@ use support::journey::{cookie_pair, post, sign_up};
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 
 /// The `n`-th of a family of valid SIRETs (Luhn check digit computed).
-fn siret(n: usize) -> String {
-    let base = format!("9{:08}0001", n);
-    (0..10)
-        .map(|d| format!("{base}{d}"))
-        .find(|s| hubpro::domain::Siret::parse(s).is_ok())
-        .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::{free_port, numbered_siret as siret};
 
 #[tokio::test]
 async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_back() {

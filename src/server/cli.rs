@@ -1,7 +1,7 @@
 //! Command line: `hubpro` serves the app; operator commands come as sub-commands.
 
 use super::approvals;
-use super::config::Settings;
+use super::config::{LogFormat, OperatorSettings, Settings};
 use super::http::Application;
 use super::operator;
 use super::store::Store;
@@ -29,14 +29,25 @@ Configuration: Leptos.toml defaults (embedded), each key overridden by its envir
 
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let settings = match Settings::load() {
+    let serving = args.is_empty() || args == ["serve"];
+    // Serving needs every setting; operator commands only the database's and the links'.
+    let loaded = if serving {
+        Settings::load().map(|s| (s.operator(), Some(s)))
+    } else {
+        OperatorSettings::load().map(|o| (o, None))
+    };
+    let (settings, server_settings) = match loaded {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    super::observability::init_logging(settings.log_format);
+    super::observability::init_logging(
+        server_settings
+            .as_ref()
+            .map_or(LogFormat::Text, |s| s.log_format),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -53,7 +64,10 @@ pub fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        [] | ["serve"] => runtime.block_on(serve(settings)),
+        [] | ["serve"] => match server_settings {
+            Some(s) => runtime.block_on(serve(s)),
+            None => usage_error(),
+        },
         ["approvals", "import", rest @ ..] => match import_args(rest) {
             Some((file, options)) => runtime.block_on(import_approvals(&settings, file, options)),
             None => usage_error(),
@@ -119,7 +133,7 @@ enum Command<'a> {
     Purge,
 }
 
-async fn operate(settings: &Settings, command: Command<'_>) -> ExitCode {
+async fn operate(settings: &OperatorSettings, command: Command<'_>) -> ExitCode {
     let store = match Store::open(&settings.database_url).await {
         Ok(s) => s,
         Err(e) => {
@@ -173,7 +187,7 @@ async fn serve(settings: Settings) -> ExitCode {
     }
 }
 
-async fn import_approvals(settings: &Settings, file: &str, options: ImportOptions) -> ExitCode {
+async fn import_approvals(settings: &OperatorSettings, file: &str, options: ImportOptions) -> ExitCode {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {

@@ -123,17 +123,11 @@ impl Settings {
             .site_addr(site_addr)
             .build();
 
-        let database_url = source.non_empty("DATABASE_URL", "hubpro", "database-url")?;
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(source.error(
-                "DATABASE_URL",
-                "expected sqlite://PATH or postgres://USER@HOST/DB",
-            ));
-        }
-        let public_url = source.http_url("HUBPRO_PUBLIC_URL", "public-url")?;
+        let OperatorSettings {
+            database_url,
+            public_url,
+            audit_retention_days,
+        } = OperatorSettings::read(&source)?;
         let sirene_url = source.http_url("HUBPRO_SIRENE_URL", "sirene-url")?;
         let sirene_api_key = source
             .optional("HUBPRO_SIRENE_API_KEY", "hubpro", "sirene-api-key")?
@@ -229,17 +223,6 @@ impl Settings {
             "json" => LogFormat::Json,
             _ => return Err(source.error("HUBPRO_LOG_FORMAT", "expected text or json")),
         };
-        let audit_retention_days: u32 = source.parsed(
-            "HUBPRO_AUDIT_RETENTION_DAYS",
-            "hubpro",
-            "audit-retention-days",
-        )?;
-        if audit_retention_days == 0 {
-            return Err(source.error(
-                "HUBPRO_AUDIT_RETENTION_DAYS",
-                "expected a number of days of at least 1",
-            ));
-        }
         Ok(Settings {
             leptos,
             database_url,
@@ -276,9 +259,69 @@ impl Settings {
         })
     }
 
+    /// The part operator commands use.
+    pub fn operator(&self) -> OperatorSettings {
+        OperatorSettings {
+            database_url: self.database_url.clone(),
+            public_url: self.public_url.clone(),
+            audit_retention_days: self.audit_retention_days,
+        }
+    }
+
     /// Whether `/dev/boite-mail` is served (never in production).
     pub fn dev_mailbox_enabled(&self) -> bool {
         matches!(self.mail, MailDelivery::DevMailbox)
+    }
+}
+
+/// What the operator commands need: the database, the links' base and the retention. They run
+/// beside a server without its email or INSEE settings.
+#[derive(Clone, Debug)]
+pub struct OperatorSettings {
+    pub database_url: String,
+    pub public_url: String,
+    pub audit_retention_days: u32,
+}
+
+impl OperatorSettings {
+    pub fn load() -> Result<Self, ConfigError> {
+        let table = EMBEDDED.parse().map_err(|e| ConfigError {
+            key: "Leptos.toml",
+            reason: format!("not valid TOML: {e}"),
+        })?;
+        Self::read(&Source {
+            table,
+            env: |k: &str| std::env::var(k).ok(),
+        })
+    }
+
+    fn read<F: Fn(&str) -> Option<String>>(source: &Source<F>) -> Result<Self, ConfigError> {
+        let database_url = source.non_empty("DATABASE_URL", "hubpro", "database-url")?;
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(source.error(
+                "DATABASE_URL",
+                "expected sqlite://PATH or postgres://USER@HOST/DB",
+            ));
+        }
+        let audit_retention_days: u32 = source.parsed(
+            "HUBPRO_AUDIT_RETENTION_DAYS",
+            "hubpro",
+            "audit-retention-days",
+        )?;
+        if audit_retention_days == 0 {
+            return Err(source.error(
+                "HUBPRO_AUDIT_RETENTION_DAYS",
+                "expected a number of days of at least 1",
+            ));
+        }
+        Ok(OperatorSettings {
+            database_url,
+            public_url: source.http_url("HUBPRO_PUBLIC_URL", "public-url")?,
+            audit_retention_days,
+        })
     }
 }
 

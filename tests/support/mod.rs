@@ -112,3 +112,21 @@ pub async fn spawn_app(settings: Settings) -> TestApp {
         client,
     }
 }
+
+/// A free TCP port on loopback (for servers that must be told their port).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `n`-th valid SIRET of a range no demo establishment uses.
+pub fn numbered_siret(n: usize) -> String {
+    let base = format!("9{:08}0001", n);
+    (0..10)
+        .map(|d| format!("{base}{d}"))
+        .find(|s| hubpro::domain::Siret::parse(s).is_ok())
+        .unwrap()
+}

@@ -1,0 +1,312 @@
+//! Production mode on the real binary: unsafe settings refused at start-up with one line, a safe
+//! one serving without dev mailbox or demo data, JSON logs with request ids, metrics behind a
+//! token; cache headers and the retention purge.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::fakes::{self, Answer, FakeInsee, SmtpSink};
+
+/// The binary with only `vars` set (and a fresh database).
+fn hubpro(vars: &[(&str, &str)], db: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hubpro"));
+    cmd.env_clear()
+        .env("DATABASE_URL", db)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Safe production settings around a fake INSEE and an SMTP sink.
+async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
+    let insee = FakeInsee::default();
+    insee.set(
+        &support::numbered_siret(1),
+        Answer::Active {
+            name: "CENTRE",
+            town: "PARIS",
+        },
+    );
+    let sirene_url = fakes::start_insee(insee).await;
+    let smtp_url = SmtpSink::default().start().await;
+    vec![
+        ("LEPTOS_ENV", "PROD".into()),
+        ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
+        ("HUBPRO_PUBLIC_URL", "https://hubpro.example".into()),
+        ("HUBPRO_SMTP_URL", smtp_url),
+        ("HUBPRO_SIRENE_URL", sirene_url),
+        ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY.into()),
+    ]
+}
+
+fn with<'a>(base: &'a [(&'static str, String)], changes: &[(&'static str, Option<&'a str>)]) -> Vec<(&'a str, &'a str)> {
+    let mut vars: Vec<(&str, &str)> = base
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    vars.extend(changes.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
+    vars
+}
+
+/// Waits for the process to end (it must, within 10 s): its exit code and stderr.
+fn refusal(mut child: Child) -> (i32, String) {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return (status.code().unwrap_or(-1), err);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("the server started instead of refusing its settings");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
+    let port = support::free_port();
+    let base = production_vars(port).await;
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        // The README's command with the SMTP URL forgotten: no silent dev mailbox.
+        (with(&base, &[("HUBPRO_SMTP_URL", None)]), "HUBPRO_SMTP_URL"),
+        (
+            with(&base, &[("HUBPRO_SMTP_URL", None), ("HUBPRO_DEV_MAILBOX", Some("true"))]),
+            "HUBPRO_DEV_MAILBOX",
+        ),
+        (with(&base, &[("HUBPRO_DEMO_DATA", Some("true"))]), "HUBPRO_DEMO_DATA"),
+        (with(&base, &[("HUBPRO_SIRENE_API_KEY", None)]), "HUBPRO_SIRENE_API_KEY"),
+        (
+            with(&base, &[("HUBPRO_SMTP_URL", Some("smtp://user:secret@127.0.0.1:2525"))]),
+            "HUBPRO_SMTP_URL",
+        ),
+        // An https public URL is production even without LEPTOS_ENV.
+        (
+            with(
+                &base,
+                &[("LEPTOS_ENV", None), ("HUBPRO_SMTP_URL", None), ("HUBPRO_DEV_MAILBOX", Some("true"))],
+            ),
+            "HUBPRO_DEV_MAILBOX",
+        ),
+        (
+            with(&base, &[("HUBPRO_TRUSTED_PROXIES", Some("10.0.0.0/40"))]),
+            "HUBPRO_TRUSTED_PROXIES",
+        ),
+    ];
+    for (vars, key) in cases {
+        let db = support::sqlite_url();
+        let (code, err) = refusal(hubpro(&vars, &db).spawn().unwrap());
+        assert_ne!(code, 0, "{key}: {err}");
+        let line = err.trim_end();
+        assert!(!line.contains('\n'), "one line: {line}");
+        assert!(
+            line.starts_with(&format!("configuration error: {key}: ")),
+            "{key}: {line}"
+        );
+        assert!(!line.contains("secret"), "no password printed: {line}");
+    }
+}
+
+#[tokio::test]
+async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data() {
+    let port = support::free_port();
+    let mut base = production_vars(port).await;
+    base.push(("HUBPRO_METRICS_TOKEN", "metrics-t0ken".into()));
+    base.push(("HUBPRO_LOG_FORMAT", "json".into()));
+    let vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let db = support::sqlite_url();
+    let mut child = hubpro(&vars, &db).spawn().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while client.get(format!("{url}/sante")).send().await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "not serving");
+        assert!(child.try_wait().unwrap().is_none(), "exited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let get = |path: &str| client.get(format!("{url}{path}")).send();
+    assert_eq!(get("/inscription").await.unwrap().status(), 200);
+    assert_eq!(get("/dev/boite-mail").await.unwrap().status(), 404);
+
+    // A SIRET check: its log line carries the request id the answer sends back. The id the
+    // client sent is not believed (no trusted proxy).
+    let res = client
+        .post(format!("{url}/api/verifier-siret"))
+        .header("x-request-id", "forged-id")
+        .form(&[("siret", support::numbered_siret(1))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_ne!(request_id, "forged-id");
+    assert_eq!(request_id.len(), 36, "a UUID: {request_id}");
+
+    // Metrics: the token is required.
+    assert_eq!(get("/metrics").await.unwrap().status(), 403);
+    let metrics = client
+        .get(format!("{url}/metrics"))
+        .bearer_auth("metrics-t0ken")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.unwrap();
+    for needle in [
+        "hubpro_http_requests_total{route=\"/inscription\",status=\"200\"} 1",
+        "hubpro_http_request_duration_seconds_bucket{route=\"/api/verifier-siret\"",
+        "hubpro_siret_checks_total{outcome=\"refused\"} 1",
+        "hubpro_insee_calls_total{outcome=\"found\"} 1",
+        "hubpro_outbox_emails{state=\"waiting\"} 0",
+    ] {
+        assert!(text.contains(needle), "{needle} in\n{text}");
+    }
+
+    // No demo approval entered the production database.
+    let store = support::open_store(&db).await;
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM approvals")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), 0);
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let lines: Vec<serde_json::Value> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).expect("every log line is JSON"))
+        .collect();
+    let insee_line = lines
+        .iter()
+        .find(|l| l["message"] == "INSEE answered")
+        .expect("the INSEE call was logged");
+    let spans = insee_line["spans"].as_array().expect("the line's spans");
+    assert!(
+        spans.iter().any(|s| s["request_id"] == request_id.as_str()),
+        "{insee_line}"
+    );
+}
+
+#[tokio::test]
+async fn private_answers_are_never_stored_and_the_rest_is_revalidated() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    for (path, expected) in [
+        ("/inscription", "no-cache"),
+        ("/", "no-cache"),
+        ("/espace", "no-store"),
+        ("/connexion", "no-store"),
+        ("/mot-de-passe/creer?jeton=abc", "no-store"),
+        ("/mot-de-passe-oublie", "no-store"),
+        ("/dev/boite-mail", "no-store"),
+    ] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["cache-control"], expected, "{path}");
+    }
+    let res = support::journey::post(
+        &app,
+        "/api/verifier-siret",
+        &[("siret", "47728084603753")],
+        None,
+    )
+    .await;
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn metrics_without_a_token_answer_only_this_machine_and_never_through_a_proxy() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    let metrics = format!("{}/metrics", app.base);
+    assert_eq!(app.client.get(&metrics).send().await.unwrap().status(), 200);
+    // A local reverse proxy (not declared as trusted) forwards the world's requests.
+    let proxied = app
+        .client
+        .get(&metrics)
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), 403);
+}
+
+#[tokio::test]
+async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
+    let smtp = SmtpSink::default();
+    let smtp_url = smtp.start().await;
+    let db = support::sqlite_url();
+    let app = support::spawn_app(support::settings(&[
+        ("DATABASE_URL", &db),
+        ("HUBPRO_SMTP_URL", &smtp_url),
+        ("HUBPRO_DEMO_DATA", "false"),
+    ]))
+    .await;
+    hubpro::server::approvals::parse_file(hubpro::server::approvals::DEMO_APPROVALS)
+        .map(|file| app.store.import_approvals(file, hubpro::server::approvals::Notices::Skip))
+        .unwrap()
+        .await
+        .unwrap();
+    support::journey::sign_up(&app, "47728084603753", "Formatrans", "claire@example.fr").await;
+    let delivered = smtp.wait_for(1).await;
+    assert!(fakes::decoded(&delivered[0].data).contains("jeton="));
+    // Once sent through SMTP, the link is no longer readable in the database.
+    let stored = app.store.recent_emails(10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].sent_at.is_some());
+    assert_eq!(stored[0].email.text, "");
+    assert_eq!(stored[0].email.html, "");
+
+    // Rows from long ago: an expired session, a used link, an old counter, an old audit event.
+    let long_ago = hubpro::server::store::now() - 400 * 86_400;
+    for sql in [
+        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at) \
+         SELECT 'old', id, $1, $1, $1 FROM accounts",
+        "INSERT INTO tokens (token_hash, account_id, purpose, expires_at, used_at) \
+         SELECT 'used', id, 'password_setup', $1, $1 FROM accounts",
+        "INSERT INTO throttle (key, failures, blocked_until, updated_at) VALUES ('old', 3, $1, $1)",
+        "INSERT INTO audit_events (at, kind, detail) VALUES ($1, 'login_failed', 'old')",
+    ] {
+        sqlx::query(sql)
+            .bind(long_ago)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_hubpro"))
+        .args(["purge"])
+        .env_clear()
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent email body(ies) emptied, 0 old email(s), 1 audit event(s) older than 365 days"),
+        "{text}"
+    );
+    // The live link (its hash) and today's audit events stay.
+    let count = |table: &'static str| {
+        let store = app.store.clone();
+        async move {
+            let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
+        }
+    };
+    assert_eq!(count("tokens").await, 1);
+    assert!(count("audit_events").await >= 1);
+    assert_eq!(count("sessions").await, 0);
+}

@@ -1,0 +1,295 @@
+//! Behind reverse proxies and on several instances: the client's address comes from a trusted
+//! proxy only, budgets are per client and shared by every instance on PostgreSQL, and the
+//! README's nginx configuration works as written.
+
+mod support;
+
+use std::time::Duration;
+use support::fakes::{self, Answer, FakeInsee};
+use support::journey::{cookie_pair, link_token_for, set_password};
+use support::TestApp;
+
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+async fn check(base: &str, client: &reqwest::Client, siret: &str, xff: Option<&str>) -> u16 {
+    let mut req = client
+        .post(format!("{base}/api/verifier-siret"))
+        .form(&[("siret", siret)]);
+    if let Some(xff) = xff {
+        req = req.header("x-forwarded-for", xff);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    support::spawn_app(support::settings(vars)).await
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
+    let app = app_with(&[
+        ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
+        ("HUBPRO_RATE_ELIGIBILITY", "3"),
+    ])
+    .await;
+    let siret = "47728084603753";
+    for _ in 0..3 {
+        assert_eq!(check(&app.base, &app.client, siret, Some("198.51.100.1")).await, 200);
+    }
+    assert_eq!(check(&app.base, &app.client, siret, Some("198.51.100.1")).await, 429);
+    // A forged first entry changes nothing: the proxy's own entry (right-most) counts.
+    assert_eq!(
+        check(&app.base, &app.client, siret, Some("1.1.1.1, 198.51.100.1")).await,
+        429
+    );
+    assert_eq!(check(&app.base, &app.client, siret, Some("198.51.100.2")).await, 200);
+    // IPv6 clients are counted per /64.
+    for i in 1..=3 {
+        let ip = format!("2001:db8:1:2::{i}");
+        assert_eq!(check(&app.base, &app.client, siret, Some(&ip)).await, 200);
+    }
+    assert_eq!(check(&app.base, &app.client, siret, Some("2001:db8:1:2::99")).await, 429);
+    assert_eq!(check(&app.base, &app.client, siret, Some("2001:db8:1:3::1")).await, 200);
+
+    // The audit trail records the client's address, not the proxy's.
+    let res = app
+        .client
+        .post(format!("{}/api/creer-compte", app.base))
+        .header("x-forwarded-for", "198.51.100.7")
+        .form(&[
+            ("siret", siret),
+            ("organisation", "Formatrans"),
+            ("last_name", "Dupont"),
+            ("first_name", "Claire"),
+            ("email", "claire@example.fr"),
+            ("email_confirmation", "claire@example.fr"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let events = app.store.audit_of(siret).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.ip.as_deref() == Some("198.51.100.7")),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_header_from_an_untrusted_peer_changes_nothing() {
+    let app = app_with(&[("HUBPRO_RATE_ELIGIBILITY", "3")]).await;
+    let siret = "47728084603753";
+    for i in 0..3 {
+        let forged = format!("198.51.100.{i}");
+        assert_eq!(check(&app.base, &app.client, siret, Some(&forged)).await, 200);
+    }
+    assert_eq!(check(&app.base, &app.client, siret, Some("203.0.113.50")).await, 429);
+    assert_eq!(check(&app.base, &app.client, siret, None).await, 429);
+}
+
+#[tokio::test]
+async fn two_instances_on_postgres_share_the_insee_quota_the_cache_and_the_client_budgets() {
+    let Some(db) = support::postgres_url().await else {
+        return;
+    };
+    let insee = FakeInsee::default();
+    for i in 0..80 {
+        insee.set(
+            &support::numbered_siret(i),
+            Answer::Active {
+                name: "CENTRE",
+                town: "PARIS",
+            },
+        );
+    }
+    let sirene_url = fakes::start_insee(insee.clone()).await;
+    let vars = [
+        ("DATABASE_URL", db.as_str()),
+        ("HUBPRO_SIRENE_URL", &sirene_url),
+        ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
+        ("HUBPRO_SIRENE_PER_MINUTE", "10"),
+        ("HUBPRO_RATE_ELIGIBILITY", "1000"),
+        ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
+    ];
+    let a = app_with(&vars).await;
+    let b = app_with(&vars).await;
+
+    // 80 distinct SIRETs in a burst, spread over both instances.
+    let mut checks = tokio::task::JoinSet::new();
+    for i in 0..80 {
+        let base = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        let client = a.client.clone();
+        checks.spawn(async move {
+            let xff = format!("198.51.100.{}", i % 20);
+            check(&base, &client, &support::numbered_siret(i), Some(&xff)).await
+        });
+    }
+    while let Some(status) = checks.join_next().await {
+        assert_eq!(status.unwrap(), 200, "a polite answer, never an error");
+    }
+    let calls = insee.calls.lock().unwrap().len();
+    assert_eq!(calls, 10, "the configured budget for both instances together");
+
+    // An answer one instance got is the other's too (and survives a restart: it is stored).
+    let answered = insee.calls.lock().unwrap()[0].clone();
+    assert_eq!(check(&b.base, &b.client, &answered, None).await, 200);
+    assert_eq!(check(&a.base, &a.client, &answered, None).await, 200);
+    assert_eq!(insee.calls_for(&answered), 1);
+
+    // A client's budget is one across instances: 3 on A and 3 on B.
+    let c = app_with(&[
+        ("DATABASE_URL", db.as_str()),
+        ("HUBPRO_RATE_ELIGIBILITY", "5"),
+        ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
+    ])
+    .await;
+    let d = app_with(&[
+        ("DATABASE_URL", db.as_str()),
+        ("HUBPRO_RATE_ELIGIBILITY", "5"),
+        ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
+    ])
+    .await;
+    let client = "203.0.113.9";
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let app = if i % 2 == 0 { &c } else { &d };
+        statuses.push(check(&app.base, &app.client, "47728084603753", Some(client)).await);
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429]);
+    assert_eq!(
+        check(&d.base, &d.client, "47728084603753", Some("203.0.113.10")).await,
+        200
+    );
+}
+
+/// nginx in front of the app with the README's proxy settings (`scripts/nginx/hubpro-proxy.conf`).
+struct Nginx {
+    child: std::process::Child,
+    _dir: std::path::PathBuf,
+    port: u16,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_nginx(app_addr: &str) -> Nginx {
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("nginx is installed by scripts/setup.sh");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("nginx-{}-{}", std::process::id(), support::free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = support::free_port();
+    let include = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/nginx/hubpro-proxy.conf");
+    let d = dir.display();
+    let conf = format!(
+        "worker_processes 1;\nerror_log {d}/error.log;\npid {d}/nginx.pid;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+           fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+           upstream hubpro {{ server {app_addr}; keepalive 8; }}\n\
+           server {{\n    listen 127.0.0.1:{port};\n    location = /metrics {{ return 404; }}\n\
+             location / {{\n      include {include};\n      proxy_pass http://hubpro;\n    }}\n  }}\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
+    let child = std::process::Command::new(nginx)
+        .args(["-p", &d.to_string(), "-c", "nginx.conf", "-g", "daemon off;"])
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Nginx {
+                child,
+                _dir: dir,
+                port,
+            };
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("nginx did not start: {}", std::fs::read_to_string(dir.join("error.log")).unwrap_or_default());
+}
+
+/// A browser-like client on its own loopback address (127.0.0.x), as nginx sees it.
+fn client_from(last_octet: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets() {
+    let app = app_with(&[
+        ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
+        ("HUBPRO_RATE_ELIGIBILITY", "5"),
+    ])
+    .await;
+    let nginx = start_nginx(app.base.trim_start_matches("http://"));
+    let front = format!("http://127.0.0.1:{}", nginx.port);
+    let (alice, bob) = (client_from(2), client_from(3));
+    let siret = "47728084603753";
+
+    // Five checks from Alice: the sixth waits; Bob is not slowed down by her.
+    for _ in 0..5 {
+        assert_eq!(check(&front, &alice, siret, None).await, 200);
+    }
+    assert_eq!(check(&front, &alice, siret, None).await, 429);
+    assert_eq!(check(&front, &bob, siret, None).await, 200);
+
+    // Bob signs up from a page whose Origin is the proxy's (Host kept with its port).
+    let res = bob
+        .post(format!("{front}/api/creer-compte"))
+        .header("origin", &front)
+        .form(&[
+            ("siret", siret),
+            ("organisation", "Formatrans"),
+            ("last_name", "Dupont"),
+            ("first_name", "Claire"),
+            ("email", "claire@example.fr"),
+            ("email_confirmation", "claire@example.fr"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(request_id.len(), 32, "nginx's $request_id, believed: {request_id}");
+    let events = app.store.audit_of(siret).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.ip.as_deref() == Some("127.0.0.3")),
+        "Bob's address in the trail: {events:?}"
+    );
+
+    let token = link_token_for(&app, "claire@example.fr").await;
+    assert_eq!(set_password(&app, &token, PASSWORD, PASSWORD).await.status(), 200);
+    let res = bob
+        .post(format!("{front}/api/connexion"))
+        .header("origin", &front)
+        .form(&[("email", "claire@example.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let session = cookie_pair(&res, "hubpro_session").expect("session cookie");
+    let space = bob
+        .get(format!("{front}/espace"))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(space.status(), 200);
+    assert_eq!(space.headers()["cache-control"], "no-store");
+    assert!(space.text().await.unwrap().contains("Formatrans"));
+    // The proxy keeps /metrics to itself.
+    assert_eq!(
+        alice.get(format!("{front}/metrics")).send().await.unwrap().status(),
+        404
+    );
+}
