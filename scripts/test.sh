@@ -15,7 +15,8 @@ cargo clippy --features ssr --all-targets -- -D warnings
 step "clippy (hydrate)"
 cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and integration tests"
+step "unit and integration tests (SQLite and PostgreSQL; nginx in front for the proxy tests)"
+source scripts/postgres.sh
 cargo test --features ssr
 
 step "release build"

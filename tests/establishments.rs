@@ -87,9 +87,9 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
             "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes :\n\n\
              - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"), "{db}: {}", mail.text);
         assert!(mail.text.contains("Deux cas possibles"));
-        assert!(mail
-            .html
-            .contains("href=\"http://hubpro.example/inscription?siret=40073444800477\">Hub Pro Transport</a>"));
+        assert!(mail.html.contains(
+            "href=\"http://hubpro.example/inscription?siret=40073444800477\">Hub Pro Transport</a>"
+        ));
 
         // The same file again, then with a changed line: nothing new is sent.
         let again = store
@@ -202,9 +202,13 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             "{}",
             invitation.text
         );
-        assert!(invitation.text.contains(
-            "http://hubpro.example/inscription?siret=53210987600021&adresse=Brest%40Example.fr"
-        ), "{}", invitation.text);
+        assert!(
+            invitation.text.contains(
+                "http://hubpro.example/inscription?siret=53210987600021&adresse=Brest%40Example.fr"
+            ),
+            "{}",
+            invitation.text
+        );
         let (_, body) = attach(&app, &session, BREST, "brest@example.fr").await;
         assert!(body["errors"]["siret"]
             .as_str()

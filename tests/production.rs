@@ -44,7 +44,10 @@ async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn with<'a>(base: &'a [(&'static str, String)], changes: &[(&'static str, Option<&'a str>)]) -> Vec<(&'a str, &'a str)> {
+fn with<'a>(
+    base: &'a [(&'static str, String)],
+    changes: &[(&'static str, Option<&'a str>)],
+) -> Vec<(&'a str, &'a str)> {
     let mut vars: Vec<(&str, &str)> = base
         .iter()
         .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
@@ -79,20 +82,39 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
         // The README's command with the SMTP URL forgotten: no silent dev mailbox.
         (with(&base, &[("HUBPRO_SMTP_URL", None)]), "HUBPRO_SMTP_URL"),
         (
-            with(&base, &[("HUBPRO_SMTP_URL", None), ("HUBPRO_DEV_MAILBOX", Some("true"))]),
+            with(
+                &base,
+                &[
+                    ("HUBPRO_SMTP_URL", None),
+                    ("HUBPRO_DEV_MAILBOX", Some("true")),
+                ],
+            ),
             "HUBPRO_DEV_MAILBOX",
         ),
-        (with(&base, &[("HUBPRO_DEMO_DATA", Some("true"))]), "HUBPRO_DEMO_DATA"),
-        (with(&base, &[("HUBPRO_SIRENE_API_KEY", None)]), "HUBPRO_SIRENE_API_KEY"),
         (
-            with(&base, &[("HUBPRO_SMTP_URL", Some("smtp://user:secret@127.0.0.1:2525"))]),
+            with(&base, &[("HUBPRO_DEMO_DATA", Some("true"))]),
+            "HUBPRO_DEMO_DATA",
+        ),
+        (
+            with(&base, &[("HUBPRO_SIRENE_API_KEY", None)]),
+            "HUBPRO_SIRENE_API_KEY",
+        ),
+        (
+            with(
+                &base,
+                &[("HUBPRO_SMTP_URL", Some("smtp://user:secret@127.0.0.1:2525"))],
+            ),
             "HUBPRO_SMTP_URL",
         ),
         // An https public URL is production even without LEPTOS_ENV.
         (
             with(
                 &base,
-                &[("LEPTOS_ENV", None), ("HUBPRO_SMTP_URL", None), ("HUBPRO_DEV_MAILBOX", Some("true"))],
+                &[
+                    ("LEPTOS_ENV", None),
+                    ("HUBPRO_SMTP_URL", None),
+                    ("HUBPRO_DEV_MAILBOX", Some("true")),
+                ],
             ),
             "HUBPRO_DEV_MAILBOX",
         ),
@@ -253,7 +275,10 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
     ]))
     .await;
     hubpro::server::approvals::parse_file(hubpro::server::approvals::DEMO_APPROVALS)
-        .map(|file| app.store.import_approvals(file, hubpro::server::approvals::Notices::Skip))
+        .map(|file| {
+            app.store
+                .import_approvals(file, hubpro::server::approvals::Notices::Skip)
+        })
         .unwrap()
         .await
         .unwrap();
@@ -290,7 +315,11 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent email body(ies) emptied, 0 old email(s), 1 audit event(s) older than 365 days"),
         "{text}"

@@ -1,7 +1,7 @@
 //! Password creation, login and forgotten password: the rules; server functions only translate.
 
-use super::client_ip::ClientIp;
 use super::audit::{Event, EventKind};
+use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing;
 use super::password_policy::{self, PasswordContext};
@@ -137,7 +137,12 @@ pub async fn set_password(
 
 /// Checks credentials; returns the account id. Unknown addresses cost one argon2 verification
 /// too, and attempts are slowed down per account and per IP.
-pub async fn login(store: &Store, email: &str, password: &str, ip: &ClientIp) -> Result<i64, AuthError> {
+pub async fn login(
+    store: &Store,
+    email: &str,
+    password: &str,
+    ip: &ClientIp,
+) -> Result<i64, AuthError> {
     let account = match EmailAddress::parse(email) {
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,

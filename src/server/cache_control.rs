@@ -21,9 +21,12 @@ const PRIVATE: [&str; 8] = [
 ];
 
 pub fn policy(path: &str, sets_cookie: bool) -> &'static str {
-    let private = PRIVATE
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
+    let private = PRIVATE.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    });
     if private || sets_cookie {
         "no-store"
     } else {

@@ -187,7 +187,11 @@ async fn serve(settings: Settings) -> ExitCode {
     }
 }
 
-async fn import_approvals(settings: &OperatorSettings, file: &str, options: ImportOptions) -> ExitCode {
+async fn import_approvals(
+    settings: &OperatorSettings,
+    file: &str,
+    options: ImportOptions,
+) -> ExitCode {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {

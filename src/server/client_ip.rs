@@ -161,7 +161,10 @@ mod tests {
         assert!(p.trusts(ip("10.0.0.1")) && !p.trusts(ip("10.0.0.2")));
         assert!(p.trusts(ip("192.168.44.3")) && p.trusts(ip("::1")));
         assert!(p.trusts(ip("::ffff:10.0.0.1")), "IPv4-mapped IPv6");
-        assert_eq!("".parse::<TrustedProxies>().unwrap(), TrustedProxies::default());
+        assert_eq!(
+            "".parse::<TrustedProxies>().unwrap(),
+            TrustedProxies::default()
+        );
         let err = "10.0.0.1, nope".parse::<TrustedProxies>().unwrap_err();
         assert!(err.contains("\"nope\""), "{err}");
     }

@@ -195,21 +195,20 @@ impl Settings {
             }
             (None, _) => DirectorySource::OfflineExtract,
         };
-        let demo_data = match source.optional("HUBPRO_DEMO_DATA", "hubpro", "demo-data")? {
-            None => !production,
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "true" if production => {
-                    return Err(source.error(
+        let demo_data =
+            match source.optional("HUBPRO_DEMO_DATA", "hubpro", "demo-data")? {
+                None => !production,
+                Some(v) => match v.to_ascii_lowercase().as_str() {
+                    "true" if production => return Err(source.error(
                         "HUBPRO_DEMO_DATA",
                         "refused in production: the demo approvals would enter the registry and \
                          their notices would be sent; set HUBPRO_DEMO_DATA=false or unset it",
-                    ))
-                }
-                "true" => true,
-                "false" => false,
-                _ => return Err(source.error("HUBPRO_DEMO_DATA", "expected true or false")),
-            },
-        };
+                    )),
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(source.error("HUBPRO_DEMO_DATA", "expected true or false")),
+                },
+            };
         let trusted_proxies = source
             .text("HUBPRO_TRUSTED_PROXIES", "hubpro", "trusted-proxies")?
             .parse::<TrustedProxies>()
@@ -336,8 +335,10 @@ fn check_smtp_url(url: &str) -> Result<(), &'static str> {
             .query_pairs()
             .any(|(k, v)| k == "tls" && v == "required");
     if parsed.password().is_some() && !tls_required {
-        return Err("a password would travel in clear: use smtps://USER:PASSWORD@HOST \
-                    or smtp://USER:PASSWORD@HOST:587?tls=required");
+        return Err(
+            "a password would travel in clear: use smtps://USER:PASSWORD@HOST \
+                    or smtp://USER:PASSWORD@HOST:587?tls=required",
+        );
     }
     Ok(())
 }
@@ -484,10 +485,16 @@ mod tests {
             (("HUBPRO_DEV_MAILBOX", "true"), "HUBPRO_DEV_MAILBOX"),
             (("HUBPRO_DEMO_DATA", "true"), "HUBPRO_DEMO_DATA"),
             (("HUBPRO_SIRENE_API_KEY", ""), "HUBPRO_SIRENE_API_KEY"),
-            (("HUBPRO_SMTP_URL", "smtp://u:p@mail.example"), "HUBPRO_SMTP_URL"),
+            (
+                ("HUBPRO_SMTP_URL", "smtp://u:p@mail.example"),
+                "HUBPRO_SMTP_URL",
+            ),
         ] {
-            let mut vars: Vec<(&str, &str)> =
-                PRODUCTION.iter().filter(|(k, _)| *k != extra.0).copied().collect();
+            let mut vars: Vec<(&str, &str)> = PRODUCTION
+                .iter()
+                .filter(|(k, _)| *k != extra.0)
+                .copied()
+                .collect();
             vars.push(extra);
             let err = load(&vars).unwrap_err();
             assert_eq!(err.key, key, "{extra:?}");
@@ -506,7 +513,10 @@ mod tests {
             load(&offline).unwrap().directory,
             DirectorySource::OfflineExtract
         ));
-        let tls = [("HUBPRO_SMTP_URL", "smtp://u:p@mail.example:587?tls=required")];
+        let tls = [(
+            "HUBPRO_SMTP_URL",
+            "smtp://u:p@mail.example:587?tls=required",
+        )];
         assert!(load(&[PRODUCTION[0], PRODUCTION[1], PRODUCTION[3], tls[0]]).is_ok());
     }
 

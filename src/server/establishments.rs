@@ -1,8 +1,8 @@
 //! Attaching secondary establishments to a main establishment's contract (case 2 of the approval
 //! notice): the rules; server functions only translate.
 
-use super::client_ip::ClientIp;
 use super::audit::{Event, EventKind};
+use super::client_ip::ClientIp;
 use super::directory::DirectoryError;
 use super::emails::{self, Invitation};
 use super::signup::{eligibility, SignupDeps, SignupError};

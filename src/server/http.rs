@@ -5,8 +5,8 @@ use super::config::{DirectorySource, Settings};
 use super::directory::{Directory, OfflineExtract, SireneClient};
 use super::mailer::{self, MailError};
 use super::outbox;
-use super::state::AppState;
 use super::rate_limit::Budget;
+use super::state::AppState;
 use super::store::{Retention, Store, StoreError};
 use crate::app::{shell, App};
 use axum::serve::ListenerExt;
@@ -218,7 +218,9 @@ fn router(state: AppState) -> Router {
                     super::client_ip::resolve_client,
                 ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(super::observability::request_span))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(super::observability::request_span),
+                )
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(state)

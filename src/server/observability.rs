@@ -108,7 +108,10 @@ pub async fn metrics(State(state): State<AppState>, request: Request<Body>) -> R
     }
     record_outbox(&state).await;
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         metrics_handle().render(),
     )
         .into_response()

@@ -167,9 +167,10 @@ mod tests {
     fn only_same_origin_posts_pass() {
         let post = Method::POST;
         let public = "http://127.0.0.1:3000";
-        let is_same_origin = |m: &Method, site: Option<&str>, origin: Option<&str>, host: Option<&str>| {
-            is_same_origin(m, site, origin, host, public)
-        };
+        let is_same_origin =
+            |m: &Method, site: Option<&str>, origin: Option<&str>, host: Option<&str>| {
+                is_same_origin(m, site, origin, host, public)
+            };
         assert!(is_same_origin(&post, Some("same-origin"), None, None));
         assert!(!is_same_origin(&post, Some("cross-site"), None, None));
         assert!(!is_same_origin(&post, Some("same-site"), None, None));
@@ -201,7 +202,13 @@ mod tests {
         assert_eq!(public, "https://hub.example:8443");
         let post = Method::POST;
         let origin = Some("https://hub.example:8443");
-        assert!(is_same_origin(&post, None, origin, Some("hub.example"), &public));
+        assert!(is_same_origin(
+            &post,
+            None,
+            origin,
+            Some("hub.example"),
+            &public
+        ));
         assert!(!is_same_origin(
             &post,
             None,

@@ -1,8 +1,8 @@
 //! The signup service: eligibility of a SIRET, and account creation. Server functions call these;
 //! they hold the rules, the server functions only translate.
 
-use super::client_ip::ClientIp;
 use super::audit::{Event, EventKind};
+use super::client_ip::ClientIp;
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
 use super::store::{Store, StoreError, Unique};

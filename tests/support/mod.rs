@@ -36,35 +36,31 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-/// A fresh PostgreSQL database, or `None` (with a printed notice) when no server answers.
-pub async fn postgres_url() -> Option<String> {
+/// A fresh PostgreSQL database. No server is a failure, never a skip: `scripts/test.sh`
+/// provides one (the machine's, or a throw-away cluster).
+pub async fn postgres_url() -> String {
     use sqlx::Connection;
     let admin = postgres_admin_url();
-    let mut conn = match sqlx::PgConnection::connect(&admin).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!(
-                "NOTICE: PostgreSQL not reachable at {admin} ({e}): PostgreSQL tests SKIPPED"
-            );
-            return None;
-        }
-    };
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+            "PostgreSQL not reachable at {admin} ({e}): run the tests with `bash scripts/test.sh`, \
+             which starts one, or set HUBPRO_TEST_POSTGRES_URL"
+        )
+        });
     let name = unique_name("hubpro_test");
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
         .await
         .expect("create test database");
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    Some(format!("{base}/{name}"))
+    format!("{base}/{name}")
 }
 
 /// Every database backend available here, each freshly created.
 pub async fn all_databases() -> Vec<(&'static str, String)> {
-    let mut out = vec![("sqlite", sqlite_url())];
-    if let Some(pg) = postgres_url().await {
-        out.push(("postgres", pg));
-    }
-    out
+    vec![("sqlite", sqlite_url()), ("postgres", postgres_url().await)]
 }
 
 pub async fn open_store(url: &str) -> Store {

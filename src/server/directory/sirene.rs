@@ -177,7 +177,11 @@ impl SireneClient {
         if let Ok(lookup) = &result {
             self.remember(digits, lookup);
             let expires = now() + CACHE_TTL.as_secs() as i64;
-            if let Err(e) = self.store.remember_insee_answer(digits, lookup, expires).await {
+            if let Err(e) = self
+                .store
+                .remember_insee_answer(digits, lookup, expires)
+                .await
+            {
                 tracing::warn!(error = %e, "INSEE answer not shared");
             }
         }
