@@ -243,19 +243,22 @@ fn start_nginx(app_addr: &str) -> Nginx {
         .stderr(std::process::Stdio::inherit())
         .spawn()
         .unwrap();
+    let error_log = dir.join("error.log");
+    // Owned at once: dropped (killed and waited for) however this function ends.
+    let nginx = Nginx {
+        child,
+        _dir: dir,
+        port,
+    };
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Nginx {
-                child,
-                _dir: dir,
-                port,
-            };
+            return nginx;
         }
         std::thread::sleep(Duration::from_millis(25));
     }
     panic!(
         "nginx did not start: {}",
-        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+        std::fs::read_to_string(error_log).unwrap_or_default()
     );
 }
 
