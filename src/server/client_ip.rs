@@ -113,12 +113,8 @@ impl std::fmt::Display for ClientIp {
     }
 }
 
-/// Whether the request came straight from a trusted proxy (its `X-Request-Id` is believed).
-#[derive(Clone, Copy, Debug)]
-pub struct FromTrustedProxy(pub bool);
-
-/// Resolves the client once per request and leaves it in the request's extensions. Headers a
-/// proxy would set are dropped when the peer is not a trusted proxy.
+/// Resolves the client once per request and leaves it in the request's extensions. The request
+/// id a proxy would set is dropped when the peer is not a trusted proxy (a new one is made).
 pub async fn resolve_client(
     State(proxies): State<Arc<TrustedProxies>>,
     mut request: Request<Body>,
@@ -135,7 +131,6 @@ pub async fn resolve_client(
         request.headers_mut().remove("x-request-id");
     }
     request.extensions_mut().insert(ClientIp::new(client));
-    request.extensions_mut().insert(FromTrustedProxy(trusted));
     next.run(request).await
 }
 

@@ -102,7 +102,8 @@ impl Application {
                 stopped.clone(),
             ),
             super::health::spawn_probe(state.store.clone(), health, stopped.clone()),
-            super::retention::spawn_purger(state.store.clone(), retention, stopped),
+            super::retention::spawn_purger(state.store.clone(), retention, stopped.clone()),
+            super::observability::spawn_upkeep(stopped),
         ];
         Ok(Application {
             listener,

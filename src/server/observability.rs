@@ -70,6 +70,23 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
     })
 }
 
+/// Folds the latencies recorded since the last pass into the histograms: the recorder keeps each
+/// sample until then, so without it memory would grow with every request between scrapes.
+pub fn spawn_upkeep(mut stop: tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            metrics_handle().run_upkeep();
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    })
+}
+
 /// Counts each request by route and status, with its latency. Routes are the app's patterns
 /// (never raw paths, whose variety would be unbounded).
 pub async fn track_requests(request: Request<Body>, next: Next) -> Response {

@@ -115,13 +115,4 @@ impl Store {
         .await?;
         Ok(())
     }
-
-    /// How many INSEE calls all instances made in the last minute (metrics, tests).
-    pub async fn insee_calls_last_minute(&self, now_ms: i64) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM insee_calls WHERE at_ms > $1")
-            .bind(now_ms - 60_000)
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("n")?)
-    }
 }
