@@ -53,6 +53,44 @@ async fn a_get_of_the_link_never_uses_it() {
 }
 
 #[tokio::test]
+async fn the_link_stays_valid_until_a_password_is_saved_from_any_tab_or_device() {
+    let (app, token) = app_with_pending_account().await;
+    // « Continuer » on a first device, then the tab is closed; the same email on a second device.
+    let first = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    assert_eq!(first.status(), 200);
+    let first_flow = cookie_pair(&first, "hubpro_flow").unwrap();
+    let page = app
+        .client
+        .get(format!("{}/mot-de-passe/creer?jeton={token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.text().await.unwrap().contains("Cliquer ici pour continuer"));
+    let second = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    assert_eq!(second.status(), 200);
+    let second_flow = cookie_pair(&second, "hubpro_flow").unwrap();
+    // The second device saves: the first one's flow and the link end there.
+    let saved = post(
+        &app,
+        "/api/valider-mot-de-passe",
+        &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        Some(&second_flow),
+    )
+    .await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let late = post(
+        &app,
+        "/api/valider-mot-de-passe",
+        &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        Some(&first_flow),
+    )
+    .await;
+    assert_ne!(late.status(), 200);
+    let replay = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    assert_ne!(replay.status(), 200);
+}
+
+#[tokio::test]
 async fn the_link_serves_once() {
     let (app, token) = app_with_pending_account().await;
     activate(&app, &token).await;

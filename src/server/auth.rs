@@ -33,21 +33,20 @@ pub enum AuthError {
 /// Message when the two password entries differ.
 pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
 
-/// « Cliquer ici pour continuer »: uses the emailed link and opens a short password-setting flow;
-/// returns the flow's secret (kept in a cookie).
+/// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
+/// returns the flow's secret (kept in a cookie). The link itself stays valid until a password is
+/// saved (or it expires): another tab, another device or a later visit can open a flow too; the
+/// first flow to save ends every other one ([`set_password`]).
 pub async fn open_password_flow(
     store: &Store,
     link_token: &str,
     ip: &ClientIp,
 ) -> Result<String, AuthError> {
+    let account_id = store
+        .peek_token(link_token, &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET])
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
     let mut tx = store.begin().await.map_err(StoreError::from)?;
-    let account_id = Store::consume_token(
-        &mut tx,
-        link_token,
-        &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET],
-    )
-    .await?
-    .ok_or(AuthError::LinkInvalid)?;
     let (flow, flow_hash) = tokens::generate();
     Store::insert_token(
         &mut tx,
@@ -60,7 +59,7 @@ pub async fn open_password_flow(
     let event = Event::new(EventKind::LinkUsed)
         .account(account_id)
         .ip(Some(ip.as_str()))
-        .detail("password link used");
+        .detail("password link opened");
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(flow)
@@ -75,7 +74,8 @@ pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<AccountRec
 }
 
 /// « Valider »: checks the password, stores its hash, activates the account, ends its sessions
-/// and queues a notice — all in one transaction that also uses the flow, so it succeeds once.
+/// and queues a notice — all in one transaction that also uses the flow and kills the link and
+/// every other flow, so it succeeds once whatever the tabs and devices.
 pub async fn set_password(
     store: &Store,
     public_url: &str,
