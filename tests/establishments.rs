@@ -399,7 +399,7 @@ async fn operator_commands_answer_what_support_asks() {
         "{out}"
     );
     assert!(out.contains("last error: SMTP delivery failed"), "{out}");
-    assert!(out.contains("« Hub Pro Transport : créez votre mot de passe »"));
+    assert!(out.contains("« Hub Pro Transport : Créer mon mot de passe »"));
     let (ok, out, _) = hubpro_cli(&url, &["outbox", "retry", "--all"]);
     assert!(ok);
     assert!(out.starts_with("15 failed email(s) due now"), "{out}");

@@ -100,7 +100,7 @@ test('the whole journey with the keyboard only, axe-checked at each step', async
 
   // The email link, « Cliquer ici pour continuer », the password.
   await page.goto('/dev/boite-mail');
-  await tabTo(page, page.getByRole('link', { name: 'Hub Pro Transport : créez votre mot de passe' }).first());
+  await tabTo(page, page.getByRole('link', { name: 'Hub Pro Transport : Créer mon mot de passe' }).first());
   await page.keyboard.press('Enter');
   await tabTo(page, page.getByRole('link', { name: 'Créer mon mot de passe' }));
   await page.keyboard.press('Enter');

@@ -34,7 +34,7 @@ test('signup, then the email link opens « Créer mon mot de passe »', async ({
   await page.getByRole('button', { name: 'CRÉER' }).click();
   await expect(page.getByRole('heading', { name: 'Votre compte a bien été créé.' })).toBeVisible();
 
-  firstLink = await latestLink(page, 'Hub Pro Transport : créez votre mot de passe');
+  firstLink = await latestLink(page, 'Hub Pro Transport : Créer mon mot de passe');
   // Opening the link (as a mail scanner would) does not use it.
   await page.goto(firstLink);
   await page.goto(firstLink);
@@ -60,7 +60,7 @@ test('password page: checklist, eye toggle, Valider enabled only when both match
   await expect(rules.nth(2)).toHaveClass(/met/); // 1 minuscule
   await password.fill(PASSWORD);
   for (let i = 0; i < 4; i++) await expect(rules.nth(i)).toHaveClass(/met/);
-  await expect(page.locator('.strength')).toContainText('très fort');
+  await expect(page.locator('.strength')).toContainText('très forte');
 
   const eye = page.getByRole('button', { name: 'Afficher le mot de passe' }).first();
   await expect(password).toHaveAttribute('type', 'password');
@@ -75,11 +75,12 @@ test('password page: checklist, eye toggle, Valider enabled only when both match
   await expect(page.locator('#confirmation-status')).toContainText('identiques');
   await expect(valider).toBeEnabled();
 
-  // A common password meets the four rules but the server refuses it.
+  // A common password meets the four rules: the page says at once what the server would say.
   await password.fill('Motdepasse2024!');
   await confirmation.fill('Motdepasse2024!');
-  await valider.click();
-  await expect(page.locator('#password-error')).toContainText('trop courant');
+  await expect(page.locator('#password-policy')).toContainText('trop courant');
+  await expect(page.locator('.strength')).toBeHidden();
+  await expect(valider).toBeDisabled();
 
   await password.fill(PASSWORD);
   await confirmation.fill(PASSWORD);

@@ -63,7 +63,7 @@ test('the approval notice leads to the pre-filled signup of the main establishme
   await page.getByRole('button', { name: 'CRÉER' }).click();
   await expect(page.getByRole('heading', { name: 'Votre compte a bien été créé.' })).toBeVisible();
 
-  await openMail(page, 'Hub Pro Transport : créez votre mot de passe');
+  await openMail(page, 'Hub Pro Transport : Créer mon mot de passe');
   const href = await page.getByRole('link', { name: 'Créer mon mot de passe' }).getAttribute('href');
   await hydrated(page, new URL(href!).pathname + new URL(href!).search);
   await page.getByRole('button', { name: 'Cliquer ici pour continuer' }).click();

@@ -112,7 +112,7 @@ test('happy path: CRÉER → success page → email in the dev mailbox → its l
 
   await page.goto('/dev/boite-mail');
   await expect(page.locator('main')).toContainText('ers-montpellier@example.fr');
-  await page.getByRole('link', { name: 'Hub Pro Transport : créez votre mot de passe' }).first().click();
+  await page.getByRole('link', { name: 'Hub Pro Transport : Créer mon mot de passe' }).first().click();
   await expect(page.locator('body')).toContainText('Bonjour Claire Dupont');
   await expect(page.locator('body')).toContainText('SIRET 400 734 448 00477');
   const link = page.getByRole('link', { name: 'Créer mon mot de passe' });

@@ -19,6 +19,7 @@ pub fn HomePage() -> impl IntoView {
                 <A href="/creer-un-compte" attr:class="button primary">"Créer un compte"</A>
                 <A href="/connexion" attr:class="button secondary">"Se connecter"</A>
             </div>
+            <p class="hint"><A href="/mot-de-passe-oublie">"Mot de passe oublié ?"</A></p>
         </section>
         <section class="card">
             <h2>"Avant de commencer"</h2>
@@ -30,6 +31,10 @@ pub fn HomePage() -> impl IntoView {
             <p>
                 "Un seul compte est possible par numéro de SIRET : si votre centre dispose de "
                 "plusieurs agréments, un unique compte suffit."
+            </p>
+            <p class="hint">
+                "Une question ? Contactez le service support : "
+                <super::login::SupportContact/>
             </p>
         </section>
     }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 pub const BAD_CREDENTIALS: &str = "Adresse électronique ou mot de passe incorrect.";
-pub const PENDING: &str = "Votre compte n'est pas encore activé : ouvrez le lien « Créer mon mot de passe » reçu par email, ou demandez un nouveau lien avec « Mot de passe oublié ».";
+pub const PENDING: &str = "Votre compte n'est pas encore activé : ouvrez le lien « Créer mon mot de passe » reçu par courriel, ou demandez un nouveau lien avec « Mot de passe oublié ».";
 
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn login(email: String, password: String) -> Result<(), FormError> {
@@ -147,10 +147,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             .unwrap_or_default(),
     );
     let error = move || action.value().get().and_then(|r| r.err());
-    let support = Resource::new(
-        || (),
-        |_| async move { support_contact().await.unwrap_or_default() },
-    );
     view! {
         <Title text="Mot de passe oublié"/>
         <section class="card form-card">
@@ -181,8 +177,20 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <h2 class="small-title">"Aucun message reçu ?"</h2>
             <p class="hint">
                 "Vérifiez vos courriers indésirables, puis contactez le service support : "
-                <Suspense fallback=|| "…">{move || support.get().map(|s| view! { <strong>{s}</strong> })}</Suspense>
+                <SupportContact/>
             </p>
         </section>
+    }
+}
+
+/// The configured support contact, in bold (where the guide sends users to support).
+#[component]
+pub fn SupportContact() -> impl IntoView {
+    let support = Resource::new(
+        || (),
+        |_| async move { support_contact().await.unwrap_or_default() },
+    );
+    view! {
+        <Suspense fallback=|| "…">{move || support.get().map(|s| view! { <strong>{s}</strong> })}</Suspense>
     }
 }

@@ -3,7 +3,7 @@
 
 use super::forms::{hydrated, FormError, PasswordInput};
 use crate::domain::password::unmet_rules;
-use crate::domain::{PasswordRule, Strength, UserMessage};
+use crate::domain::{policy_refusal, PasswordContext, PasswordRule, Strength, UserMessage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
@@ -63,9 +63,10 @@ pub async fn open_flow(token: String) -> Result<(), FormError> {
     }
 }
 
-/// The first name of the account whose password is being set, when the flow is open.
+/// The account's values the password rules use (its first name greets), when the flow is open:
+/// the page applies the server's rules live with them.
 #[server(prefix = "/api", endpoint = "flux-mot-de-passe")]
-pub async fn flow_status() -> Result<Option<String>, ServerFnError> {
+pub async fn flow_status() -> Result<Option<PasswordContext>, ServerFnError> {
     use crate::server::{auth, web};
     let state = expect_context::<crate::server::state::AppState>();
     let Some(flow) = web::cookie(FLOW_COOKIE) else {
@@ -77,7 +78,7 @@ pub async fn flow_status() -> Result<Option<String>, ServerFnError> {
             tracing::error!(error = %e, "flow lookup failed");
             ServerFnError::new(super::signup::UNEXPECTED)
         })?
-        .map(|a| a.first_name))
+        .map(|a| auth::password_context(&a)))
 }
 
 /// « Valider »: the server re-checks every rule.
@@ -162,6 +163,10 @@ pub fn PasswordLinkPage() -> impl IntoView {
                             <input type="hidden" name="token" value=token/>
                             <button type="submit" class="button primary">"Cliquer ici pour continuer"</button>
                         </ActionForm>
+                        <p class="hint">
+                            "Un problème ? Contactez le service support : "
+                            <super::login::SupportContact/>
+                        </p>
                     }.into_any()
                 } else {
                     view! { <LinkInvalid/> }.into_any()
@@ -186,16 +191,23 @@ pub fn NewPasswordPage() -> impl IntoView {
             .map(|e| e.message)
     };
     let general = move || error().filter(|e| e.field.is_none()).map(|e| e.message);
+    let context = move || status.get().flatten().unwrap_or_default();
     let rules_met = move || unmet_rules(&password.get()).is_empty();
+    // The server's other rules, on the same shared code: shown once the four are met.
+    let refusal = move || {
+        rules_met()
+            .then(|| policy_refusal(&password.get(), &context()))
+            .flatten()
+    };
     let same = move || !confirmation.get().is_empty() && password.get() == confirmation.get();
-    let can_submit = move || rules_met() && same();
+    let can_submit = move || rules_met() && refusal().is_none() && same();
     view! {
         <Title text="Nouveau mot de passe"/>
         <section class="card form-card">
             <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
-                {move || status.get().map(|first_name| match first_name {
+                {move || status.get().map(|flow| match flow {
                     None => view! { <LinkInvalid/> }.into_any(),
-                    Some(name) => view! {
+                    Some(PasswordContext { first_name: name, .. }) => view! {
                         <h1>"Personnalisez votre mot de passe"</h1>
                         <p>{format!("Bonjour {name}, choisissez le mot de passe de votre compte.")}</p>
                         {move || general().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
@@ -203,8 +215,8 @@ pub fn NewPasswordPage() -> impl IntoView {
                             <div class="field">
                                 <PasswordInput id="password" label="Nouveau mot de passe *"
                                     autocomplete="new-password" value=password
-                                    describedby="password-rules password-error"
-                                    invalid=Signal::derive(move || error_on("password").is_some())/>
+                                    describedby="password-rules password-policy password-error"
+                                    invalid=Signal::derive(move || error_on("password").is_some() || refusal().is_some())/>
                                 <ul class="rules" id="password-rules" aria-label="Règles du mot de passe">
                                     {PasswordRule::ALL.into_iter().map(|rule| {
                                         let met = move || rule.is_met_by(&password.get());
@@ -217,10 +229,13 @@ pub fn NewPasswordPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ul>
-                                <p class="strength" hidden=move || password.get().is_empty()>
+                                <p class="strength" hidden=move || password.get().is_empty() || refusal().is_some()>
                                     "Robustesse : "
                                     <strong>{move || Strength::estimate(&password.get()).user_message()}</strong>
                                     <meter min="0" max="4" value=move || Strength::estimate(&password.get()) as u8 aria-hidden="true"></meter>
+                                </p>
+                                <p class="error" id="password-policy" aria-live="polite" hidden=move || refusal().is_none()>
+                                    {move || refusal().map(|r| r.user_message())}
                                 </p>
                                 <p class="error" id="password-error" hidden=move || error_on("password").is_none()>
                                     {move || error_on("password")}

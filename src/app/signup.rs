@@ -94,7 +94,7 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, ServerFnError> {
         },
         Ok(crate::domain::Eligibility::Refused(reason)) => SiretCheck::Refused {
             reason,
-            message: reason.user_message(),
+            message: reason.message_with_support(&state.settings.support_contact),
         },
         Err(SignupError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "eligibility: INSEE unavailable");
@@ -167,7 +167,10 @@ pub async fn create_account(
         Err(SignupError::Refused(reason)) => {
             refuse(StatusCode::UNPROCESSABLE_ENTITY);
             let mut errors = FieldErrors::default();
-            errors.set(SignupField::Siret, reason.user_message());
+            errors.set(
+                SignupField::Siret,
+                reason.message_with_support(&state.settings.support_contact),
+            );
             Err(problem(errors, None))
         }
         Err(SignupError::DirectoryUnavailable(e)) => {
@@ -445,9 +448,19 @@ pub fn SignupDonePage() -> impl IntoView {
                 " afin de confirmer votre inscription."
             </p>
             <p class="hint">
-                "Le message « Créer mon mot de passe » peut mettre quelques minutes à arriver ; pensez à vérifier vos courriers indésirables."
+                "Le message « Hub Pro Transport : Créer mon mot de passe » peut mettre quelques minutes à arriver."
             </p>
             <p><A href="/connexion" attr:class="button primary">"SE CONNECTER"</A></p>
+            <h2 class="small-title">"Vous n'avez pas reçu le message ?"</h2>
+            <ol class="hint">
+                <li>"Vérifiez vos courriers indésirables (spam)."</li>
+                <li>
+                    "Demandez un nouveau lien avec "
+                    <A href="/mot-de-passe-oublie">"« Mot de passe oublié »"</A>
+                    "."
+                </li>
+                <li>"Toujours rien ? Contactez le service support : " <super::login::SupportContact/></li>
+            </ol>
         </section>
     }
 }

@@ -8,6 +8,18 @@ pub trait UserMessage {
     fn user_message(&self) -> String;
 }
 
+impl Refusal {
+    /// The refusal's message, naming the support contact where it sends the user to support.
+    pub fn message_with_support(&self, support: &str) -> String {
+        match self {
+            Refusal::NotDiffusible => format!(
+                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE : contactez le service support ({support}) pour créer votre compte."
+            ),
+            other => other.user_message(),
+        }
+    }
+}
+
 /// A wait in French: « 40 secondes », « 3 minutes » (rounded up).
 pub fn french_wait(seconds: i64) -> String {
     if seconds < 90 {
@@ -124,7 +136,7 @@ impl UserMessage for Refusal {
                     .into()
             }
             Refusal::NotDiffusible => {
-                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE : contactez le support pour créer votre compte."
+                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE : contactez le service support pour créer votre compte."
                     .into()
             }
             Refusal::NoApproval => {
@@ -143,15 +155,12 @@ impl UserMessage for PolicyRefusal {
     fn user_message(&self) -> String {
         match self {
             PolicyRefusal::Common => {
-                "Ce mot de passe est trop courant (un mot usuel avec des chiffres ou symboles) : choisissez-en un autre, par exemple une phrase."
+                "Ce mot de passe est trop courant (un mot usuel ou une suite de touches, avec des chiffres ou symboles) : choisissez-en un autre, par exemple une courte phrase."
             }
             PolicyRefusal::ContainsSiret => "Le mot de passe ne doit pas contenir votre numéro de SIRET ou de SIREN.",
             PolicyRefusal::ContainsOrganisation => "Le mot de passe ne doit pas contenir le nom de votre organisme.",
             PolicyRefusal::ContainsName => "Le mot de passe ne doit pas contenir votre nom ou votre prénom.",
             PolicyRefusal::ContainsEmail => "Le mot de passe ne doit pas contenir votre adresse électronique.",
-            PolicyRefusal::TooGuessable => {
-                "Ce mot de passe serait trop facile à deviner (mots, prénoms, dates ou suites courants) : allongez-le, par exemple avec une courte phrase."
-            }
         }
         .into()
     }
@@ -162,9 +171,9 @@ impl UserMessage for Strength {
         match self {
             Strength::VeryWeak => "très faible",
             Strength::Weak => "faible",
-            Strength::Fair => "moyen",
-            Strength::Strong => "fort",
-            Strength::VeryStrong => "très fort",
+            Strength::Fair => "moyenne",
+            Strength::Strong => "forte",
+            Strength::VeryStrong => "très forte",
         }
         .into()
     }

@@ -18,6 +18,7 @@ pub mod establishments;
 pub mod messages;
 pub mod names;
 pub mod password;
+pub mod password_policy;
 pub mod signup;
 pub mod siret;
 
@@ -31,7 +32,8 @@ pub use establishments::{
 };
 pub use messages::UserMessage;
 pub use names::{NameError, OrganisationName, PersonName};
-pub use password::{NewPassword, PasswordError, PasswordRule, Strength};
+pub use password::{NewPassword, PasswordError, PasswordRule, PolicyRefusal, Strength};
+pub use password_policy::{policy_refusal, PasswordContext};
 pub use signup::{FieldErrors, SignupField, SignupForm, ValidSignup};
 pub use siret::{Siret, SiretError};
 

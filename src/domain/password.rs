@@ -61,7 +61,6 @@ pub enum PolicyRefusal {
     ContainsOrganisation,
     ContainsName,
     ContainsEmail,
-    TooGuessable,
 }
 
 /// A password that meets the rules. Its value never appears in `Debug` output.

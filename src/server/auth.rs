@@ -4,11 +4,10 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing;
-use super::password_policy::{self, PasswordContext};
 use super::store::{AccountRecord, Store, StoreError};
 use super::throttle::{self, Turn};
 use super::tokens;
-use crate::domain::{EmailAddress, NewPassword, UserMessage};
+use crate::domain::{policy_refusal, EmailAddress, NewPassword, PasswordContext, UserMessage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -43,7 +42,10 @@ pub async fn open_password_flow(
     ip: &ClientIp,
 ) -> Result<String, AuthError> {
     let account_id = store
-        .peek_token(link_token, &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET])
+        .peek_token(
+            link_token,
+            &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET],
+        )
         .await?
         .ok_or(AuthError::LinkInvalid)?;
     let mut tx = store.begin().await.map_err(StoreError::from)?;
@@ -63,6 +65,22 @@ pub async fn open_password_flow(
     Store::audit_in(&mut tx, &event).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(flow)
+}
+
+/// The account's own values, which its password may not merely decorate.
+pub fn password_context(account: &AccountRecord) -> PasswordContext {
+    PasswordContext {
+        siret: account.siret.clone(),
+        organisation: account.organisation_name.clone(),
+        last_name: account.last_name.clone(),
+        first_name: account.first_name.clone(),
+        email_local_part: account
+            .email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
 }
 
 /// The account a password flow belongs to, if the flow is still open.
@@ -93,25 +111,11 @@ pub async fn set_password(
     if password.expose() != confirmation {
         return Err(AuthError::PasswordRefused(PASSWORDS_DIFFER.into()));
     }
-    let context = PasswordContext {
-        siret: account.siret.clone(),
-        organisation: account.organisation_name.clone(),
-        last_name: account.last_name.clone(),
-        first_name: account.first_name.clone(),
-        email_local_part: account
-            .email
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-    };
-    // The strength estimate is as heavy as the hash: both run in the bounded pool.
-    let hash = hashing::bounded(move || {
-        password_policy::check(&password, &context)
-            .map_err(|r| AuthError::PasswordRefused(r.user_message()))?;
-        Ok::<_, AuthError>(hashing::hash_now(password.expose())?)
-    })
-    .await??;
+    // The page applies the same rules live, so it never calls strong what is refused here.
+    if let Some(refusal) = policy_refusal(password.expose(), &password_context(&account)) {
+        return Err(AuthError::PasswordRefused(refusal.user_message()));
+    }
+    let hash = hashing::hash(password.expose().to_owned()).await?;
     let mut tx = store.begin().await.map_err(StoreError::from)?;
     if Store::consume_token(&mut tx, flow, &[tokens::PASSWORD_FLOW]).await? != Some(account.id) {
         return Err(AuthError::LinkInvalid);
@@ -258,6 +262,7 @@ pub async fn request_reset(
             &link,
             tokens::PASSWORD_RESET_TTL_SECONDS / 60,
             support,
+            account.password_hash.is_some(),
         ),
     )
     .await?;

@@ -9,6 +9,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 /// A message ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutgoingEmail {
+    /// The sender's display name, when not the configured one (same address).
+    pub sender_name: Option<String>,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -66,8 +68,12 @@ impl Mailer for SmtpMailer {
             .to
             .parse()
             .map_err(|e| MailError::Invalid(format!("recipient: {e}")))?;
+        let from = match &email.sender_name {
+            Some(name) => Mailbox::new(Some(name.clone()), self.from.email.clone()),
+            None => self.from.clone(),
+        };
         let message = Message::builder()
-            .from(self.from.clone())
+            .from(from)
             .to(to)
             .subject(&email.subject)
             .multipart(

@@ -19,7 +19,6 @@ pub mod observability;
 pub mod operator;
 pub mod outbox;
 pub mod page_cache;
-pub mod password_policy;
 pub mod rate_limit;
 pub mod retention;
 pub mod security;

@@ -57,7 +57,7 @@ impl Store {
         let t = now();
         sqlx::query(
             "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, \
-             next_attempt_at, attempts) VALUES ($1, $2, $3, $4, $5, $6, 0)",
+             next_attempt_at, attempts, sender_name) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
         )
         .bind(&email.to)
         .bind(&email.subject)
@@ -65,6 +65,7 @@ impl Store {
         .bind(&email.html)
         .bind(t)
         .bind(t)
+        .bind(email.sender_name.as_deref())
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -106,7 +107,7 @@ impl Store {
 
     async fn stored_email(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at \
+            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at, sender_name \
              FROM outbox WHERE id = $1",
         )
         .bind(id)
@@ -148,7 +149,7 @@ impl Store {
     /// The most recent emails, newest first (dev mailbox, operator tools, tests).
     pub async fn recent_emails(&self, limit: i64) -> Result<Vec<StoredEmail>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at \
+            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at, sender_name \
              FROM outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
@@ -235,6 +236,7 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, sqlx::Error> {
     Ok(StoredEmail {
         id: row.try_get("id")?,
         email: OutgoingEmail {
+            sender_name: row.try_get("sender_name")?,
             to: row.try_get("recipient")?,
             subject: row.try_get("subject")?,
             text: row.try_get("text_body")?,

@@ -30,6 +30,8 @@ pub struct SignupDeps<'a> {
     pub store: &'a Store,
     pub directory: &'a dyn Directory,
     pub public_url: &'a str,
+    /// Named in emails, where the guide sends users to support.
+    pub support: &'a str,
 }
 
 /// Checks a SIRET against the store (one account per SIRET), INSEE and the approvals registry.
@@ -113,7 +115,12 @@ async fn create_pending_account(
 ) -> Result<(), StoreError> {
     let (token, token_hash) = tokens::generate();
     let link = format!("{}/mot-de-passe/creer?jeton={token}", deps.public_url);
-    let email = emails::password_setup(signup, &link, tokens::PASSWORD_SETUP_TTL_SECONDS / 3600);
+    let email = emails::password_setup(
+        signup,
+        &link,
+        tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
+        deps.support,
+    );
     let mut tx = deps.store.begin().await?;
     let account_id = Store::insert_pending_account(
         &mut tx,

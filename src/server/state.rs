@@ -38,6 +38,7 @@ impl AppState {
             store: &self.store,
             directory: self.directory.as_ref(),
             public_url: &self.settings.public_url,
+            support: &self.settings.support_contact,
         }
     }
 }

@@ -2,13 +2,12 @@
 //! agrément » notice to a centre that already has an account, and the invitation a main
 //! establishment sends to an attached (secondary) establishment.
 
-use super::{button, escape, html_page};
+use super::{button, escape, html_page, AUTOMATIC_NOTICE};
 use crate::domain::{ApprovalSummary, Siret};
 use crate::server::mailer::OutgoingEmail;
 
 const SIGNATURE_TEXT: &str = "Cordialement,\n\n\
-    Le service de délivrance Hub Pro Transport.\n\
-    Ceci est un message automatique, veuillez ne pas répondre directement à ce message.\n";
+    Le service de délivrance Hub Pro Transport.\n";
 
 fn list_text(approval: &ApprovalSummary) -> String {
     approval
@@ -46,7 +45,7 @@ pub fn approval_granted(
          Deux cas possibles :\n\n\
          - 1- Votre établissement souhaite contractualiser avec IN Groupe : veuillez vous enrôler depuis le portail Hub Pro Transport : {signup_link}\n\
          - 2- Votre établissement est rattaché au contrat d'un établissement principal : veuillez attendre de recevoir une notification de cet établissement pour créer votre compte.\n\n\
-         {SIGNATURE_TEXT}",
+         {SIGNATURE_TEXT}{AUTOMATIC_NOTICE}\n",
         list = list_text(approval),
         number = approval.number,
     );
@@ -70,6 +69,8 @@ pub fn approval_granted(
         ),
     );
     OutgoingEmail {
+        // The guide's sender: « Agrément CFA », at the app's address.
+        sender_name: Some("Agrément CFA".to_owned()),
         to: to.to_owned(),
         subject,
         text,
@@ -92,7 +93,7 @@ pub fn new_approval_notice(
          Un nouvel agrément (n° {number}) a été enregistré pour votre organisme SIRET {grouped}, \
          type {kind}, pour les formations suivantes :\n\n{list}\n\
          Il figure désormais dans votre espace : {space_link}\n\n\
-         {SIGNATURE_TEXT}",
+         {SIGNATURE_TEXT}{AUTOMATIC_NOTICE}\n",
         number = approval.number,
         list = list_text(approval),
     );
@@ -110,6 +111,7 @@ pub fn new_approval_notice(
         ),
     );
     OutgoingEmail {
+        sender_name: None,
         to: to.to_owned(),
         subject,
         text,
@@ -157,6 +159,7 @@ pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
         ),
     );
     OutgoingEmail {
+        sender_name: None,
         to: invitation.to.to_owned(),
         subject,
         text,

@@ -45,8 +45,26 @@ pub(crate) fn button(href: &str, label: &str) -> String {
     )
 }
 
+/// The last line of every plain-text email, as in the HTML ones.
+pub const AUTOMATIC_NOTICE: &str =
+    "Ceci est un message automatique, veuillez ne pas répondre directement à ce message.";
+
+/// « une heure », « 72 heures », « 30 minutes »: a link's validity, said one way everywhere.
+pub fn validity(minutes: i64) -> String {
+    match minutes {
+        60 => "une heure".to_owned(),
+        m if m % 60 == 0 => format!("{} heures", m / 60),
+        m => format!("{m} minutes"),
+    }
+}
+
 /// Sent at signup: the link to create the password.
-pub fn password_setup(signup: &ValidSignup, link: &str, valid_hours: i64) -> OutgoingEmail {
+pub fn password_setup(
+    signup: &ValidSignup,
+    link: &str,
+    valid_hours: i64,
+    support: &str,
+) -> OutgoingEmail {
     let greeting = format!(
         "Bonjour {} {},",
         signup.first_name.as_str(),
@@ -54,17 +72,19 @@ pub fn password_setup(signup: &ValidSignup, link: &str, valid_hours: i64) -> Out
     );
     let org = signup.organisation.as_str();
     let siret = signup.siret.grouped();
-    let subject = "Hub Pro Transport : créez votre mot de passe".to_owned();
+    let subject = "Hub Pro Transport : Créer mon mot de passe".to_owned();
     let text = format!(
         "{greeting}\n\n\
          Le compte administrateur de {org} (SIRET {siret}) a bien été créé sur Hub Pro Transport.\n\n\
          Pour finaliser votre inscription, créez votre mot de passe en ouvrant ce lien :\n\
          Créer mon mot de passe : {link}\n\n\
-         Ce lien est valable {valid_hours} heures et ne peut servir qu'une fois. Passé ce délai, \
-         utilisez « Mot de passe oublié » sur la page de connexion.\n\n\
+         Ce lien reste valable {validity}, jusqu'à ce que votre mot de passe soit \
+         enregistré. Passé ce délai, utilisez « Mot de passe oublié » sur la page de connexion.\n\n\
+         Un problème ? Contactez le service support : {support}\n\n\
          Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
          Le service de délivrance Hub Pro Transport.\n\
-         Ceci est un message automatique, veuillez ne pas répondre directement à ce message.\n"
+         {AUTOMATIC_NOTICE}\n",
+        validity = validity(valid_hours * 60),
     );
     let html = html_page(
         &subject,
@@ -72,17 +92,21 @@ pub fn password_setup(signup: &ValidSignup, link: &str, valid_hours: i64) -> Out
             "<p>{greeting}</p>\
              <p>Le compte administrateur de <strong>{org}</strong> (SIRET {siret}) a bien été créé sur Hub Pro Transport.</p>\
              <p>Pour finaliser votre inscription, créez votre mot de passe :</p>{button}\
-             <p>Ce lien est valable {valid_hours} heures et ne peut servir qu'une fois. Passé ce délai, \
-             utilisez « Mot de passe oublié » sur la page de connexion.</p>\
+             <p>Ce lien reste valable {validity}, jusqu'à ce que votre mot de passe soit \
+             enregistré. Passé ce délai, utilisez « Mot de passe oublié » sur la page de connexion.</p>\
+             <p>Un problème ? Contactez le service support : <strong>{support}</strong></p>\
              <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
              <p>Le service de délivrance Hub Pro Transport.</p>",
             greeting = escape(&greeting),
+            support = escape(support),
+            validity = validity(valid_hours * 60),
             org = escape(org),
             siret = escape(&siret),
             button = button(link, "Créer mon mot de passe"),
         ),
     );
     OutgoingEmail {
+        sender_name: None,
         to: signup.email.as_str().to_owned(),
         subject,
         text,
@@ -102,7 +126,8 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
          Se connecter : {login}\n\
          Mot de passe oublié : {reset}\n\n\
          Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
-         Le service de délivrance Hub Pro Transport.\n"
+         Le service de délivrance Hub Pro Transport.\n\
+         {AUTOMATIC_NOTICE}\n"
     );
     let html = html_page(
         &subject,
@@ -118,6 +143,7 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
         ),
     );
     OutgoingEmail {
+        sender_name: None,
         to: to.to_owned(),
         subject,
         text,
@@ -132,31 +158,41 @@ pub fn password_reset(
     link: &str,
     valid_minutes: i64,
     support: &str,
+    has_password: bool,
 ) -> OutgoingEmail {
     let subject = "Hub Pro Transport : nouveau lien pour votre mot de passe".to_owned();
+    // A pending account has no password yet: nothing « stays valid ».
+    let ignore = if has_password {
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable."
+    } else {
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
+    };
+    let validity = validity(valid_minutes);
     let text = format!(
         "Bonjour {first_name},\n\n\
          Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.\n\
          Créer mon mot de passe : {link}\n\n\
-         Ce lien est valable {valid_minutes} minutes et ne peut servir qu'une fois ; les liens envoyés avant celui-ci ne fonctionnent plus.\n\
-         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.\n\
-         Besoin d'aide ? Contactez le support : {support}\n\n\
-         Le service de délivrance Hub Pro Transport.\n"
+         Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré ; les liens envoyés avant celui-ci ne fonctionnent plus.\n\
+         {ignore}\n\
+         Besoin d'aide ? Contactez le service support : {support}\n\n\
+         Le service de délivrance Hub Pro Transport.\n\
+         {AUTOMATIC_NOTICE}\n"
     );
     let html = html_page(
         &subject,
         &format!(
             "<p>Bonjour {first_name},</p>\
              <p>Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.</p>{button}\
-             <p>Ce lien est valable {valid_minutes} minutes et ne peut servir qu'une fois ; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
-             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable.</p>\
-             <p>Besoin d'aide ? Contactez le support : {support}</p>",
+             <p>Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré ; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
+             <p>{ignore}</p>\
+             <p>Besoin d'aide ? Contactez le service support : {support}</p>",
             first_name = escape(first_name),
             button = button(link, "Créer mon mot de passe"),
             support = escape(support),
         ),
     );
     OutgoingEmail {
+        sender_name: None,
         to: to.to_owned(),
         subject,
         text,
@@ -176,21 +212,23 @@ pub fn password_changed(
     let text = format!(
         "Bonjour {first_name},\n\n\
          Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous pouvez vous connecter : {login}\n\n\
-         Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le support : {support}\n\n\
-         Le service de délivrance Hub Pro Transport.\n"
+         Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support : {support}\n\n\
+         Le service de délivrance Hub Pro Transport.\n\
+         {AUTOMATIC_NOTICE}\n"
     );
     let html = html_page(
         &subject,
         &format!(
             "<p>Bonjour {first_name},</p>\
              <p>Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré.</p>{button}\
-             <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le support : {support}</p>",
+             <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support : {support}</p>",
             first_name = escape(first_name),
             button = button(&login, "Se connecter"),
             support = escape(support),
         ),
     );
     OutgoingEmail {
+        sender_name: None,
         to: to.to_owned(),
         subject,
         text,
@@ -204,6 +242,28 @@ mod tests {
     use crate::domain::SignupForm;
 
     #[test]
+    fn every_plain_text_email_ends_with_the_automatic_notice_and_pending_accounts_hear_no_password_talk(
+    ) {
+        let mails = [
+            account_already_exists("a@b.fr", "http://x"),
+            password_reset("a@b.fr", "Léa", "http://x/l", 60, "s@x.fr", true),
+            password_reset("a@b.fr", "Léa", "http://x/l", 60, "s@x.fr", false),
+            password_changed("a@b.fr", "Léa", "http://x", "s@x.fr"),
+        ];
+        for mail in &mails {
+            assert!(
+                mail.text.trim_end().ends_with(AUTOMATIC_NOTICE),
+                "{}",
+                mail.text
+            );
+        }
+        assert!(mails[1].text.contains("valable une heure"));
+        assert!(mails[1].text.contains("mot de passe actuel reste valable"));
+        assert!(!mails[2].text.contains("actuel"));
+        assert_eq!(validity(72 * 60), "72 heures");
+    }
+
+    #[test]
     fn typed_values_are_escaped_in_html() {
         let signup = SignupForm {
             siret: "47728084603753".into(),
@@ -215,7 +275,12 @@ mod tests {
         }
         .parse()
         .unwrap();
-        let mail = password_setup(&signup, "http://x/mot-de-passe?jeton=abc&x=\"", 72);
+        let mail = password_setup(
+            &signup,
+            "http://x/mot-de-passe?jeton=abc&x=\"",
+            72,
+            "support@example.fr",
+        );
         assert!(mail
             .html
             .contains("Dupont &amp; Fils &quot;L&#39;Étoile&quot;"));
