@@ -254,7 +254,7 @@ async fn login_sessions_and_logout() {
         .unwrap();
     let body = space.text().await.unwrap();
     assert!(body.contains("Formatrans"), "{body}");
-    assert!(body.contains("477 280 846 03753"));
+    assert!(body.contains("477\u{a0}280\u{a0}846\u{a0}03753"));
     assert!(body.contains("12 RUE DES TRANSPORTEURS, 59000 LILLE"));
     assert!(body.contains("HDF-2021-V-0042"));
     assert!(body.contains("claire@example.fr"));

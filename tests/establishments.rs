@@ -84,7 +84,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         assert_eq!((report.inserted, report.notified), (2, 2), "{db}");
         let mail = &emails_to(&store, "ecole@example.fr").await[0];
         assert!(mail.text.contains(
-            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes :\n\n\
+            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
              - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"), "{db}: {}", mail.text);
         assert!(mail.text.contains("Deux cas possibles"));
         assert!(mail.html.contains(
@@ -193,12 +193,15 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         // Attached: the contact is invited with a pre-filled link.
         let (status, body) = attach(&app, &session, "532 109 876 00021", "Brest@Example.fr").await;
         assert_eq!(status, 200, "{db}: {body}");
-        assert!(body.as_str().unwrap().contains("532 109 876 00021"));
+        assert!(body
+            .as_str()
+            .unwrap()
+            .contains("532\u{a0}109\u{a0}876\u{a0}00021"));
         let invitation = &emails_to(&app.store, "Brest@Example.fr").await[0];
         assert!(
             invitation
                 .text
-                .contains("BFR Rennes (SIRET 532 109 876 00013)"),
+                .contains("BFR Rennes (SIRET 532\u{a0}109\u{a0}876\u{a0}00013)"),
             "{}",
             invitation.text
         );
@@ -399,7 +402,7 @@ async fn operator_commands_answer_what_support_asks() {
         "{out}"
     );
     assert!(out.contains("last error: SMTP delivery failed"), "{out}");
-    assert!(out.contains("« Hub Pro Transport : Créer mon mot de passe »"));
+    assert!(out.contains("« Hub Pro Transport\u{a0}: Créer mon mot de passe »"));
     let (ok, out, _) = hubpro_cli(&url, &["outbox", "retry", "--all"]);
     assert!(ok);
     assert!(out.starts_with("15 failed email(s) due now"), "{out}");

@@ -277,9 +277,15 @@ async fn happy_path_creates_a_pending_account_and_emails_the_link() {
     let mail = &w.smtp.wait_for(1).await[0];
     assert_eq!(mail.to, ["<Claire.Dupont@Example.fr>"]);
     let body = fakes::decoded(&mail.data);
-    assert!(body.contains("Subject: Hub Pro Transport"), "{body}");
+    // The subject, searchable for « Créer mon mot de passe » (encoded: it holds a no-break space).
+    assert!(body.contains("Subject: "), "{body}");
+    let stored = w.app.store.recent_emails(1).await.unwrap();
+    assert_eq!(
+        stored[0].email.subject,
+        "Hub Pro Transport\u{a0}: Créer mon mot de passe"
+    );
     assert!(body.contains("Bonjour Claire Dupont"));
-    assert!(body.contains("SIRET 477 280 846 03753"));
+    assert!(body.contains("SIRET 477\u{a0}280\u{a0}846\u{a0}03753"));
     assert!(body.contains("Créer mon mot de passe"));
     let link_start = body
         .find("https://hubpro.example/mot-de-passe/creer?jeton=")

@@ -35,7 +35,7 @@ impl FromServerFnError for AttachProblem {
 
 /// Shown when the session ended while the page was open.
 #[cfg(feature = "ssr")]
-const SESSION_ENDED: &str = "Votre session a expiré : reconnectez-vous pour continuer.";
+const SESSION_ENDED: &str = "Votre session a expiré\u{a0}: reconnectez-vous pour continuer.";
 
 /// « Rattacher et inviter »: same INSEE and approvals checks as a signup, then the invitation.
 #[server(prefix = "/api", endpoint = "rattacher")]
@@ -66,7 +66,7 @@ pub async fn attach_establishment(
         Ok(siret) => {
             state.outbox_wake.notify_one();
             Ok(format!(
-                "L'établissement {} est rattaché à votre contrat : une invitation à créer son compte a été envoyée à {}.",
+                "L'établissement {} est rattaché à votre contrat\u{a0}: une invitation à créer son compte a été envoyée à {}.",
                 siret.grouped(),
                 form.contact_email.trim()
             ))
@@ -134,7 +134,7 @@ pub fn AttachedEstablishments(
         <section class="card" id="etablissements" aria-labelledby="etablissements-titre">
             <h2 id="etablissements-titre">"Établissements rattachés"</h2>
             <p class="hint">
-                "Rattachez à votre contrat les autres établissements de votre centre : chacun reçoit "
+                "Rattachez à votre contrat les autres établissements de votre centre\u{a0}: chacun reçoit "
                 "une invitation à créer son propre compte administrateur."
             </p>
             {empty.then(|| view! { <p>"Aucun établissement rattaché pour l'instant."</p> })}
@@ -151,7 +151,7 @@ fn AttachedItem(
     item: AttachedEstablishment,
     detach: ServerAction<DetachEstablishment>,
 ) -> impl IntoView {
-    let grouped = group_digits(&item.siret);
+    let grouped = crate::domain::siret::display_grouped(&item.siret);
     let name = item.name.clone().unwrap_or_else(|| "Établissement".into());
     let state_class = match item.state {
         AttachmentState::Invited => "state invited",
@@ -167,7 +167,7 @@ fn AttachedItem(
             <span>"SIRET " {grouped.clone()}</span>
             <br/>
             <span class="hint">
-                "Contact : " {item.contact_email.clone()} " · rattaché le " {super::space::french_date(&item.since)}
+                "Contact\u{a0}: " {item.contact_email.clone()} " · rattaché le " {super::space::french_date(&item.since)}
             </span>
             <details class="detach">
                 <summary>"Détacher" <span class="visually-hidden">{format!(" l'établissement {grouped}")}</span></summary>

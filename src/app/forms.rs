@@ -49,7 +49,7 @@ impl FromServerFnError for FormError {
 
 /// Shown when a request lacks fields or cannot be decoded (never sent by our own pages).
 pub const MALFORMED: &str =
-    "La requête est incomplète ou mal formée : rechargez la page et réessayez.";
+    "La requête est incomplète ou mal formée\u{a0}: rechargez la page et réessayez.";
 
 /// The French message for an error raised by the server-function machinery. Missing or
 /// undecodable arguments are the client's fault: the server answers them with a 400.

@@ -19,21 +19,21 @@ pub fn HomePage() -> impl IntoView {
                 <A href="/creer-un-compte" attr:class="button primary">"Créer un compte"</A>
                 <A href="/connexion" attr:class="button secondary">"Se connecter"</A>
             </div>
-            <p class="hint"><A href="/mot-de-passe-oublie">"Mot de passe oublié ?"</A></p>
+            <p class="hint"><A href="/mot-de-passe-oublie">"Mot de passe oublié\u{202f}?"</A></p>
         </section>
         <section class="card">
             <h2>"Avant de commencer"</h2>
-            <p>"Pour créer un compte, deux conditions doivent être réunies :"</p>
+            <p>"Pour créer un compte, deux conditions doivent être réunies\u{a0}:"</p>
             <ul>
-                <li>"disposer d'au moins un agrément ;"</li>
+                <li>"disposer d'au moins un agrément\u{202f};"</li>
                 <li>"avoir un numéro de SIRET actif dans la base INSEE."</li>
             </ul>
             <p>
-                "Un seul compte est possible par numéro de SIRET : si votre centre dispose de "
+                "Un seul compte est possible par numéro de SIRET\u{a0}: si votre centre dispose de "
                 "plusieurs agréments, un unique compte suffit."
             </p>
             <p class="hint">
-                "Une question ? Contactez le service support : "
+                "Une question\u{202f}? Contactez le service support\u{a0}: "
                 <super::login::SupportContact/>
             </p>
         </section>

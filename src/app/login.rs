@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 pub const BAD_CREDENTIALS: &str = "Adresse électronique ou mot de passe incorrect.";
-pub const PENDING: &str = "Votre compte n'est pas encore activé : ouvrez le lien « Créer mon mot de passe » reçu par courriel, ou demandez un nouveau lien avec « Mot de passe oublié ».";
+pub const PENDING: &str = "Votre compte n'est pas encore activé\u{a0}: ouvrez le lien «\u{a0}Créer mon mot de passe\u{a0}» reçu par courriel, ou demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».";
 
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn login(email: String, password: String) -> Result<(), FormError> {
@@ -128,7 +128,7 @@ pub fn LoginPage() -> impl IntoView {
                     "Se connecter"
                 </button>
             </ActionForm>
-            <p><A href="/mot-de-passe-oublie">"Mot de passe oublié ?"</A></p>
+            <p><A href="/mot-de-passe-oublie">"Mot de passe oublié\u{202f}?"</A></p>
         </section>
     }
 }
@@ -152,7 +152,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <section class="card form-card">
             <h1>"Mot de passe oublié"</h1>
             <Show when=sent fallback=move || view! {
-                <p>"Renseignez l'adresse électronique fournie lors de la création de votre compte : vous recevrez un lien pour choisir un nouveau mot de passe."</p>
+                <p>"Renseignez l'adresse électronique fournie lors de la création de votre compte\u{a0}: vous recevrez un lien pour choisir un nouveau mot de passe."</p>
                 <ActionForm action=action>
                     {move || error().filter(|e| e.field.is_none()).map(|e| view! { <p class="notice error" role="alert">{e.message}</p> })}
                     <div class="field">
@@ -174,9 +174,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </p>
                 <p><A href="/connexion">"Revenir à la connexion"</A></p>
             </Show>
-            <h2 class="small-title">"Aucun message reçu ?"</h2>
+            <h2 class="small-title">"Aucun message reçu\u{202f}?"</h2>
             <p class="hint">
-                "Vérifiez vos courriers indésirables, puis contactez le service support : "
+                "Vérifiez vos courriers indésirables, puis contactez le service support\u{a0}: "
                 <SupportContact/>
             </p>
         </section>

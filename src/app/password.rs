@@ -128,7 +128,7 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
 }
 
 pub const LINK_INVALID: &str =
-    "Ce lien n'est plus valable : il a déjà servi ou il a expiré. Demandez un nouveau lien avec « Mot de passe oublié ».";
+    "Ce lien n'est plus valable\u{a0}: il a déjà servi ou il a expiré. Demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».";
 
 #[component]
 fn LinkInvalid() -> impl IntoView {
@@ -164,7 +164,7 @@ pub fn PasswordLinkPage() -> impl IntoView {
                             <button type="submit" class="button primary">"Cliquer ici pour continuer"</button>
                         </ActionForm>
                         <p class="hint">
-                            "Un problème ? Contactez le service support : "
+                            "Un problème\u{202f}? Contactez le service support\u{a0}: "
                             <super::login::SupportContact/>
                         </p>
                     }.into_any()
@@ -224,13 +224,13 @@ pub fn NewPasswordPage() -> impl IntoView {
                                             <li class:met=met>
                                                 <span aria-hidden="true">{move || if met() { "✓ " } else { "○ " }}</span>
                                                 {rule.user_message()}
-                                                <span class="visually-hidden">{move || if met() { " : respecté" } else { " : non respecté" }}</span>
+                                                <span class="visually-hidden">{move || if met() { "\u{a0}: respecté" } else { "\u{a0}: non respecté" }}</span>
                                             </li>
                                         }
                                     }).collect_view()}
                                 </ul>
                                 <p class="strength" hidden=move || password.get().is_empty() || refusal().is_some()>
-                                    "Robustesse : "
+                                    "Robustesse\u{a0}: "
                                     <strong>{move || Strength::estimate(&password.get()).user_message()}</strong>
                                     <meter min="0" max="4" value=move || Strength::estimate(&password.get()) as u8 aria-hidden="true"></meter>
                                 </p>
@@ -263,7 +263,7 @@ pub fn NewPasswordPage() -> impl IntoView {
                                 "Valider"
                             </button>
                             <p class="hint" hidden=move || !ready.get() || can_submit()>
-                                "« Valider » s'active quand le mot de passe respecte les règles et que les deux saisies sont identiques."
+                                "«\u{a0}Valider\u{a0}» s'active quand le mot de passe respecte les règles et que les deux saisies sont identiques."
                             </p>
                         </ActionForm>
                     }.into_any(),

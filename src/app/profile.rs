@@ -10,7 +10,7 @@ pub fn ProfilePage() -> impl IntoView {
         <Title text="Créer un compte"/>
         <section class="card">
             <h1>"Créer un compte"</h1>
-            <p>"Choisissez votre profil :"</p>
+            <p>"Choisissez votre profil\u{a0}:"</p>
             <ul class="profiles">
                 <li>
                     <A href="/inscription" attr:class="profile-choice">
@@ -22,7 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
                     </A>
                 </li>
             </ul>
-            <p class="muted">"Vous avez déjà un compte ? " <A href="/connexion">"Connectez-vous"</A></p>
+            <p class="muted">"Vous avez déjà un compte\u{202f}? " <A href="/connexion">"Connectez-vous"</A></p>
         </section>
     }
 }

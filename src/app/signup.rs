@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 
 /// Shown when the server could not finish for a reason the user cannot fix.
 pub const UNEXPECTED: &str =
-    "Une erreur inattendue est survenue. Vos informations sont conservées : réessayez dans un instant.";
+    "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.";
 /// Shown when INSEE cannot be reached, is slow or answers garbage.
 pub const INSEE_UNAVAILABLE: &str =
-    "Le service INSEE est momentanément indisponible : réessayez dans quelques instants. Vos informations sont conservées.";
+    "Le service INSEE est momentanément indisponible\u{a0}: réessayez dans quelques instants. Vos informations sont conservées.";
 
 /// The answer to the live SIRET check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -292,7 +292,7 @@ pub fn SignupPage() -> impl IntoView {
                         on:input=on_siret_input
                     />
                     <p class="hint" id="siret-hint">
-                        "14 chiffres : SIREN (9 premiers chiffres) et NIC (5 derniers chiffres)."
+                        "14 chiffres\u{a0}: SIREN (9 premiers chiffres) et NIC (5 derniers chiffres)."
                     </p>
                     <div id="siret-status" aria-live="polite">
                         <Transition fallback=|| view! { <p class="hint">"Vérification du SIRET…"</p> }>
@@ -345,7 +345,7 @@ pub fn SignupPage() -> impl IntoView {
                         on:input=move |ev| set_email.set(event_target_value(&ev))
                     />
                     <p class="hint" id="email-hint">
-                        "Cette adresse sera votre identifiant : elle est unique et ne pourra pas être modifiée. "
+                        "Cette adresse sera votre identifiant\u{a0}: elle est unique et ne pourra pas être modifiée. "
                         "Préférez une adresse qui restera valable (par exemple une adresse de service)."
                     </p>
                     <FieldError id="email-error" message=Signal::derive(move || server_error(SignupField::Email))/>
@@ -392,7 +392,7 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
             <div class="notice ok">
                 <p>
                     <span class="check">"✓ Établissement actif"</span>
-                    {establishment.name.map(|n| format!(" : {n}"))}
+                    {establishment.name.map(|n| format!("\u{a0}: {n}"))}
                     {establishment.town.map(|t| format!(" ({t})"))}
                     {establishment.demo.then(|| view! { <span class="demo-tag">"données de démonstration"</span> })}
                 </p>
@@ -402,10 +402,10 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
                         <strong>{m.organisation}</strong> " (SIRET " {m.siret} ")."
                     </p>
                 })}
-                <p>"Agréments en cours :"</p>
+                <p>"Agréments en cours\u{a0}:"</p>
                 <ul>
                     {approvals.iter().map(|a| view! {
-                        <li>{a.labels().join(", ")} " — n° " {a.number.clone()}</li>
+                        <li>{a.labels().join(", ")} " — n°\u{a0}" {a.number.clone()}</li>
                     }).collect_view()}
                 </ul>
             </div>
@@ -448,18 +448,18 @@ pub fn SignupDonePage() -> impl IntoView {
                 " afin de confirmer votre inscription."
             </p>
             <p class="hint">
-                "Le message « Hub Pro Transport : Créer mon mot de passe » peut mettre quelques minutes à arriver."
+                "Le message «\u{a0}Hub Pro Transport\u{a0}: Créer mon mot de passe\u{a0}» peut mettre quelques minutes à arriver."
             </p>
             <p><A href="/connexion" attr:class="button primary">"SE CONNECTER"</A></p>
-            <h2 class="small-title">"Vous n'avez pas reçu le message ?"</h2>
+            <h2 class="small-title">"Vous n'avez pas reçu le message\u{202f}?"</h2>
             <ol class="hint">
                 <li>"Vérifiez vos courriers indésirables (spam)."</li>
                 <li>
                     "Demandez un nouveau lien avec "
-                    <A href="/mot-de-passe-oublie">"« Mot de passe oublié »"</A>
+                    <A href="/mot-de-passe-oublie">"«\u{a0}Mot de passe oublié\u{a0}»"</A>
                     "."
                 </li>
-                <li>"Toujours rien ? Contactez le service support : " <super::login::SupportContact/></li>
+                <li>"Toujours rien\u{202f}? Contactez le service support\u{a0}: " <super::login::SupportContact/></li>
             </ol>
         </section>
     }

@@ -68,7 +68,7 @@ pub async fn my_space() -> Result<Option<SpaceView>, ServerFnError> {
         .map_err(|e| unexpected(&e))?
         .map(|o| MainEstablishment {
             organisation: o.main_organisation,
-            siret: crate::domain::siret::group_digits(&o.main_siret),
+            siret: crate::domain::siret::display_grouped(&o.main_siret),
         });
     let attachments = state
         .store
@@ -190,7 +190,7 @@ fn SpaceContent(
                     };
                     view! {
                         <li>
-                            <strong>{format!("n° {}", a.number)}</strong>
+                            <strong>{format!("n°\u{a0}{}", a.number)}</strong>
                             " — " {a.labels().join(", ")}
                             <br/>
                             <span class="hint">{validity} " · " {if in_force { "en cours" } else { "hors période de validité" }}</span>

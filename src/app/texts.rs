@@ -1,7 +1,7 @@
 //! Shared French wording of the interface.
 
 pub const META_DESCRIPTION: &str =
-    "Hub Pro Transport : création du compte administrateur des centres de formation agréés (FIMO, FCO, Passerelle).";
+    "Hub Pro Transport\u{a0}: création du compte administrateur des centres de formation agréés (FIMO, FCO, Passerelle).";
 pub const SKIP_LINK: &str = "Aller au contenu";
 pub const FOOTER: &str =
     "Hub Pro Transport — service de délivrance des cartes de qualification conducteur.";

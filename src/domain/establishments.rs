@@ -113,7 +113,7 @@ impl UserMessage for AttachRefusal {
     fn user_message(&self) -> String {
         match self {
             Self::OwnSiret => {
-                "C'est le SIRET de votre propre établissement : saisissez celui de l'établissement à rattacher.".into()
+                "C'est le SIRET de votre propre établissement\u{a0}: saisissez celui de l'établissement à rattacher.".into()
             }
             Self::AlreadyAttachedHere => {
                 "Cet établissement est déjà rattaché à votre contrat.".into()
@@ -122,10 +122,10 @@ impl UserMessage for AttachRefusal {
                 "Cet établissement est déjà rattaché au contrat d'un autre établissement principal.".into()
             }
             Self::HasOwnAccount => {
-                "Cet établissement a déjà son propre compte Hub Pro Transport : il ne peut pas être rattaché.".into()
+                "Cet établissement a déjà son propre compte Hub Pro Transport\u{a0}: il ne peut pas être rattaché.".into()
             }
             Self::MainIsAttached => {
-                "Votre établissement est lui-même rattaché à un établissement principal : seul celui-ci peut rattacher des établissements.".into()
+                "Votre établissement est lui-même rattaché à un établissement principal\u{a0}: seul celui-ci peut rattacher des établissements.".into()
             }
             Self::Ineligible(reason) => reason.user_message(),
         }

@@ -13,7 +13,7 @@ impl Refusal {
     pub fn message_with_support(&self, support: &str) -> String {
         match self {
             Refusal::NotDiffusible => format!(
-                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE : contactez le service support ({support}) pour créer votre compte."
+                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE\u{a0}: contactez le service support ({support}) pour créer votre compte."
             ),
             other => other.user_message(),
         }
@@ -40,10 +40,10 @@ impl UserMessage for SiretError {
                     .into()
             }
             SiretError::WrongLength(n) => {
-                format!("Le numéro de SIRET compte 14 chiffres ; vous en avez saisi {n}.")
+                format!("Le numéro de SIRET compte 14 chiffres\u{202f}; vous en avez saisi {n}.")
             }
             SiretError::Checksum => {
-                "Ce numéro de SIRET n'est pas valide : vérifiez les chiffres saisis.".into()
+                "Ce numéro de SIRET n'est pas valide\u{a0}: vérifiez les chiffres saisis.".into()
             }
         }
     }
@@ -55,15 +55,15 @@ impl UserMessage for EmailError {
             EmailError::Empty => "Saisissez votre adresse électronique.".into(),
             EmailError::TooLong => "Cette adresse électronique est trop longue.".into(),
             EmailError::MissingAt => {
-                "L'adresse électronique doit contenir un seul « @ », par exemple nom@exemple.fr."
+                "L'adresse électronique doit contenir un seul «\u{a0}@\u{a0}», par exemple nom@exemple.fr."
                     .into()
             }
             EmailError::InvalidLocalPart => {
-                "La partie avant « @ » contient des caractères non autorisés (lettres sans accent, chiffres, . - _ +)."
+                "La partie avant «\u{a0}@\u{a0}» contient des caractères non autorisés (lettres sans accent, chiffres, . - _ +)."
                     .into()
             }
             EmailError::InvalidDomain => {
-                "La partie après « @ » n'est pas un nom de domaine valide, par exemple exemple.fr."
+                "La partie après «\u{a0}@\u{a0}» n'est pas un nom de domaine valide, par exemple exemple.fr."
                     .into()
             }
         }
@@ -76,13 +76,15 @@ impl UserMessage for NameError {
             NameError::Empty => "Ce champ est obligatoire.".into(),
             NameError::TooLong(max) => format!("{max} caractères au maximum."),
             NameError::ControlCharacter => {
-                "Ce champ contient un caractère invisible ou de contrôle : retapez-le.".into()
+                "Ce champ contient un caractère invisible ou de contrôle\u{a0}: retapez-le.".into()
             }
             NameError::InvalidCharacter => {
                 "Seuls les lettres, espaces, traits d'union, apostrophes et points sont acceptés."
                     .into()
             }
-            NameError::Markup => "Les caractères « < » et « > » ne sont pas acceptés.".into(),
+            NameError::Markup => {
+                "Les caractères «\u{a0}<\u{a0}» et «\u{a0}>\u{a0}» ne sont pas acceptés.".into()
+            }
             NameError::NoLetter => "Ce champ doit commencer par une lettre.".into(),
         }
     }
@@ -94,7 +96,7 @@ impl UserMessage for PasswordRule {
             PasswordRule::MinLength => "12 caractères minimum",
             PasswordRule::Uppercase => "1 majuscule",
             PasswordRule::Lowercase => "1 minuscule",
-            PasswordRule::Special => "1 caractère spécial (par exemple ? ! * # . –)",
+            PasswordRule::Special => "1 caractère spécial (par exemple\u{202f}?\u{202f}! * # . –)",
         }
         .into()
     }
@@ -104,7 +106,7 @@ impl UserMessage for PasswordError {
     fn user_message(&self) -> String {
         match self {
             PasswordError::Unmet(rules) => format!(
-                "Le mot de passe doit contenir : {}.",
+                "Le mot de passe doit contenir\u{a0}: {}.",
                 rules
                     .iter()
                     .map(UserMessage::user_message)
@@ -115,7 +117,7 @@ impl UserMessage for PasswordError {
                 format!("{} caractères au maximum.", super::password::PASSWORD_MAX)
             }
             PasswordError::ControlCharacter => {
-                "Le mot de passe contient un caractère de contrôle : retapez-le.".into()
+                "Le mot de passe contient un caractère de contrôle\u{a0}: retapez-le.".into()
             }
         }
     }
@@ -125,26 +127,26 @@ impl UserMessage for Refusal {
     fn user_message(&self) -> String {
         match self {
             Refusal::UnknownSiret => {
-                "Ce numéro de SIRET est inconnu de la base INSEE : vérifiez-le.".into()
+                "Ce numéro de SIRET est inconnu de la base INSEE\u{a0}: vérifiez-le.".into()
             }
             Refusal::EstablishmentClosed => {
-                "Cet établissement est fermé dans la base INSEE : seul un établissement actif peut créer un compte."
+                "Cet établissement est fermé dans la base INSEE\u{a0}: seul un établissement actif peut créer un compte."
                     .into()
             }
             Refusal::LegalUnitCeased => {
-                "L'entreprise de cet établissement est cessée dans la base INSEE : seul un établissement actif peut créer un compte."
+                "L'entreprise de cet établissement est cessée dans la base INSEE\u{a0}: seul un établissement actif peut créer un compte."
                     .into()
             }
             Refusal::NotDiffusible => {
-                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE : contactez le service support pour créer votre compte."
+                "Les informations de cet établissement ne sont pas diffusibles par l'INSEE\u{a0}: contactez le service support pour créer votre compte."
                     .into()
             }
             Refusal::NoApproval => {
-                "Aucun agrément en cours de validité n'est enregistré pour ce SIRET : un agrément est nécessaire pour créer un compte."
+                "Aucun agrément en cours de validité n'est enregistré pour ce SIRET\u{a0}: un agrément est nécessaire pour créer un compte."
                     .into()
             }
             Refusal::AlreadyRegistered => {
-                "Un compte existe déjà pour ce SIRET. Connectez-vous, ou utilisez « Mot de passe oublié » si vous n'avez plus votre mot de passe."
+                "Un compte existe déjà pour ce SIRET. Connectez-vous, ou utilisez «\u{a0}Mot de passe oublié\u{a0}» si vous n'avez plus votre mot de passe."
                     .into()
             }
         }
@@ -155,7 +157,7 @@ impl UserMessage for PolicyRefusal {
     fn user_message(&self) -> String {
         match self {
             PolicyRefusal::Common => {
-                "Ce mot de passe est trop courant (un mot usuel ou une suite de touches, avec des chiffres ou symboles) : choisissez-en un autre, par exemple une courte phrase."
+                "Ce mot de passe est trop courant (un mot usuel ou une suite de touches, avec des chiffres ou symboles)\u{a0}: choisissez-en un autre, par exemple une courte phrase."
             }
             PolicyRefusal::ContainsSiret => "Le mot de passe ne doit pas contenir votre numéro de SIRET ou de SIREN.",
             PolicyRefusal::ContainsOrganisation => "Le mot de passe ne doit pas contenir le nom de votre organisme.",
@@ -194,7 +196,7 @@ mod tests {
         ];
         assert_eq!(
             messages[0],
-            "Le numéro de SIRET compte 14 chiffres ; vous en avez saisi 13."
+            "Le numéro de SIRET compte 14 chiffres\u{202f}; vous en avez saisi 13."
         );
         assert!(messages[3].contains("1 majuscule, 1 caractère spécial"));
         assert!(messages.iter().all(|m| !m.is_empty()));

@@ -21,6 +21,7 @@ pub mod password;
 pub mod password_policy;
 pub mod signup;
 pub mod siret;
+pub mod typography;
 
 pub use eligibility::{
     ApprovalSummary, Eligibility, EstablishmentSummary, Refusal, Training, TransportType,

@@ -210,7 +210,7 @@ mod tests {
         assert!(Strength::estimate("abcdefghijkl") < Strength::estimate("Transport#2026"));
         assert!(Strength::estimate("Transport#2026") >= Strength::Strong);
         assert_eq!(
-            Strength::estimate("Vélo-Cargo sur le Pont Neuf, 7h42 !"),
+            Strength::estimate("Vélo-Cargo sur le Pont Neuf, 7h42\u{202f}!"),
             Strength::VeryStrong
         );
     }

@@ -86,7 +86,7 @@ pub struct ValidSignup {
 
 /// Message when the confirmation differs from the address.
 pub const EMAIL_MISMATCH: &str =
-    "Les deux adresses électroniques ne sont pas identiques : vérifiez la confirmation.";
+    "Les deux adresses électroniques ne sont pas identiques\u{a0}: vérifiez la confirmation.";
 
 impl SignupForm {
     /// Parses every field, collecting one message per field in error.
@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(fields, SignupField::ALL);
         assert_eq!(
             errors.get(SignupField::Siret),
-            Some("Le numéro de SIRET compte 14 chiffres ; vous en avez saisi 3.")
+            Some("Le numéro de SIRET compte 14 chiffres\u{202f}; vous en avez saisi 3.")
         );
         assert_eq!(
             errors.get(SignupField::EmailConfirmation),

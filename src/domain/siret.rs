@@ -60,8 +60,9 @@ impl Siret {
     }
 
     /// Grouped for reading: `477 280 846 03753`.
+    /// For reading: `477 280 846 03753`, with no-break spaces so the number never splits.
     pub fn grouped(&self) -> String {
-        group_digits(&self.0)
+        display_grouped(&self.0)
     }
 }
 
@@ -73,7 +74,7 @@ impl AsRef<str> for Siret {
 
 impl std::fmt::Display for Siret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.grouped())
+        f.write_str(&group_digits(&self.0))
     }
 }
 
@@ -119,6 +120,12 @@ fn is_valid_checksum(digits: &str) -> bool {
 
 /// Groups up to 14 digits as 3-3-3-5 (`477 280 846 03753`); any other character is dropped and
 /// digits past the 14th are kept at the end so nothing typed is lost.
+/// [`group_digits`] for text (pages, emails): no-break spaces, so the number never splits. Form
+/// fields keep plain spaces, which are easier to edit.
+pub fn display_grouped(input: &str) -> String {
+    group_digits(input).replace(' ', "\u{a0}")
+}
+
 pub fn group_digits(input: &str) -> String {
     let digits: Vec<char> = input.chars().filter(char::is_ascii_digit).collect();
     let mut out = String::with_capacity(digits.len() + 3);
@@ -221,7 +228,7 @@ mod tests {
         let s = Siret::parse("47728084603753").unwrap();
         assert_eq!(s.siren(), "477280846");
         assert_eq!(s.nic(), "03753");
-        assert_eq!(s.grouped(), "477 280 846 03753");
+        assert_eq!(s.grouped(), "477\u{a0}280\u{a0}846\u{a0}03753");
         assert_eq!(s.to_string(), "477 280 846 03753");
         assert_eq!(s.as_digits(), "47728084603753");
     }

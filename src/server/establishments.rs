@@ -70,7 +70,7 @@ pub async fn attach(
         request.siret.as_digits(),
         super::http::query_escape(request.contact_email.as_str())
     );
-    let main_grouped = crate::domain::siret::group_digits(&main.siret);
+    let main_grouped = crate::domain::siret::display_grouped(&main.siret);
     let email = emails::attachment_invitation(&Invitation {
         to: request.contact_email.as_str(),
         siret: &request.siret,

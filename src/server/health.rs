@@ -26,7 +26,9 @@ impl DatabaseHealth {
     fn set_down(&self, down: bool) {
         if self.down.swap(down, Ordering::Relaxed) != down {
             if down {
-                tracing::error!("database unreachable: pages answer « service indisponible »");
+                tracing::error!(
+                    "database unreachable: pages answer «\u{a0}service indisponible\u{a0}»"
+                );
             } else {
                 tracing::info!("database reachable again");
             }

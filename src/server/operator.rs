@@ -160,7 +160,7 @@ pub async fn audit(store: &Store, siret: &str, out: &mut impl Write) -> Result<(
         out,
         "{} event(s) for SIRET {}",
         events.len(),
-        siret.grouped()
+        group_digits(siret.as_digits())
     )?;
     Ok(())
 }

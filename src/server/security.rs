@@ -62,7 +62,7 @@ pub async fn reject_cross_site(
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "Requête refusée : elle ne provient pas de Hub Pro Transport.",
+            "Requête refusée\u{a0}: elle ne provient pas de Hub Pro Transport.",
         )
             .into_response();
     }

@@ -63,7 +63,7 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
             .await?
             .map(|owner| MainEstablishment {
                 organisation: owner.main_organisation,
-                siret: crate::domain::siret::group_digits(&owner.main_siret),
+                siret: crate::domain::siret::display_grouped(&owner.main_siret),
             });
     Ok(Eligibility::Eligible {
         establishment: EstablishmentSummary {

@@ -77,7 +77,7 @@ pub fn refuse(status: axum::http::StatusCode) {
 /// « Trop de demandes » with the wait, in French.
 pub fn too_many_requests(seconds: i64) -> String {
     format!(
-        "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer ; ce que vous avez saisi est conservé.",
+        "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
         crate::domain::messages::french_wait(seconds)
     )
 }

@@ -97,9 +97,11 @@ pub async fn spawn_app(settings: Settings) -> TestApp {
     let base = format!("http://{}", app.local_addr());
     let store = app.state().store.clone();
     tokio::spawn(app.run_until_stopped());
+    // A hung request fails its test instead of holding the whole run.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(false)
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
     TestApp {

@@ -2,7 +2,7 @@
 //! agrément » notice to a centre that already has an account, and the invitation a main
 //! establishment sends to an attached (secondary) establishment.
 
-use super::{button, escape, html_page, AUTOMATIC_NOTICE};
+use super::{button, escape, finish, html_page, AUTOMATIC_NOTICE};
 use crate::domain::{ApprovalSummary, Siret};
 use crate::server::mailer::OutgoingEmail;
 
@@ -36,15 +36,15 @@ pub fn approval_granted(
 ) -> OutgoingEmail {
     let digits = siret.as_digits();
     let kind = approval.transport_type.label();
-    let subject = format!("Agrément CFA : organisme SIRET n°{digits}");
+    let subject = format!("Agrément CFA\u{a0}: organisme SIRET n°{digits}");
     let text = format!(
         "Madame, Monsieur,\n\n\
-         Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes :\n\n\
+         Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes\u{a0}:\n\n\
          {list}\n\
-         (agrément n° {number})\n\n\
-         Deux cas possibles :\n\n\
-         - 1- Votre établissement souhaite contractualiser avec IN Groupe : veuillez vous enrôler depuis le portail Hub Pro Transport : {signup_link}\n\
-         - 2- Votre établissement est rattaché au contrat d'un établissement principal : veuillez attendre de recevoir une notification de cet établissement pour créer votre compte.\n\n\
+         (agrément n°\u{a0}{number})\n\n\
+         Deux cas possibles\u{a0}:\n\n\
+         - 1- Votre établissement souhaite contractualiser avec IN Groupe\u{a0}: veuillez vous enrôler depuis le portail Hub Pro Transport\u{a0}: {signup_link}\n\
+         - 2- Votre établissement est rattaché au contrat d'un établissement principal\u{a0}: veuillez attendre de recevoir une notification de cet établissement pour créer votre compte.\n\n\
          {SIGNATURE_TEXT}{AUTOMATIC_NOTICE}\n",
         list = list_text(approval),
         number = approval.number,
@@ -54,12 +54,12 @@ pub fn approval_granted(
         &format!(
             "<p>Madame, Monsieur,</p>\
              <p>Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes :</p>\
-             {list}<p style=\"color:#4b5366;font-size:13px\">Agrément n° {number}</p>\
+             {list}<p style=\"color:#4b5366;font-size:13px\">Agrément n°\u{a0}{number}</p>\
              <p><strong>Deux cas possibles :</strong></p>\
              <ol>\
-             <li>Votre établissement souhaite contractualiser avec IN Groupe : veuillez vous enrôler depuis le portail \
+             <li>Votre établissement souhaite contractualiser avec IN Groupe\u{a0}: veuillez vous enrôler depuis le portail \
              <a href=\"{href}\">Hub Pro Transport</a>.</li>\
-             <li>Votre établissement est rattaché au contrat d'un établissement principal : veuillez attendre de recevoir \
+             <li>Votre établissement est rattaché au contrat d'un établissement principal\u{a0}: veuillez attendre de recevoir \
              une notification de cet établissement pour créer votre compte.</li>\
              </ol>\
              <p>Cordialement,</p><p>Le service de délivrance Hub Pro Transport.</p>",
@@ -68,14 +68,14 @@ pub fn approval_granted(
             href = escape(signup_link),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         // The guide's sender: « Agrément CFA », at the app's address.
         sender_name: Some("Agrément CFA".to_owned()),
         to: to.to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 /// « Nouvel agrément »: a new approval for a SIRET that already has an account.
@@ -87,12 +87,12 @@ pub fn new_approval_notice(
 ) -> OutgoingEmail {
     let grouped = siret.grouped();
     let kind = approval.transport_type.label();
-    let subject = format!("Hub Pro Transport : nouvel agrément pour le SIRET {grouped}");
+    let subject = format!("Hub Pro Transport\u{a0}: nouvel agrément pour le SIRET {grouped}");
     let text = format!(
         "Madame, Monsieur,\n\n\
-         Un nouvel agrément (n° {number}) a été enregistré pour votre organisme SIRET {grouped}, \
-         type {kind}, pour les formations suivantes :\n\n{list}\n\
-         Il figure désormais dans votre espace : {space_link}\n\n\
+         Un nouvel agrément (n°\u{a0}{number}) a été enregistré pour votre organisme SIRET {grouped}, \
+         type {kind}, pour les formations suivantes\u{a0}:\n\n{list}\n\
+         Il figure désormais dans votre espace\u{a0}: {space_link}\n\n\
          {SIGNATURE_TEXT}{AUTOMATIC_NOTICE}\n",
         number = approval.number,
         list = list_text(approval),
@@ -101,7 +101,7 @@ pub fn new_approval_notice(
         &subject,
         &format!(
             "<p>Madame, Monsieur,</p>\
-             <p>Un nouvel agrément (n° {number}) a été enregistré pour votre organisme SIRET {grouped}, \
+             <p>Un nouvel agrément (n°\u{a0}{number}) a été enregistré pour votre organisme SIRET {grouped}, \
              type {kind}, pour les formations suivantes :</p>{list}\
              <p>Il figure désormais dans votre espace.</p>{button}\
              <p>Cordialement,</p><p>Le service de délivrance Hub Pro Transport.</p>",
@@ -110,13 +110,13 @@ pub fn new_approval_notice(
             button = button(space_link, "Accéder à mon espace"),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         sender_name: None,
         to: to.to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 /// What the invitation of an attached establishment says.
@@ -134,13 +134,13 @@ pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
     let main = invitation.main_organisation;
     let main_siret = invitation.main_siret;
     let link = invitation.signup_link;
-    let subject = format!("Hub Pro Transport : {main} vous invite à créer votre compte");
+    let subject = format!("Hub Pro Transport\u{a0}: {main} vous invite à créer votre compte");
     let text = format!(
         "Madame, Monsieur,\n\n\
          L'établissement principal {main} (SIRET {main_siret}) a rattaché votre établissement \
          SIRET {grouped} à son contrat Hub Pro Transport.\n\n\
-         Vous pouvez maintenant créer le compte administrateur de votre établissement :\n\
-         Créer mon compte : {link}\n\n\
+         Vous pouvez maintenant créer le compte administrateur de votre établissement\u{a0}:\n\
+         Créer mon compte\u{a0}: {link}\n\n\
          Si vous ne connaissez pas cet établissement, ignorez ce message.\n\n\
          {SIGNATURE_TEXT}"
     );
@@ -158,13 +158,13 @@ pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
             button = button(link, "Créer mon compte"),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         sender_name: None,
         to: invitation.to.to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -188,13 +188,13 @@ mod tests {
         let link = "https://hub.example/inscription?siret=40073444800477";
         let mail = approval_granted("ecole@example.fr", &siret, &approval(), link);
         assert!(mail.text.contains(
-            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes :\n\n\
+            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
              - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"
         ), "{}", mail.text);
         assert!(mail.text.contains("Deux cas possibles"));
         assert!(mail
             .text
-            .contains(&format!("portail Hub Pro Transport : {link}")));
+            .contains(&format!("portail Hub Pro Transport\u{a0}: {link}")));
         assert!(mail.text.contains("attendre de recevoir une notification"));
         assert!(mail
             .html
@@ -215,6 +215,8 @@ mod tests {
         assert!(mail.html.contains("&lt;b&gt;ERS&lt;/b&gt; &amp; Cie"));
         assert!(!mail.html.contains("<b>ERS"));
         assert!(mail.html.contains("siret=40073444800014&amp;adresse=x"));
-        assert!(mail.text.contains("SIRET 400 734 448 00014 à son contrat"));
+        assert!(mail
+            .text
+            .contains("SIRET 400\u{a0}734\u{a0}448\u{a0}00014 à son contrat"));
     }
 }

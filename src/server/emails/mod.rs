@@ -45,6 +45,17 @@ pub(crate) fn button(href: &str, label: &str) -> String {
     )
 }
 
+/// French typography on everything the email says (its wording and the values put in it).
+fn finish(email: OutgoingEmail) -> OutgoingEmail {
+    use crate::domain::typography::french;
+    OutgoingEmail {
+        subject: french(&email.subject),
+        text: french(&email.text),
+        html: french(&email.html),
+        ..email
+    }
+}
+
 /// The last line of every plain-text email, as in the HTML ones.
 pub const AUTOMATIC_NOTICE: &str =
     "Ceci est un message automatique, veuillez ne pas répondre directement à ce message.";
@@ -72,15 +83,15 @@ pub fn password_setup(
     );
     let org = signup.organisation.as_str();
     let siret = signup.siret.grouped();
-    let subject = "Hub Pro Transport : Créer mon mot de passe".to_owned();
+    let subject = "Hub Pro Transport\u{a0}: Créer mon mot de passe".to_owned();
     let text = format!(
         "{greeting}\n\n\
          Le compte administrateur de {org} (SIRET {siret}) a bien été créé sur Hub Pro Transport.\n\n\
-         Pour finaliser votre inscription, créez votre mot de passe en ouvrant ce lien :\n\
-         Créer mon mot de passe : {link}\n\n\
+         Pour finaliser votre inscription, créez votre mot de passe en ouvrant ce lien\u{a0}:\n\
+         Créer mon mot de passe\u{a0}: {link}\n\n\
          Ce lien reste valable {validity}, jusqu'à ce que votre mot de passe soit \
-         enregistré. Passé ce délai, utilisez « Mot de passe oublié » sur la page de connexion.\n\n\
-         Un problème ? Contactez le service support : {support}\n\n\
+         enregistré. Passé ce délai, utilisez «\u{a0}Mot de passe oublié\u{a0}» sur la page de connexion.\n\n\
+         Un problème\u{202f}? Contactez le service support\u{a0}: {support}\n\n\
          Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
          Le service de délivrance Hub Pro Transport.\n\
          {AUTOMATIC_NOTICE}\n",
@@ -93,8 +104,8 @@ pub fn password_setup(
              <p>Le compte administrateur de <strong>{org}</strong> (SIRET {siret}) a bien été créé sur Hub Pro Transport.</p>\
              <p>Pour finaliser votre inscription, créez votre mot de passe :</p>{button}\
              <p>Ce lien reste valable {validity}, jusqu'à ce que votre mot de passe soit \
-             enregistré. Passé ce délai, utilisez « Mot de passe oublié » sur la page de connexion.</p>\
-             <p>Un problème ? Contactez le service support : <strong>{support}</strong></p>\
+             enregistré. Passé ce délai, utilisez «\u{a0}Mot de passe oublié\u{a0}» sur la page de connexion.</p>\
+             <p>Un problème\u{202f}? Contactez le service support\u{a0}: <strong>{support}</strong></p>\
              <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
              <p>Le service de délivrance Hub Pro Transport.</p>",
             greeting = escape(&greeting),
@@ -105,26 +116,26 @@ pub fn password_setup(
             button = button(link, "Créer mon mot de passe"),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         sender_name: None,
         to: signup.email.as_str().to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 /// Sent instead of a second account when the address already has one (the page says nothing).
 pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
     let login = format!("{public_url}/connexion");
     let reset = format!("{public_url}/mot-de-passe-oublie");
-    let subject = "Hub Pro Transport : vous avez déjà un compte".to_owned();
+    let subject = "Hub Pro Transport\u{a0}: vous avez déjà un compte".to_owned();
     let text = format!(
         "Bonjour,\n\n\
          Une demande de création de compte vient d'être faite avec votre adresse électronique, \
-         mais un compte Hub Pro Transport existe déjà pour cette adresse : aucun second compte n'a été créé.\n\n\
-         Se connecter : {login}\n\
-         Mot de passe oublié : {reset}\n\n\
+         mais un compte Hub Pro Transport existe déjà pour cette adresse\u{a0}: aucun second compte n'a été créé.\n\n\
+         Se connecter\u{a0}: {login}\n\
+         Mot de passe oublié\u{a0}: {reset}\n\n\
          Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
          Le service de délivrance Hub Pro Transport.\n\
          {AUTOMATIC_NOTICE}\n"
@@ -134,7 +145,7 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
         &format!(
             "<p>Bonjour,</p>\
              <p>Une demande de création de compte vient d'être faite avec votre adresse électronique, \
-             mais un compte Hub Pro Transport existe déjà pour cette adresse : aucun second compte n'a été créé.</p>\
+             mais un compte Hub Pro Transport existe déjà pour cette adresse\u{a0}: aucun second compte n'a été créé.</p>\
              {login}{reset}\
              <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
              <p>Le service de délivrance Hub Pro Transport.</p>",
@@ -142,13 +153,13 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
             reset = button(&reset, "Mot de passe oublié"),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         sender_name: None,
         to: to.to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 /// Sent by « Mot de passe oublié » when the address has an account.
@@ -160,10 +171,10 @@ pub fn password_reset(
     support: &str,
     has_password: bool,
 ) -> OutgoingEmail {
-    let subject = "Hub Pro Transport : nouveau lien pour votre mot de passe".to_owned();
+    let subject = "Hub Pro Transport\u{a0}: nouveau lien pour votre mot de passe".to_owned();
     // A pending account has no password yet: nothing « stays valid ».
     let ignore = if has_password {
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe actuel reste valable."
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message\u{a0}: votre mot de passe actuel reste valable."
     } else {
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
     };
@@ -171,10 +182,10 @@ pub fn password_reset(
     let text = format!(
         "Bonjour {first_name},\n\n\
          Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.\n\
-         Créer mon mot de passe : {link}\n\n\
-         Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré ; les liens envoyés avant celui-ci ne fonctionnent plus.\n\
+         Créer mon mot de passe\u{a0}: {link}\n\n\
+         Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; les liens envoyés avant celui-ci ne fonctionnent plus.\n\
          {ignore}\n\
-         Besoin d'aide ? Contactez le service support : {support}\n\n\
+         Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {support}\n\n\
          Le service de délivrance Hub Pro Transport.\n\
          {AUTOMATIC_NOTICE}\n"
     );
@@ -183,21 +194,21 @@ pub fn password_reset(
         &format!(
             "<p>Bonjour {first_name},</p>\
              <p>Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.</p>{button}\
-             <p>Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré ; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
+             <p>Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
              <p>{ignore}</p>\
-             <p>Besoin d'aide ? Contactez le service support : {support}</p>",
+             <p>Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {support}</p>",
             first_name = escape(first_name),
             button = button(link, "Créer mon mot de passe"),
             support = escape(support),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         sender_name: None,
         to: to.to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 /// Sent after a password is set, so an unexpected change is noticed.
@@ -208,11 +219,11 @@ pub fn password_changed(
     support: &str,
 ) -> OutgoingEmail {
     let login = format!("{public_url}/connexion");
-    let subject = "Hub Pro Transport : votre mot de passe a été enregistré".to_owned();
+    let subject = "Hub Pro Transport\u{a0}: votre mot de passe a été enregistré".to_owned();
     let text = format!(
         "Bonjour {first_name},\n\n\
-         Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous pouvez vous connecter : {login}\n\n\
-         Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support : {support}\n\n\
+         Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous pouvez vous connecter\u{a0}: {login}\n\n\
+         Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support\u{a0}: {support}\n\n\
          Le service de délivrance Hub Pro Transport.\n\
          {AUTOMATIC_NOTICE}\n"
     );
@@ -221,19 +232,19 @@ pub fn password_changed(
         &format!(
             "<p>Bonjour {first_name},</p>\
              <p>Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré.</p>{button}\
-             <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support : {support}</p>",
+             <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support\u{a0}: {support}</p>",
             first_name = escape(first_name),
             button = button(&login, "Se connecter"),
             support = escape(support),
         ),
     );
-    OutgoingEmail {
+    finish(OutgoingEmail {
         sender_name: None,
         to: to.to_owned(),
         subject,
         text,
         html,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -285,8 +296,10 @@ mod tests {
             .html
             .contains("Dupont &amp; Fils &quot;L&#39;Étoile&quot;"));
         assert!(mail.html.contains("jeton=abc&amp;x=&quot;"));
-        assert!(mail.text.contains("SIRET 477 280 846 03753"));
-        assert!(mail.text.contains("Créer mon mot de passe : http://x/"));
+        assert!(mail.text.contains("SIRET 477\u{a0}280\u{a0}846\u{a0}03753"));
+        assert!(mail
+            .text
+            .contains("Créer mon mot de passe\u{a0}: http://x/"));
         assert!(mail.html.contains("Créer mon mot de passe</a>"));
     }
 }

@@ -1,0 +1,128 @@
+//! French typography on every page and email: no plain space before « : ; ? ! » anywhere the
+//! app writes text (the hydration scripts aside).
+
+mod support;
+
+use hubpro::domain::typography::has_plain_space_before_sign;
+use support::journey::{cookie_pair, link_token_for, login, post, sign_up};
+
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+/// The page without its scripts (code, not text).
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</script>")
+            .map_or("", |end| &rest[start + end + 9..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+fn assert_french(what: &str, text: &str) {
+    if has_plain_space_before_sign(text) {
+        let chars: Vec<char> = text.chars().collect();
+        let at = (0..chars.len())
+            .find(|&i| {
+                has_plain_space_before_sign(
+                    &chars[i..chars.len().min(i + 3)].iter().collect::<String>(),
+                )
+            })
+            .map(|i| {
+                chars[i.saturating_sub(60)..chars.len().min(i + 10)]
+                    .iter()
+                    .collect::<String>()
+            });
+        panic!("{what}: a plain space before « : ; ? ! » near {at:?}");
+    }
+}
+
+#[tokio::test]
+async fn no_page_or_email_has_a_plain_space_before_a_sign() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    sign_up(&app, "47728084603753", "Formatrans", "claire@example.fr").await;
+    let token = link_token_for(&app, "claire@example.fr").await;
+    let get = |path: String, cookie: Option<String>| {
+        let mut req = app.client.get(format!("{}{path}", app.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let mut pages = Vec::new();
+    for path in [
+        "/",
+        "/creer-un-compte",
+        "/inscription",
+        "/inscription?siret=61234567800009",
+        "/inscription?siret=72345678900004",
+        "/inscription?siret=84567891200013",
+        "/inscription/confirmee?adresse=claire%40example.fr",
+        "/connexion",
+        "/mot-de-passe-oublie",
+        "/mot-de-passe/creer?jeton=0000",
+        "/mot-de-passe/enregistre",
+        "/page-inconnue",
+    ] {
+        pages.push((path.to_owned(), get(path.to_owned(), None).await));
+    }
+    let link = format!("/mot-de-passe/creer?jeton={token}");
+    pages.push((link.clone(), get(link, None).await));
+    let res = post(&app, "/api/continuer", &[("token", &token)], None).await;
+    let flow = cookie_pair(&res, "hubpro_flow").unwrap();
+    pages.push((
+        "/mot-de-passe/nouveau".into(),
+        get("/mot-de-passe/nouveau".into(), Some(flow.clone())).await,
+    ));
+    // Refusals and messages the server functions send.
+    for (path, form) in [
+        ("/api/verifier-siret", vec![("siret", "72345678900004")]),
+        ("/api/verifier-siret", vec![("siret", "47728084603754")]),
+        (
+            "/api/connexion",
+            vec![("email", "x@example.fr"), ("password", "faux")],
+        ),
+        (
+            "/api/mot-de-passe-oublie",
+            vec![("email", "pas une adresse")],
+        ),
+    ] {
+        let body = post(&app, path, &form, None).await.text().await.unwrap();
+        pages.push((path.to_owned(), body));
+    }
+    let res = post(
+        &app,
+        "/api/valider-mot-de-passe",
+        &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        Some(&flow),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let session = login(&app, "claire@example.fr", PASSWORD).await;
+    pages.push(("/espace".into(), get("/espace".into(), Some(session)).await));
+    post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "claire@example.fr")],
+        None,
+    )
+    .await;
+
+    for (path, html) in &pages {
+        assert_french(path, &text_of(html));
+    }
+    let emails = app.store.recent_emails(100).await.unwrap();
+    assert!(
+        emails.len() >= 16,
+        "notices, link, password, reset: {}",
+        emails.len()
+    );
+    for mail in emails {
+        assert_french(&mail.email.subject, &mail.email.subject);
+        assert_french(&mail.email.subject, &mail.email.text);
+        assert_french(&mail.email.subject, &mail.email.html);
+    }
+}
