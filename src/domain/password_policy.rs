@@ -44,7 +44,9 @@ pub fn policy_refusal(candidate: &str, context: &PasswordContext) -> Option<Poli
     let cores = cores(candidate);
     let decorates = |value: &str, min: usize| {
         let whole = letters(value);
-        let parts = value.split(|c: char| !c.is_alphanumeric()).map(letters);
+        let parts = value
+            .split(|c: char| fold(c).is_none() && !c.is_ascii_digit())
+            .map(letters);
         std::iter::once(whole)
             .chain(parts)
             .filter(|v| v.len() >= min)
@@ -78,25 +80,26 @@ fn is_common(core: &str) -> bool {
 
 /// Lower-case ASCII letters only, accents folded (« Élodie » → « elodie »).
 fn letters(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(fold_accent)
-        .filter(char::is_ascii_lowercase)
-        .collect()
+    text.chars().filter_map(fold).collect()
 }
 
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'î' | 'ï' | 'í' | 'ì' => 'i',
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-        'ù' | 'û' | 'ü' | 'ú' => 'u',
-        'ç' => 'c',
-        'ÿ' => 'y',
-        'ñ' => 'n',
-        other => other,
-    }
+/// A letter as a lower-case ASCII letter, accents folded; `None` for anything else. Written out
+/// rather than through Unicode case tables, which would weigh on the browser bundle.
+fn fold(c: char) -> Option<char> {
+    let folded = match c {
+        'a'..='z' => c,
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'À' | 'Â' | 'Ä' | 'Á' | 'Ã' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+        'î' | 'ï' | 'í' | 'ì' | 'Î' | 'Ï' | 'Í' | 'Ì' => 'i',
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' | 'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' => 'o',
+        'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' | 'Ú' => 'u',
+        'ç' | 'Ç' => 'c',
+        'ÿ' | 'Ÿ' => 'y',
+        'ñ' | 'Ñ' => 'n',
+        _ => return None,
+    };
+    Some(folded)
 }
 
 /// Undoes the usual letter-for-symbol swaps (« P@ssw0rd » → « Password »).
@@ -119,11 +122,11 @@ fn unleet(text: &str) -> String {
 /// dropped (« #Aigl31234567! » → « aigle »).
 fn cores(candidate: &str) -> Vec<String> {
     let chars: Vec<char> = candidate.chars().collect();
-    let lead = chars.iter().take_while(|c| !c.is_alphabetic()).count();
+    let lead = chars.iter().take_while(|c| fold(**c).is_none()).count();
     let trail = chars
         .iter()
         .rev()
-        .take_while(|c| !c.is_alphabetic())
+        .take_while(|c| fold(**c).is_none())
         .count();
     let mut cores = vec![letters(candidate)];
     if lead == chars.len() {
