@@ -200,6 +200,9 @@ mod tests {
             .html
             .contains(&format!("<a href=\"{link}\">Hub Pro Transport</a>")));
         assert!(mail.html.contains("<li>Passerelle Voyageurs</li>"));
+        // The guide's sender name, at the app's address; the automatic notice last.
+        assert_eq!(mail.sender_name.as_deref(), Some("Agrément CFA"));
+        assert!(mail.text.trim_end().ends_with(super::AUTOMATIC_NOTICE));
     }
 
     #[test]
