@@ -193,6 +193,10 @@ fn router(state: AppState) -> Router {
             super::security::malformed_requests_are_400,
         ))
         .layer(axum::middleware::from_fn_with_state(
+            state.settings.public_url.starts_with("https://"),
+            super::sessions::anonymous_space_to_login,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             Arc::new(super::security::origin_of(&state.settings.public_url)),
             super::security::reject_cross_site,
         ))

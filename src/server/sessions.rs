@@ -130,3 +130,31 @@ mod tests {
         assert_eq!(read_cookie("a=1", "hubpro_session"), None);
     }
 }
+
+/// A visitor without a session cookie asking for the administrator's space goes to the login
+/// page straight away (302, as the page itself would answer), without rendering it. Besides the
+/// saved work, this avoids a rare stall of the space's fully-awaited render when its resource
+/// resolves at once (seen about once in 12 runs under load).
+pub async fn anonymous_space_to_login(
+    axum::extract::State(https): axum::extract::State<bool>,
+    request: axum::http::Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let anonymous = request.uri().path() == "/espace"
+        && !request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|h| read_cookie(h, cookie_name(https)).is_some());
+    if anonymous {
+        return (
+            axum::http::StatusCode::FOUND,
+            [(header::LOCATION, "/connexion")],
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
