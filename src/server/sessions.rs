@@ -112,25 +112,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cookies_are_http_only_lax_and_host_prefixed_over_https() {
-        assert_eq!(
-            set_cookie("abc", true),
-            format!("__Host-hubpro_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age={ABSOLUTE_SECONDS}; Secure")
-        );
-        assert!(!set_cookie("abc", false).contains("Secure"));
-        assert_eq!(
-            read_cookie("a=1; hubpro_session=xyz; b=2", "hubpro_session"),
-            Some("xyz")
-        );
-        assert_eq!(read_cookie("a=1", "hubpro_session"), None);
-    }
-}
-
 /// A visitor without a session cookie asking for the administrator's space goes to the login
 /// page straight away (302, as the page itself would answer), without rendering it. Besides the
 /// saved work, this avoids a rare stall of the space's fully-awaited render when its resource
@@ -157,4 +138,23 @@ pub async fn anonymous_space_to_login(
             .into_response();
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_host_prefixed_over_https() {
+        assert_eq!(
+            set_cookie("abc", true),
+            format!("__Host-hubpro_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age={ABSOLUTE_SECONDS}; Secure")
+        );
+        assert!(!set_cookie("abc", false).contains("Secure"));
+        assert_eq!(
+            read_cookie("a=1; hubpro_session=xyz; b=2", "hubpro_session"),
+            Some("xyz")
+        );
+        assert_eq!(read_cookie("a=1", "hubpro_session"), None);
+    }
 }
