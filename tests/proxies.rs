@@ -21,6 +21,18 @@ async fn check(base: &str, client: &reqwest::Client, siret: &str, xff: Option<&s
     req.send().await.unwrap().status().as_u16()
 }
 
+/// « CRÉER » for Formatrans with Claire's address.
+fn signup_form(siret: &str) -> [(&str, &str); 6] {
+    [
+        ("siret", siret),
+        ("organisation", "Formatrans"),
+        ("last_name", "Dupont"),
+        ("first_name", "Claire"),
+        ("email", "claire@example.fr"),
+        ("email_confirmation", "claire@example.fr"),
+    ]
+}
+
 async fn app_with(vars: &[(&str, &str)]) -> TestApp {
     support::spawn_app(support::settings(vars)).await
 }
@@ -71,14 +83,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
         .client
         .post(format!("{}/api/creer-compte", app.base))
         .header("x-forwarded-for", "198.51.100.7")
-        .form(&[
-            ("siret", siret),
-            ("organisation", "Formatrans"),
-            ("last_name", "Dupont"),
-            ("first_name", "Claire"),
-            ("email", "claire@example.fr"),
-            ("email_confirmation", "claire@example.fr"),
-        ])
+        .form(&signup_form(siret))
         .send()
         .await
         .unwrap();
@@ -294,14 +299,7 @@ async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets()
     let res = bob
         .post(format!("{front}/api/creer-compte"))
         .header("origin", &front)
-        .form(&[
-            ("siret", siret),
-            ("organisation", "Formatrans"),
-            ("last_name", "Dupont"),
-            ("first_name", "Claire"),
-            ("email", "claire@example.fr"),
-            ("email_confirmation", "claire@example.fr"),
-        ])
+        .form(&signup_form(siret))
         .send()
         .await
         .unwrap();

@@ -1,23 +1,11 @@
 import { test, expect, Page } from '@playwright/test';
+import { hydrated, latestLink } from './journey';
 
 // The whole journey after signup: the email link, the password, login, the space, logout,
 // the forgotten password. Uses the demo SIRET 612 345 678 00009 (CFA RHONE TRANSPORT).
 const SIRET = '61234567800009';
 const EMAIL = 'cfa-lyon@example.fr';
 const PASSWORD = 'Vélo-Cargo sur le Pont Neuf!';
-
-async function hydrated(page: Page, path: string) {
-  await page.goto(path);
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
-
-async function latestLink(page: Page, subject: string): Promise<string> {
-  await page.goto('/dev/boite-mail');
-  await page.getByRole('link', { name: subject }).first().click();
-  const href = await page.getByRole('link', { name: 'Créer mon mot de passe' }).getAttribute('href');
-  expect(href).toMatch(/\/mot-de-passe\/creer\?jeton=[0-9a-f]{64}$/);
-  return new URL(href!).pathname + new URL(href!).search;
-}
 
 test.describe.configure({ mode: 'serial' });
 

@@ -1,4 +1,5 @@
 import { test, expect, Page, Browser } from '@playwright/test';
+import { hydrated, latestLink } from './journey';
 
 // The password step never contradicts the user: the emailed link works on two devices until one
 // saves, and the three passwords the page calls strong are accepted by the server. Uses the demo
@@ -6,18 +7,6 @@ import { test, expect, Page, Browser } from '@playwright/test';
 const SIRET = '64128793500028';
 const EMAIL = 'vichy-admin@example.fr';
 const STRONG = ['Transport-Lille!2026x', 'Formation2026!Nantes', 'Nouveau-Secret#2026'];
-
-async function hydrated(page: Page, path: string) {
-  await page.goto(path);
-  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
-
-async function latestLink(page: Page, subject: string): Promise<string> {
-  await page.goto('/dev/boite-mail');
-  await page.getByRole('link', { name: subject }).first().click();
-  const href = await page.getByRole('link', { name: 'Créer mon mot de passe' }).getAttribute('href');
-  return new URL(href!).pathname + new URL(href!).search;
-}
 
 /** Opens the link, « Cliquer ici pour continuer », and waits for the hydrated password form. */
 async function passwordPage(browser: Browser, link: string): Promise<Page> {

@@ -67,11 +67,21 @@ pub fn policy_refusal(candidate: &str, context: &PasswordContext) -> Option<Poli
         .then_some(PolicyRefusal::Common)
 }
 
+/// The list's words, read once (the page checks every keystroke against each core).
+fn common_words() -> &'static [&'static str] {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        COMMON
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
 fn is_common(core: &str) -> bool {
-    let listed = COMMON
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    let listed = common_words()
+        .iter()
         .any(|word| is_repetition_of(core, word));
     let short_unit = (1..=3).any(|n| core.len() >= n && is_repetition_of(core, &core[..n]));
     let run = RUNS.iter().any(|row| row.contains(core));
