@@ -3,10 +3,12 @@
 //!
 //! - [`domain`]: pure types and rules, shared by the browser (WASM) and the server;
 //! - [`app`]: the Leptos user interface (server-rendered, hydrated in the browser);
+//! - [`routes`]: every path, and the links built from them;
 //! - `server` (feature `ssr`): configuration, storage, external services, HTTP wiring.
 
 pub mod app;
 pub mod domain;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 

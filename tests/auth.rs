@@ -155,7 +155,7 @@ async fn the_server_rechecks_every_password_rule() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(account.state, "pending");
+    assert_eq!(account.state, hubpro::server::store::AccountState::Pending);
 }
 
 #[tokio::test]
@@ -206,9 +206,10 @@ async fn login_sessions_and_logout() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(account.state, "active");
+    assert_eq!(account.state.code(), "active");
     assert!(account
-        .password_hash
+        .state
+        .password_hash()
         .unwrap()
         .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 

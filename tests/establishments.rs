@@ -70,17 +70,21 @@ async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mailer::Outgo
 async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
     for (db, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
+        let public_url = hubpro::routes::PublicUrl::parse("http://hubpro.example").unwrap();
         let public = Notices::Send {
-            public_url: "http://hubpro.example",
+            public_url: &public_url,
         };
         let file = format!(
             "{HEADER}OCC-2021-V-0013;40073444800477;voyageurs;FIMO|PASSERELLE|FCO;2021-12-28;;Occitanie;ecole@example.fr\n\
              HDF-2021-V-0042;47728084603753;voyageurs;FCO;2021-12-28;;Hauts-de-France;lille@example.fr\n"
         );
-        let report = store
-            .import_approvals(approvals::parse_file(&file).unwrap(), public)
-            .await
-            .unwrap();
+        let report = hubpro::server::approvals::import(
+            &store,
+            approvals::parse_file(&file).unwrap(),
+            public,
+        )
+        .await
+        .unwrap();
         assert_eq!((report.inserted, report.notified), (2, 2), "{db}");
         let mail = &emails_to(&store, "ecole@example.fr").await[0];
         assert!(mail.text.contains(
@@ -92,41 +96,44 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         ));
 
         // The same file again, then with a changed line: nothing new is sent.
-        let again = store
-            .import_approvals(approvals::parse_file(&file).unwrap(), public)
-            .await
-            .unwrap();
+        let again = hubpro::server::approvals::import(
+            &store,
+            approvals::parse_file(&file).unwrap(),
+            public,
+        )
+        .await
+        .unwrap();
         assert_eq!((again.unchanged, again.notified), (2, 0), "{db}");
         let changed = file.replace("FCO;2021-12-28;;Hauts", "FIMO|FCO;2021-12-28;;Hauts");
-        let update = store
-            .import_approvals(approvals::parse_file(&changed).unwrap(), public)
-            .await
-            .unwrap();
+        let update = hubpro::server::approvals::import(
+            &store,
+            approvals::parse_file(&changed).unwrap(),
+            public,
+        )
+        .await
+        .unwrap();
         assert_eq!((update.updated, update.notified), (1, 0), "{db}");
         assert_eq!(store.recent_emails(100).await.unwrap().len(), 2, "{db}");
 
         // A SIRET with an account: « nouvel agrément » to the account, not the DREAL address.
         let mut tx = store.begin().await.unwrap();
-        Store::insert_pending_account(
-            &mut tx,
-            &hubpro::server::store::NewAccount {
-                siret: hubpro::domain::Siret::parse("47728084603753").unwrap(),
-                email: hubpro::domain::EmailAddress::parse("claire@example.fr").unwrap(),
-                organisation_name: hubpro::domain::OrganisationName::parse("Formatrans").unwrap(),
-                last_name: hubpro::domain::PersonName::parse("Dupont").unwrap(),
-                first_name: hubpro::domain::PersonName::parse("Claire").unwrap(),
-            },
-        )
+        tx.insert_pending_account(&hubpro::server::store::NewAccount {
+            siret: hubpro::domain::Siret::parse("47728084603753").unwrap(),
+            email: hubpro::domain::EmailAddress::parse("claire@example.fr").unwrap(),
+            organisation_name: hubpro::domain::OrganisationName::parse("Formatrans").unwrap(),
+            last_name: hubpro::domain::PersonName::parse("Dupont").unwrap(),
+            first_name: hubpro::domain::PersonName::parse("Claire").unwrap(),
+        })
         .await
         .unwrap();
         tx.commit().await.unwrap();
         let new = format!(
             "{HEADER}HDF-2022-M-0107;47728084603753;marchandises;FIMO|FCO;2022-03-01;;Hauts-de-France;lille@example.fr\n"
         );
-        let report = store
-            .import_approvals(approvals::parse_file(&new).unwrap(), public)
-            .await
-            .unwrap();
+        let report =
+            hubpro::server::approvals::import(&store, approvals::parse_file(&new).unwrap(), public)
+                .await
+                .unwrap();
         assert_eq!(report.notified, 1);
         let notice = &emails_to(&store, "claire@example.fr").await[0];
         assert!(notice.subject.contains("nouvel agrément"), "{db}");
@@ -139,12 +146,18 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         let silent = format!(
             "{HEADER}BRE-2022-V-0017;53210987600013;voyageurs;FCO;2022-02-01;;Bretagne;rennes@example.fr\n"
         );
-        let report = store
-            .import_approvals(approvals::parse_file(&silent).unwrap(), Notices::Skip)
+        let report = hubpro::server::approvals::import(
+            &store,
+            approvals::parse_file(&silent).unwrap(),
+            Notices::Skip,
+        )
+        .await
+        .unwrap();
+        assert_eq!((report.inserted, report.notified), (1, 0));
+        let trail = store
+            .audit_of(&hubpro::domain::Siret::parse(RENNES).unwrap())
             .await
             .unwrap();
-        assert_eq!((report.inserted, report.notified), (1, 0));
-        let trail = store.audit_of(RENNES).await.unwrap();
         assert_eq!(trail.len(), 1);
         assert_eq!(trail[0].kind, "approval_imported");
     }
@@ -268,16 +281,26 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         let res = post(&app, "/api/detacher", &[("siret", BREST)], Some(&session)).await;
         assert_eq!(res.status(), 200, "{db}");
         assert!(app.store.attachments_of(main_id).await.unwrap().is_empty());
-        let kinds = |trail: Vec<hubpro::server::audit::StoredEvent>| {
+        let kinds = |trail: Vec<hubpro::server::store::StoredEvent>| {
             trail.into_iter().map(|e| e.kind).collect::<Vec<_>>()
         };
-        let brest_trail = kinds(app.store.audit_of(BREST).await.unwrap());
+        let brest_trail = kinds(
+            app.store
+                .audit_of(&hubpro::domain::Siret::parse(BREST).unwrap())
+                .await
+                .unwrap(),
+        );
         assert!(
             brest_trail.contains(&"establishment_attached".to_owned()),
             "{brest_trail:?}"
         );
         assert!(brest_trail.contains(&"establishment_detached".to_owned()));
-        let rennes_trail = kinds(app.store.audit_of(RENNES).await.unwrap());
+        let rennes_trail = kinds(
+            app.store
+                .audit_of(&hubpro::domain::Siret::parse(RENNES).unwrap())
+                .await
+                .unwrap(),
+        );
         assert!(rennes_trail.contains(&"establishment_detached".to_owned()));
         // Re-attaching after a detachment is possible.
         let (status, _) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
@@ -310,7 +333,11 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
         None,
     )
     .await;
-    let trail = app.store.audit_of(LYON).await.unwrap();
+    let trail = app
+        .store
+        .audit_of(&hubpro::domain::Siret::parse(LYON).unwrap())
+        .await
+        .unwrap();
     let kinds: Vec<&str> = trail.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,

@@ -140,7 +140,7 @@ async fn missing_fields_wrong_encodings_and_garbage_bodies_are_refused_without_a
 async fn hostile_values_are_never_rendered_unescaped_in_pages() {
     let app = app().await;
     for value in corpus() {
-        let escaped = hubpro::server::http::query_escape(&value);
+        let escaped = url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>();
         for path in [
             format!("/inscription?siret={escaped}&adresse={escaped}"),
             format!("/inscription/confirmee?adresse={escaped}"),

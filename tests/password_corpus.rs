@@ -42,13 +42,13 @@ async fn app() -> TestApp {
         ("HUBPRO_SIRENE_PER_MINUTE", "100000"),
     ]))
     .await;
-    app.store
-        .import_approvals(
-            hubpro::server::approvals::parse_file(&csv).unwrap(),
-            hubpro::server::approvals::Notices::Skip,
-        )
-        .await
-        .unwrap();
+    hubpro::server::approvals::import(
+        &app.store,
+        hubpro::server::approvals::parse_file(&csv).unwrap(),
+        hubpro::server::approvals::Notices::Skip,
+    )
+    .await
+    .unwrap();
     app
 }
 
@@ -110,8 +110,9 @@ fn corpus(context: &PasswordContext) -> (Vec<String>, Vec<String>) {
         weak.push(format!("{cap}!2026-2027"));
         weak.push(format!("{cap}#{cap}#99"));
     }
-    weak.push(format!("Ab!{}", context.siret));
-    weak.push(format!("X#{}-2026", &context.siret[..9]));
+    let siret = context.siret.as_ref().expect("the flow names its SIRET");
+    weak.push(format!("Ab!{}", siret.as_digits()));
+    weak.push(format!("X#{}-2026", siret.siren()));
     weak.extend(
         [
             "Azertyuiop!12",

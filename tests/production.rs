@@ -276,8 +276,11 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
     .await;
     hubpro::server::approvals::parse_file(hubpro::server::approvals::DEMO_APPROVALS)
         .map(|file| {
-            app.store
-                .import_approvals(file, hubpro::server::approvals::Notices::Skip)
+            hubpro::server::approvals::import(
+                &app.store,
+                file,
+                hubpro::server::approvals::Notices::Skip,
+            )
         })
         .unwrap()
         .await

@@ -88,7 +88,11 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let events = app.store.audit_of(siret).await.unwrap();
+    let events = app
+        .store
+        .audit_of(&hubpro::domain::Siret::parse(siret).unwrap())
+        .await
+        .unwrap();
     assert!(
         events
             .iter()
@@ -310,7 +314,11 @@ async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets()
         32,
         "nginx's $request_id, believed: {request_id}"
     );
-    let events = app.store.audit_of(siret).await.unwrap();
+    let events = app
+        .store
+        .audit_of(&hubpro::domain::Siret::parse(siret).unwrap())
+        .await
+        .unwrap();
     assert!(
         events.iter().any(|e| e.ip.as_deref() == Some("127.0.0.3")),
         "Bob's address in the trail: {events:?}"

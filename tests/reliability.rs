@@ -48,10 +48,13 @@ async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_bac
         ("HUBPRO_SIRENE_PER_MINUTE", "1000"),
     ]))
     .await;
-    app.store
-        .import_approvals(approvals::parse_file(&file).unwrap(), Notices::Skip)
-        .await
-        .unwrap();
+    hubpro::server::approvals::import(
+        &app.store,
+        approvals::parse_file(&file).unwrap(),
+        Notices::Skip,
+    )
+    .await
+    .unwrap();
 
     let mut signups = tokio::task::JoinSet::new();
     for i in 0..N {

@@ -79,13 +79,13 @@ async fn world_with(database_url: Option<String>) -> World {
 
 /// The test approvals, recorded without notices.
 async fn load_approvals(store: &hubpro::server::store::Store) {
-    store
-        .import_approvals(
-            approvals::parse_file(APPROVALS).unwrap(),
-            approvals::Notices::Skip,
-        )
-        .await
-        .unwrap();
+    hubpro::server::approvals::import(
+        store,
+        approvals::parse_file(APPROVALS).unwrap(),
+        approvals::Notices::Skip,
+    )
+    .await
+    .unwrap();
 }
 
 async fn world() -> World {
@@ -271,8 +271,8 @@ async fn happy_path_creates_a_pending_account_and_emails_the_link() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(account.state, "pending");
-    assert_eq!(account.organisation_name, "Formatrans");
+    assert_eq!(account.state, hubpro::server::store::AccountState::Pending);
+    assert_eq!(account.organisation_name.as_str(), "Formatrans");
 
     let mail = &w.smtp.wait_for(1).await[0];
     assert_eq!(mail.to, ["<Claire.Dupont@Example.fr>"]);

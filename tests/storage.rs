@@ -3,7 +3,7 @@
 mod support;
 
 use hubpro::domain::{EmailAddress, OrganisationName, PersonName, Siret};
-use hubpro::server::store::{NewAccount, Store, StoreError, Unique};
+use hubpro::server::store::{AccountId, AccountState, NewAccount, Store, StoreError, Unique};
 
 fn account(siret: &str, email: &str) -> NewAccount {
     NewAccount {
@@ -15,9 +15,9 @@ fn account(siret: &str, email: &str) -> NewAccount {
     }
 }
 
-async fn insert(store: &Store, a: &NewAccount) -> Result<i64, StoreError> {
+async fn insert(store: &Store, a: &NewAccount) -> Result<AccountId, StoreError> {
     let mut tx = store.begin().await.unwrap();
-    let id = Store::insert_pending_account(&mut tx, a).await?;
+    let id = tx.insert_pending_account(a).await?;
     tx.commit().await.unwrap();
     Ok(id)
 }
@@ -41,13 +41,13 @@ async fn one_account_per_siret_and_per_email_whatever_the_case() {
         let store = support::open_store(&url).await;
         let first = account("47728084603753", "cfa-lille@example.fr");
         let id = insert(&store, &first).await.unwrap();
-        assert!(id > 0);
+        assert!(id.0 > 0);
 
         let same_siret = account("47728084603753", "autre@example.fr");
         assert!(
             matches!(
                 insert(&store, &same_siret).await,
-                Err(StoreError::Conflict(Unique::Siret))
+                Err(StoreError::Conflict(Unique::AccountSiret))
             ),
             "{name}"
         );
@@ -55,7 +55,7 @@ async fn one_account_per_siret_and_per_email_whatever_the_case() {
         assert!(
             matches!(
                 insert(&store, &same_email).await,
-                Err(StoreError::Conflict(Unique::Email))
+                Err(StoreError::Conflict(Unique::AccountEmail))
             ),
             "{name}"
         );
@@ -67,8 +67,8 @@ async fn one_account_per_siret_and_per_email_whatever_the_case() {
             .unwrap()
             .unwrap();
         assert_eq!(found.id, id);
-        assert_eq!(found.state, "pending");
-        assert_eq!(found.email, "cfa-lille@example.fr");
+        assert_eq!(found.state, AccountState::Pending);
+        assert_eq!(found.email.as_str(), "cfa-lille@example.fr");
         let by_siret = store
             .account_by_siret(&Siret::parse("477 280 846 03753").unwrap())
             .await
@@ -82,11 +82,53 @@ async fn a_rolled_back_transaction_leaves_nothing() {
     for (name, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let mut tx = store.begin().await.unwrap();
-        Store::insert_pending_account(&mut tx, &account("47728084603753", "a@example.fr"))
+        tx.insert_pending_account(&account("47728084603753", "a@example.fr"))
             .await
             .unwrap();
-        tx.rollback().await.unwrap();
+        drop(tx);
         assert_eq!(store.count_accounts().await.unwrap(), 0, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_stored_row_that_does_not_parse_is_an_error_not_a_default() {
+    for (name, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        let id = insert(&store, &account("47728084603753", "a@example.fr"))
+            .await
+            .unwrap();
+        for (column, bad) in [
+            ("siret", "47728084603754"),
+            ("email", "pas-une-adresse"),
+            ("state", "suspended"),
+            ("first_name", "<b>"),
+        ] {
+            let mut broken = store.begin().await.unwrap();
+            broken
+                .execute_raw(&format!(
+                    "UPDATE accounts SET {column} = '{bad}' WHERE id = {}",
+                    id.0
+                ))
+                .await
+                .unwrap();
+            broken.commit().await.unwrap();
+            let read = store.account_by_id(id).await;
+            assert!(
+                matches!(read, Err(StoreError::Corrupt { .. })),
+                "{name} {column}: {read:?}"
+            );
+            // Put it back for the next column.
+            let mut fix = store.begin().await.unwrap();
+            fix.execute_raw(&format!(
+                "UPDATE accounts SET siret = '47728084603753', email = 'a@example.fr', \
+                 state = 'pending', first_name = 'Claire' WHERE id = {}",
+                id.0
+            ))
+            .await
+            .unwrap();
+            fix.commit().await.unwrap();
+            assert!(store.account_by_id(id).await.unwrap().is_some(), "{name}");
+        }
     }
 }
 

@@ -1,41 +1,15 @@
 //! « Établissements rattachés »: in the main establishment's space, the establishments attached
 //! to its contract, the form that attaches (and invites) one, and detaching.
 
-use super::forms::FieldError;
-use crate::domain::siret::group_digits;
-use crate::domain::{AttachErrors, AttachForm, AttachedEstablishment, AttachmentState};
+use super::forms::{FieldError, Refused};
+use crate::domain::email::EMAIL_MAX;
+use crate::domain::messages::french_date;
+use crate::domain::siret::{group_digits, SIRET_INPUT_MAX};
+use crate::domain::{AttachForm, AttachedEstablishment, AttachmentState, Field, FormProblem};
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use serde::{Deserialize, Serialize};
 
-/// Why « Rattacher et inviter » did nothing: the form as typed and the messages.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachProblem {
-    pub form: AttachForm,
-    pub errors: AttachErrors,
-    pub general: Option<String>,
-}
-
-impl std::fmt::Display for AttachProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.general.as_deref().unwrap_or("attachment refused"))
-    }
-}
-
-impl FromServerFnError for AttachProblem {
-    type Encoder = JsonEncoding;
-    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
-        AttachProblem {
-            general: Some(super::forms::framework_error_message(&e).into()),
-            ..Default::default()
-        }
-    }
-}
-
-/// Shown when the session ended while the page was open.
-#[cfg(feature = "ssr")]
-const SESSION_ENDED: &str = "Votre session a expiré\u{a0}: reconnectez-vous pour continuer.";
+/// Why « Rattacher et inviter » did nothing, with the form as typed.
+pub type AttachProblem = FormProblem<AttachForm>;
 
 /// « Rattacher et inviter »: same INSEE and approvals checks as a signup, then the invitation.
 #[server(prefix = "/api", endpoint = "rattacher")]
@@ -43,23 +17,22 @@ pub async fn attach_establishment(
     siret: String,
     contact_email: String,
 ) -> Result<String, AttachProblem> {
-    use crate::domain::UserMessage;
+    use crate::domain::{FieldProblems, Problem};
     use crate::server::establishments::{attach, AttachError};
     use crate::server::web;
-    use axum::http::StatusCode;
     let form = AttachForm {
         siret,
         contact_email,
     };
-    let problem = |errors: AttachErrors, general: Option<String>| AttachProblem {
-        form: form.clone(),
-        errors,
-        general,
+    let refused = |fields: FieldProblems, general: Option<Problem>| {
+        web::refuse(FormProblem::keeping(form.clone(), fields, general))
     };
     let state = expect_context::<crate::server::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
-        web::refuse(StatusCode::UNAUTHORIZED);
-        return Err(problem(AttachErrors::default(), Some(SESSION_ENDED.into())));
+        return Err(refused(
+            FieldProblems::default(),
+            Some(Problem::SessionEnded),
+        ));
     };
     let ip = web::client_ip().await;
     match attach(&state.signup_deps(), &main, &form, &ip).await {
@@ -71,54 +44,42 @@ pub async fn attach_establishment(
                 form.contact_email.trim()
             ))
         }
-        Err(AttachError::Invalid(errors)) => {
-            web::refuse(StatusCode::UNPROCESSABLE_ENTITY);
-            Err(problem(errors, None))
-        }
-        Err(AttachError::Refused(reason)) => {
-            web::refuse(StatusCode::UNPROCESSABLE_ENTITY);
-            Err(problem(
-                AttachErrors {
-                    siret: Some(reason.user_message()),
-                    contact_email: None,
-                },
-                None,
-            ))
-        }
+        Err(AttachError::Invalid(fields)) => Err(refused(fields, None)),
+        Err(AttachError::Refused(reason)) => Err(refused(
+            FieldProblems::from([(Field::AttachSiret, Problem::Attach(reason))]),
+            None,
+        )),
         Err(AttachError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "attach: INSEE unavailable");
-            web::refuse(StatusCode::SERVICE_UNAVAILABLE);
-            Err(problem(
-                AttachErrors::default(),
-                Some(super::signup::INSEE_UNAVAILABLE.into()),
+            Err(refused(
+                FieldProblems::default(),
+                Some(Problem::DirectoryUnavailable),
             ))
         }
         Err(e) => {
             tracing::error!(error = %e, "attach failed");
-            Err(problem(
-                AttachErrors::default(),
-                Some(super::signup::UNEXPECTED.into()),
-            ))
+            Err(refused(FieldProblems::default(), Some(Problem::Unexpected)))
         }
     }
 }
 
 /// « Confirmer le détachement ».
 #[server(prefix = "/api", endpoint = "detacher")]
-pub async fn detach_establishment(siret: String) -> Result<(), ServerFnError> {
+pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
+    use crate::domain::Problem;
     use crate::server::{establishments, web};
     let state = expect_context::<crate::server::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
-        web::refuse(axum::http::StatusCode::UNAUTHORIZED);
-        return Err(ServerFnError::new(SESSION_ENDED));
+        return Err(web::refuse(FormProblem::general(Problem::SessionEnded)));
+    };
+    // Only our own page posts here, with a SIRET it listed: anything else detaches nothing.
+    let Ok(siret) = crate::domain::Siret::parse(&siret) else {
+        return Ok(());
     };
     let ip = web::client_ip().await;
     match establishments::detach(&state.store, &main, &siret, &ip).await {
         Ok(_) => Ok(()),
-        Err(e) => {
-            tracing::error!(error = %e, "detach failed");
-            Err(ServerFnError::new(super::signup::UNEXPECTED))
-        }
+        Err(e) => Err(web::unexpected("detach", &e)),
     }
 }
 
@@ -151,7 +112,7 @@ fn AttachedItem(
     item: AttachedEstablishment,
     detach: ServerAction<DetachEstablishment>,
 ) -> impl IntoView {
-    let grouped = crate::domain::siret::display_grouped(&item.siret);
+    let grouped = item.siret.grouped();
     let name = item.name.clone().unwrap_or_else(|| "Établissement".into());
     let state_class = match item.state {
         AttachmentState::Invited => "state invited",
@@ -167,12 +128,12 @@ fn AttachedItem(
             <span>"SIRET " {grouped.clone()}</span>
             <br/>
             <span class="hint">
-                "Contact\u{a0}: " {item.contact_email.clone()} " · rattaché le " {super::space::french_date(&item.since)}
+                "Contact\u{a0}: " {item.contact_email.to_string()} " · rattaché le " {french_date(item.since)}
             </span>
             <details class="detach">
                 <summary>"Détacher" <span class="visually-hidden">{format!(" l'établissement {grouped}")}</span></summary>
                 <ActionForm action=detach>
-                    <input type="hidden" name="siret" value=item.siret.clone()/>
+                    <input type="hidden" name="siret" value=item.siret.as_digits().to_owned()/>
                     <p>
                         {format!("{name} (SIRET {grouped}) ne sera plus rattaché à votre contrat. ")}
                         "Son compte, s'il en a créé un, reste actif."
@@ -195,15 +156,12 @@ fn AttachFormView(attach: ServerAction<AttachEstablishment>) -> impl IntoView {
         .map(|p| p.form)
         .unwrap_or_default();
     let done = move || attach.value().get().and_then(|r| r.ok());
-    let siret_error = move || problem().and_then(|p| p.errors.siret);
-    let email_error = move || problem().and_then(|p| p.errors.contact_email);
+    let siret_error = move || problem().and_then(|p| p.message(Field::AttachSiret));
+    let email_error = move || problem().and_then(|p| p.message(Field::ContactEmail));
     Effect::new(move |_| {
-        let first = match problem() {
-            Some(p) if p.errors.siret.is_some() => "attach-siret",
-            Some(p) if p.errors.contact_email.is_some() => "attach-contact",
-            _ => return,
-        };
-        super::forms::focus_by_id(first);
+        if let Some(field) = problem().and_then(|p| p.fields.first()) {
+            super::forms::focus_by_id(field.id());
+        }
     });
     // After a success, the form is emptied for the next establishment.
     let form_ref = NodeRef::<leptos::html::Form>::new();
@@ -221,13 +179,13 @@ fn AttachFormView(attach: ServerAction<AttachEstablishment>) -> impl IntoView {
             {move || done().map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
         </div>
         <ActionForm action=attach node_ref=form_ref attr:novalidate="" attr:class="attach-form">
-            {move || problem().and_then(|p| p.general).map(|m| view! {
+            {move || problem().and_then(|p| p.general_message()).map(|m| view! {
                 <p class="notice error" role="alert">{m}</p>
             })}
             <div class="field">
                 <label for="attach-siret">"SIRET de l'établissement *"</label>
                 <input id="attach-siret" name="siret" type="text" inputmode="numeric"
-                    autocomplete="off" maxlength="40" required
+                    autocomplete="off" maxlength=SIRET_INPUT_MAX.to_string() required
                     value=group_digits(&returned.siret)
                     aria-describedby="attach-siret-hint attach-siret-error"
                     aria-invalid=move || siret_error().map(|_| "true")
@@ -241,7 +199,7 @@ fn AttachFormView(attach: ServerAction<AttachEstablishment>) -> impl IntoView {
             <div class="field">
                 <label for="attach-contact">"Adresse électronique du contact *"</label>
                 <input id="attach-contact" name="contact_email" type="email" required
-                    autocomplete="off" maxlength="254" value=returned.contact_email.clone()
+                    autocomplete="off" maxlength=EMAIL_MAX.to_string() value=returned.contact_email.clone()
                     aria-describedby="attach-contact-hint attach-contact-error"
                     aria-invalid=move || email_error().map(|_| "true")
                 />

@@ -1,70 +1,35 @@
 //! Pieces shared by the account forms: the error type of their server functions, and the
 //! password input with its eye toggle.
 
+use crate::domain::{FormProblem, Problem};
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 
-/// A refused form: the message, the field it belongs to, and what to put back in the form (never a
-/// password: without JavaScript this travels in the redirect URL).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormError {
-    pub message: String,
-    pub field: Option<String>,
-    pub kept: Option<String>,
-}
-
-impl FormError {
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            ..Default::default()
-        }
-    }
-
-    pub fn on(mut self, field: &str) -> Self {
-        self.field = Some(field.into());
-        self
-    }
-
-    pub fn keeping(mut self, value: &str) -> Self {
-        self.kept = Some(value.into());
-        self
-    }
-}
-
-impl std::fmt::Display for FormError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl FromServerFnError for FormError {
+/// The one error type of every server function: a [`FormProblem`]. Errors raised by the
+/// machinery itself (missing or undecodable arguments: never sent by our own pages) are the
+/// client's fault and answered with a 400.
+impl<F> FromServerFnError for FormProblem<F>
+where
+    F: Clone + Default + std::fmt::Debug + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
     type Encoder = JsonEncoding;
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
-        FormError::new(framework_error_message(&e))
+        let problem = match e {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => Problem::Malformed,
+            _ => Problem::Unexpected,
+        };
+        #[cfg(feature = "ssr")]
+        crate::server::web::set_status(problem.status());
+        FormProblem::general(problem)
     }
 }
 
-/// Shown when a request lacks fields or cannot be decoded (never sent by our own pages).
-pub const MALFORMED: &str =
-    "La requête est incomplète ou mal formée\u{a0}: rechargez la page et réessayez.";
-
-/// The French message for an error raised by the server-function machinery. Missing or
-/// undecodable arguments are the client's fault: the server answers them with a 400.
-pub fn framework_error_message(e: &ServerFnErrorErr) -> &'static str {
-    match e {
-        ServerFnErrorErr::Args(_)
-        | ServerFnErrorErr::MissingArg(_)
-        | ServerFnErrorErr::Deserialization(_) => {
-            #[cfg(feature = "ssr")]
-            crate::server::web::refuse(axum::http::StatusCode::BAD_REQUEST);
-            MALFORMED
-        }
-        _ => super::signup::UNEXPECTED,
-    }
-}
+/// A server function's refusal, for requests without a form.
+pub type Refused = FormProblem<()>;
 
 /// True once the WASM has taken over the page (effects only run in the browser). Controls that
 /// need JavaScript are shown, or enforced, only then: without it the form still submits.
@@ -84,12 +49,13 @@ pub fn PasswordInput(
     #[prop(into, optional)] describedby: Option<&'static str>,
     #[prop(into, optional)] invalid: Option<Signal<bool>>,
 ) -> impl IntoView {
+    let maxlength = crate::domain::password::PASSWORD_MAX.to_string();
     let visible = RwSignal::new(false);
     let ready = hydrated();
     view! {
         <label for=id>{label}</label>
         <div class="password-box">
-            <input id=id name=id required maxlength="200" autocomplete=autocomplete
+            <input id=id name=id required maxlength=maxlength autocomplete=autocomplete
                 type=move || if visible.get() { "text" } else { "password" }
                 aria-describedby=describedby
                 aria-invalid=move || invalid.map(|s| s.get()).unwrap_or(false).then_some("true")

@@ -16,10 +16,10 @@ pub fn HomePage() -> impl IntoView {
                 "pour la délivrance des cartes de qualification conducteur."
             </p>
             <div class="actions">
-                <A href="/creer-un-compte" attr:class="button primary">"Créer un compte"</A>
-                <A href="/connexion" attr:class="button secondary">"Se connecter"</A>
+                <A href=crate::routes::CREATE_ACCOUNT attr:class="button primary">"Créer un compte"</A>
+                <A href=crate::routes::LOGIN attr:class="button secondary">"Se connecter"</A>
             </div>
-            <p class="hint"><A href="/mot-de-passe-oublie">"Mot de passe oublié\u{202f}?"</A></p>
+            <p class="hint"><A href=crate::routes::FORGOT_PASSWORD>"Mot de passe oublié\u{202f}?"</A></p>
         </section>
         <section class="card">
             <h2>"Avant de commencer"</h2>

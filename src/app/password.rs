@@ -1,94 +1,79 @@
 //! Password creation (seed: « Personnalisation du mot de passe »): the emailed link, « Cliquer
 //! ici pour continuer », the password form, the confirmation.
 
-use super::forms::{hydrated, FormError, PasswordInput};
+use super::forms::{hydrated, PasswordInput, Refused};
 use crate::domain::password::unmet_rules;
-use crate::domain::{policy_refusal, PasswordContext, PasswordRule, Strength, UserMessage};
+use crate::domain::{
+    policy_refusal, Field, PasswordContext, PasswordRule, Problem, Strength, UserMessage,
+};
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
-/// The cookie that carries an open password flow between « continuer » and « Valider ».
-#[cfg(feature = "ssr")]
-const FLOW_COOKIE: &str = "hubpro_flow";
-
-#[cfg(feature = "ssr")]
-fn flow_cookie(value: &str, max_age: i64, https: bool) -> String {
-    format!(
-        "{FLOW_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
-        if https { "; Secure" } else { "" }
-    )
-}
-
 /// Whether an emailed link is still usable (a GET never uses it: mail scanners open links).
 #[server(prefix = "/api", endpoint = "lien-valide")]
-pub async fn link_is_valid(token: String) -> Result<bool, ServerFnError> {
-    use crate::server::tokens;
+pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
+    use crate::server::store::LinkPurpose;
     let state = expect_context::<crate::server::state::AppState>();
-    let valid = state
-        .store
-        .peek_token(&token, &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET])
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "link check failed");
-            ServerFnError::new(super::signup::UNEXPECTED)
-        })?;
-    Ok(valid.is_some())
+    match state.store.peek_token(&token, &LinkPurpose::EMAILED).await {
+        Ok(account) => Ok(account.is_some()),
+        Err(e) => Err(crate::server::web::unexpected("link check", &e)),
+    }
 }
 
-/// « Cliquer ici pour continuer »: uses the link and opens the password form.
+/// « Cliquer ici pour continuer »: opens the password form (the link stays valid until a
+/// password is saved).
 #[server(prefix = "/api", endpoint = "continuer")]
-pub async fn open_flow(token: String) -> Result<(), FormError> {
-    use crate::server::{auth, tokens, web};
+pub async fn open_flow(token: String) -> Result<(), Refused> {
+    use crate::domain::FormProblem;
+    use crate::server::{auth, cookies, web};
     let state = expect_context::<crate::server::state::AppState>();
     let ip = web::client_ip().await;
     match auth::open_password_flow(&state.store, &token, &ip).await {
         Ok(flow) => {
-            web::set_cookie(&flow_cookie(
-                &flow,
-                tokens::PASSWORD_FLOW_TTL_SECONDS,
-                web::https(&state),
-            ));
-            leptos_axum::redirect("/mot-de-passe/nouveau");
+            web::set_cookie(&state, cookies::Kind::PasswordFlow, &flow);
+            leptos_axum::redirect(routes::NEW_PASSWORD);
             Ok(())
         }
         Err(auth::AuthError::LinkInvalid) => {
-            web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-            Err(FormError::new(LINK_INVALID))
+            Err(web::refuse(FormProblem::general(Problem::LinkInvalid)))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "opening a password flow failed");
-            Err(FormError::new(super::signup::UNEXPECTED))
-        }
+        Err(e) => Err(web::unexpected("opening a password flow", &e)),
     }
 }
 
 /// The account's values the password rules use (its first name greets), when the flow is open:
 /// the page applies the server's rules live with them.
 #[server(prefix = "/api", endpoint = "flux-mot-de-passe")]
-pub async fn flow_status() -> Result<Option<PasswordContext>, ServerFnError> {
-    use crate::server::{auth, web};
+pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
+    use crate::server::{auth, cookies, web};
     let state = expect_context::<crate::server::state::AppState>();
-    let Some(flow) = web::cookie(FLOW_COOKIE) else {
+    let Some(flow) = web::cookie(&state, cookies::Kind::PasswordFlow) else {
         return Ok(None);
     };
-    Ok(auth::flow_account(&state.store, &flow)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "flow lookup failed");
-            ServerFnError::new(super::signup::UNEXPECTED)
-        })?
-        .map(|a| auth::password_context(&a)))
+    match auth::flow_account(&state.store, &flow).await {
+        Ok(account) => Ok(account.map(|a| auth::password_context(&a))),
+        Err(e) => Err(web::unexpected("flow lookup", &e)),
+    }
 }
 
 /// « Valider »: the server re-checks every rule.
 #[server(prefix = "/api", endpoint = "valider-mot-de-passe")]
-pub async fn set_password(password: String, confirmation: String) -> Result<(), FormError> {
-    use crate::server::{auth, web};
+pub async fn set_password(password: String, confirmation: String) -> Result<(), Refused> {
+    use crate::domain::{FieldProblems, FormProblem};
+    use crate::server::auth::{self, AuthError};
+    use crate::server::{cookies, web};
     let state = expect_context::<crate::server::state::AppState>();
-    let Some(flow) = web::cookie(FLOW_COOKIE) else {
-        web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-        return Err(FormError::new(LINK_INVALID));
+    let on = |field, problem| {
+        web::refuse(FormProblem::keeping(
+            (),
+            FieldProblems::from([(field, problem)]),
+            None,
+        ))
+    };
+    let Some(flow) = web::cookie(&state, cookies::Kind::PasswordFlow) else {
+        return Err(web::refuse(FormProblem::general(Problem::LinkInvalid)));
     };
     match auth::set_password(
         &state.store,
@@ -103,39 +88,24 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
     {
         Ok(()) => {
             state.outbox_wake.notify_one();
-            web::set_cookie(&flow_cookie("", 0, web::https(&state)));
-            leptos_axum::redirect("/mot-de-passe/enregistre");
+            web::clear_cookie(&state, cookies::Kind::PasswordFlow);
+            leptos_axum::redirect(routes::PASSWORD_SAVED);
             Ok(())
         }
-        Err(auth::AuthError::LinkInvalid) => {
-            web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-            Err(FormError::new(LINK_INVALID))
-        }
-        Err(auth::AuthError::PasswordRefused(message)) => {
-            web::refuse(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
-            let field = if message == auth::PASSWORDS_DIFFER {
-                "confirmation"
-            } else {
-                "password"
-            };
-            Err(FormError::new(message).on(field))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "setting a password failed");
-            Err(FormError::new(super::signup::UNEXPECTED))
-        }
+        Err(AuthError::LinkInvalid) => Err(web::refuse(FormProblem::general(Problem::LinkInvalid))),
+        Err(AuthError::PasswordInvalid(e)) => Err(on(Field::Password, Problem::Password(e))),
+        Err(AuthError::PasswordPolicy(r)) => Err(on(Field::Password, Problem::PasswordPolicy(r))),
+        Err(AuthError::PasswordsDiffer) => Err(on(Field::Confirmation, Problem::PasswordsDiffer)),
+        Err(e) => Err(web::unexpected("setting a password", &e)),
     }
 }
-
-pub const LINK_INVALID: &str =
-    "Ce lien n'est plus valable\u{a0}: il a déjà servi ou il a expiré. Demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».";
 
 #[component]
 fn LinkInvalid() -> impl IntoView {
     view! {
         <h1>"Lien expiré ou déjà utilisé"</h1>
-        <p>{LINK_INVALID}</p>
-        <p><A href="/mot-de-passe-oublie" attr:class="button primary">"Recevoir un nouveau lien"</A></p>
+        <p>{Problem::LinkInvalid.user_message()}</p>
+        <p><A href=routes::FORGOT_PASSWORD attr:class="button primary">"Recevoir un nouveau lien"</A></p>
     }
 }
 
@@ -143,7 +113,7 @@ fn LinkInvalid() -> impl IntoView {
 #[component]
 pub fn PasswordLinkPage() -> impl IntoView {
     let query = use_query_map();
-    let token = move || query.read().get("jeton").unwrap_or_default();
+    let token = move || query.read().get(routes::query::TOKEN).unwrap_or_default();
     let valid = Resource::new(
         token,
         |t| async move { link_is_valid(t).await.unwrap_or(false) },
@@ -158,7 +128,7 @@ pub fn PasswordLinkPage() -> impl IntoView {
                     view! {
                         <h1>"Créer mon mot de passe"</h1>
                         <p>"Cette étape est indispensable pour accéder à votre espace."</p>
-                        {move || error().map(|e| view! { <p class="notice error" role="alert">{e.message}</p> })}
+                        {move || error().and_then(|e| e.general_message()).map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
                         <ActionForm action=open>
                             <input type="hidden" name="token" value=token/>
                             <button type="submit" class="button primary">"Cliquer ici pour continuer"</button>
@@ -185,12 +155,8 @@ pub fn NewPasswordPage() -> impl IntoView {
     let confirmation = RwSignal::new(String::new());
     let ready = hydrated();
     let error = move || save.value().get().and_then(|r| r.err());
-    let error_on = move |field: &'static str| {
-        error()
-            .filter(|e| e.field.as_deref() == Some(field))
-            .map(|e| e.message)
-    };
-    let general = move || error().filter(|e| e.field.is_none()).map(|e| e.message);
+    let error_on = move |field: Field| error().and_then(|e| e.message(field));
+    let general = move || error().and_then(|e| e.general_message());
     let context = move || status.get().flatten().unwrap_or_default();
     let rules_met = move || unmet_rules(&password.get()).is_empty();
     // The server's other rules, on the same shared code: shown once the four are met.
@@ -216,7 +182,7 @@ pub fn NewPasswordPage() -> impl IntoView {
                                 <PasswordInput id="password" label="Nouveau mot de passe *"
                                     autocomplete="new-password" value=password
                                     describedby="password-rules password-policy password-error"
-                                    invalid=Signal::derive(move || error_on("password").is_some() || refusal().is_some())/>
+                                    invalid=Signal::derive(move || error_on(Field::Password).is_some() || refusal().is_some())/>
                                 <ul class="rules" id="password-rules" aria-label="Règles du mot de passe">
                                     {PasswordRule::ALL.into_iter().map(|rule| {
                                         let met = move || rule.is_met_by(&password.get());
@@ -237,23 +203,23 @@ pub fn NewPasswordPage() -> impl IntoView {
                                 <p class="error" id="password-policy" aria-live="polite" hidden=move || refusal().is_none()>
                                     {move || refusal().map(|r| r.user_message())}
                                 </p>
-                                <p class="error" id="password-error" hidden=move || error_on("password").is_none()>
-                                    {move || error_on("password")}
+                                <p class="error" id="password-error" hidden=move || error_on(Field::Password).is_none()>
+                                    {move || error_on(Field::Password)}
                                 </p>
                             </div>
                             <div class="field">
                                 <PasswordInput id="confirmation" label="Confirmer le mot de passe *"
                                     autocomplete="new-password" value=confirmation
                                     describedby="confirmation-status"
-                                    invalid=Signal::derive(move || (!confirmation.get().is_empty() && !same()) || error_on("confirmation").is_some())/>
+                                    invalid=Signal::derive(move || (!confirmation.get().is_empty() && !same()) || error_on(Field::Confirmation).is_some())/>
                                 <div id="confirmation-status" aria-live="polite">
                                     {move || {
                                         if confirmation.get().is_empty() {
-                                            error_on("confirmation").map(|m| view! { <p class="error">{m}</p> }.into_any())
+                                            error_on(Field::Confirmation).map(|m| view! { <p class="error">{m}</p> }.into_any())
                                         } else if same() {
                                             Some(view! { <p class="ok">"✓ Les deux mots de passe sont identiques."</p> }.into_any())
                                         } else {
-                                            Some(view! { <p class="error">"Les deux mots de passe ne sont pas identiques."</p> }.into_any())
+                                            Some(view! { <p class="error">{Problem::PasswordsDiffer.user_message()}</p> }.into_any())
                                         }
                                     }}
                                 </div>
@@ -284,7 +250,7 @@ pub fn PasswordSavedPage() -> impl IntoView {
                 "Votre compte est créé. Vous pouvez désormais vous connecter avec votre identifiant "
                 "(l'adresse électronique renseignée lors de la création du compte) et ce mot de passe."
             </p>
-            <p><A href="/connexion" attr:class="button primary">"Revenir à l'application"</A></p>
+            <p><A href=routes::LOGIN attr:class="button primary">"Revenir à l'application"</A></p>
         </section>
     }
 }

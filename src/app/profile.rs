@@ -13,7 +13,7 @@ pub fn ProfilePage() -> impl IntoView {
             <p>"Choisissez votre profil\u{a0}:"</p>
             <ul class="profiles">
                 <li>
-                    <A href="/inscription" attr:class="profile-choice">
+                    <A href=crate::routes::SIGNUP attr:class="profile-choice">
                         <span class="profile-title">"Centre de formation agréé"</span>
                         <span class="profile-detail">
                             "Vous disposez d'un agrément FIMO, FCO ou Passerelle (Voyageurs ou "
@@ -22,7 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
                     </A>
                 </li>
             </ul>
-            <p class="muted">"Vous avez déjà un compte\u{202f}? " <A href="/connexion">"Connectez-vous"</A></p>
+            <p class="muted">"Vous avez déjà un compte\u{202f}? " <A href=crate::routes::LOGIN>"Connectez-vous"</A></p>
         </section>
     }
 }

@@ -1,26 +1,21 @@
 //! Signup form « Créez votre compte » (seed: « Création du compte administrateur »), its server
 //! functions, and the confirmation page.
 
-use super::forms::FieldError;
+use super::forms::{FieldError, Refused};
+use crate::domain::email::EMAIL_MAX;
+use crate::domain::names::{ORGANISATION_NAME_MAX, PERSON_NAME_MAX};
 use crate::domain::signup::email_confirmation_error;
+use crate::domain::siret::SIRET_INPUT_MAX;
 use crate::domain::siret::{digit_count, group_digits};
 use crate::domain::{
-    ApprovalSummary, EstablishmentSummary, FieldErrors, Refusal, SignupField, SignupForm, Siret,
+    ApprovalSummary, EstablishmentSummary, Field, FormProblem, Problem, Refusal, SignupForm, Siret,
     UserMessage,
 };
+use crate::routes;
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 use serde::{Deserialize, Serialize};
-
-/// Shown when the server could not finish for a reason the user cannot fix.
-pub const UNEXPECTED: &str =
-    "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.";
-/// Shown when INSEE cannot be reached, is slow or answers garbage.
-pub const INSEE_UNAVAILABLE: &str =
-    "Le service INSEE est momentanément indisponible\u{a0}: réessayez dans quelques instants. Vos informations sont conservées.";
 
 /// The answer to the live SIRET check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,88 +24,66 @@ pub enum SiretCheck {
         establishment: EstablishmentSummary,
         approvals: Vec<ApprovalSummary>,
     },
-    Refused {
-        reason: Refusal,
-        message: String,
-    },
-    Invalid(String),
-    Unavailable(String),
+    /// Not eligible, not a SIRET, or not checkable now.
+    Refused(Problem),
 }
 
-/// Why « CRÉER » did not create the account: the form as typed, so nothing is lost (also without
-/// JavaScript, where it travels back in the redirect), and the messages to show.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignupProblem {
-    pub form: SignupForm,
-    pub errors: FieldErrors,
-    pub general: Option<String>,
-}
-
-impl std::fmt::Display for SignupProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.general.as_deref().unwrap_or("signup refused"))
-    }
-}
-
-impl FromServerFnError for SignupProblem {
-    type Encoder = JsonEncoding;
-    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
-        SignupProblem {
-            general: Some(super::forms::framework_error_message(&e).into()),
-            ..Default::default()
-        }
-    }
-}
+/// Why « CRÉER » did not create the account, with the form as typed.
+pub type SignupProblem = FormProblem<SignupForm>;
 
 /// Live eligibility of a complete SIRET.
 #[server(prefix = "/api", endpoint = "verifier-siret")]
-pub async fn check_siret(siret: String) -> Result<SiretCheck, ServerFnError> {
+pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
-    use axum::http::StatusCode;
     let state = expect_context::<crate::server::state::AppState>();
     let counted = |outcome: &'static str| {
         metrics::counter!("hubpro_siret_checks_total", "outcome" => outcome).increment(1);
     };
-    if let Err(wait) = state.limits.eligibility.take(&web::client_ip().await).await {
+    if let Err(seconds) = state.limits.eligibility.take(&web::client_ip().await).await {
         counted("throttled");
-        web::refuse(StatusCode::TOO_MANY_REQUESTS);
-        return Err(ServerFnError::new(web::too_many_requests(wait)));
+        return Err(web::refuse(FormProblem::general(
+            Problem::TooManyRequests { seconds },
+        )));
     }
     let siret = match Siret::parse(&siret) {
         Ok(s) => s,
         Err(e) => {
             counted("invalid");
-            return Ok(SiretCheck::Invalid(e.user_message()));
+            return Ok(SiretCheck::Refused(Problem::Siret(e)));
         }
     };
-    let check = match eligibility(&state.signup_deps(), &siret).await {
+    let (outcome, check) = match eligibility(&state.signup_deps(), &siret).await {
         Ok(crate::domain::Eligibility::Eligible {
             establishment,
             approvals,
-        }) => SiretCheck::Eligible {
-            establishment,
-            approvals,
-        },
-        Ok(crate::domain::Eligibility::Refused(reason)) => SiretCheck::Refused {
-            reason,
-            message: reason.message_with_support(&state.settings.support_contact),
-        },
+        }) => (
+            "eligible",
+            SiretCheck::Eligible {
+                establishment,
+                approvals,
+            },
+        ),
+        Ok(crate::domain::Eligibility::Refused(refusal)) => (
+            "refused",
+            SiretCheck::Refused(Problem::Ineligible {
+                refusal,
+                support: state.settings.support_contact.clone(),
+            }),
+        ),
         Err(SignupError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "eligibility: INSEE unavailable");
-            SiretCheck::Unavailable(INSEE_UNAVAILABLE.into())
+            (
+                "unavailable",
+                SiretCheck::Refused(Problem::DirectoryUnavailable),
+            )
         }
         Err(e) => {
             tracing::error!(error = %e, "eligibility check failed");
-            SiretCheck::Unavailable(UNEXPECTED.into())
+            ("unavailable", SiretCheck::Refused(Problem::Unexpected))
         }
     };
-    counted(match &check {
-        SiretCheck::Eligible { .. } => "eligible",
-        SiretCheck::Refused { .. } => "refused",
-        SiretCheck::Invalid(_) => "invalid",
-        SiretCheck::Unavailable(_) => "unavailable",
-    });
+    counted(outcome);
     Ok(check)
 }
 
@@ -124,9 +97,9 @@ pub async fn create_account(
     email: String,
     email_confirmation: String,
 ) -> Result<(), SignupProblem> {
+    use crate::domain::FieldProblems;
     use crate::server::signup::{sign_up, SignupError};
-    use crate::server::web::{self, refuse};
-    use axum::http::StatusCode;
+    use crate::server::web;
     let form = SignupForm {
         siret,
         organisation,
@@ -136,54 +109,44 @@ pub async fn create_account(
         email_confirmation,
     };
     let state = expect_context::<crate::server::state::AppState>();
-    let problem = |errors: FieldErrors, general: Option<String>| SignupProblem {
-        form: form.clone(),
-        errors,
-        general,
+    let refused = |fields: FieldProblems, general: Option<Problem>| {
+        web::refuse(FormProblem::keeping(form.clone(), fields, general))
     };
     let ip = web::client_ip().await;
-    if let Err(wait) = state.limits.signup.take(&ip).await {
-        refuse(StatusCode::TOO_MANY_REQUESTS);
-        return Err(problem(
-            FieldErrors::default(),
-            Some(web::too_many_requests(wait)),
+    if let Err(seconds) = state.limits.signup.take(&ip).await {
+        return Err(refused(
+            FieldProblems::default(),
+            Some(Problem::TooManyRequests { seconds }),
         ));
     }
     match sign_up(&state.signup_deps(), &form, &ip).await {
         Ok(signup) => {
             metrics::counter!("hubpro_signups_total").increment(1);
             state.outbox_wake.notify_one();
-            let target = format!(
-                "/inscription/confirmee?adresse={}",
-                crate::server::http::query_escape(signup.email.as_str())
-            );
-            leptos_axum::redirect(&target);
+            leptos_axum::redirect(&routes::signup_done(&signup.email));
             Ok(())
         }
-        Err(SignupError::Invalid(errors)) => {
-            refuse(StatusCode::UNPROCESSABLE_ENTITY);
-            Err(problem(errors, None))
-        }
-        Err(SignupError::Refused(reason)) => {
-            refuse(StatusCode::UNPROCESSABLE_ENTITY);
-            let mut errors = FieldErrors::default();
-            errors.set(
-                SignupField::Siret,
-                reason.message_with_support(&state.settings.support_contact),
-            );
-            Err(problem(errors, None))
-        }
+        Err(SignupError::Invalid(fields)) => Err(refused(fields, None)),
+        Err(SignupError::Refused(refusal)) => Err(refused(
+            FieldProblems::from([(
+                Field::Siret,
+                Problem::Ineligible {
+                    refusal,
+                    support: state.settings.support_contact.clone(),
+                },
+            )]),
+            None,
+        )),
         Err(SignupError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "signup: INSEE unavailable");
-            refuse(StatusCode::SERVICE_UNAVAILABLE);
-            Err(problem(
-                FieldErrors::default(),
-                Some(INSEE_UNAVAILABLE.into()),
+            Err(refused(
+                FieldProblems::default(),
+                Some(Problem::DirectoryUnavailable),
             ))
         }
         Err(e) => {
             tracing::error!(error = %e, "signup failed");
-            Err(problem(FieldErrors::default(), Some(UNEXPECTED.into())))
+            Err(refused(FieldProblems::default(), Some(Problem::Unexpected)))
         }
     }
 }
@@ -202,8 +165,8 @@ pub fn SignupPage() -> impl IntoView {
             // Links in the approval notice and in invitations pre-fill the form.
             let query = query.read_untracked();
             SignupForm {
-                siret: query.get("siret").unwrap_or_default(),
-                email: query.get("adresse").unwrap_or_default(),
+                siret: query.get(routes::query::SIRET).unwrap_or_default(),
+                email: query.get(routes::query::ADDRESS).unwrap_or_default(),
                 ..Default::default()
             }
         });
@@ -227,8 +190,7 @@ pub fn SignupPage() -> impl IntoView {
     let organisation_ref = NodeRef::<leptos::html::Input>::new();
 
     let problem = move || create.value().get().and_then(|r| r.err());
-    let server_error =
-        move |field: SignupField| problem().and_then(|p| p.errors.get(field).map(str::to_owned));
+    let server_error = move |field: Field| problem().and_then(|p| p.message(field));
     // A wrong check digit is shown as soon as the 14th digit is typed.
     let siret_live_error = move || {
         let text = siret_text.get();
@@ -257,7 +219,7 @@ pub fn SignupPage() -> impl IntoView {
     });
     // Move focus to the first field in error after a refused submission.
     Effect::new(move |_| {
-        if let Some((field, _)) = problem().and_then(|p| p.errors.0.first().cloned()) {
+        if let Some(field) = problem().and_then(|p| p.fields.first()) {
             super::forms::focus_by_id(field.id());
         }
     });
@@ -276,18 +238,18 @@ pub fn SignupPage() -> impl IntoView {
         <Title text="Créez votre compte"/>
         <section class="card form-card">
             <h1>"Créez votre compte"</h1>
-            <p class="subtitle">"ou " <A href="/connexion">"connectez-vous"</A></p>
+            <p class="subtitle">"ou " <A href=routes::LOGIN>"connectez-vous"</A></p>
             <p class="banner">"CQC - Centre de Formation Agréé"</p>
             <ActionForm action=create attr:novalidate="">
-                {move || problem().and_then(|p| p.general).map(|m| view! {
+                {move || problem().and_then(|p| p.general_message()).map(|m| view! {
                     <p class="notice error" role="alert">{m}</p>
                 })}
                 <div class="field">
                     <label for="siret">"Numéro de SIRET *"</label>
                     <input id="siret" name="siret" type="text" inputmode="numeric"
-                        autocomplete="off" maxlength="40" required
+                        autocomplete="off" maxlength=SIRET_INPUT_MAX.to_string() required
                         aria-describedby="siret-hint siret-status siret-error"
-                        aria-invalid=move || (server_error(SignupField::Siret).is_some() || siret_live_error().is_some()).then_some("true")
+                        aria-invalid=move || (server_error(Field::Siret).is_some() || siret_live_error().is_some()).then_some("true")
                         value=initial_siret
                         on:input=on_siret_input
                     />
@@ -300,63 +262,63 @@ pub fn SignupPage() -> impl IntoView {
                         </Transition>
                     </div>
                     <FieldError id="siret-error" message=Signal::derive(move || {
-                        siret_live_error().or_else(|| server_error(SignupField::Siret))
+                        siret_live_error().or_else(|| server_error(Field::Siret))
                     })/>
                 </div>
                 <div class="field">
                     <label for="organisation">"Nom de l'organisme *"</label>
                     <input id="organisation" name="organisation" type="text" required
-                        autocomplete="organization" maxlength="250"
+                        autocomplete="organization" maxlength=ORGANISATION_NAME_MAX.to_string()
                         node_ref=organisation_ref
                         value=returned.organisation.clone()
                         aria-describedby="organisation-error"
-                        aria-invalid=move || server_error(SignupField::Organisation).map(|_| "true")
+                        aria-invalid=move || server_error(Field::Organisation).map(|_| "true")
                     />
-                    <FieldError id="organisation-error" message=Signal::derive(move || server_error(SignupField::Organisation))/>
+                    <FieldError id="organisation-error" message=Signal::derive(move || server_error(Field::Organisation))/>
                 </div>
                 <div class="field-row">
                     <div class="field">
                         <label for="last_name">"Nom *"</label>
                         <input id="last_name" name="last_name" type="text" required
-                            autocomplete="family-name" maxlength="120"
+                            autocomplete="family-name" maxlength=PERSON_NAME_MAX.to_string()
                             value=returned.last_name.clone()
                             aria-describedby="last_name-error"
-                            aria-invalid=move || server_error(SignupField::LastName).map(|_| "true")
+                            aria-invalid=move || server_error(Field::LastName).map(|_| "true")
                         />
-                        <FieldError id="last_name-error" message=Signal::derive(move || server_error(SignupField::LastName))/>
+                        <FieldError id="last_name-error" message=Signal::derive(move || server_error(Field::LastName))/>
                     </div>
                     <div class="field">
                         <label for="first_name">"Prénom *"</label>
                         <input id="first_name" name="first_name" type="text" required
-                            autocomplete="given-name" maxlength="120"
+                            autocomplete="given-name" maxlength=PERSON_NAME_MAX.to_string()
                             value=returned.first_name.clone()
                             aria-describedby="first_name-error"
-                            aria-invalid=move || server_error(SignupField::FirstName).map(|_| "true")
+                            aria-invalid=move || server_error(Field::FirstName).map(|_| "true")
                         />
-                        <FieldError id="first_name-error" message=Signal::derive(move || server_error(SignupField::FirstName))/>
+                        <FieldError id="first_name-error" message=Signal::derive(move || server_error(Field::FirstName))/>
                     </div>
                 </div>
                 <div class="field">
                     <label for="email">"Adresse électronique *"</label>
                     <input id="email" name="email" type="email" required autocomplete="email"
-                        maxlength="254" value=returned.email.clone()
+                        maxlength=EMAIL_MAX.to_string() value=returned.email.clone()
                         aria-describedby="email-hint email-error"
-                        aria-invalid=move || server_error(SignupField::Email).map(|_| "true")
+                        aria-invalid=move || server_error(Field::Email).map(|_| "true")
                         on:input=move |ev| set_email.set(event_target_value(&ev))
                     />
                     <p class="hint" id="email-hint">
                         "Cette adresse sera votre identifiant\u{a0}: elle est unique et ne pourra pas être modifiée. "
                         "Préférez une adresse qui restera valable (par exemple une adresse de service)."
                     </p>
-                    <FieldError id="email-error" message=Signal::derive(move || server_error(SignupField::Email))/>
+                    <FieldError id="email-error" message=Signal::derive(move || server_error(Field::Email))/>
                 </div>
                 <div class="field">
                     <label for="email_confirmation">"Confirmer votre adresse électronique *"</label>
                     <input id="email_confirmation" name="email_confirmation" type="email" required
-                        autocomplete="email" maxlength="254"
+                        autocomplete="email" maxlength=EMAIL_MAX.to_string()
                         value=returned.email_confirmation.clone()
                         aria-describedby="email_confirmation-status email_confirmation-error"
-                        aria-invalid=move || (server_error(SignupField::EmailConfirmation).is_some() || confirmation_hint() == Some(false)).then_some("true")
+                        aria-invalid=move || (server_error(Field::EmailConfirmation).is_some() || confirmation_hint() == Some(false)).then_some("true")
                         on:input=move |ev| set_confirmation.set(event_target_value(&ev))
                     />
                     <div id="email_confirmation-status" aria-live="polite">
@@ -367,8 +329,8 @@ pub fn SignupPage() -> impl IntoView {
                     <FieldError id="email_confirmation-error" message=Signal::derive(move || {
                         match confirmation_hint() {
                             Some(true) => None,
-                            Some(false) => Some(crate::domain::signup::EMAIL_MISMATCH.to_owned()),
-                            None => server_error(SignupField::EmailConfirmation),
+                            Some(false) => Some(Problem::EmailMismatch.user_message()),
+                            None => server_error(Field::EmailConfirmation),
                         }
                     })/>
                 </div>
@@ -383,7 +345,7 @@ pub fn SignupPage() -> impl IntoView {
 
 /// What the live SIRET check found.
 #[component]
-fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
+fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
     match check {
         Ok(SiretCheck::Eligible {
             establishment,
@@ -399,7 +361,7 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
                 {establishment.main_establishment.map(|m| view! {
                     <p>
                         "Établissement rattaché au contrat de l'établissement principal "
-                        <strong>{m.organisation}</strong> " (SIRET " {m.siret} ")."
+                        <strong>{m.organisation.to_string()}</strong> " (SIRET " {m.siret.grouped()} ")."
                     </p>
                 })}
                 <p>"Agréments en cours\u{a0}:"</p>
@@ -411,25 +373,31 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Ok(SiretCheck::Refused { reason, message }) => view! {
-            <div class="notice error" role="status">
-                <p>{message}</p>
-                {(reason == Refusal::AlreadyRegistered).then(|| view! {
-                    <p><A href="/connexion">"Se connecter"</A> " · " <A href="/mot-de-passe-oublie">"Mot de passe oublié"</A></p>
-                })}
-            </div>
+        Ok(SiretCheck::Refused(problem)) => {
+            let registered = matches!(
+                problem,
+                Problem::Ineligible {
+                    refusal: Refusal::AlreadyRegistered,
+                    ..
+                }
+            );
+            view! {
+                <div class="notice error" role="status">
+                    <p>{problem.user_message()}</p>
+                    {registered.then(|| view! {
+                        <p><A href=routes::LOGIN>"Se connecter"</A> " · " <A href=routes::FORGOT_PASSWORD>"Mot de passe oublié"</A></p>
+                    })}
+                </div>
+            }
+            .into_any()
+        }
+        // A refusal of the check itself (too many checks), or the network failing.
+        Err(problem) => view! {
+            <p class="notice error" role="status">
+                {problem.general_message().unwrap_or_else(|| Problem::DirectoryUnavailable.user_message())}
+            </p>
         }
         .into_any(),
-        Ok(SiretCheck::Invalid(message)) | Ok(SiretCheck::Unavailable(message)) => view! {
-            <p class="notice error" role="status">{message}</p>
-        }
-        .into_any(),
-        // A server message (too many checks) is shown as is; a network failure is explained.
-        Err(ServerFnError::ServerError(message)) => view! {
-            <p class="notice error" role="status">{message}</p>
-        }
-        .into_any(),
-        Err(_) => view! { <p class="notice error">{INSEE_UNAVAILABLE}</p> }.into_any(),
     }
 }
 
@@ -437,7 +405,7 @@ fn SiretStatus(check: Result<SiretCheck, ServerFnError>) -> impl IntoView {
 #[component]
 pub fn SignupDonePage() -> impl IntoView {
     let query = use_query_map();
-    let address = move || query.read().get("adresse").unwrap_or_default();
+    let address = move || query.read().get(routes::query::ADDRESS).unwrap_or_default();
     view! {
         <Title text="Compte créé"/>
         <section class="card">
@@ -450,13 +418,13 @@ pub fn SignupDonePage() -> impl IntoView {
             <p class="hint">
                 "Le message «\u{a0}Hub Pro Transport\u{a0}: Créer mon mot de passe\u{a0}» peut mettre quelques minutes à arriver."
             </p>
-            <p><A href="/connexion" attr:class="button primary">"SE CONNECTER"</A></p>
+            <p><A href=routes::LOGIN attr:class="button primary">"SE CONNECTER"</A></p>
             <h2 class="small-title">"Vous n'avez pas reçu le message\u{202f}?"</h2>
             <ol class="hint">
                 <li>"Vérifiez vos courriers indésirables (spam)."</li>
                 <li>
                     "Demandez un nouveau lien avec "
-                    <A href="/mot-de-passe-oublie">"«\u{a0}Mot de passe oublié\u{a0}»"</A>
+                    <A href=routes::FORGOT_PASSWORD>"«\u{a0}Mot de passe oublié\u{a0}»"</A>
                     "."
                 </li>
                 <li>"Toujours rien\u{202f}? Contactez le service support\u{a0}: " <super::login::SupportContact/></li>

@@ -82,11 +82,18 @@ pub struct ApprovalSummary {
     pub number: String,
     pub transport_type: TransportType,
     pub trainings: Vec<Training>,
-    pub starts_on: String,
-    pub ends_on: Option<String>,
+    pub starts_on: time::Date,
+    /// `None`: without end.
+    pub ends_on: Option<time::Date>,
 }
 
 impl ApprovalSummary {
+    /// Whether the approval is in force on `day` (its first and last days included): the one
+    /// rule signup, the space and the operator commands use.
+    pub fn in_force_on(&self, day: time::Date) -> bool {
+        self.starts_on <= day && self.ends_on.is_none_or(|end| end >= day)
+    }
+
     /// « FIMO Voyageurs », « Passerelle Voyageurs »… in the seed's order.
     pub fn labels(&self) -> Vec<String> {
         let mut trainings = self.trainings.clone();
@@ -147,13 +154,31 @@ mod tests {
             number: "HDF-2021-V-0042".into(),
             transport_type: TransportType::Passengers,
             trainings: vec![Training::Fco, Training::Fimo, Training::Passerelle],
-            starts_on: "2021-12-28".into(),
+            starts_on: time::macros::date!(2021 - 12 - 28),
             ends_on: None,
         };
         assert_eq!(
             a.labels(),
             ["FIMO Voyageurs", "Passerelle Voyageurs", "FCO Voyageurs"]
         );
+    }
+
+    #[test]
+    fn in_force_includes_both_ends() {
+        use time::macros::date;
+        let a = ApprovalSummary {
+            number: "X".into(),
+            transport_type: TransportType::Goods,
+            trainings: vec![Training::Fimo],
+            starts_on: date!(2024 - 01 - 15),
+            ends_on: Some(date!(2024 - 12 - 31)),
+        };
+        assert!(!a.in_force_on(date!(2024 - 01 - 14)));
+        assert!(a.in_force_on(date!(2024 - 01 - 15)));
+        assert!(a.in_force_on(date!(2024 - 12 - 31)));
+        assert!(!a.in_force_on(date!(2025 - 01 - 01)));
+        let open = ApprovalSummary { ends_on: None, ..a };
+        assert!(open.in_force_on(date!(2099 - 01 - 01)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Longest address SMTP can carry (RFC 5321 path limit less the brackets).
-const MAX_LEN: usize = 254;
+pub const EMAIL_MAX: usize = 254;
 const MAX_LOCAL_LEN: usize = 64;
 
 /// A syntactically valid email address, trimmed. Two addresses are the same account when they
@@ -13,7 +13,7 @@ const MAX_LOCAL_LEN: usize = 64;
 pub struct EmailAddress(String);
 
 /// Why a text is not an email address.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum EmailError {
     #[error("empty address")]
     Empty,
@@ -33,7 +33,7 @@ impl EmailAddress {
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
         }
-        if trimmed.len() > MAX_LEN {
+        if trimmed.len() > EMAIL_MAX {
             return Err(EmailError::TooLong);
         }
         let (local, domain) = match trimmed.split_once('@') {

@@ -5,15 +5,14 @@
 //! (secondary) establishment; rattacher / détacher → attach / detach.
 
 use super::eligibility::Refusal;
-use super::{EmailAddress, Siret, UserMessage};
+use super::{EmailAddress, Field, FieldProblems, OrganisationName, Problem, Siret};
 use serde::{Deserialize, Serialize};
 
 /// The main establishment an establishment is attached to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MainEstablishment {
-    pub organisation: String,
-    /// Grouped for display: `477 280 846 03753`.
-    pub siret: String,
+    pub organisation: OrganisationName,
+    pub siret: Siret,
 }
 
 /// Where an attached establishment stands.
@@ -26,25 +25,14 @@ pub enum AttachmentState {
     AccountActive,
 }
 
-impl AttachmentState {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Invited => "Invitation envoyée",
-            Self::AccountPending => "Compte créé, mot de passe à définir",
-            Self::AccountActive => "Compte actif",
-        }
-    }
-}
-
 /// An attached establishment, as the main establishment's space lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachedEstablishment {
-    /// 14 digits.
-    pub siret: String,
+    pub siret: Siret,
+    /// As INSEE gives it, when it diffuses it.
     pub name: Option<String>,
-    pub contact_email: String,
-    /// `YYYY-MM-DD`.
-    pub since: String,
+    pub contact_email: EmailAddress,
+    pub since: time::Date,
     pub state: AttachmentState,
 }
 
@@ -55,19 +43,6 @@ pub struct AttachForm {
     pub contact_email: String,
 }
 
-/// Messages per field of the attach form.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachErrors {
-    pub siret: Option<String>,
-    pub contact_email: Option<String>,
-}
-
-impl AttachErrors {
-    pub fn is_empty(&self) -> bool {
-        self.siret.is_none() && self.contact_email.is_none()
-    }
-}
-
 /// A well-formed attach request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidAttach {
@@ -76,7 +51,7 @@ pub struct ValidAttach {
 }
 
 impl AttachForm {
-    pub fn parse(&self) -> Result<ValidAttach, AttachErrors> {
+    pub fn parse(&self) -> Result<ValidAttach, FieldProblems> {
         let siret = Siret::parse(&self.siret);
         let email = EmailAddress::parse(&self.contact_email);
         match (siret, email) {
@@ -84,10 +59,16 @@ impl AttachForm {
                 siret,
                 contact_email,
             }),
-            (siret, email) => Err(AttachErrors {
-                siret: siret.err().map(|e| e.user_message()),
-                contact_email: email.err().map(|e| e.user_message()),
-            }),
+            (siret, email) => {
+                let mut problems = FieldProblems::default();
+                if let Err(e) = siret {
+                    problems.set(Field::AttachSiret, Problem::Siret(e));
+                }
+                if let Err(e) = email {
+                    problems.set(Field::ContactEmail, Problem::Email(e));
+                }
+                Err(problems)
+            }
         }
     }
 }
@@ -109,29 +90,6 @@ pub enum AttachRefusal {
     Ineligible(Refusal),
 }
 
-impl UserMessage for AttachRefusal {
-    fn user_message(&self) -> String {
-        match self {
-            Self::OwnSiret => {
-                "C'est le SIRET de votre propre établissement\u{a0}: saisissez celui de l'établissement à rattacher.".into()
-            }
-            Self::AlreadyAttachedHere => {
-                "Cet établissement est déjà rattaché à votre contrat.".into()
-            }
-            Self::AttachedElsewhere => {
-                "Cet établissement est déjà rattaché au contrat d'un autre établissement principal.".into()
-            }
-            Self::HasOwnAccount => {
-                "Cet établissement a déjà son propre compte Hub Pro Transport\u{a0}: il ne peut pas être rattaché.".into()
-            }
-            Self::MainIsAttached => {
-                "Votre établissement est lui-même rattaché à un établissement principal\u{a0}: seul celui-ci peut rattacher des établissements.".into()
-            }
-            Self::Ineligible(reason) => reason.user_message(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,8 +102,14 @@ mod tests {
         }
         .parse()
         .unwrap_err();
-        assert!(errors.siret.unwrap().contains("14 chiffres"));
-        assert!(errors.contact_email.unwrap().contains("@"));
+        assert_eq!(
+            errors.get(Field::AttachSiret),
+            Some(&Problem::Siret(crate::domain::SiretError::WrongLength(13)))
+        );
+        assert_eq!(
+            errors.get(Field::ContactEmail),
+            Some(&Problem::Email(crate::domain::EmailError::MissingAt))
+        );
         let ok = AttachForm {
             siret: "400 734 448 00014".into(),
             contact_email: " Nimes@Example.fr ".into(),
@@ -157,6 +121,7 @@ mod tests {
 
     #[test]
     fn ineligible_reuses_the_signup_wording() {
+        use crate::domain::UserMessage;
         assert_eq!(
             AttachRefusal::Ineligible(Refusal::NoApproval).user_message(),
             Refusal::NoApproval.user_message()

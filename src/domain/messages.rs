@@ -1,23 +1,123 @@
 //! The French wording of every domain error, gathered here so it can be reviewed in one place.
 
 use super::password::PolicyRefusal;
-use super::{EmailError, NameError, PasswordError, PasswordRule, Refusal, SiretError, Strength};
+use super::{
+    AttachRefusal, AttachmentState, EmailError, NameError, PasswordError, PasswordRule, Problem,
+    Refusal, SiretError, Strength,
+};
 
 /// A message meant for the person filling the form, in French.
 pub trait UserMessage {
     fn user_message(&self) -> String;
 }
 
-impl Refusal {
-    /// The refusal's message, naming the support contact where it sends the user to support.
-    pub fn message_with_support(&self, support: &str) -> String {
+impl UserMessage for Problem {
+    fn user_message(&self) -> String {
         match self {
-            Refusal::NotDiffusible => format!(
+            Problem::Siret(e) => e.user_message(),
+            Problem::Email(e) => e.user_message(),
+            Problem::Name(e) => e.user_message(),
+            Problem::Password(e) => e.user_message(),
+            Problem::PasswordPolicy(e) => e.user_message(),
+            Problem::EmailConfirmationMissing => "Confirmez votre adresse électronique.".into(),
+            Problem::EmailMismatch => {
+                "Les deux adresses électroniques ne sont pas identiques\u{a0}: vérifiez la confirmation.".into()
+            }
+            Problem::PasswordsDiffer => "Les deux mots de passe ne sont pas identiques.".into(),
+            Problem::Ineligible {
+                refusal: Refusal::NotDiffusible,
+                support,
+            } => format!(
                 "Les informations de cet établissement ne sont pas diffusibles par l'INSEE\u{a0}: contactez le service support ({support}) pour créer votre compte."
             ),
-            other => other.user_message(),
+            Problem::Ineligible { refusal, .. } => refusal.user_message(),
+            Problem::Attach(e) => e.user_message(),
+            Problem::BadCredentials => "Adresse électronique ou mot de passe incorrect.".into(),
+            Problem::AccountPending => {
+                "Votre compte n'est pas encore activé\u{a0}: ouvrez le lien «\u{a0}Créer mon mot de passe\u{a0}» reçu par courriel, ou demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».".into()
+            }
+            Problem::LinkInvalid => {
+                "Ce lien n'est plus valable\u{a0}: il a déjà servi ou il a expiré. Demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».".into()
+            }
+            Problem::SessionEnded => {
+                "Votre session a expiré\u{a0}: reconnectez-vous pour continuer.".into()
+            }
+            Problem::TooManyRequests { seconds } => format!(
+                "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
+                french_wait(*seconds)
+            ),
+            Problem::TooManyAttempts { seconds } => format!(
+                "Trop de tentatives. Pour protéger votre compte, réessayez dans {}.",
+                french_wait(*seconds)
+            ),
+            Problem::DirectoryUnavailable => {
+                "Le service INSEE est momentanément indisponible\u{a0}: réessayez dans quelques instants. Vos informations sont conservées.".into()
+            }
+            Problem::Malformed => {
+                "La requête est incomplète ou mal formée\u{a0}: rechargez la page et réessayez.".into()
+            }
+            Problem::Unexpected => {
+                "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.".into()
+            }
         }
     }
+}
+
+impl Problem {
+    /// The HTTP status of an answer refused for this problem.
+    pub fn status(&self) -> u16 {
+        match self {
+            Problem::Malformed => 400,
+            Problem::BadCredentials | Problem::AccountPending | Problem::SessionEnded => 401,
+            Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
+            Problem::DirectoryUnavailable => 503,
+            Problem::Unexpected => 500,
+            _ => 422,
+        }
+    }
+}
+
+impl AttachmentState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Invited => "Invitation envoyée",
+            Self::AccountPending => "Compte créé, mot de passe à définir",
+            Self::AccountActive => "Compte actif",
+        }
+    }
+}
+
+impl UserMessage for AttachRefusal {
+    fn user_message(&self) -> String {
+        match self {
+            Self::OwnSiret => {
+                "C'est le SIRET de votre propre établissement\u{a0}: saisissez celui de l'établissement à rattacher.".into()
+            }
+            Self::AlreadyAttachedHere => {
+                "Cet établissement est déjà rattaché à votre contrat.".into()
+            }
+            Self::AttachedElsewhere => {
+                "Cet établissement est déjà rattaché au contrat d'un autre établissement principal.".into()
+            }
+            Self::HasOwnAccount => {
+                "Cet établissement a déjà son propre compte Hub Pro Transport\u{a0}: il ne peut pas être rattaché.".into()
+            }
+            Self::MainIsAttached => {
+                "Votre établissement est lui-même rattaché à un établissement principal\u{a0}: seul celui-ci peut rattacher des établissements.".into()
+            }
+            Self::Ineligible(reason) => reason.user_message(),
+        }
+    }
+}
+
+/// A day the French way: `15/01/2024`.
+pub fn french_date(day: time::Date) -> String {
+    format!(
+        "{:02}/{:02}/{}",
+        day.day(),
+        u8::from(day.month()),
+        day.year()
+    )
 }
 
 /// A wait in French: « 40 secondes », « 3 minutes » (rounded up).

@@ -2,7 +2,7 @@
 //! server (authoritative checks). No I/O, no async here.
 //!
 //! Each type can only hold a valid value: build it with `parse`, which returns a `Result`.
-//! User-facing French wording of every error lives in [`messages`].
+//! What can go wrong is a [`Problem`]; its French wording and HTTP status live in [`messages`].
 //!
 //! Glossary (French UI term → identifier used in the code):
 //! - agrément → approval; centre de formation agréé (CFA) → approved training centre
@@ -19,6 +19,7 @@ pub mod messages;
 pub mod names;
 pub mod password;
 pub mod password_policy;
+pub mod problems;
 pub mod signup;
 pub mod siret;
 pub mod typography;
@@ -28,14 +29,15 @@ pub use eligibility::{
 };
 pub use email::{EmailAddress, EmailError};
 pub use establishments::{
-    AttachErrors, AttachForm, AttachRefusal, AttachedEstablishment, AttachmentState,
-    MainEstablishment, ValidAttach,
+    AttachForm, AttachRefusal, AttachedEstablishment, AttachmentState, MainEstablishment,
+    ValidAttach,
 };
 pub use messages::UserMessage;
 pub use names::{NameError, OrganisationName, PersonName};
 pub use password::{NewPassword, PasswordError, PasswordRule, PolicyRefusal, Strength};
 pub use password_policy::{policy_refusal, PasswordContext};
-pub use signup::{FieldErrors, SignupField, SignupForm, ValidSignup};
+pub use problems::{Field, FieldProblems, FormProblem, Problem};
+pub use signup::{SignupForm, ValidSignup};
 pub use siret::{Siret, SiretError};
 
 /// Characters that are invisible or reorder text: never accepted in names, since they let one

@@ -9,7 +9,9 @@ pub const PERSON_NAME_MAX: usize = 80;
 pub const ORGANISATION_NAME_MAX: usize = 200;
 
 /// Why a text is not an acceptable name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
 pub enum NameError {
     #[error("empty name")]
     Empty,

@@ -9,7 +9,7 @@ pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 128;
 
 /// One of the seed's four rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PasswordRule {
     MinLength,
     Uppercase,
@@ -43,7 +43,7 @@ fn is_special(c: char) -> bool {
 }
 
 /// Why a candidate is not an acceptable password.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum PasswordError {
     #[error("password breaks rules {0:?}")]
     Unmet(Vec<PasswordRule>),

@@ -5,6 +5,7 @@
 //! long password that merely contains such a word is accepted.
 
 use super::password::PolicyRefusal;
+use super::Siret;
 use serde::{Deserialize, Serialize};
 
 const COMMON: &str = include_str!("common-passwords.txt");
@@ -22,7 +23,8 @@ const MIN_CORE: usize = 4;
 /// The account's own values, which a password may not merely decorate.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordContext {
-    pub siret: String,
+    /// `None` until the page has loaded the account's values.
+    pub siret: Option<Siret>,
     pub organisation: String,
     pub last_name: String,
     pub first_name: String,
@@ -32,7 +34,7 @@ pub struct PasswordContext {
 /// Why `candidate` (which meets the seed's four rules) would be refused, if it would.
 pub fn policy_refusal(candidate: &str, context: &PasswordContext) -> Option<PolicyRefusal> {
     let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
-    let siren = context.siret.get(..9).unwrap_or_default();
+    let siren = context.siret.as_ref().map_or("", Siret::siren);
     if letters(candidate).len() < MIN_CORE {
         let holds_siret = !siren.is_empty() && digits.contains(siren);
         return Some(if holds_siret {
@@ -165,7 +167,7 @@ mod tests {
 
     fn ctx() -> PasswordContext {
         PasswordContext {
-            siret: "47728084603753".into(),
+            siret: Siret::parse("47728084603753").ok(),
             organisation: "Formatrans Lille".into(),
             last_name: "Dupont".into(),
             first_name: "Élodie".into(),

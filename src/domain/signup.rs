@@ -1,7 +1,7 @@
 //! The signup form as typed, and its parsing into valid values. Shared so the browser shows the
 //! same messages as the server, which re-checks everything.
 
-use super::{EmailAddress, OrganisationName, PersonName, Siret, UserMessage};
+use super::{EmailAddress, Field, FieldProblems, OrganisationName, PersonName, Problem, Siret};
 use serde::{Deserialize, Serialize};
 
 /// The form's fields, as typed (nothing is lost when a submission is refused).
@@ -15,65 +15,6 @@ pub struct SignupForm {
     pub email_confirmation: String,
 }
 
-/// A field of the signup form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum SignupField {
-    Siret,
-    Organisation,
-    LastName,
-    FirstName,
-    Email,
-    EmailConfirmation,
-}
-
-impl SignupField {
-    /// Form order: errors are listed, and focus goes, in this order.
-    pub const ALL: [SignupField; 6] = [
-        SignupField::Siret,
-        SignupField::Organisation,
-        SignupField::LastName,
-        SignupField::FirstName,
-        SignupField::Email,
-        SignupField::EmailConfirmation,
-    ];
-
-    /// The input's `id` and `name`.
-    pub fn id(self) -> &'static str {
-        match self {
-            SignupField::Siret => "siret",
-            SignupField::Organisation => "organisation",
-            SignupField::LastName => "last_name",
-            SignupField::FirstName => "first_name",
-            SignupField::Email => "email",
-            SignupField::EmailConfirmation => "email_confirmation",
-        }
-    }
-}
-
-/// One French message per field in error.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldErrors(pub Vec<(SignupField, String)>);
-
-impl FieldErrors {
-    pub fn get(&self, field: SignupField) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn set(&mut self, field: SignupField, message: impl Into<String>) {
-        self.0.retain(|(f, _)| *f != field);
-        self.0.push((field, message.into()));
-        self.0
-            .sort_by_key(|(f, _)| SignupField::ALL.iter().position(|x| x == f));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 /// A signup whose every field is valid.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidSignup {
@@ -84,31 +25,27 @@ pub struct ValidSignup {
     pub email: EmailAddress,
 }
 
-/// Message when the confirmation differs from the address.
-pub const EMAIL_MISMATCH: &str =
-    "Les deux adresses électroniques ne sont pas identiques\u{a0}: vérifiez la confirmation.";
-
 impl SignupForm {
     /// Parses every field, collecting one message per field in error.
-    pub fn parse(&self) -> Result<ValidSignup, FieldErrors> {
-        let mut errors = FieldErrors::default();
+    pub fn parse(&self) -> Result<ValidSignup, FieldProblems> {
+        let mut errors = FieldProblems::default();
         let siret = Siret::parse(&self.siret)
-            .map_err(|e| errors.set(SignupField::Siret, e.user_message()))
+            .map_err(|e| errors.set(Field::Siret, Problem::Siret(e)))
             .ok();
         let organisation = OrganisationName::parse(&self.organisation)
-            .map_err(|e| errors.set(SignupField::Organisation, e.user_message()))
+            .map_err(|e| errors.set(Field::Organisation, Problem::Name(e)))
             .ok();
         let last_name = PersonName::parse(&self.last_name)
-            .map_err(|e| errors.set(SignupField::LastName, e.user_message()))
+            .map_err(|e| errors.set(Field::LastName, Problem::Name(e)))
             .ok();
         let first_name = PersonName::parse(&self.first_name)
-            .map_err(|e| errors.set(SignupField::FirstName, e.user_message()))
+            .map_err(|e| errors.set(Field::FirstName, Problem::Name(e)))
             .ok();
         let email = EmailAddress::parse(&self.email)
-            .map_err(|e| errors.set(SignupField::Email, e.user_message()))
+            .map_err(|e| errors.set(Field::Email, Problem::Email(e)))
             .ok();
         if let Some(mismatch) = email_confirmation_error(&self.email, &self.email_confirmation) {
-            errors.set(SignupField::EmailConfirmation, mismatch);
+            errors.set(Field::EmailConfirmation, mismatch);
         }
         match (siret, organisation, last_name, first_name, email) {
             (Some(siret), Some(organisation), Some(last_name), Some(first_name), Some(email))
@@ -128,11 +65,11 @@ impl SignupForm {
 }
 
 /// Checks the confirmation against the address (same address, ignoring case and outer spaces).
-pub fn email_confirmation_error(email: &str, confirmation: &str) -> Option<&'static str> {
+pub fn email_confirmation_error(email: &str, confirmation: &str) -> Option<Problem> {
     if confirmation.trim().is_empty() {
-        return Some("Confirmez votre adresse électronique.");
+        return Some(Problem::EmailConfirmationMissing);
     }
-    (!email.trim().eq_ignore_ascii_case(confirmation.trim())).then_some(EMAIL_MISMATCH)
+    (!email.trim().eq_ignore_ascii_case(confirmation.trim())).then_some(Problem::EmailMismatch)
 }
 
 #[cfg(test)]
@@ -168,15 +105,25 @@ mod tests {
             email_confirmation: "autre@example.fr".into(),
         };
         let errors = form.parse().unwrap_err();
-        let fields: Vec<SignupField> = errors.0.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, SignupField::ALL);
+        let fields: Vec<Field> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(
-            errors.get(SignupField::Siret),
-            Some("Le numéro de SIRET compte 14 chiffres\u{202f}; vous en avez saisi 3.")
+            fields,
+            [
+                Field::Siret,
+                Field::Organisation,
+                Field::LastName,
+                Field::FirstName,
+                Field::Email,
+                Field::EmailConfirmation
+            ]
         );
         assert_eq!(
-            errors.get(SignupField::EmailConfirmation),
-            Some(EMAIL_MISMATCH)
+            errors.get(Field::Siret),
+            Some(&Problem::Siret(crate::domain::SiretError::WrongLength(3)))
+        );
+        assert_eq!(
+            errors.get(Field::EmailConfirmation),
+            Some(&Problem::EmailMismatch)
         );
     }
 
@@ -185,10 +132,10 @@ mod tests {
         let mut form = valid();
         form.email_confirmation = "cfa-lile@example.fr".into();
         let errors = form.parse().unwrap_err();
-        assert_eq!(errors.0.len(), 1);
+        assert_eq!(errors.iter().count(), 1);
         assert_eq!(
-            errors.get(SignupField::EmailConfirmation),
-            Some(EMAIL_MISMATCH)
+            errors.get(Field::EmailConfirmation),
+            Some(&Problem::EmailMismatch)
         );
     }
 }

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// Number of digits in a SIRET.
 pub const SIRET_LEN: usize = 14;
+/// Longest text the SIRET inputs take: 14 digits with room for spaces typed anywhere.
+pub const SIRET_INPUT_MAX: usize = 40;
 /// La Poste's SIREN: its establishments do not follow the Luhn rule (contracts §5).
 const LA_POSTE_SIREN: &str = "356000000";
 
@@ -13,7 +15,7 @@ const LA_POSTE_SIREN: &str = "356000000";
 pub struct Siret(String);
 
 /// Why a text is not a SIRET.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum SiretError {
     #[error("empty SIRET")]
     Empty,

@@ -1,12 +1,12 @@
 //! The approvals registry (agréments): our own tables, loaded from the DREAL's CSV files with
 //! `hubpro approvals import FILE.csv`.
 
-use crate::domain::{ApprovalSummary, EmailAddress, Siret, Training, TransportType};
+use crate::domain::{EmailAddress, Siret, Training, TransportType};
+use crate::routes::PublicUrl;
 use crate::server::audit::{Event, EventKind};
 use crate::server::emails;
 use crate::server::mailer::OutgoingEmail;
-use crate::server::store::{now, Store, StoreError};
-use sqlx::Row;
+use crate::server::store::{now, Approval, Store, StoreError, Tx};
 
 /// The bundled demo approvals (fictitious), loaded at start-up in demo mode.
 pub const DEMO_APPROVALS: &str = include_str!("../../demo/agrements-demo.csv");
@@ -22,19 +22,6 @@ const HEADER: [&str; 8] = [
     "email_notification",
 ];
 
-/// One valid line of an approvals file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApprovalRecord {
-    pub number: String,
-    pub siret: Siret,
-    pub transport_type: TransportType,
-    pub trainings: Vec<Training>,
-    pub starts_on: String,
-    pub ends_on: Option<String>,
-    pub region: String,
-    pub notification_email: EmailAddress,
-}
-
 /// A line that was not imported, with its number in the file (header = line 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RejectedLine {
@@ -45,7 +32,7 @@ pub struct RejectedLine {
 /// What a file holds: the valid records and the rejected lines.
 #[derive(Debug, Default)]
 pub struct ParsedFile {
-    pub records: Vec<ApprovalRecord>,
+    pub records: Vec<Approval>,
     pub rejected: Vec<RejectedLine>,
 }
 
@@ -61,38 +48,13 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedLine>,
 }
 
-/// An approval as stored, for the operator's listing.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredApproval {
-    pub number: String,
-    pub siret: String,
-    pub transport_type: String,
-    pub trainings: String,
-    pub starts_on: String,
-    pub ends_on: Option<String>,
-    pub region: String,
-    pub notification_email: String,
-}
-
 /// Whether an import emails the new approvals' notices.
 #[derive(Clone, Copy, Debug)]
 pub enum Notices<'a> {
     /// Queue them; links point at this public URL.
-    Send { public_url: &'a str },
+    Send { public_url: &'a PublicUrl },
     /// Record silently (initial load of an existing registry).
     Skip,
-}
-
-impl ApprovalRecord {
-    pub fn summary(&self) -> ApprovalSummary {
-        ApprovalSummary {
-            number: self.number.clone(),
-            transport_type: self.transport_type,
-            trainings: self.trainings.clone(),
-            starts_on: self.starts_on.clone(),
-            ends_on: self.ends_on.clone(),
-        }
-    }
 }
 
 /// Parses a UTF-8, `;`-separated approvals file with its header row.
@@ -132,7 +94,7 @@ pub fn parse_file(text: &str) -> Result<ParsedFile, String> {
     Ok(out)
 }
 
-fn parse_line(line: &str) -> Result<ApprovalRecord, String> {
+fn parse_line(line: &str) -> Result<Approval, String> {
     let cells: Vec<&str> = line.split(';').map(str::trim).collect();
     if cells.len() != HEADER.len() {
         return Err(format!(
@@ -168,10 +130,7 @@ fn parse_line(line: &str) -> Result<ApprovalRecord, String> {
         "" => None,
         d => Some(iso_date(d).ok_or_else(|| format!("date_fin {d:?} is not a date YYYY-MM-DD"))?),
     };
-    if ends_on
-        .as_deref()
-        .is_some_and(|end| end < starts_on.as_str())
-    {
+    if ends_on.is_some_and(|end| end < starts_on) {
         return Err("date_fin is before date_debut".into());
     }
     if cells[6].is_empty() {
@@ -186,7 +145,7 @@ fn parse_line(line: &str) -> Result<ApprovalRecord, String> {
     }
     let notification_email = EmailAddress::parse(cells[7])
         .map_err(|e| format!("email_notification {:?}: {e}", cells[7]))?;
-    Ok(ApprovalRecord {
+    Ok(Approval {
         number: number.to_owned(),
         siret,
         transport_type,
@@ -198,231 +157,76 @@ fn parse_line(line: &str) -> Result<ApprovalRecord, String> {
     })
 }
 
-/// A real calendar date written `YYYY-MM-DD` (stored as text: it sorts like the date).
-fn iso_date(input: &str) -> Option<String> {
+/// A real calendar date written `YYYY-MM-DD`.
+fn iso_date(input: &str) -> Option<time::Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(input, &format).ok()?;
-    Some(input.to_owned())
+    time::Date::parse(input, &format).ok()
 }
 
-/// Today's date in France's calendar, `YYYY-MM-DD` (UTC is close enough for day granularity).
-pub fn today() -> String {
-    crate::server::store::iso_day(now())
+/// Today in France's calendar (UTC is close enough for day granularity).
+pub fn today() -> time::Date {
+    crate::server::store::day_of(now())
 }
 
-fn trainings_code(trainings: &[Training]) -> String {
-    trainings
-        .iter()
-        .map(|t| t.code())
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-impl Store {
-    /// Inserts or updates every record, all in one transaction with their notices and audit
-    /// events: a failure imports, sends and records nothing. Re-importing a file sends nothing.
-    pub async fn import_approvals(
-        &self,
-        file: ParsedFile,
-        notices: Notices<'_>,
-    ) -> Result<ImportReport, StoreError> {
-        let mut report = ImportReport {
-            rejected: file.rejected,
-            ..Default::default()
-        };
-        let mut tx = self.begin().await?;
-        for r in &file.records {
-            let existing = sqlx::query(
-                "SELECT siret, transport_type, trainings, starts_on, ends_on, region, \
-                 notification_email FROM approvals WHERE number = $1",
-            )
-            .bind(&r.number)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let values = (
-                r.siret.as_digits().to_owned(),
-                r.transport_type.code().to_owned(),
-                trainings_code(&r.trainings),
-                r.starts_on.clone(),
-                r.ends_on.clone(),
-                r.region.clone(),
-                r.notification_email.as_str().to_owned(),
-            );
-            match existing {
-                Some(row) => {
-                    let stored = (
-                        row.try_get::<String, _>("siret")?,
-                        row.try_get::<String, _>("transport_type")?,
-                        row.try_get::<String, _>("trainings")?,
-                        row.try_get::<String, _>("starts_on")?,
-                        row.try_get::<Option<String>, _>("ends_on")?,
-                        row.try_get::<String, _>("region")?,
-                        row.try_get::<String, _>("notification_email")?,
-                    );
-                    if stored == values {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    sqlx::query(
-                        "UPDATE approvals SET siret = $1, transport_type = $2, trainings = $3, \
-                         starts_on = $4, ends_on = $5, region = $6, notification_email = $7, \
-                         imported_at = $8 WHERE number = $9",
-                    )
-                    .bind(values.0)
-                    .bind(values.1)
-                    .bind(values.2)
-                    .bind(values.3)
-                    .bind(values.4)
-                    .bind(values.5)
-                    .bind(values.6)
-                    .bind(now())
-                    .bind(&r.number)
-                    .execute(&mut *tx)
-                    .await?;
-                    report.updated += 1;
-                    let event = Event::new(EventKind::ApprovalImported)
-                        .siret(r.siret.as_digits())
-                        .detail(format!("approval {} updated", r.number));
-                    Store::audit_in(&mut tx, &event).await?;
-                }
-                None => {
-                    sqlx::query(
-                        "INSERT INTO approvals (number, siret, transport_type, trainings, \
-                         starts_on, ends_on, region, notification_email, imported_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(&r.number)
-                    .bind(values.0)
-                    .bind(values.1)
-                    .bind(values.2)
-                    .bind(values.3)
-                    .bind(values.4)
-                    .bind(values.5)
-                    .bind(values.6)
-                    .bind(now())
-                    .execute(&mut *tx)
-                    .await?;
-                    report.inserted += 1;
-                    let event = Event::new(EventKind::ApprovalImported)
-                        .siret(r.siret.as_digits())
-                        .detail(format!("approval {} recorded", r.number));
-                    Store::audit_in(&mut tx, &event).await?;
-                    if let Notices::Send { public_url } = notices {
-                        let email = notice_for(&mut tx, r, public_url).await?;
-                        Store::enqueue_email(&mut tx, &email).await?;
-                        report.notified += 1;
-                    }
-                }
-            }
+/// Inserts or updates every record, all in one transaction with their notices and audit events:
+/// a failure imports, sends and records nothing. Re-importing a file sends nothing.
+pub async fn import(
+    store: &Store,
+    file: ParsedFile,
+    notices: Notices<'_>,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport {
+        rejected: file.rejected,
+        ..Default::default()
+    };
+    let mut tx = store.begin().await?;
+    for r in &file.records {
+        let existing = tx.approval(&r.number).await?;
+        if existing.as_ref() == Some(r) {
+            report.unchanged += 1;
+            continue;
         }
-        tx.commit().await?;
-        Ok(report)
-    }
-
-    /// Every approval, or those of one SIRET, as stored (operator listing).
-    pub async fn list_approvals(
-        &self,
-        siret: Option<&Siret>,
-    ) -> Result<Vec<StoredApproval>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT number, siret, transport_type, trainings, starts_on, ends_on, region, \
-             notification_email FROM approvals WHERE $1 = '' OR siret = $2 ORDER BY siret, number",
+        tx.upsert_approval(r).await?;
+        let detail = if existing.is_some() {
+            report.updated += 1;
+            format!("approval {} updated", r.number)
+        } else {
+            report.inserted += 1;
+            format!("approval {} recorded", r.number)
+        };
+        tx.audit(
+            &Event::new(EventKind::ApprovalImported)
+                .siret(&r.siret)
+                .detail(detail),
         )
-        .bind(siret.map(Siret::as_digits).unwrap_or_default())
-        .bind(siret.map(Siret::as_digits).unwrap_or_default())
-        .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredApproval {
-                    number: r.try_get("number")?,
-                    siret: r.try_get("siret")?,
-                    transport_type: r.try_get("transport_type")?,
-                    trainings: r.try_get("trainings")?,
-                    starts_on: r.try_get("starts_on")?,
-                    ends_on: r.try_get("ends_on")?,
-                    region: r.try_get("region")?,
-                    notification_email: r.try_get("notification_email")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        if let (None, Notices::Send { public_url }) = (&existing, notices) {
+            let email = notice_for(&mut tx, r, public_url).await?;
+            tx.enqueue_email(&email).await?;
+            report.notified += 1;
+        }
     }
-
-    /// Every approval of `siret`, in force or not, oldest first.
-    pub async fn approvals_of(&self, siret: &Siret) -> Result<Vec<ApprovalSummary>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT number, transport_type, trainings, starts_on, ends_on FROM approvals \
-             WHERE siret = $1 ORDER BY starts_on, number",
-        )
-        .bind(siret.as_digits())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(summary)
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
-    }
-
-    /// The approvals of `siret` in force on `day` (`YYYY-MM-DD`).
-    pub async fn approvals_in_force(
-        &self,
-        siret: &Siret,
-        day: &str,
-    ) -> Result<Vec<ApprovalSummary>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT number, transport_type, trainings, starts_on, ends_on FROM approvals \
-             WHERE siret = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $3) \
-             ORDER BY starts_on, number",
-        )
-        .bind(siret.as_digits())
-        .bind(day)
-        .bind(day)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(summary)
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
-    }
+    tx.commit().await?;
+    Ok(report)
 }
 
 /// The notice of a new approval: « nouvel agrément » to the account of the SIRET when it has
 /// one, else the seed's « Agrément CFA » to the DREAL's address with a pre-filled signup link.
 async fn notice_for(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    r: &ApprovalRecord,
-    public_url: &str,
+    tx: &mut Tx,
+    r: &Approval,
+    public_url: &PublicUrl,
 ) -> Result<OutgoingEmail, StoreError> {
-    let account = sqlx::query("SELECT email FROM accounts WHERE siret = $1")
-        .bind(r.siret.as_digits())
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(match account {
-        Some(row) => emails::new_approval_notice(
-            &row.try_get::<String, _>("email")?,
-            &r.siret,
-            &r.summary(),
-            &format!("{public_url}/espace"),
-        ),
+    Ok(match tx.account_by_siret(&r.siret).await? {
+        Some(account) => {
+            emails::new_approval_notice(&account.email, &r.siret, &r.summary(), &public_url.space())
+        }
         None => emails::approval_granted(
-            r.notification_email.as_str(),
+            &r.notification_email,
             &r.siret,
             &r.summary(),
-            &format!("{public_url}/inscription?siret={}", r.siret.as_digits()),
+            &public_url.signup_prefilled(&r.siret, None),
         ),
-    })
-}
-
-fn summary(row: &sqlx::any::AnyRow) -> Result<ApprovalSummary, sqlx::Error> {
-    let transport: String = row.try_get("transport_type")?;
-    let trainings: String = row.try_get("trainings")?;
-    Ok(ApprovalSummary {
-        number: row.try_get("number")?,
-        transport_type: TransportType::parse(&transport).unwrap_or(TransportType::Passengers),
-        trainings: trainings.split('|').filter_map(Training::parse).collect(),
-        starts_on: row.try_get("starts_on")?,
-        ends_on: row.try_get("ends_on")?,
     })
 }
 

@@ -4,10 +4,14 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing;
-use super::store::{AccountRecord, Store, StoreError};
+use super::store::{Account, AccountId, LinkPurpose, Store, StoreError};
 use super::throttle::{self, Turn};
 use super::tokens;
-use crate::domain::{policy_refusal, EmailAddress, NewPassword, PasswordContext, UserMessage};
+use crate::domain::{
+    policy_refusal, EmailAddress, EmailError, NewPassword, PasswordContext, PasswordError,
+    PolicyRefusal,
+};
+use crate::routes::PublicUrl;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -19,18 +23,19 @@ pub enum AuthError {
     Throttled(i64),
     #[error("link unknown, used or expired")]
     LinkInvalid,
-    #[error("password refused: {0}")]
-    PasswordRefused(String),
+    #[error("password breaks the rules: {0}")]
+    PasswordInvalid(PasswordError),
+    #[error("password refused: {0:?}")]
+    PasswordPolicy(PolicyRefusal),
+    #[error("the two passwords differ")]
+    PasswordsDiffer,
     #[error("invalid email address: {0}")]
-    InvalidEmail(String),
+    InvalidEmail(EmailError),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("hashing: {0}")]
     Hash(#[from] hashing::HashError),
 }
-
-/// Message when the two password entries differ.
-pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
 
 /// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
 /// returns the flow's secret (kept in a cookie). The link itself stays valid until a password is
@@ -41,51 +46,44 @@ pub async fn open_password_flow(
     link_token: &str,
     ip: &ClientIp,
 ) -> Result<String, AuthError> {
-    let account_id = store
-        .peek_token(
-            link_token,
-            &[tokens::PASSWORD_SETUP, tokens::PASSWORD_RESET],
-        )
+    let account = store
+        .peek_token(link_token, &LinkPurpose::EMAILED)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
-    let mut tx = store.begin().await.map_err(StoreError::from)?;
+    let mut tx = store.begin().await?;
     let (flow, flow_hash) = tokens::generate();
-    Store::insert_token(
-        &mut tx,
-        account_id,
+    tx.insert_token(
+        account,
         &flow_hash,
-        tokens::PASSWORD_FLOW,
+        LinkPurpose::PasswordFlow,
         tokens::PASSWORD_FLOW_TTL_SECONDS,
     )
     .await?;
-    let event = Event::new(EventKind::LinkUsed)
-        .account(account_id)
-        .ip(Some(ip.as_str()))
-        .detail("password link opened");
-    Store::audit_in(&mut tx, &event).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.audit(
+        &Event::new(EventKind::LinkUsed)
+            .account(account)
+            .ip(ip)
+            .detail("password link opened"),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(flow)
 }
 
 /// The account's own values, which its password may not merely decorate.
-pub fn password_context(account: &AccountRecord) -> PasswordContext {
+pub fn password_context(account: &Account) -> PasswordContext {
     PasswordContext {
-        siret: account.siret.clone(),
-        organisation: account.organisation_name.clone(),
-        last_name: account.last_name.clone(),
-        first_name: account.first_name.clone(),
-        email_local_part: account
-            .email
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        siret: Some(account.siret.clone()),
+        organisation: account.organisation_name.to_string(),
+        last_name: account.last_name.to_string(),
+        first_name: account.first_name.to_string(),
+        email_local_part: account.email.local_part(),
     }
 }
 
 /// The account a password flow belongs to, if the flow is still open.
-pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<AccountRecord>, AuthError> {
-    match store.peek_token(flow, &[tokens::PASSWORD_FLOW]).await? {
+pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<Account>, AuthError> {
+    match store.peek_token(flow, &[LinkPurpose::PasswordFlow]).await? {
         Some(id) => Ok(store.account_by_id(id).await?),
         None => Ok(None),
     }
@@ -96,7 +94,7 @@ pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<AccountRec
 /// every other flow, so it succeeds once whatever the tabs and devices.
 pub async fn set_password(
     store: &Store,
-    public_url: &str,
+    public_url: &PublicUrl,
     support: &str,
     flow: &str,
     password: &str,
@@ -106,47 +104,50 @@ pub async fn set_password(
     let account = flow_account(store, flow)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
-    let password =
-        NewPassword::parse(password).map_err(|e| AuthError::PasswordRefused(e.user_message()))?;
+    let password = NewPassword::parse(password).map_err(AuthError::PasswordInvalid)?;
     if password.expose() != confirmation {
-        return Err(AuthError::PasswordRefused(PASSWORDS_DIFFER.into()));
+        return Err(AuthError::PasswordsDiffer);
     }
     // The page applies the same rules live, so it never calls strong what is refused here.
     if let Some(refusal) = policy_refusal(password.expose(), &password_context(&account)) {
-        return Err(AuthError::PasswordRefused(refusal.user_message()));
+        return Err(AuthError::PasswordPolicy(refusal));
     }
     let hash = hashing::hash(password.expose().to_owned()).await?;
-    let mut tx = store.begin().await.map_err(StoreError::from)?;
-    if Store::consume_token(&mut tx, flow, &[tokens::PASSWORD_FLOW]).await? != Some(account.id) {
+    let mut tx = store.begin().await?;
+    if tx.consume_token(flow, &[LinkPurpose::PasswordFlow]).await? != Some(account.id) {
         return Err(AuthError::LinkInvalid);
     }
-    Store::activate_account(&mut tx, account.id, &hash).await?;
-    Store::revoke_tokens(&mut tx, account.id).await?;
-    Store::delete_account_sessions(&mut tx, account.id).await?;
-    Store::enqueue_email(
-        &mut tx,
-        &emails::password_changed(&account.email, &account.first_name, public_url, support),
+    tx.activate_account(account.id, &hash).await?;
+    tx.revoke_tokens(account.id).await?;
+    tx.delete_account_sessions(account.id).await?;
+    tx.enqueue_email(&emails::password_changed(
+        &account.email,
+        &account.first_name,
+        public_url,
+        support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::PasswordChanged)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("password set, account active, other sessions ended"),
     )
     .await?;
-    let event = Event::new(EventKind::PasswordChanged)
-        .siret(&account.siret)
-        .account(account.id)
-        .ip(Some(ip.as_str()))
-        .detail("password set, account active, other sessions ended");
-    Store::audit_in(&mut tx, &event).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    tracing::info!(account_id = account.id, "password set, account active");
+    tx.commit().await?;
+    tracing::info!(account = %account.id, "password set, account active");
     Ok(())
 }
 
-/// Checks credentials; returns the account id. Unknown addresses cost one argon2 verification
+/// Checks credentials; returns the account. Unknown addresses cost one argon2 verification
 /// too, and attempts are slowed down per account and per IP.
 pub async fn login(
     store: &Store,
     email: &str,
     password: &str,
     ip: &ClientIp,
-) -> Result<i64, AuthError> {
+) -> Result<AccountId, AuthError> {
     let account = match EmailAddress::parse(email) {
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,
@@ -169,7 +170,7 @@ pub async fn login(
             },
         ),
     };
-    let mut event = Event::new(kind).ip(Some(ip.as_str())).detail(detail);
+    let mut event = Event::new(kind).ip(ip).detail(detail);
     if let Some(a) = &account {
         event = event.siret(&a.siret).account(a.id);
     }
@@ -182,8 +183,8 @@ async fn check_credentials(
     email: &str,
     password: &str,
     ip: &ClientIp,
-    account: Option<&AccountRecord>,
-) -> Result<i64, AuthError> {
+    account: Option<&Account>,
+) -> Result<AccountId, AuthError> {
     let ip_key = format!("login:ip:{}", ip.budget_key());
     if let Turn::Wait(s) = store.take_turn(&ip_key, throttle::LOGIN_IP).await? {
         return Err(AuthError::Throttled(s));
@@ -196,7 +197,7 @@ async fn check_credentials(
     {
         return Err(AuthError::Throttled(s));
     }
-    let stored = account.and_then(|a| a.password_hash.clone());
+    let stored = account.and_then(|a| a.state.password_hash().map(str::to_owned));
     // Bounded like the form field, so a huge value cannot burn CPU.
     let candidate: String = password
         .chars()
@@ -204,7 +205,7 @@ async fn check_credentials(
         .collect();
     let ok = hashing::verify(candidate, stored).await;
     match account {
-        Some(a) if a.password_hash.is_none() => Err(AuthError::Pending),
+        Some(a) if a.state.password_hash().is_none() => Err(AuthError::Pending),
         Some(a) if ok => {
             store.reset_turns(&account_key).await?;
             store.reset_turns(&ip_key).await?;
@@ -218,13 +219,12 @@ async fn check_credentials(
 /// die), and answers the same either way.
 pub async fn request_reset(
     store: &Store,
-    public_url: &str,
+    public_url: &PublicUrl,
     support: &str,
     email: &str,
     ip: &ClientIp,
 ) -> Result<(), AuthError> {
-    let address =
-        EmailAddress::parse(email).map_err(|e| AuthError::InvalidEmail(e.user_message()))?;
+    let address = EmailAddress::parse(email).map_err(AuthError::InvalidEmail)?;
     if let Turn::Wait(s) = store
         .take_turn(&format!("reset:ip:{}", ip.budget_key()), throttle::RESET_IP)
         .await?
@@ -243,43 +243,32 @@ pub async fn request_reset(
         return Ok(());
     };
     let (token, token_hash) = tokens::generate();
-    let link = format!("{public_url}/mot-de-passe/creer?jeton={token}");
-    let mut tx = store.begin().await.map_err(StoreError::from)?;
-    Store::revoke_tokens(&mut tx, account.id).await?;
-    Store::insert_token(
-        &mut tx,
+    let mut tx = store.begin().await?;
+    tx.revoke_tokens(account.id).await?;
+    tx.insert_token(
         account.id,
         &token_hash,
-        tokens::PASSWORD_RESET,
+        LinkPurpose::PasswordReset,
         tokens::PASSWORD_RESET_TTL_SECONDS,
     )
     .await?;
-    Store::enqueue_email(
-        &mut tx,
-        &emails::password_reset(
-            &account.email,
-            &account.first_name,
-            &link,
-            tokens::PASSWORD_RESET_TTL_SECONDS / 60,
-            support,
-            account.password_hash.is_some(),
-        ),
+    tx.enqueue_email(&emails::password_reset(
+        &account.email,
+        &account.first_name,
+        &public_url.password_link(&token),
+        tokens::PASSWORD_RESET_TTL_SECONDS / 60,
+        support,
+        account.state.password_hash().is_some(),
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::PasswordResetRequested)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("new password link sent, older links revoked"),
     )
     .await?;
-    let event = Event::new(EventKind::PasswordResetRequested)
-        .siret(&account.siret)
-        .account(account.id)
-        .ip(Some(ip.as_str()))
-        .detail("new password link sent, older links revoked");
-    Store::audit_in(&mut tx, &event).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(())
-}
-
-/// « Réessayez dans … » in French.
-pub fn retry_message(seconds: i64) -> String {
-    format!(
-        "Trop de tentatives. Pour protéger votre compte, réessayez dans {}.",
-        crate::domain::messages::french_wait(seconds)
-    )
 }

@@ -3,6 +3,7 @@
 //! browser or a proxy; the rest is revalidated on each use, since the static files' names do not
 //! change with their content.
 
+use crate::routes;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
@@ -10,14 +11,14 @@ use axum::response::Response;
 
 /// Paths (and everything under them) whose answers are private.
 const PRIVATE: [&str; 8] = [
-    "/api",
-    "/espace",
-    "/mot-de-passe",
-    "/mot-de-passe-oublie",
-    "/connexion",
-    "/dev",
-    "/metrics",
-    "/sante",
+    routes::API,
+    routes::SPACE,
+    routes::PASSWORD_PAGES,
+    routes::FORGOT_PASSWORD,
+    routes::LOGIN,
+    routes::DEV,
+    routes::METRICS,
+    routes::HEALTH,
 ];
 
 pub fn policy(path: &str, sets_cookie: bool) -> &'static str {

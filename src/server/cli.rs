@@ -5,31 +5,94 @@ use super::config::{LogFormat, OperatorSettings, Settings};
 use super::http::Application;
 use super::operator;
 use super::store::Store;
+use crate::domain::Siret;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  hubpro                                         serve the app
-  hubpro approvals import FILE.csv [--skip-invalid] [--no-notify]
-                                                 load a DREAL approvals file (idempotent); by
-                                                 default a file with a bad line imports nothing;
-                                                 each new approval emails its notice, unless
-                                                 --no-notify (initial load of an old registry)
-  hubpro approvals list [--siret SIRET]          approvals, in force or not
-  hubpro accounts list                           administrator accounts and their state
-  hubpro outbox status                           emails waiting or failing, with their last error
-  hubpro outbox retry (ID | --all)               try failed emails again now
-  hubpro audit --siret SIRET                     security events of a SIRET (signup, links,
-                                                 logins, password changes, approvals, attachments)
-  hubpro purge                                   remove expired sessions, dead links, old
-                                                 counters, sent emails' bodies and audit events
-                                                 past HUBPRO_AUDIT_RETENTION_DAYS (the server
-                                                 also does it every hour)
-  hubpro --help                                  this text
-Configuration: Leptos.toml defaults (embedded), each key overridden by its environment variable.";
+/// Hub Pro Transport: serves the app, or runs an operator command. Configuration: Leptos.toml
+/// defaults (embedded), each key overridden by its environment variable.
+#[derive(Debug, Parser)]
+#[command(name = "hubpro", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Top>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Top {
+    /// Serve the app (the default).
+    Serve,
+    /// The approvals registry (agréments).
+    #[command(subcommand)]
+    Approvals(ApprovalsCommand),
+    /// Administrator accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Emails waiting or failing.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Security events of a SIRET (signup, links, logins, password changes, approvals,
+    /// attachments).
+    Audit {
+        #[arg(long, value_parser = siret)]
+        siret: Siret,
+    },
+    /// Remove expired sessions, dead links, old counters, sent emails' bodies and audit events
+    /// past HUBPRO_AUDIT_RETENTION_DAYS (the server also does it every hour).
+    Purge,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApprovalsCommand {
+    /// Load a DREAL approvals file (idempotent). By default a file with a bad line imports
+    /// nothing; each new approval emails its notice.
+    Import {
+        file: PathBuf,
+        /// Import the valid lines of a file that has bad ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Send no notice (initial load of an old registry).
+        #[arg(long)]
+        no_notify: bool,
+    },
+    /// Approvals, in force or not.
+    List {
+        #[arg(long, value_parser = siret)]
+        siret: Option<Siret>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsCommand {
+    /// Administrator accounts and their state.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// Emails waiting or failing, with their last error.
+    Status,
+    /// Try failed emails again now.
+    Retry {
+        /// The email's number (see `outbox status`).
+        #[arg(value_parser = clap::value_parser!(i64).range(1..), required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Every failed email.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+fn siret(input: &str) -> Result<Siret, String> {
+    Siret::parse(input).map_err(|e| format!("SIRET {input:?}: {e}"))
+}
 
 pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let serving = args.is_empty() || args == ["serve"];
+    // Usage errors exit with 2, `--help` and `--version` with 0 (clap's convention).
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Top::Serve);
+    let serving = matches!(command, Top::Serve);
     // Serving needs every setting; operator commands only the database's and the links'.
     let loaded = if serving {
         Settings::load().map(|s| (s.operator(), Some(s)))
@@ -58,48 +121,32 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] | ["serve"] => match server_settings {
-            Some(s) => runtime.block_on(serve(s)),
-            None => usage_error(),
-        },
-        ["approvals", "import", rest @ ..] => match import_args(rest) {
-            Some((file, options)) => runtime.block_on(import_approvals(&settings, file, options)),
-            None => usage_error(),
-        },
-        ["approvals", "list"] => runtime.block_on(operate(&settings, Command::Approvals(None))),
-        ["approvals", "list", "--siret", siret] => {
-            runtime.block_on(operate(&settings, Command::Approvals(Some(siret))))
-        }
-        ["accounts", "list"] => runtime.block_on(operate(&settings, Command::Accounts)),
-        ["outbox", "status"] => runtime.block_on(operate(&settings, Command::OutboxStatus)),
-        ["outbox", "retry", "--all"] => {
-            runtime.block_on(operate(&settings, Command::OutboxRetry(None)))
-        }
-        ["outbox", "retry", id] => match id.parse::<i64>() {
-            Ok(id) if id > 0 => {
-                runtime.block_on(operate(&settings, Command::OutboxRetry(Some(id))))
+    let operation = match command {
+        Top::Serve => {
+            return match server_settings {
+                Some(s) => runtime.block_on(serve(s)),
+                None => ExitCode::FAILURE,
             }
-            _ => usage_error(),
-        },
-        ["audit", "--siret", siret] => runtime.block_on(operate(&settings, Command::Audit(siret))),
-        ["purge"] => runtime.block_on(operate(&settings, Command::Purge)),
-        ["--help"] | ["-h"] | ["help"] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
         }
-        _ => usage_error(),
-    }
-}
-
-fn usage_error() -> ExitCode {
-    eprintln!("{USAGE}");
-    ExitCode::from(2)
+        Top::Approvals(ApprovalsCommand::Import {
+            file,
+            skip_invalid,
+            no_notify,
+        }) => {
+            let options = ImportOptions {
+                skip_invalid,
+                no_notify,
+            };
+            return runtime.block_on(import_approvals(&settings, &file, options));
+        }
+        Top::Approvals(ApprovalsCommand::List { siret }) => Command::Approvals(siret),
+        Top::Accounts(AccountsCommand::List) => Command::Accounts,
+        Top::Outbox(OutboxCommand::Status) => Command::OutboxStatus,
+        Top::Outbox(OutboxCommand::Retry { id, .. }) => Command::OutboxRetry(id),
+        Top::Audit { siret } => Command::Audit(siret),
+        Top::Purge => Command::Purge,
+    };
+    runtime.block_on(operate(&settings, operation))
 }
 
 /// Flags of `approvals import`.
@@ -109,31 +156,17 @@ struct ImportOptions {
     no_notify: bool,
 }
 
-fn import_args<'a>(args: &[&'a str]) -> Option<(&'a str, ImportOptions)> {
-    let mut file = None;
-    let mut options = ImportOptions::default();
-    for arg in args {
-        match *arg {
-            "--skip-invalid" => options.skip_invalid = true,
-            "--no-notify" => options.no_notify = true,
-            a if a.starts_with("--") || file.is_some() => return None,
-            a => file = Some(a),
-        }
-    }
-    file.map(|f| (f, options))
-}
-
 /// An operator command that reads or fixes the database.
-enum Command<'a> {
-    Approvals(Option<&'a str>),
+enum Command {
+    Approvals(Option<Siret>),
     Accounts,
     OutboxStatus,
     OutboxRetry(Option<i64>),
-    Audit(&'a str),
+    Audit(Siret),
     Purge,
 }
 
-async fn operate(settings: &OperatorSettings, command: Command<'_>) -> ExitCode {
+async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
     let store = match Store::open(&settings.database_url).await {
         Ok(s) => s,
         Err(e) => {
@@ -143,11 +176,13 @@ async fn operate(settings: &OperatorSettings, command: Command<'_>) -> ExitCode 
     };
     let mut out = std::io::stdout().lock();
     let done = match command {
-        Command::Approvals(siret) => operator::list_approvals(&store, siret, &mut out).await,
+        Command::Approvals(siret) => {
+            operator::list_approvals(&store, siret.as_ref(), &mut out).await
+        }
         Command::Accounts => operator::list_accounts(&store, &mut out).await,
         Command::OutboxStatus => operator::outbox_status(&store, &mut out).await,
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
-        Command::Audit(siret) => operator::audit(&store, siret, &mut out).await,
+        Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,
         Command::Purge => {
             let retention = super::store::Retention {
                 audit_days: settings.audit_retention_days,
@@ -158,10 +193,6 @@ async fn operate(settings: &OperatorSettings, command: Command<'_>) -> ExitCode 
     store.close().await;
     match done {
         Ok(()) => ExitCode::SUCCESS,
-        Err(operator::OperatorError::Usage(m)) => {
-            eprintln!("{m}");
-            ExitCode::from(2)
-        }
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE
@@ -189,10 +220,11 @@ async fn serve(settings: Settings) -> ExitCode {
 
 async fn import_approvals(
     settings: &OperatorSettings,
-    file: &str,
+    path: &Path,
     options: ImportOptions,
 ) -> ExitCode {
-    let text = match std::fs::read_to_string(file) {
+    let file = path.display();
+    let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("cannot read {file}: {e}");
@@ -230,7 +262,7 @@ async fn import_approvals(
             public_url: &settings.public_url,
         }
     };
-    let result = store.import_approvals(parsed, notices).await;
+    let result = approvals::import(&store, parsed, notices).await;
     store.close().await;
     match result {
         Ok(report) => {

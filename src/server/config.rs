@@ -2,6 +2,7 @@
 //! overridden by its environment variable.
 
 use super::client_ip::TrustedProxies;
+use crate::routes::PublicUrl;
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
 
@@ -63,7 +64,7 @@ pub enum LogFormat {
 pub struct Settings {
     pub leptos: LeptosOptions,
     pub database_url: String,
-    pub public_url: String,
+    pub public_url: PublicUrl,
     pub sirene_url: String,
     /// Where establishments are looked up.
     pub directory: DirectorySource,
@@ -151,7 +152,7 @@ impl Settings {
                 "expected an address such as Name <no-reply@example.fr>",
             ));
         }
-        let production = prod_env || public_url.starts_with("https://");
+        let production = prod_env || public_url.is_https();
         let dev_mailbox: bool = source.parsed("HUBPRO_DEV_MAILBOX", "hubpro", "dev-mailbox")?;
         let mail = match (dev_mailbox, smtp_url) {
             (true, _) if production => {
@@ -278,7 +279,7 @@ impl Settings {
 #[derive(Clone, Debug)]
 pub struct OperatorSettings {
     pub database_url: String,
-    pub public_url: String,
+    pub public_url: PublicUrl,
     pub audit_retention_days: u32,
 }
 
@@ -318,7 +319,8 @@ impl OperatorSettings {
         }
         Ok(OperatorSettings {
             database_url,
-            public_url: source.http_url("HUBPRO_PUBLIC_URL", "public-url")?,
+            public_url: PublicUrl::parse(&source.http_url("HUBPRO_PUBLIC_URL", "public-url")?)
+                .ok_or_else(|| source.error("HUBPRO_PUBLIC_URL", "not an http(s) URL"))?,
             audit_retention_days,
         })
     }
@@ -444,7 +446,7 @@ mod tests {
         let s = load(&[("HUBPRO_DEV_MAILBOX", "true")]).unwrap();
         assert_eq!(s.leptos.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(s.database_url, "sqlite://data/hubpro.db");
-        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert_eq!(s.public_url.as_str(), "http://127.0.0.1:3000");
         assert_eq!(s.sirene_url, "https://api.insee.fr/api-sirene/3.11");
         assert!(matches!(s.directory, DirectorySource::OfflineExtract));
         assert!(!s.production && s.demo_data);
@@ -543,7 +545,7 @@ mod tests {
         assert_eq!(s.audit_retention_days, 30);
         assert_eq!(s.leptos.site_addr.port(), 0);
         assert!(s.database_url.starts_with("postgres://"));
-        assert_eq!(s.public_url, "https://hubprotransport.example");
+        assert_eq!(s.public_url.as_str(), "https://hubprotransport.example");
         assert!(matches!(&s.directory, DirectorySource::Sirene(k) if k.expose() == "k3y"));
         assert!(!s.dev_mailbox_enabled());
         assert!(!s.demo_data);

@@ -6,13 +6,13 @@ use super::client_ip::ClientIp;
 use super::directory::DirectoryError;
 use super::emails::{self, Invitation};
 use super::signup::{eligibility, SignupDeps, SignupError};
-use super::store::{AccountRecord, Store, StoreError, Unique};
-use crate::domain::{AttachErrors, AttachForm, AttachRefusal, Eligibility, Refusal, Siret};
+use super::store::{Account, Store, StoreError, Tx, Unique};
+use crate::domain::{AttachForm, AttachRefusal, Eligibility, FieldProblems, Refusal, Siret};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AttachError {
     #[error("invalid fields")]
-    Invalid(AttachErrors),
+    Invalid(FieldProblems),
     #[error("refused: {0}")]
     Refused(AttachRefusal),
     #[error("directory unavailable: {0}")]
@@ -27,7 +27,7 @@ impl From<SignupError> for AttachError {
             SignupError::DirectoryUnavailable(e) => Self::DirectoryUnavailable(e),
             SignupError::Store(e) => Self::Store(e),
             SignupError::Refused(r) => Self::Refused(AttachRefusal::Ineligible(r)),
-            SignupError::Invalid(_) => Self::Invalid(AttachErrors::default()),
+            SignupError::Invalid(_) => Self::Invalid(FieldProblems::default()),
         }
     }
 }
@@ -36,19 +36,17 @@ impl From<SignupError> for AttachError {
 /// and queues the invitation to its contact — attachment, email and audit in one transaction.
 pub async fn attach(
     deps: &SignupDeps<'_>,
-    main: &AccountRecord,
+    main: &Account,
     form: &AttachForm,
     ip: &ClientIp,
 ) -> Result<Siret, AttachError> {
     let request = form.parse().map_err(AttachError::Invalid)?;
     let refuse = |r| Err(AttachError::Refused(r));
-    if request.siret.as_digits() == main.siret {
+    if request.siret == main.siret {
         return refuse(AttachRefusal::OwnSiret);
     }
-    if let Ok(main_siret) = Siret::parse(&main.siret) {
-        if deps.store.attachment_owner(&main_siret).await?.is_some() {
-            return refuse(AttachRefusal::MainIsAttached);
-        }
+    if deps.store.attachment_owner(&main.siret).await?.is_some() {
+        return refuse(AttachRefusal::MainIsAttached);
     }
     if let Some(owner) = deps.store.attachment_owner(&request.siret).await? {
         return refuse(if owner.main_account_id == main.id {
@@ -64,38 +62,33 @@ pub async fn attach(
         }
         Eligibility::Refused(r) => return refuse(AttachRefusal::Ineligible(r)),
     };
-    let signup_link = format!(
-        "{}/inscription?siret={}&adresse={}",
-        deps.public_url,
-        request.siret.as_digits(),
-        super::http::query_escape(request.contact_email.as_str())
-    );
-    let main_grouped = crate::domain::siret::display_grouped(&main.siret);
     let email = emails::attachment_invitation(&Invitation {
-        to: request.contact_email.as_str(),
+        to: &request.contact_email,
         siret: &request.siret,
         main_organisation: &main.organisation_name,
-        main_siret: &main_grouped,
-        signup_link: &signup_link,
+        main_siret: &main.siret,
+        signup_link: &deps
+            .public_url
+            .signup_prefilled(&request.siret, Some(&request.contact_email)),
     });
-    let mut tx = deps.store.begin().await.map_err(StoreError::from)?;
-    match Store::insert_attachment(
-        &mut tx,
-        main.id,
-        &request.siret,
-        name.as_deref(),
-        &request.contact_email,
-    )
-    .await
+    let mut tx = deps.store.begin().await?;
+    match tx
+        .insert_attachment(
+            main.id,
+            &request.siret,
+            name.as_deref(),
+            &request.contact_email,
+        )
+        .await
     {
-        Err(StoreError::Conflict(Unique::Siret)) => {
+        Err(StoreError::Conflict(Unique::ActiveAttachment)) => {
             // Another main establishment attached it between our check and our insert.
             return refuse(AttachRefusal::AttachedElsewhere);
         }
         other => other?,
     }
-    Store::enqueue_email(&mut tx, &email).await?;
-    let invited = request.contact_email.as_str();
+    tx.enqueue_email(&email).await?;
+    let invited = &request.contact_email;
     let trail = Trail {
         kind: EventKind::EstablishmentAttached,
         main,
@@ -104,15 +97,19 @@ pub async fn attach(
     };
     let on_attached = format!(
         "attached to main establishment {}; invitation sent to {invited}",
-        main.siret
+        main.siret.as_digits()
     );
     let on_main = format!(
         "attached {}; invitation sent to {invited}",
         request.siret.as_digits()
     );
     trail.record(&mut tx, on_attached, on_main).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    tracing::info!(main = %main.siret, attached = %request.siret.as_digits(), "establishment attached");
+    tx.commit().await?;
+    tracing::info!(
+        main = main.siret.as_digits(),
+        attached = request.siret.as_digits(),
+        "establishment attached"
+    );
     Ok(request.siret)
 }
 
@@ -120,34 +117,34 @@ pub async fn attach(
 /// SIRETs' trails.
 pub async fn detach(
     store: &Store,
-    main: &AccountRecord,
-    siret: &str,
+    main: &Account,
+    siret: &Siret,
     ip: &ClientIp,
 ) -> Result<bool, AttachError> {
-    let Ok(siret) = Siret::parse(siret) else {
-        return Ok(false);
-    };
-    let mut tx = store.begin().await.map_err(StoreError::from)?;
-    if !Store::detach(&mut tx, main.id, &siret).await? {
+    let mut tx = store.begin().await?;
+    if !tx.detach(main.id, siret).await? {
         return Ok(false);
     }
     let trail = Trail {
         kind: EventKind::EstablishmentDetached,
         main,
-        attached: &siret,
+        attached: siret,
         ip,
     };
-    let on_attached = format!("detached from main establishment {}", main.siret);
+    let on_attached = format!(
+        "detached from main establishment {}",
+        main.siret.as_digits()
+    );
     let on_main = format!("detached {}", siret.as_digits());
     trail.record(&mut tx, on_attached, on_main).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    tx.commit().await?;
     Ok(true)
 }
 
 /// An attachment event, recorded on the trails of both SIRETs.
 struct Trail<'a> {
     kind: EventKind,
-    main: &'a AccountRecord,
+    main: &'a Account,
     attached: &'a Siret,
     ip: &'a ClientIp,
 }
@@ -155,20 +152,17 @@ struct Trail<'a> {
 impl Trail<'_> {
     async fn record(
         &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        tx: &mut Tx,
         on_attached: String,
         on_main: String,
     ) -> Result<(), StoreError> {
-        for (siret, detail) in [
-            (self.attached.as_digits(), on_attached),
-            (self.main.siret.as_str(), on_main),
-        ] {
+        for (siret, detail) in [(self.attached, on_attached), (&self.main.siret, on_main)] {
             let event = Event::new(self.kind)
                 .siret(siret)
                 .account(self.main.id)
-                .ip(Some(self.ip.as_str()))
+                .ip(self.ip)
                 .detail(detail);
-            Store::audit_in(tx, &event).await?;
+            tx.audit(&event).await?;
         }
         Ok(())
     }

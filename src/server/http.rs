@@ -9,6 +9,7 @@ use super::rate_limit::Budget;
 use super::state::AppState;
 use super::store::{Retention, Store, StoreError};
 use crate::app::{shell, App};
+use crate::routes;
 use axum::serve::ListenerExt;
 use axum::{routing::get, Json, Router};
 use leptos::prelude::provide_context;
@@ -56,7 +57,7 @@ impl Application {
             let notices = approvals::Notices::Send {
                 public_url: &settings.public_url,
             };
-            store.import_approvals(file, notices).await?;
+            approvals::import(&store, file, notices).await?;
         }
         let directory: Arc<dyn Directory> = match &settings.directory {
             DirectorySource::Sirene(key) => Arc::new(SireneClient::new(
@@ -167,12 +168,15 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let mut router = Router::new()
-        .route("/sante", get(health))
-        .route("/metrics", get(super::observability::metrics));
+        .route(routes::HEALTH, get(health))
+        .route(routes::METRICS, get(super::observability::metrics));
     if state.settings.dev_mailbox_enabled() {
         router = router
-            .route("/dev/boite-mail", get(super::dev_mailbox::list))
-            .route("/dev/boite-mail/{id}", get(super::dev_mailbox::show));
+            .route(routes::DEV_MAILBOX, get(super::dev_mailbox::list))
+            .route(
+                &format!("{}/{{id}}", routes::DEV_MAILBOX),
+                get(super::dev_mailbox::show),
+            );
     }
     router
         .leptos_routes_with_context(
@@ -189,15 +193,12 @@ fn router(state: AppState) -> Router {
             Arc::new(super::page_cache::PageCache::default()),
             super::page_cache::cached_pages,
         ))
-        .layer(axum::middleware::from_fn(
-            super::security::malformed_requests_are_400,
-        ))
         .layer(axum::middleware::from_fn_with_state(
-            state.settings.public_url.starts_with("https://"),
+            state.settings.public_url.is_https(),
             super::sessions::anonymous_space_to_login,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(super::security::origin_of(&state.settings.public_url)),
+            Arc::new(state.settings.public_url.origin()),
             super::security::reject_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -205,7 +206,7 @@ fn router(state: AppState) -> Router {
             super::health::unavailable_page,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.settings.public_url.starts_with("https://"),
+            state.settings.public_url.is_https(),
             super::security::security_headers,
         ))
         .layer(axum::middleware::from_fn(
@@ -262,9 +263,4 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
-}
-
-/// Percent-encodes a value for a query string.
-pub fn query_escape(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

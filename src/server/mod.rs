@@ -7,6 +7,7 @@ pub mod cache_control;
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod cookies;
 pub mod dev_mailbox;
 pub mod directory;
 pub mod emails;

@@ -2,7 +2,6 @@
 //! what support needs when a centre calls. Each writes plain text to `out`.
 
 use super::store::{Store, StoreError};
-use crate::domain::siret::group_digits;
 use crate::domain::Siret;
 use std::io::Write;
 
@@ -13,8 +12,6 @@ pub enum OperatorError {
     Store(#[from] StoreError),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
-    #[error("{0}")]
-    Usage(String),
 }
 
 /// `2026-11-24 09:14:03 UTC`.
@@ -34,32 +31,27 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-fn parse_siret(input: &str) -> Result<Siret, OperatorError> {
-    Siret::parse(input).map_err(|e| OperatorError::Usage(format!("SIRET {input:?}: {e}")))
-}
-
 pub async fn list_approvals(
     store: &Store,
-    siret: Option<&str>,
+    siret: Option<&Siret>,
     out: &mut impl Write,
 ) -> Result<(), OperatorError> {
-    let siret = siret.map(parse_siret).transpose()?;
     let today = super::approvals::today();
-    let rows = store.list_approvals(siret.as_ref()).await?;
+    let rows = store.list_approvals(siret).await?;
     for a in &rows {
-        let in_force = a.starts_on <= today && a.ends_on.as_ref().is_none_or(|end| *end >= today);
+        let trainings: Vec<&str> = a.trainings.iter().map(|t| t.code()).collect();
         writeln!(
             out,
             "{number:<18} {siret}  {kind:<12} {trainings:<20} {start} → {end:<10}  {state:<9} {region} · {email}",
             number = clean(&a.number),
-            siret = group_digits(&a.siret),
-            kind = a.transport_type,
-            trainings = a.trainings,
+            siret = a.siret,
+            kind = a.transport_type.code(),
+            trainings = trainings.join("|"),
             start = a.starts_on,
-            end = a.ends_on.as_deref().unwrap_or("…"),
-            state = if in_force { "en cours" } else { "expiré" },
+            end = a.ends_on.map_or("…".to_owned(), |d| d.to_string()),
+            state = if a.summary().in_force_on(today) { "en cours" } else { "expiré" },
             region = clean(&a.region),
-            email = clean(&a.notification_email),
+            email = a.notification_email,
         )?;
     }
     writeln!(out, "{} approval(s)", rows.len())?;
@@ -72,17 +64,17 @@ pub async fn list_accounts(store: &Store, out: &mut impl Write) -> Result<(), Op
         writeln!(
             out,
             "#{id:<5} {siret}  {state:<8} {created}  {email}  {org} ({first} {last}){main}",
-            id = a.id,
-            siret = group_digits(&a.siret),
-            state = a.state,
+            id = a.id.0,
+            siret = a.siret,
+            state = a.state.code(),
             created = format_time(a.created_at),
-            email = clean(&a.email),
-            org = clean(&a.organisation_name),
-            first = clean(&a.first_name),
-            last = clean(&a.last_name),
+            email = a.email,
+            org = clean(a.organisation_name.as_str()),
+            first = clean(a.first_name.as_str()),
+            last = clean(a.last_name.as_str()),
             main = main
-                .as_deref()
-                .map(|m| format!("  attached to {}", group_digits(m)))
+                .as_ref()
+                .map(|m| format!("  attached to {m}"))
                 .unwrap_or_default(),
         )?;
     }
@@ -93,20 +85,26 @@ pub async fn list_accounts(store: &Store, out: &mut impl Write) -> Result<(), Op
 pub async fn outbox_status(store: &Store, out: &mut impl Write) -> Result<(), OperatorError> {
     let unsent = store.unsent_emails().await?;
     let failed = unsent.iter().filter(|e| e.attempts > 0).count();
+    let abandoned = unsent.iter().filter(|e| e.abandoned).count();
     writeln!(
         out,
-        "outbox: {} sent, {} waiting (first try), {} failed (retrying with backoff)",
+        "outbox: {} sent, {} waiting (first try), {} failed (retrying with backoff), {} failed for good (never sendable)",
         store.count_sent_emails().await?,
         unsent.len() - failed,
-        failed
+        failed - abandoned,
+        abandoned
     )?;
     for e in &unsent {
         writeln!(
             out,
-            "#{id:<6} queued {created}  next try {next}  attempts {attempts}  to {to}  « {subject} »{error}",
+            "#{id:<6} queued {created}  {next}  attempts {attempts}  to {to}  « {subject} »{error}",
             id = e.id,
             created = format_time(e.created_at),
-            next = format_time(e.next_attempt_at),
+            next = if e.abandoned {
+                "abandoned".to_owned()
+            } else {
+                format!("next try {}", format_time(e.next_attempt_at))
+            },
             attempts = e.attempts,
             to = clean(&e.to),
             subject = clean(&e.subject),
@@ -139,9 +137,12 @@ pub async fn outbox_retry(
     Ok(())
 }
 
-pub async fn audit(store: &Store, siret: &str, out: &mut impl Write) -> Result<(), OperatorError> {
-    let siret = parse_siret(siret)?;
-    let events = store.audit_of(siret.as_digits()).await?;
+pub async fn audit(
+    store: &Store,
+    siret: &Siret,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    let events = store.audit_of(siret).await?;
     for e in &events {
         writeln!(
             out,
@@ -151,17 +152,12 @@ pub async fn audit(store: &Store, siret: &str, out: &mut impl Write) -> Result<(
             ip = e.ip.as_deref().map(clean).unwrap_or_else(|| "-".into()),
             account = e
                 .account_id
-                .map(|id| format!("account #{id}  "))
+                .map(|id| format!("account {id}  "))
                 .unwrap_or_default(),
             detail = clean(&e.detail),
         )?;
     }
-    writeln!(
-        out,
-        "{} event(s) for SIRET {}",
-        events.len(),
-        group_digits(siret.as_digits())
-    )?;
+    writeln!(out, "{} event(s) for SIRET {siret}", events.len(),)?;
     Ok(())
 }
 

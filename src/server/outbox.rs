@@ -2,15 +2,18 @@
 //! sends them, retrying with backoff. An instance claims a row before sending it, so several
 //! instances on one database send each email once.
 
-use super::mailer::{Mailer, OutgoingEmail};
-use super::store::{now, Store, StoreError};
-use sqlx::Row;
+use super::mailer::{MailError, Mailer};
+use super::store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// How long a claimed row is reserved for the instance sending it.
-const CLAIM_SECONDS: i64 = 120;
+/// Longest time one delivery may take (lettre's own timeout applies to each SMTP command).
+const SEND_DEADLINE: Duration = Duration::from_secs(60);
+/// How long a claimed row is reserved for the instance sending it: each row is claimed just
+/// before its own delivery, so the claim only has to outlast one bounded send.
+pub const CLAIM_SECONDS: i64 = 2 * SEND_DEADLINE.as_secs() as i64;
+/// Rows looked at per pass.
 const BATCH: i64 = 20;
 
 /// Seconds before the next try after `attempts` failures: 5 s, 10 s, 20 s… capped at 15 min.
@@ -18,245 +21,27 @@ pub fn backoff(attempts: i64) -> i64 {
     (5i64 << attempts.clamp(0, 10)).min(900)
 }
 
-/// An email stored in the outbox.
-#[derive(Clone, Debug)]
-pub struct StoredEmail {
-    pub id: i64,
-    pub email: OutgoingEmail,
-    pub attempts: i64,
-    pub sent_at: Option<i64>,
-    pub created_at: i64,
-}
-
-/// The outbox at a glance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct OutboxCounts {
-    pub waiting: i64,
-    pub failed: i64,
-    pub sent: i64,
-}
-
-/// An email still in the outbox, as the operator sees it.
-#[derive(Clone, Debug)]
-pub struct UnsentEmail {
-    pub id: i64,
-    pub to: String,
-    pub subject: String,
-    pub attempts: i64,
-    pub created_at: i64,
-    pub next_attempt_at: i64,
-    pub last_error: Option<String>,
-}
-
-impl Store {
-    /// Queues an email inside the caller's transaction.
-    pub async fn enqueue_email(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        email: &OutgoingEmail,
-    ) -> Result<(), StoreError> {
-        let t = now();
-        sqlx::query(
-            "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, \
-             next_attempt_at, attempts, sender_name) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
-        )
-        .bind(&email.to)
-        .bind(&email.subject)
-        .bind(&email.text)
-        .bind(&email.html)
-        .bind(t)
-        .bind(t)
-        .bind(email.sender_name.as_deref())
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
-    }
-
-    /// Reserves up to `BATCH` due emails for this instance and returns them.
-    async fn claim_due_emails(&self) -> Result<Vec<StoredEmail>, StoreError> {
-        let t = now();
-        let rows = sqlx::query(
-            "SELECT id, next_attempt_at FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
-             ORDER BY id LIMIT $2",
-        )
-        .bind(t)
-        .bind(BATCH)
-        .fetch_all(self.pool())
-        .await?;
-        let mut claimed = Vec::new();
-        for row in rows {
-            let id: i64 = row.try_get("id")?;
-            let due: i64 = row.try_get("next_attempt_at")?;
-            // Compare-and-set: only one instance moves the row's due time.
-            let done = sqlx::query(
-                "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL \
-                 AND next_attempt_at = $3",
-            )
-            .bind(t + CLAIM_SECONDS)
-            .bind(id)
-            .bind(due)
-            .execute(self.pool())
-            .await?;
-            if done.rows_affected() == 1 {
-                if let Some(email) = self.stored_email(id).await? {
-                    claimed.push(email);
-                }
-            }
-        }
-        Ok(claimed)
-    }
-
-    async fn stored_email(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at, sender_name \
-             FROM outbox WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| stored(&r)).transpose().map_err(Into::into)
-    }
-
-    /// Marks an email sent; unless the mailbox is this database (dev mailbox), its bodies go:
-    /// the links they hold must not stay readable once delivered.
-    async fn mark_sent(&self, id: i64, keep_bodies: bool) -> Result<(), StoreError> {
-        let sql = if keep_bodies {
-            "UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2"
-        } else {
-            "UPDATE outbox SET sent_at = $1, last_error = NULL, text_body = '', html_body = '' \
-             WHERE id = $2"
-        };
-        sqlx::query(sql)
-            .bind(now())
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    async fn mark_failed(&self, id: i64, attempts: i64, error: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
-        )
-        .bind(attempts + 1)
-        .bind(now() + backoff(attempts))
-        .bind(error)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// The most recent emails, newest first (dev mailbox, operator tools, tests).
-    pub async fn recent_emails(&self, limit: i64) -> Result<Vec<StoredEmail>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at, sender_name \
-             FROM outbox ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(stored)
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
-    }
-
-    /// Emails not sent yet, oldest first, with their last error (operator status).
-    pub async fn unsent_emails(&self) -> Result<Vec<UnsentEmail>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, attempts, created_at, next_attempt_at, last_error \
-             FROM outbox WHERE sent_at IS NULL ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(UnsentEmail {
-                    id: r.try_get("id")?,
-                    to: r.try_get("recipient")?,
-                    subject: r.try_get("subject")?,
-                    attempts: r.try_get("attempts")?,
-                    created_at: r.try_get("created_at")?,
-                    next_attempt_at: r.try_get("next_attempt_at")?,
-                    last_error: r.try_get("last_error")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
-    }
-
-    /// How many emails wait for a first try, wait after a failure, and were sent.
-    pub async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
-        let row = sqlx::query(
-            "SELECT COALESCE(SUM(CASE WHEN sent_at IS NULL AND attempts = 0 THEN 1 ELSE 0 END), 0) \
-             AS waiting, \
-             COALESCE(SUM(CASE WHEN sent_at IS NULL AND attempts > 0 THEN 1 ELSE 0 END), 0) \
-             AS failed, \
-             COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent \
-             FROM outbox",
-        )
-        .fetch_one(self.pool())
-        .await?;
-        Ok(OutboxCounts {
-            waiting: row.try_get("waiting")?,
-            failed: row.try_get("failed")?,
-            sent: row.try_get("sent")?,
-        })
-    }
-
-    /// How many emails were sent.
-    pub async fn count_sent_emails(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("n")?)
-    }
-
-    /// Makes failed emails (one, or all) due now; a running server sends them within seconds.
-    /// Rows never tried are left alone: they may be in flight.
-    pub async fn retry_failed_emails(&self, id: Option<i64>) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET next_attempt_at = $1 WHERE sent_at IS NULL AND attempts > 0 \
-             AND ($2 = 0 OR id = $3)",
-        )
-        .bind(now())
-        .bind(id.unwrap_or(0))
-        .bind(id.unwrap_or(0))
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
-    }
-
-    pub async fn email_by_id(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {
-        self.stored_email(id).await
-    }
-}
-
-fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, sqlx::Error> {
-    Ok(StoredEmail {
-        id: row.try_get("id")?,
-        email: OutgoingEmail {
-            sender_name: row.try_get("sender_name")?,
-            to: row.try_get("recipient")?,
-            subject: row.try_get("subject")?,
-            text: row.try_get("text_body")?,
-            html: row.try_get("html_body")?,
-        },
-        attempts: row.try_get("attempts")?,
-        sent_at: row.try_get("sent_at")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
 /// Sends what is due once; returns how many were sent.
 pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, StoreError> {
     let mut sent = 0;
-    for item in store.claim_due_emails().await? {
-        match mailer.send(&item.email).await {
+    for (id, due) in store.due_emails(BATCH).await? {
+        // Another instance may have taken it since the listing.
+        let Some(item) = store.claim_email(id, due, CLAIM_SECONDS).await? else {
+            continue;
+        };
+        let outcome = tokio::time::timeout(SEND_DEADLINE, mailer.send(&item.email))
+            .await
+            .unwrap_or_else(|_| Err(MailError::Delivery("no answer in time".into())));
+        match outcome {
             Ok(()) => {
                 store.mark_sent(item.id, mailer.keeps_copies()).await?;
                 metrics::counter!("hubpro_emails_sent_total").increment(1);
                 sent += 1;
+            }
+            Err(e @ MailError::Invalid(_)) => {
+                metrics::counter!("hubpro_email_failures_total").increment(1);
+                tracing::error!(id = item.id, error = %e, "email can never be sent: abandoned");
+                store.mark_abandoned(item.id, &e.to_string()).await?;
             }
             Err(e) => {
                 metrics::counter!("hubpro_email_failures_total").increment(1);

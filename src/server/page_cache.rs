@@ -4,6 +4,7 @@
 //! cookie is always rendered: what it shows may depend on them.
 
 use super::security::page_policy;
+use crate::routes;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
@@ -13,11 +14,11 @@ use std::sync::{Arc, RwLock};
 
 /// Pages whose anonymous rendering never changes while the process runs.
 const CACHEABLE: [&str; 5] = [
-    "/",
-    "/creer-un-compte",
-    "/inscription",
-    "/connexion",
-    "/mot-de-passe-oublie",
+    routes::HOME,
+    routes::CREATE_ACCOUNT,
+    routes::SIGNUP,
+    routes::LOGIN,
+    routes::FORGOT_PASSWORD,
 ];
 
 /// A rendered page cut where its nonce goes.

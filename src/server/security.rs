@@ -7,13 +7,6 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// The origin (`scheme://host[:port]`) of the public URL.
-pub fn origin_of(public_url: &str) -> String {
-    url::Url::parse(public_url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_else(|_| public_url.trim_end_matches('/').to_owned())
-}
-
 /// Decides from `Sec-Fetch-Site` (modern browsers) or else `Origin` whether a request may change
 /// state. `Origin` may be the public URL's (behind a proxy that rewrites `Host`, such as nginx's
 /// `$host`, which drops the port) or match `Host`. Requests with neither header (non-browser
@@ -67,27 +60,6 @@ pub async fn reject_cross_site(
             .into_response();
     }
     next.run(request).await
-}
-
-/// Server functions answer undecodable or incomplete arguments with a 500 and a body such as
-/// `Args|missing field`; they are the client's fault, so they become 400s.
-pub async fn malformed_requests_are_400(request: Request<Body>, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    if [&b"Args|"[..], b"MissingArg|", b"Deserialization|"]
-        .iter()
-        .any(|p| bytes.starts_with(p))
-    {
-        parts.status = StatusCode::BAD_REQUEST;
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The Content-Security-Policy of a Leptos page: only our files and the scripts carrying this
@@ -198,7 +170,9 @@ mod tests {
 
     #[test]
     fn behind_a_proxy_that_drops_the_port_the_public_origin_passes() {
-        let public = origin_of("https://hub.example:8443/");
+        let public = crate::routes::PublicUrl::parse("https://hub.example:8443/")
+            .unwrap()
+            .origin();
         assert_eq!(public, "https://hub.example:8443");
         let post = Method::POST;
         let origin = Some("https://hub.example:8443");

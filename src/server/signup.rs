@@ -5,18 +5,19 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
-use super::store::{Store, StoreError, Unique};
+use super::store::{LinkPurpose, NewAccount, Store, StoreError, Unique};
 use super::tokens;
 use crate::domain::{
-    Eligibility, EstablishmentSummary, FieldErrors, MainEstablishment, Refusal, SignupForm, Siret,
-    ValidSignup,
+    Eligibility, EstablishmentSummary, FieldProblems, MainEstablishment, Refusal, SignupForm,
+    Siret, ValidSignup,
 };
+use crate::routes::PublicUrl;
 
 /// Why a signup or an eligibility check did not go through.
 #[derive(Debug, thiserror::Error)]
 pub enum SignupError {
     #[error("invalid fields")]
-    Invalid(FieldErrors),
+    Invalid(FieldProblems),
     #[error("refused: {0}")]
     Refused(Refusal),
     #[error("directory unavailable: {0}")]
@@ -29,7 +30,7 @@ pub enum SignupError {
 pub struct SignupDeps<'a> {
     pub store: &'a Store,
     pub directory: &'a dyn Directory,
-    pub public_url: &'a str,
+    pub public_url: &'a PublicUrl,
     /// Named in emails, where the guide sends users to support.
     pub support: &'a str,
 }
@@ -50,10 +51,14 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
     if !establishment.establishment_active {
         return Ok(Eligibility::Refused(Refusal::EstablishmentClosed));
     }
-    let approvals = deps
+    let today = super::approvals::today();
+    let approvals: Vec<_> = deps
         .store
-        .approvals_in_force(siret, &super::approvals::today())
-        .await?;
+        .approvals_of(siret)
+        .await?
+        .into_iter()
+        .filter(|a| a.in_force_on(today))
+        .collect();
     if approvals.is_empty() {
         return Ok(Eligibility::Refused(Refusal::NoApproval));
     }
@@ -63,7 +68,7 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
             .await?
             .map(|owner| MainEstablishment {
                 organisation: owner.main_organisation,
-                siret: crate::domain::siret::display_grouped(&owner.main_siret),
+                siret: owner.main_siret,
             });
     Ok(Eligibility::Eligible {
         establishment: EstablishmentSummary {
@@ -96,10 +101,10 @@ pub async fn sign_up(
     }
     match create_pending_account(deps, &signup, ip).await {
         Ok(()) => Ok(signup),
-        Err(StoreError::Conflict(Unique::Siret)) => {
+        Err(StoreError::Conflict(Unique::AccountSiret)) => {
             Err(SignupError::Refused(Refusal::AlreadyRegistered))
         }
-        Err(StoreError::Conflict(Unique::Email)) => {
+        Err(StoreError::Conflict(Unique::AccountEmail)) => {
             // Another signup took the address between our check and our insert.
             notify_existing_account(deps, &signup, ip).await?;
             Ok(signup)
@@ -114,42 +119,40 @@ async fn create_pending_account(
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
     let (token, token_hash) = tokens::generate();
-    let link = format!("{}/mot-de-passe/creer?jeton={token}", deps.public_url);
     let email = emails::password_setup(
         signup,
-        &link,
+        &deps.public_url.password_link(&token),
         tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
         deps.support,
     );
     let mut tx = deps.store.begin().await?;
-    let account_id = Store::insert_pending_account(
-        &mut tx,
-        &super::store::NewAccount {
+    let account = tx
+        .insert_pending_account(&NewAccount {
             siret: signup.siret.clone(),
             email: signup.email.clone(),
             organisation_name: signup.organisation.clone(),
             last_name: signup.last_name.clone(),
             first_name: signup.first_name.clone(),
-        },
-    )
-    .await?;
-    Store::insert_token(
-        &mut tx,
-        account_id,
+        })
+        .await?;
+    tx.insert_token(
+        account,
         &token_hash,
-        tokens::PASSWORD_SETUP,
+        LinkPurpose::PasswordSetup,
         tokens::PASSWORD_SETUP_TTL_SECONDS,
     )
     .await?;
-    Store::enqueue_email(&mut tx, &email).await?;
-    let event = Event::new(EventKind::Signup)
-        .siret(signup.siret.as_digits())
-        .account(account_id)
-        .ip(Some(ip.as_str()))
-        .detail(format!("pending account for {}", signup.email.as_str()));
-    Store::audit_in(&mut tx, &event).await?;
+    tx.enqueue_email(&email).await?;
+    tx.audit(
+        &Event::new(EventKind::Signup)
+            .siret(&signup.siret)
+            .account(account)
+            .ip(ip)
+            .detail(format!("pending account for {}", signup.email)),
+    )
+    .await?;
     tx.commit().await?;
-    tracing::info!(siret = %signup.siret.as_digits(), account_id, "pending account created");
+    tracing::info!(siret = signup.siret.as_digits(), %account, "pending account created");
     Ok(())
 }
 
@@ -158,15 +161,20 @@ async fn notify_existing_account(
     signup: &ValidSignup,
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
-    let email = emails::account_already_exists(signup.email.as_str(), deps.public_url);
+    let email = emails::account_already_exists(&signup.email, deps.public_url);
     let mut tx = deps.store.begin().await?;
-    Store::enqueue_email(&mut tx, &email).await?;
-    let event = Event::new(EventKind::SignupExistingEmail)
-        .siret(signup.siret.as_digits())
-        .ip(Some(ip.as_str()))
-        .detail("address already has an account: notice sent to its owner");
-    Store::audit_in(&mut tx, &event).await?;
+    tx.enqueue_email(&email).await?;
+    tx.audit(
+        &Event::new(EventKind::SignupExistingEmail)
+            .siret(&signup.siret)
+            .ip(ip)
+            .detail("address already has an account: notice sent to its owner"),
+    )
+    .await?;
     tx.commit().await?;
-    tracing::info!(siret = %signup.siret.as_digits(), "signup with an address that has an account: notice queued");
+    tracing::info!(
+        siret = signup.siret.as_digits(),
+        "signup with an address that has an account: notice queued"
+    );
     Ok(())
 }

@@ -1,10 +1,12 @@
-//! Request helpers for server functions: the caller's IP, cookies, the logged-in account.
+//! Request helpers for server functions: the caller's IP, cookies, the logged-in account, and
+//! the status of a refused call.
 
 use super::client_ip::ClientIp;
-use super::sessions;
+use super::cookies;
 use super::state::AppState;
-use super::store::AccountRecord;
-use axum::http::{header, HeaderValue};
+use super::store::Account;
+use crate::domain::FormProblem;
+use axum::http::{header, HeaderValue, StatusCode};
 
 /// The client's address, as resolved behind the trusted proxies ([`super::client_ip`]).
 pub async fn client_ip() -> ClientIp {
@@ -13,19 +15,27 @@ pub async fn client_ip() -> ClientIp {
         .unwrap_or_else(|| ClientIp::new(std::net::IpAddr::from([127, 0, 0, 1])))
 }
 
-/// The value of a request cookie.
-pub fn cookie(name: &str) -> Option<String> {
+/// The value of one of our cookies in the request.
+pub fn cookie(state: &AppState, kind: cookies::Kind) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| sessions::read_cookie(h, name).map(str::to_owned))
+    cookies::read(&parts.headers, kind, state.settings.public_url.is_https())
 }
 
-/// Adds a `Set-Cookie` header to the response.
-pub fn set_cookie(value: &str) {
+/// Sets one of our cookies on the response.
+pub fn set_cookie(state: &AppState, kind: cookies::Kind, value: &str) {
+    append_set_cookie(&cookies::set(
+        kind,
+        value,
+        state.settings.public_url.is_https(),
+    ));
+}
+
+/// Removes one of our cookies.
+pub fn clear_cookie(state: &AppState, kind: cookies::Kind) {
+    append_set_cookie(&cookies::clear(kind, state.settings.public_url.is_https()));
+}
+
+fn append_set_cookie(value: &str) {
     if let (Some(res), Ok(v)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(value),
@@ -34,31 +44,35 @@ pub fn set_cookie(value: &str) {
     }
 }
 
-pub fn https(state: &AppState) -> bool {
-    state.settings.public_url.starts_with("https://")
-}
-
 /// The session cookie's value, if any.
 pub fn session_id(state: &AppState) -> Option<String> {
-    cookie(sessions::cookie_name(https(state)))
+    cookie(state, cookies::Kind::Session)
 }
 
 /// The logged-in account, if the session is alive.
-pub async fn current_account(state: &AppState) -> Option<AccountRecord> {
+pub async fn current_account(state: &AppState) -> Option<Account> {
     let id = session_id(state)?;
-    match state.store.session_account(&id).await {
-        Ok(Some(account_id)) => state.store.account_by_id(account_id).await.ok().flatten(),
-        Ok(None) => None,
-        Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            None
-        }
-    }
+    let found = match state.store.session_account(&id).await {
+        Ok(Some(account)) => state.store.account_by_id(account).await,
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    found.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "session lookup failed");
+        None
+    })
 }
 
-/// Gives a refused server-function call its HTTP status (422 refused, 429 too many, 503 INSEE
-/// down…). A plain form post (no JavaScript) keeps the redirect Leptos answers it with.
-pub fn refuse(status: axum::http::StatusCode) {
+/// A refused server-function call: gives the response the problem's HTTP status (422 refused,
+/// 429 too many, 503 INSEE down…) and hands the problem back. A plain form post (no
+/// JavaScript) keeps the redirect Leptos answers it with.
+pub fn refuse<F>(problem: FormProblem<F>) -> FormProblem<F> {
+    set_status(problem.status());
+    problem
+}
+
+/// Sets the status of a server function's answer, unless it answers a plain form post.
+pub fn set_status(status: u16) {
     let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
         return;
     };
@@ -68,16 +82,17 @@ pub fn refuse(status: axum::http::StatusCode) {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     if !plain_form {
-        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let (Some(res), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            StatusCode::from_u16(status),
+        ) {
             res.set_status(status);
         }
     }
 }
 
-/// « Trop de demandes » with the wait, in French.
-pub fn too_many_requests(seconds: i64) -> String {
-    format!(
-        "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
-        crate::domain::messages::french_wait(seconds)
-    )
+/// Logs an error the user cannot fix and returns the problem they are shown.
+pub fn unexpected<F: Default>(what: &str, error: &dyn std::fmt::Display) -> FormProblem<F> {
+    tracing::error!(error = %error, "{what} failed");
+    refuse(FormProblem::general(crate::domain::Problem::Unexpected))
 }

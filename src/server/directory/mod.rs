@@ -24,6 +24,22 @@ pub struct Establishment {
     pub legal_unit_active: bool,
 }
 
+impl Establishment {
+    /// « street, postcode town », with what INSEE diffuses.
+    pub fn postal_address(&self) -> Option<String> {
+        let town = [self.postcode.as_deref(), self.town.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let parts: Vec<&str> = [self.street.as_deref(), (!town.is_empty()).then_some(&*town)]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
 /// What the directory answers for a SIRET.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lookup {

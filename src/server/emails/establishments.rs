@@ -3,7 +3,7 @@
 //! establishment sends to an attached (secondary) establishment.
 
 use super::{button, escape, finish, html_page, AUTOMATIC_NOTICE};
-use crate::domain::{ApprovalSummary, Siret};
+use crate::domain::{ApprovalSummary, EmailAddress, OrganisationName, Siret};
 use crate::server::mailer::OutgoingEmail;
 
 const SIGNATURE_TEXT: &str = "Cordialement,\n\n\
@@ -29,7 +29,7 @@ fn list_html(approval: &ApprovalSummary) -> String {
 /// Seed « Agrément CFA »: sent to the address the DREAL gave when an approval is recorded for a
 /// SIRET without an account. `signup_link` opens the signup form pre-filled with the SIRET.
 pub fn approval_granted(
-    to: &str,
+    to: &EmailAddress,
     siret: &Siret,
     approval: &ApprovalSummary,
     signup_link: &str,
@@ -71,7 +71,7 @@ pub fn approval_granted(
     finish(OutgoingEmail {
         // The guide's sender: « Agrément CFA », at the app's address.
         sender_name: Some("Agrément CFA".to_owned()),
-        to: to.to_owned(),
+        to: to.as_str().to_owned(),
         subject,
         text,
         html,
@@ -80,7 +80,7 @@ pub fn approval_granted(
 
 /// « Nouvel agrément »: a new approval for a SIRET that already has an account.
 pub fn new_approval_notice(
-    to: &str,
+    to: &EmailAddress,
     siret: &Siret,
     approval: &ApprovalSummary,
     space_link: &str,
@@ -112,7 +112,7 @@ pub fn new_approval_notice(
     );
     finish(OutgoingEmail {
         sender_name: None,
-        to: to.to_owned(),
+        to: to.as_str().to_owned(),
         subject,
         text,
         html,
@@ -121,18 +121,18 @@ pub fn new_approval_notice(
 
 /// What the invitation of an attached establishment says.
 pub struct Invitation<'a> {
-    pub to: &'a str,
+    pub to: &'a EmailAddress,
     pub siret: &'a Siret,
-    pub main_organisation: &'a str,
-    pub main_siret: &'a str,
+    pub main_organisation: &'a OrganisationName,
+    pub main_siret: &'a Siret,
     pub signup_link: &'a str,
 }
 
 /// Sent when a main establishment attaches another establishment to its contract (case 2).
 pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
     let grouped = invitation.siret.grouped();
-    let main = invitation.main_organisation;
-    let main_siret = invitation.main_siret;
+    let main = invitation.main_organisation.as_str();
+    let main_siret = invitation.main_siret.grouped();
     let link = invitation.signup_link;
     let subject = format!("Hub Pro Transport\u{a0}: {main} vous invite à créer votre compte");
     let text = format!(
@@ -154,13 +154,13 @@ pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
              <p>Si vous ne connaissez pas cet établissement, ignorez ce message.</p>\
              <p>Cordialement,</p><p>Le service de délivrance Hub Pro Transport.</p>",
             main = escape(main),
-            main_siret = escape(main_siret),
+            main_siret = escape(&main_siret),
             button = button(link, "Créer mon compte"),
         ),
     );
     finish(OutgoingEmail {
         sender_name: None,
-        to: invitation.to.to_owned(),
+        to: invitation.to.as_str().to_owned(),
         subject,
         text,
         html,
@@ -177,7 +177,7 @@ mod tests {
             number: "OCC-2021-V-0013".into(),
             transport_type: TransportType::Passengers,
             trainings: vec![Training::Fco, Training::Fimo, Training::Passerelle],
-            starts_on: "2021-12-28".into(),
+            starts_on: time::macros::date!(2021 - 12 - 28),
             ends_on: None,
         }
     }
@@ -186,7 +186,8 @@ mod tests {
     fn the_approval_notice_says_what_the_seed_says() {
         let siret = Siret::parse("40073444800477").unwrap();
         let link = "https://hub.example/inscription?siret=40073444800477";
-        let mail = approval_granted("ecole@example.fr", &siret, &approval(), link);
+        let to = EmailAddress::parse("ecole@example.fr").unwrap();
+        let mail = approval_granted(&to, &siret, &approval(), link);
         assert!(mail.text.contains(
             "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
              - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"
@@ -209,14 +210,13 @@ mod tests {
     fn the_invitation_escapes_the_main_organisation() {
         let siret = Siret::parse("40073444800014").unwrap();
         let mail = attachment_invitation(&Invitation {
-            to: "nimes@example.fr",
+            to: &EmailAddress::parse("nimes@example.fr").unwrap(),
             siret: &siret,
-            main_organisation: "<b>ERS</b> & Cie",
-            main_siret: "400 734 448 00477",
+            main_organisation: &OrganisationName::parse("ERS & Cie \"L'Étoile\"").unwrap(),
+            main_siret: &Siret::parse("40073444800477").unwrap(),
             signup_link: "https://hub.example/inscription?siret=40073444800014&adresse=x",
         });
-        assert!(mail.html.contains("&lt;b&gt;ERS&lt;/b&gt; &amp; Cie"));
-        assert!(!mail.html.contains("<b>ERS"));
+        assert!(mail.html.contains("ERS &amp; Cie &quot;L&#39;Étoile&quot;"));
         assert!(mail.html.contains("siret=40073444800014&amp;adresse=x"));
         assert!(mail
             .text

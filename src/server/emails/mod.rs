@@ -2,7 +2,8 @@
 //! escaped in the HTML part.
 
 use super::mailer::OutgoingEmail;
-use crate::domain::ValidSignup;
+use crate::domain::{EmailAddress, PersonName, ValidSignup};
+use crate::routes::PublicUrl;
 
 mod establishments;
 pub use establishments::{
@@ -126,9 +127,9 @@ pub fn password_setup(
 }
 
 /// Sent instead of a second account when the address already has one (the page says nothing).
-pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
-    let login = format!("{public_url}/connexion");
-    let reset = format!("{public_url}/mot-de-passe-oublie");
+pub fn account_already_exists(to: &EmailAddress, public_url: &PublicUrl) -> OutgoingEmail {
+    let login = public_url.login();
+    let reset = public_url.forgot_password();
     let subject = "Hub Pro Transport\u{a0}: vous avez déjà un compte".to_owned();
     let text = format!(
         "Bonjour,\n\n\
@@ -155,7 +156,7 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
     );
     finish(OutgoingEmail {
         sender_name: None,
-        to: to.to_owned(),
+        to: to.as_str().to_owned(),
         subject,
         text,
         html,
@@ -164,8 +165,8 @@ pub fn account_already_exists(to: &str, public_url: &str) -> OutgoingEmail {
 
 /// Sent by « Mot de passe oublié » when the address has an account.
 pub fn password_reset(
-    to: &str,
-    first_name: &str,
+    to: &EmailAddress,
+    first_name: &PersonName,
     link: &str,
     valid_minutes: i64,
     support: &str,
@@ -197,14 +198,14 @@ pub fn password_reset(
              <p>Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
              <p>{ignore}</p>\
              <p>Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {support}</p>",
-            first_name = escape(first_name),
+            first_name = escape(first_name.as_str()),
             button = button(link, "Créer mon mot de passe"),
             support = escape(support),
         ),
     );
     finish(OutgoingEmail {
         sender_name: None,
-        to: to.to_owned(),
+        to: to.as_str().to_owned(),
         subject,
         text,
         html,
@@ -213,12 +214,12 @@ pub fn password_reset(
 
 /// Sent after a password is set, so an unexpected change is noticed.
 pub fn password_changed(
-    to: &str,
-    first_name: &str,
-    public_url: &str,
+    to: &EmailAddress,
+    first_name: &PersonName,
+    public_url: &PublicUrl,
     support: &str,
 ) -> OutgoingEmail {
-    let login = format!("{public_url}/connexion");
+    let login = public_url.login();
     let subject = "Hub Pro Transport\u{a0}: votre mot de passe a été enregistré".to_owned();
     let text = format!(
         "Bonjour {first_name},\n\n\
@@ -233,14 +234,14 @@ pub fn password_changed(
             "<p>Bonjour {first_name},</p>\
              <p>Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré.</p>{button}\
              <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support\u{a0}: {support}</p>",
-            first_name = escape(first_name),
+            first_name = escape(first_name.as_str()),
             button = button(&login, "Se connecter"),
             support = escape(support),
         ),
     );
     finish(OutgoingEmail {
         sender_name: None,
-        to: to.to_owned(),
+        to: to.as_str().to_owned(),
         subject,
         text,
         html,
@@ -255,11 +256,14 @@ mod tests {
     #[test]
     fn every_plain_text_email_ends_with_the_automatic_notice_and_pending_accounts_hear_no_password_talk(
     ) {
+        let to = EmailAddress::parse("a@b.fr").unwrap();
+        let lea = PersonName::parse("Léa").unwrap();
+        let url = PublicUrl::parse("http://x").unwrap();
         let mails = [
-            account_already_exists("a@b.fr", "http://x"),
-            password_reset("a@b.fr", "Léa", "http://x/l", 60, "s@x.fr", true),
-            password_reset("a@b.fr", "Léa", "http://x/l", 60, "s@x.fr", false),
-            password_changed("a@b.fr", "Léa", "http://x", "s@x.fr"),
+            account_already_exists(&to, &url),
+            password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", true),
+            password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", false),
+            password_changed(&to, &lea, &url, "s@x.fr"),
         ];
         for mail in &mails {
             assert!(

@@ -1,8 +1,18 @@
 //! Administrator accounts.
 
-use super::{now, unique_violation, Store, StoreError};
+use super::{conflict_or, corrupt, now, Store, StoreError, Tx};
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use sqlx::Row;
+
+/// An account's identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AccountId(pub i64);
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
 
 /// What a signup stores.
 #[derive(Clone, Debug)]
@@ -14,45 +24,84 @@ pub struct NewAccount {
     pub first_name: PersonName,
 }
 
-/// An account as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AccountRecord {
-    pub id: i64,
-    pub siret: String,
-    pub email: String,
-    pub organisation_name: String,
-    pub last_name: String,
-    pub first_name: String,
-    pub state: String,
-    pub created_at: i64,
-    /// argon2id PHC string; `None` while the account is pending.
-    pub password_hash: Option<String>,
+/// Where an account stands: it gets its password hash when it becomes active.
+#[derive(Clone, PartialEq, Eq)]
+pub enum AccountState {
+    /// Created, waiting for its password.
+    Pending,
+    /// Password chosen (argon2id PHC string).
+    Active { password_hash: String },
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, siret, email, organisation_name, last_name, first_name, state, created_at, password_hash";
+impl std::fmt::Debug for AccountState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
 
-fn record(row: &sqlx::any::AnyRow) -> Result<AccountRecord, sqlx::Error> {
-    Ok(AccountRecord {
-        id: row.try_get("id")?,
-        siret: row.try_get("siret")?,
-        email: row.try_get("email")?,
-        organisation_name: row.try_get("organisation_name")?,
-        last_name: row.try_get("last_name")?,
-        first_name: row.try_get("first_name")?,
-        state: row.try_get("state")?,
+impl AccountState {
+    /// The value stored in `accounts.state`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Active { .. } => "active",
+        }
+    }
+
+    pub fn password_hash(&self) -> Option<&str> {
+        match self {
+            Self::Pending => None,
+            Self::Active { password_hash } => Some(password_hash),
+        }
+    }
+}
+
+/// An account as stored, parsed back into domain values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub siret: Siret,
+    pub email: EmailAddress,
+    pub organisation_name: OrganisationName,
+    pub last_name: PersonName,
+    pub first_name: PersonName,
+    pub state: AccountState,
+    pub created_at: i64,
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.siret, a.email, a.organisation_name, a.last_name, \
+                               a.first_name, a.state, a.created_at, a.password_hash";
+
+pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
+    let text = |column: &'static str| -> Result<String, StoreError> { Ok(row.try_get(column)?) };
+    let hash: Option<String> = row.try_get("password_hash")?;
+    let state = match (text("state")?.as_str(), hash) {
+        ("pending", _) => AccountState::Pending,
+        ("active", Some(password_hash)) => AccountState::Active { password_hash },
+        (other, _) => return Err(corrupt("accounts.state", other)),
+    };
+    Ok(Account {
+        id: AccountId(row.try_get("id")?),
+        siret: Siret::parse(&text("siret")?).map_err(|e| corrupt("accounts.siret", e))?,
+        email: EmailAddress::parse(&text("email")?).map_err(|e| corrupt("accounts.email", e))?,
+        organisation_name: OrganisationName::parse(&text("organisation_name")?)
+            .map_err(|e| corrupt("accounts.organisation_name", e))?,
+        last_name: PersonName::parse(&text("last_name")?)
+            .map_err(|e| corrupt("accounts.last_name", e))?,
+        first_name: PersonName::parse(&text("first_name")?)
+            .map_err(|e| corrupt("accounts.first_name", e))?,
+        state,
         created_at: row.try_get("created_at")?,
-        password_hash: row.try_get("password_hash")?,
     })
 }
 
-impl Store {
-    /// Inserts a pending account inside `tx`; the unique constraints settle races between
-    /// concurrent signups.
+impl Tx {
+    /// Inserts a pending account; the unique constraints settle races between concurrent
+    /// signups ([`StoreError::Conflict`]).
     pub async fn insert_pending_account(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        &mut self,
         account: &NewAccount,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<AccountId, StoreError> {
         let row = sqlx::query(
             "INSERT INTO accounts (siret, email_identity, email, organisation_name, last_name, \
              first_name, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) \
@@ -65,80 +114,91 @@ impl Store {
         .bind(account.last_name.as_str())
         .bind(account.first_name.as_str())
         .bind(now())
-        .fetch_one(&mut **tx)
+        .fetch_one(self.conn())
         .await
-        .map_err(|e| match unique_violation(&e) {
-            Some(rule) => StoreError::Conflict(rule),
-            None => StoreError::Database(e),
-        })?;
-        Ok(row.try_get("id")?)
+        .map_err(conflict_or)?;
+        Ok(AccountId(row.try_get("id")?))
     }
 
-    pub async fn account_by_siret(
-        &self,
-        siret: &Siret,
-    ) -> Result<Option<AccountRecord>, StoreError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE siret = $1");
+    /// Stores the password and activates the account.
+    pub async fn activate_account(
+        &mut self,
+        id: AccountId,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET password_hash = $1, state = 'active' WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.0)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The account of a SIRET, read inside the transaction.
+    pub async fn account_by_siret(&mut self, siret: &Siret) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.siret = $1");
         let row = sqlx::query(&sql)
             .bind(siret.as_digits())
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.conn())
             .await?;
-        Ok(row.as_ref().map(record).transpose()?)
+        row.as_ref().map(account).transpose()
+    }
+}
+
+impl Store {
+    pub async fn account_by_siret(&self, siret: &Siret) -> Result<Option<Account>, StoreError> {
+        self.account_where("a.siret = $1", siret.as_digits()).await
     }
 
     pub async fn account_by_email(
         &self,
         email: &EmailAddress,
-    ) -> Result<Option<AccountRecord>, StoreError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email_identity = $1");
-        let row = sqlx::query(&sql)
-            .bind(email.identity())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(record).transpose()?)
+    ) -> Result<Option<Account>, StoreError> {
+        self.account_where("a.email_identity = $1", &email.identity())
+            .await
     }
 
-    pub async fn account_by_id(&self, id: i64) -> Result<Option<AccountRecord>, StoreError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+    pub async fn account_by_id(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1");
         let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
+            .bind(id.0)
+            .fetch_optional(self.pool())
             .await?;
-        Ok(row.as_ref().map(record).transpose()?)
+        row.as_ref().map(account).transpose()
     }
 
-    /// Stores the password and activates the account, inside the caller's transaction.
-    pub async fn activate_account(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        id: i64,
-        password_hash: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET password_hash = $1, state = 'active' WHERE id = $2")
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut **tx)
+    async fn account_where(
+        &self,
+        filter: &str,
+        value: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE {filter}");
+        let row = sqlx::query(&sql)
+            .bind(value)
+            .fetch_optional(self.pool())
             .await?;
-        Ok(())
+        row.as_ref().map(account).transpose()
     }
 
     /// Every account, oldest first, with the SIRET of the main establishment it is attached
     /// to, if any (operator listing).
-    pub async fn list_accounts(&self) -> Result<Vec<(AccountRecord, Option<String>)>, StoreError> {
+    pub async fn list_accounts(&self) -> Result<Vec<(Account, Option<Siret>)>, StoreError> {
         let sql = format!(
-            "SELECT {}, (SELECT m.siret FROM attachments t JOIN accounts m ON m.id = t.main_account_id \
+            "SELECT {ACCOUNT_COLUMNS}, (SELECT m.siret FROM attachments t \
+             JOIN accounts m ON m.id = t.main_account_id \
              WHERE t.siret = a.siret AND t.detached_at IS NULL) AS main_siret \
-             FROM accounts a ORDER BY a.id",
-            ACCOUNT_COLUMNS
-                .split(", ")
-                .map(|c| format!("a.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+             FROM accounts a ORDER BY a.id"
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| Ok((record(r)?, r.try_get("main_siret")?)))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+            .map(|r| {
+                let main: Option<String> = r.try_get("main_siret")?;
+                let main = main
+                    .map(|m| Siret::parse(&m).map_err(|e| corrupt("accounts.siret", e)))
+                    .transpose()?;
+                Ok((account(r)?, main))
+            })
+            .collect()
     }
 
     pub async fn count_accounts(&self) -> Result<i64, StoreError> {

@@ -1,23 +1,25 @@
 //! Attachments of secondary establishments to a main establishment's account.
 
-use super::{now, unique_violation, Store, StoreError};
-use crate::domain::{AttachedEstablishment, AttachmentState, EmailAddress, Siret};
+use super::{conflict_or, corrupt, day_of, now, AccountId, Store, StoreError, Tx};
+use crate::domain::{
+    AttachedEstablishment, AttachmentState, EmailAddress, OrganisationName, Siret,
+};
 use sqlx::Row;
 
 /// The main establishment's account an active attachment points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttachmentOwner {
-    pub main_account_id: i64,
-    pub main_siret: String,
-    pub main_organisation: String,
+    pub main_account_id: AccountId,
+    pub main_siret: Siret,
+    pub main_organisation: OrganisationName,
 }
 
-impl Store {
-    /// Attaches `siret` to `main_account_id` inside `tx`. The partial unique index makes two
-    /// concurrent attachments of one SIRET succeed once (`Conflict(Siret)` for the other).
+impl Tx {
+    /// Attaches `siret` to `main`. The partial unique index makes two concurrent attachments of
+    /// one SIRET succeed once (`Conflict(ActiveAttachment)` for the other).
     pub async fn insert_attachment(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        main_account_id: i64,
+        &mut self,
+        main: AccountId,
         siret: &Siret,
         organisation_name: Option<&str>,
         contact_email: &EmailAddress,
@@ -26,38 +28,33 @@ impl Store {
             "INSERT INTO attachments (main_account_id, siret, organisation_name, contact_email, \
              created_at) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(main_account_id)
+        .bind(main.0)
         .bind(siret.as_digits())
         .bind(organisation_name)
         .bind(contact_email.as_str())
         .bind(now())
-        .execute(&mut **tx)
+        .execute(self.conn())
         .await
-        .map_err(|e| match unique_violation(&e) {
-            Some(rule) => StoreError::Conflict(rule),
-            None => StoreError::Database(e),
-        })?;
+        .map_err(conflict_or)?;
         Ok(())
     }
 
     /// Ends an active attachment; false when there was none for this main establishment.
-    pub async fn detach(
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        main_account_id: i64,
-        siret: &Siret,
-    ) -> Result<bool, StoreError> {
+    pub async fn detach(&mut self, main: AccountId, siret: &Siret) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE attachments SET detached_at = $1 WHERE main_account_id = $2 AND siret = $3 \
              AND detached_at IS NULL",
         )
         .bind(now())
-        .bind(main_account_id)
+        .bind(main.0)
         .bind(siret.as_digits())
-        .execute(&mut **tx)
+        .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)
     }
+}
 
+impl Store {
     /// Who `siret` is attached to now, if anyone.
     pub async fn attachment_owner(
         &self,
@@ -71,56 +68,50 @@ impl Store {
         .bind(siret.as_digits())
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| {
-            Ok(AttachmentOwner {
-                main_account_id: r.try_get("main_account_id")?,
-                main_siret: r.try_get("siret")?,
-                main_organisation: r.try_get("organisation_name")?,
-            })
-        })
-        .transpose()
-        .map_err(|e: sqlx::Error| e.into())
+        let Some(r) = row else { return Ok(None) };
+        let main_siret: String = r.try_get("siret")?;
+        let main_organisation: String = r.try_get("organisation_name")?;
+        Ok(Some(AttachmentOwner {
+            main_account_id: AccountId(r.try_get("main_account_id")?),
+            main_siret: Siret::parse(&main_siret).map_err(|e| corrupt("accounts.siret", e))?,
+            main_organisation: OrganisationName::parse(&main_organisation)
+                .map_err(|e| corrupt("accounts.organisation_name", e))?,
+        }))
     }
 
     /// The establishments attached to a main establishment now, oldest first, with the state
     /// of their own account.
     pub async fn attachments_of(
         &self,
-        main_account_id: i64,
+        main: AccountId,
     ) -> Result<Vec<AttachedEstablishment>, StoreError> {
         let rows = sqlx::query(
             "SELECT a.siret, a.organisation_name, a.contact_email, a.created_at, s.state \
              FROM attachments a LEFT JOIN accounts s ON s.siret = a.siret \
              WHERE a.main_account_id = $1 AND a.detached_at IS NULL ORDER BY a.id",
         )
-        .bind(main_account_id)
+        .bind(main.0)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 let state: Option<String> = r.try_get("state")?;
+                let siret: String = r.try_get("siret")?;
+                let contact: String = r.try_get("contact_email")?;
                 Ok(AttachedEstablishment {
-                    siret: r.try_get("siret")?,
+                    siret: Siret::parse(&siret).map_err(|e| corrupt("attachments.siret", e))?,
                     name: r.try_get("organisation_name")?,
-                    contact_email: r.try_get("contact_email")?,
-                    since: iso_day(r.try_get("created_at")?),
+                    contact_email: EmailAddress::parse(&contact)
+                        .map_err(|e| corrupt("attachments.contact_email", e))?,
+                    since: day_of(r.try_get("created_at")?),
                     state: match state.as_deref() {
                         None => AttachmentState::Invited,
                         Some("active") => AttachmentState::AccountActive,
-                        Some(_) => AttachmentState::AccountPending,
+                        Some("pending") => AttachmentState::AccountPending,
+                        Some(other) => return Err(corrupt("accounts.state", other)),
                     },
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+            .collect()
     }
-}
-
-/// `YYYY-MM-DD` of a Unix time (UTC).
-pub fn iso_day(unix: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.date().format(&format).ok())
-        .unwrap_or_default()
 }

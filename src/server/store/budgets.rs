@@ -55,21 +55,21 @@ impl Store {
         let mut tx = self.begin().await?;
         // Locks the row until commit: instances count one after the other.
         sqlx::query("UPDATE budget_locks SET taken = taken + 1 WHERE name = 'insee'")
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         sqlx::query("DELETE FROM insee_calls WHERE at_ms <= $1")
             .bind(now_ms - 60_000)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         let row = sqlx::query("SELECT COUNT(*) AS n FROM insee_calls")
-            .fetch_one(&mut *tx)
+            .fetch_one(tx.conn())
             .await?;
         let used: i64 = row.try_get("n")?;
         let granted = used < i64::from(per_minute);
         if granted {
             sqlx::query("INSERT INTO insee_calls (at_ms) VALUES ($1)")
                 .bind(now_ms)
-                .execute(&mut *tx)
+                .execute(tx.conn())
                 .await?;
         }
         tx.commit().await?;

@@ -1,15 +1,31 @@
 //! Storage: one sqlx pool over SQLite (embedded default) or PostgreSQL, chosen by `DATABASE_URL`.
 //! Queries are written once in the SQL both dialects share; schemas differ only in `migrations/`.
 
-mod accounts;
-mod attachments;
-mod budgets;
-mod retention;
+//!
+//! All SQL of the application lives under this module, one file per table family. Reads that
+//! stand alone are methods of [`Store`]; writes that must happen together are methods of [`Tx`],
+//! one transaction, committed once. Rows are parsed back into domain types: a row that does not
+//! parse is [`StoreError::Corrupt`], never a default.
 
-pub use accounts::{AccountRecord, NewAccount};
-pub use attachments::{iso_day, AttachmentOwner};
+mod accounts;
+mod approvals;
+mod attachments;
+mod audit;
+mod budgets;
+mod outbox;
+mod retention;
+mod sessions;
+mod throttle;
+mod tokens;
+
+pub use accounts::{Account, AccountId, AccountState, NewAccount};
+pub use approvals::Approval;
+pub use attachments::AttachmentOwner;
+pub use audit::StoredEvent;
 pub use budgets::now_ms;
+pub use outbox::{OutboxCounts, StoredEmail, UnsentEmail};
 pub use retention::{Purged, Retention};
+pub use tokens::LinkPurpose;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
@@ -26,8 +42,13 @@ pub enum Dialect {
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("an account already exists for this {0}")]
+    #[error("unique rule broken: {0:?}")]
     Conflict(Unique),
+    #[error("stored value does not parse ({column}): {detail}")]
+    Corrupt {
+        column: &'static str,
+        detail: String,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -39,16 +60,35 @@ pub enum StoreError {
 /// The uniqueness rule a write broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unique {
-    Siret,
-    Email,
+    /// One account per SIRET.
+    AccountSiret,
+    /// One account per address.
+    AccountEmail,
+    /// One active attachment per SIRET.
+    ActiveAttachment,
 }
 
-impl std::fmt::Display for Unique {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Unique::Siret => "SIRET",
-            Unique::Email => "email",
-        })
+/// The unique constraints, as PostgreSQL names them and as SQLite reports them (SQLite gives no
+/// constraint name, only `UNIQUE constraint failed: table.column`).
+const UNIQUE_CONSTRAINTS: [(&str, &str, Unique); 3] = [
+    ("accounts_siret_key", "accounts.siret", Unique::AccountSiret),
+    (
+        "accounts_email_identity_key",
+        "accounts.email_identity",
+        Unique::AccountEmail,
+    ),
+    (
+        "attachments_active_siret",
+        "attachments.siret",
+        Unique::ActiveAttachment,
+    ),
+];
+
+/// A value read back that does not parse into its domain type.
+pub(crate) fn corrupt(column: &'static str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        column,
+        detail: detail.to_string(),
     }
 }
 
@@ -123,11 +163,11 @@ impl Store {
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
     /// transaction that reads then writes would otherwise fail with "database is locked" when
     /// another connection writes in between, instead of waiting its turn.
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-        match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Dialect::Postgres => self.pool.begin().await,
-        }
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(Tx(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        }))
     }
 
     /// Whether the database answers (for the health check).
@@ -137,6 +177,26 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Writes that belong together: nothing is visible to others before [`Tx::commit`], and
+/// dropping a `Tx` without committing undoes everything.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.0.commit().await?)
+    }
+
+    fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.0
+    }
+
+    /// Runs a statement as written: for tests that damage rows on purpose.
+    #[doc(hidden)]
+    pub async fn execute_raw(&mut self, sql: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query(sql).execute(self.conn()).await?.rows_affected())
     }
 }
 
@@ -170,20 +230,29 @@ pub fn now() -> i64 {
         .unwrap_or_default()
 }
 
-/// Maps a unique-constraint failure to the rule it broke.
-fn unique_violation(err: &sqlx::Error) -> Option<Unique> {
-    let sqlx::Error::Database(db) = err else {
-        return None;
+/// Maps a unique-constraint failure to the rule it broke; any other error stays a database error.
+fn conflict_or(err: sqlx::Error) -> StoreError {
+    let broken = match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let sqlite_column = db.message().strip_prefix("UNIQUE constraint failed: ");
+            UNIQUE_CONSTRAINTS
+                .iter()
+                .find(|(name, column, _)| {
+                    db.constraint() == Some(*name) || sqlite_column == Some(*column)
+                })
+                .map(|(_, _, rule)| *rule)
+        }
+        _ => None,
     };
-    if !db.is_unique_violation() {
-        return None;
+    match broken {
+        Some(rule) => StoreError::Conflict(rule),
+        None => StoreError::Database(err),
     }
-    let text = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
-    if text.contains("siret") {
-        Some(Unique::Siret)
-    } else if text.contains("email") {
-        Some(Unique::Email)
-    } else {
-        None
-    }
+}
+
+/// The calendar day (UTC) of a Unix time.
+pub fn day_of(unix: i64) -> time::Date {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.date())
+        .unwrap_or(time::Date::MIN)
 }

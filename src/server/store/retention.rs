@@ -60,7 +60,7 @@ impl Store {
                 vec![now - SENT_BODY_DAYS * 86_400],
             ),
             (
-                "DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at <= $1",
+                "DELETE FROM outbox WHERE sent_at <= $1 OR abandoned_at <= $1",
                 vec![audit_cutoff],
             ),
             ("DELETE FROM audit_events WHERE at <= $1", vec![audit_cutoff]),

@@ -1,0 +1,175 @@
+//! What can go wrong for the person filling a form, as values: every layer returns these (or
+//! its own error that the edge maps to them), and [`super::messages`] is the one place that
+//! turns a [`Problem`] into its French message and its HTTP status.
+
+use super::{
+    AttachRefusal, EmailError, NameError, PasswordError, PolicyRefusal, Refusal, SiretError,
+};
+use serde::{Deserialize, Serialize};
+
+/// A field of one of the forms. Declared in form order: errors are listed, and focus goes, in
+/// this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Field {
+    Siret,
+    Organisation,
+    LastName,
+    FirstName,
+    Email,
+    EmailConfirmation,
+    Password,
+    Confirmation,
+    /// The attach form's SIRET.
+    AttachSiret,
+    /// The attach form's contact address.
+    ContactEmail,
+}
+
+impl Field {
+    /// The input's `id`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::Siret => "siret",
+            Field::Organisation => "organisation",
+            Field::LastName => "last_name",
+            Field::FirstName => "first_name",
+            Field::Email => "email",
+            Field::EmailConfirmation => "email_confirmation",
+            Field::Password => "password",
+            Field::Confirmation => "confirmation",
+            Field::AttachSiret => "attach-siret",
+            Field::ContactEmail => "attach-contact",
+        }
+    }
+}
+
+/// Why a request did not go through.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Siret(SiretError),
+    Email(EmailError),
+    Name(NameError),
+    Password(PasswordError),
+    PasswordPolicy(PolicyRefusal),
+    EmailConfirmationMissing,
+    EmailMismatch,
+    PasswordsDiffer,
+    /// The SIRET may not sign up; `support` is named where the guide sends users to support.
+    Ineligible {
+        refusal: Refusal,
+        support: String,
+    },
+    Attach(AttachRefusal),
+    BadCredentials,
+    AccountPending,
+    /// The emailed link or the password flow is unknown, used or expired.
+    LinkInvalid,
+    SessionEnded,
+    /// A per-client budget of requests is spent.
+    TooManyRequests {
+        seconds: i64,
+    },
+    /// Guessing is being slowed down (login, forgotten password).
+    TooManyAttempts {
+        seconds: i64,
+    },
+    DirectoryUnavailable,
+    /// A request our own pages never send (missing or undecodable arguments).
+    Malformed,
+    Unexpected,
+}
+
+/// The problems of a form, field by field, in form order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblems(Vec<(Field, Problem)>);
+
+impl FieldProblems {
+    pub fn get(&self, field: Field) -> Option<&Problem> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, p)| p)
+    }
+
+    /// Sets the field's problem (one per field).
+    pub fn set(&mut self, field: Field, problem: Problem) {
+        self.0.retain(|(f, _)| *f != field);
+        self.0.push((field, problem));
+        self.0.sort_by_key(|(f, _)| *f);
+    }
+
+    pub fn first(&self) -> Option<Field> {
+        self.0.first().map(|(f, _)| *f)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(Field, Problem)> {
+        self.0.iter()
+    }
+}
+
+impl<const N: usize> From<[(Field, Problem); N]> for FieldProblems {
+    fn from(pairs: [(Field, Problem); N]) -> Self {
+        let mut all = Self::default();
+        for (field, problem) in pairs {
+            all.set(field, problem);
+        }
+        all
+    }
+}
+
+/// A refused form: what was typed (so nothing is lost, also without JavaScript where it travels
+/// back in the redirect — never a password), the problems per field, and a problem of the
+/// whole request. `F` is the form's typed values, `()` for requests without a form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormProblem<F> {
+    pub form: F,
+    pub fields: FieldProblems,
+    pub general: Option<Problem>,
+}
+
+impl<F: Default> FormProblem<F> {
+    /// A problem of the whole request.
+    pub fn general(problem: Problem) -> Self {
+        Self {
+            general: Some(problem),
+            ..Default::default()
+        }
+    }
+}
+
+impl<F> FormProblem<F> {
+    pub fn keeping(form: F, fields: FieldProblems, general: Option<Problem>) -> Self {
+        Self {
+            form,
+            fields,
+            general,
+        }
+    }
+
+    /// The French message of a field's problem.
+    pub fn message(&self, field: Field) -> Option<String> {
+        use super::UserMessage;
+        self.fields.get(field).map(UserMessage::user_message)
+    }
+
+    /// The French message of the whole request's problem.
+    pub fn general_message(&self) -> Option<String> {
+        use super::UserMessage;
+        self.general.as_ref().map(UserMessage::user_message)
+    }
+
+    /// The HTTP status the server answers with: the general problem's, else 422.
+    pub fn status(&self) -> u16 {
+        self.general.as_ref().map_or(422, Problem::status)
+    }
+}
+
+impl<F> std::fmt::Display for FormProblem<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.general {
+            Some(p) => write!(f, "{p:?}"),
+            None => write!(f, "{:?}", self.fields),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The app's two cookies, built and read with the `cookie` crate: the session (after login) and
+//! the password flow (between « Cliquer ici pour continuer » and « Valider »). Both are
+//! `HttpOnly`; over https they are `Secure` and the session's name takes the `__Host-` prefix,
+//! so no sub-domain or plain-http page can set it.
+
+use super::sessions::ABSOLUTE_SECONDS;
+use super::tokens::PASSWORD_FLOW_TTL_SECONDS;
+use axum::http::{header, HeaderMap};
+use cookie::{time::Duration, Cookie, SameSite};
+
+/// Which cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A logged-in session. `Lax`: following a link from an email keeps the user logged in.
+    Session,
+    /// An open password flow. `Strict`: only our own pages send it.
+    PasswordFlow,
+}
+
+impl Kind {
+    pub fn name(self, https: bool) -> &'static str {
+        match (self, https) {
+            (Kind::Session, true) => "__Host-hubpro_session",
+            (Kind::Session, false) => "hubpro_session",
+            (Kind::PasswordFlow, _) => "hubpro_flow",
+        }
+    }
+
+    fn max_age(self) -> i64 {
+        match self {
+            Kind::Session => ABSOLUTE_SECONDS,
+            Kind::PasswordFlow => PASSWORD_FLOW_TTL_SECONDS,
+        }
+    }
+
+    fn same_site(self) -> SameSite {
+        match self {
+            Kind::Session => SameSite::Lax,
+            Kind::PasswordFlow => SameSite::Strict,
+        }
+    }
+}
+
+/// The `Set-Cookie` value that stores `value`.
+pub fn set(kind: Kind, value: &str, https: bool) -> String {
+    build(kind, value.to_owned(), kind.max_age(), https)
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+pub fn clear(kind: Kind, https: bool) -> String {
+    build(kind, String::new(), 0, https)
+}
+
+fn build(kind: Kind, value: String, max_age: i64, https: bool) -> String {
+    Cookie::build((kind.name(https), value))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(kind.same_site())
+        .max_age(Duration::seconds(max_age))
+        .build()
+        .to_string()
+}
+
+/// The cookie's value in a request's `Cookie` headers.
+pub fn read(headers: &HeaderMap, kind: Kind, https: bool) -> Option<String> {
+    let name = kind.name(https);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn cookies_are_http_only_and_host_prefixed_over_https() {
+        let session = set(Kind::Session, "abc", true);
+        for part in [
+            "__Host-hubpro_session=abc",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/",
+            &format!("Max-Age={ABSOLUTE_SECONDS}"),
+        ] {
+            assert!(session.contains(part), "{session} lacks {part}");
+        }
+        assert!(!set(Kind::Session, "abc", false).contains("Secure"));
+        assert!(set(Kind::PasswordFlow, "f", false).contains("SameSite=Strict"));
+        assert!(clear(Kind::PasswordFlow, false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn reads_the_named_cookie_only() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; hubpro_session=xyz; b=2"),
+        );
+        assert_eq!(read(&headers, Kind::Session, false).as_deref(), Some("xyz"));
+        assert_eq!(read(&headers, Kind::Session, true), None);
+        assert_eq!(read(&headers, Kind::PasswordFlow, false), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Single-use links and password flows: only the SHA-256 of a token is stored.
+
+use super::{now, AccountId, Store, StoreError, Tx};
+use crate::server::tokens::hash;
+use sqlx::Row;
+
+/// What a token opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Password-creation link sent at signup.
+    PasswordSetup,
+    /// Link sent by « Mot de passe oublié ».
+    PasswordReset,
+    /// Short-lived flow opened by « Cliquer ici pour continuer ».
+    PasswordFlow,
+}
+
+impl LinkPurpose {
+    /// The emailed links that open a password flow.
+    pub const EMAILED: [LinkPurpose; 2] = [Self::PasswordSetup, Self::PasswordReset];
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::PasswordSetup => "password_setup",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordFlow => "password_flow",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Self> {
+        [Self::PasswordSetup, Self::PasswordReset, Self::PasswordFlow]
+            .into_iter()
+            .find(|p| p.code() == code)
+    }
+}
+
+impl Tx {
+    pub async fn insert_token(
+        &mut self,
+        account: AccountId,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        ttl_seconds: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO tokens (token_hash, account_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(account.0)
+        .bind(purpose.code())
+        .bind(now() + ttl_seconds)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a valid token used and returns its account; `None` when unknown, used, expired or
+    /// of another purpose. The conditional update makes two concurrent uses succeed once.
+    pub async fn consume_token(
+        &mut self,
+        token: &str,
+        purposes: &[LinkPurpose],
+    ) -> Result<Option<AccountId>, StoreError> {
+        let token_hash = hash(token);
+        let row = sqlx::query("SELECT account_id, purpose FROM tokens WHERE token_hash = $1")
+            .bind(&token_hash)
+            .fetch_optional(self.conn())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let purpose: String = row.try_get("purpose")?;
+        if !LinkPurpose::parse(&purpose).is_some_and(|p| purposes.contains(&p)) {
+            return Ok(None);
+        }
+        let t = now();
+        let done = sqlx::query(
+            "UPDATE tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(t)
+        .bind(&token_hash)
+        .execute(self.conn())
+        .await?;
+        Ok((done.rows_affected() == 1)
+            .then(|| row.try_get("account_id").map(AccountId))
+            .transpose()?)
+    }
+
+    /// Kills every unused link and flow of an account.
+    pub async fn revoke_tokens(&mut self, account: AccountId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
+            .bind(now())
+            .bind(account.0)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The account a still-valid token of one of `purposes` belongs to, without using it.
+    pub async fn peek_token(
+        &self,
+        token: &str,
+        purposes: &[LinkPurpose],
+    ) -> Result<Option<AccountId>, StoreError> {
+        let row = sqlx::query(
+            "SELECT account_id, purpose FROM tokens WHERE token_hash = $1 AND used_at IS NULL \
+             AND expires_at > $2",
+        )
+        .bind(hash(token))
+        .bind(now())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let purpose: String = row.try_get("purpose")?;
+        Ok(LinkPurpose::parse(&purpose)
+            .is_some_and(|p| purposes.contains(&p))
+            .then(|| row.try_get("account_id").map(AccountId))
+            .transpose()?)
+    }
+}
