@@ -3,6 +3,7 @@
 
 mod support;
 
+use hubpro::domain::Field;
 use hubpro::server::approvals::{self, Notices};
 use hubpro::server::store::Store;
 use serde_json::Value;
@@ -50,6 +51,15 @@ async fn attach(app: &TestApp, session: &str, siret: &str, contact: &str) -> (u1
         status,
         serde_json::from_str(&res.text().await.unwrap()).unwrap(),
     )
+}
+
+/// The French message the page shows next to a field of a refused attach form.
+fn message(body: &Value, field: Field) -> String {
+    let problem: hubpro::app::establishments::AttachProblem =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
+    problem
+        .message(field)
+        .unwrap_or_else(|| panic!("no problem on {field:?}: {body}"))
 }
 
 async fn eligibility(app: &TestApp, siret: &str) -> Value {
@@ -172,27 +182,15 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         // Refusals, each next to its field.
         let (status, body) = attach(&app, &session, RENNES, "x@example.fr").await;
         assert_eq!(status, 422, "{db}");
-        assert!(body["errors"]["siret"]
-            .as_str()
-            .unwrap()
-            .contains("propre établissement"));
+        assert!(message(&body, Field::AttachSiret).contains("propre établissement"));
         let (_, body) = attach(&app, &session, NO_APPROVAL, "x@example.fr").await;
         assert!(
-            body["errors"]["siret"]
-                .as_str()
-                .unwrap()
-                .contains("agrément"),
+            message(&body, Field::AttachSiret).contains("agrément"),
             "{body}"
         );
         let (_, body) = attach(&app, &session, "532 109 876 0002", "pas-une-adresse").await;
-        assert!(body["errors"]["siret"]
-            .as_str()
-            .unwrap()
-            .contains("14 chiffres"));
-        assert!(body["errors"]["contact_email"]
-            .as_str()
-            .unwrap()
-            .contains("@"));
+        assert!(message(&body, Field::AttachSiret).contains("14 chiffres"));
+        assert!(message(&body, Field::ContactEmail).contains("@"));
         assert_eq!(body["form"]["contact_email"], "pas-une-adresse", "kept");
         let res = post(
             &app,
@@ -226,10 +224,7 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             invitation.text
         );
         let (_, body) = attach(&app, &session, BREST, "brest@example.fr").await;
-        assert!(body["errors"]["siret"]
-            .as_str()
-            .unwrap()
-            .contains("déjà rattaché à votre contrat"));
+        assert!(message(&body, Field::AttachSiret).contains("déjà rattaché à votre contrat"));
 
         // The secondary's signup shows its main establishment, then its account is listed.
         let check = eligibility(&app, BREST).await;
@@ -261,19 +256,13 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         let brest_session = login(&app, "brest@example.fr", PASSWORD).await;
         let (_, body) = attach(&app, &brest_session, QUIMPER, "q@example.fr").await;
         assert!(
-            body["errors"]["siret"]
-                .as_str()
-                .unwrap()
-                .contains("lui-même rattaché"),
+            message(&body, Field::AttachSiret).contains("lui-même rattaché"),
             "{body}"
         );
         sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
         let (_, body) = attach(&app, &session, LYON, "lyon@example.fr").await;
         assert!(
-            body["errors"]["siret"]
-                .as_str()
-                .unwrap()
-                .contains("propre compte"),
+            message(&body, Field::AttachSiret).contains("propre compte"),
             "{body}"
         );
 

@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::journey::post;
+use support::journey::{cookie_pair, link_token_for, login, post, set_password, sign_up};
 use support::TestApp;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -40,8 +40,19 @@ async fn app() -> TestApp {
     .await
 }
 
-const ENDPOINTS: [(&str, &[&str]); 9] = [
-    ("/api/verifier-siret", &["siret"]),
+/// What a server function needs before it looks at its arguments.
+#[derive(Clone, Copy, PartialEq)]
+enum Needs {
+    Nothing,
+    /// A logged-in session.
+    Session,
+    /// An open password flow.
+    Flow,
+}
+
+/// Every server function with a form, and what it needs to reach its code.
+const ENDPOINTS: [(&str, &[&str], Needs); 9] = [
+    ("/api/verifier-siret", &["siret"], Needs::Nothing),
     (
         "/api/creer-compte",
         &[
@@ -52,15 +63,44 @@ const ENDPOINTS: [(&str, &[&str]); 9] = [
             "email",
             "email_confirmation",
         ],
+        Needs::Nothing,
     ),
-    ("/api/connexion", &["email", "password"]),
-    ("/api/mot-de-passe-oublie", &["email"]),
-    ("/api/continuer", &["token"]),
-    ("/api/valider-mot-de-passe", &["password", "confirmation"]),
-    ("/api/rattacher", &["siret", "contact_email"]),
-    ("/api/detacher", &["siret"]),
-    ("/api/deconnexion", &[]),
+    ("/api/connexion", &["email", "password"], Needs::Nothing),
+    ("/api/mot-de-passe-oublie", &["email"], Needs::Nothing),
+    ("/api/continuer", &["token"], Needs::Nothing),
+    (
+        "/api/valider-mot-de-passe",
+        &["password", "confirmation"],
+        Needs::Flow,
+    ),
+    (
+        "/api/rattacher",
+        &["siret", "contact_email"],
+        Needs::Session,
+    ),
+    ("/api/detacher", &["siret"], Needs::Session),
+    // No argument: hostile values cannot reach it; without a session it only clears the cookie.
+    ("/api/deconnexion", &[], Needs::Nothing),
 ];
+
+const MAIN: &str = "53210987600013";
+const PENDING: &str = "53210987600021";
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+/// A logged-in administrator's session, and the open password flow of another (pending)
+/// account: with them, hostile values reach the code behind the session and flow checks.
+async fn session_and_flow(app: &TestApp) -> (String, String) {
+    sign_up(app, MAIN, "BFR Rennes", "rennes@example.fr").await;
+    let token = link_token_for(app, "rennes@example.fr").await;
+    let saved = set_password(app, &token, PASSWORD, PASSWORD).await;
+    assert_eq!(saved.status(), 200);
+    let session = login(app, "rennes@example.fr", PASSWORD).await;
+    sign_up(app, PENDING, "BFR Brest", "brest@example.fr").await;
+    let token = link_token_for(app, "brest@example.fr").await;
+    let opened = post(app, "/api/continuer", &[("token", &token)], None).await;
+    let flow = cookie_pair(&opened, "hubpro_flow").expect("flow cookie");
+    (session, flow)
+}
 
 fn assert_clear(path: &str, value: &str, status: u16, content_type: &str, body: &str) {
     assert!(
@@ -81,10 +121,25 @@ fn assert_clear(path: &str, value: &str, status: u16, content_type: &str, body: 
 #[tokio::test]
 async fn every_server_function_answers_hostile_values_clearly() {
     let app = app().await;
+    let (session, flow) = session_and_flow(&app).await;
     for value in corpus() {
-        for (path, fields) in ENDPOINTS {
-            let form: Vec<(&str, &str)> = fields.iter().map(|f| (*f, value.as_str())).collect();
-            let res = post(&app, path, &form, None).await;
+        for (path, fields, needs) in ENDPOINTS {
+            // A confirmation that differs keeps the flow open when a value happens to be a valid
+            // password (the SQL-looking one is): every value is still judged.
+            let differing = format!("{value}~");
+            let form: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|f| match *f {
+                    "confirmation" => (*f, differing.as_str()),
+                    _ => (*f, value.as_str()),
+                })
+                .collect();
+            let cookie = match needs {
+                Needs::Nothing => None,
+                Needs::Session => Some(session.as_str()),
+                Needs::Flow => Some(flow.as_str()),
+            };
+            let res = post(&app, path, &form, cookie).await;
             let status = res.status().as_u16();
             let content_type = res
                 .headers()
@@ -93,15 +148,31 @@ async fn every_server_function_answers_hostile_values_clearly() {
                 .unwrap_or_default();
             let body = res.text().await.unwrap();
             assert_clear(path, &value, status, &content_type, &body);
+            // Past the session or flow check: the values themselves were judged.
+            if needs != Needs::Nothing && status != 200 {
+                let said = support::said(&body);
+                assert!(
+                    !said.contains("session a expiré") && !said.contains("n'est plus valable"),
+                    "{path} with {value:?} stopped at the door: {said}"
+                );
+            }
         }
     }
-    assert_eq!(app.store.count_accounts().await.unwrap(), 0);
+    // Only the two accounts made above; the main one still attaches nothing.
+    assert_eq!(app.store.count_accounts().await.unwrap(), 2);
+    let main = app
+        .store
+        .account_by_email(&hubpro::domain::EmailAddress::parse("rennes@example.fr").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(app.store.attachments_of(main.id).await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn missing_fields_wrong_encodings_and_garbage_bodies_are_refused_without_a_500() {
     let app = app().await;
-    for (path, fields) in ENDPOINTS {
+    for (path, fields, _) in ENDPOINTS {
         for body in [
             String::new(),
             "garbage=%ZZ&&&".into(),
@@ -191,7 +262,7 @@ async fn budgets_per_ip_answer_429_in_french() {
     )
     .await;
     assert_eq!(res.status(), 429);
-    assert!(res.text().await.unwrap().contains("Trop de demandes"));
+    assert!(support::said(&res.text().await.unwrap()).contains("Trop de demandes"));
 
     let form = [
         ("siret", "1"),
@@ -207,11 +278,9 @@ async fn budgets_per_ip_answer_429_in_french() {
     }
     let res = post(&app, "/api/creer-compte", &form, None).await;
     assert_eq!(res.status(), 429);
-    let body: serde_json::Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
-    assert!(
-        body["general"].as_str().unwrap().contains("Patientez"),
-        "{body}"
-    );
+    let text = res.text().await.unwrap();
+    assert!(support::said(&text).contains("Patientez"), "{text}");
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(body["form"]["siret"], "1", "what was typed comes back");
 
     // Login: 20 free attempts per IP, then 429 with the wait.

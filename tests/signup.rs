@@ -2,6 +2,8 @@
 
 mod support;
 
+use hubpro::app::signup::{SignupProblem, SiretCheck};
+use hubpro::domain::{Field, UserMessage};
 use hubpro::server::approvals;
 use serde_json::Value;
 use std::time::Duration;
@@ -133,9 +135,22 @@ fn form<'a>(siret: &'a str, email: &'a str) -> Vec<(&'static str, &'a str)> {
 }
 
 fn refusal(v: &Value) -> &str {
-    v["Refused"]["reason"]
+    v["Refused"]["Ineligible"]["refusal"]
         .as_str()
         .unwrap_or_else(|| panic!("not a refusal: {v}"))
+}
+
+/// The French message the page shows for a refused check.
+fn check_message(v: &Value) -> String {
+    match serde_json::from_value::<SiretCheck>(v.clone()) {
+        Ok(SiretCheck::Refused(problem)) => problem.user_message(),
+        other => panic!("not a refused check: {v} ({other:?})"),
+    }
+}
+
+/// A refused signup, as the page receives it.
+fn problem(body: &str) -> SignupProblem {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
 #[tokio::test]
@@ -169,15 +184,9 @@ async fn eligibility_reports_each_insee_and_registry_case() {
     );
 
     let refused = w.check(CLOSED).await;
-    assert!(refused["Refused"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("fermé"));
+    assert!(check_message(&refused).contains("fermé"));
     let invalid = w.check("47728084603754").await;
-    assert!(invalid["Invalid"]
-        .as_str()
-        .unwrap()
-        .contains("n'est pas valide"));
+    assert!(check_message(&invalid).contains("n'est pas valide"));
 }
 
 #[tokio::test]
@@ -185,21 +194,16 @@ async fn insee_outages_are_polite_and_create_nothing() {
     let w = world().await;
     for siret in [THROTTLED, DOWN, SLOW, GARBAGE, BROKEN] {
         let v = w.check(siret).await;
-        let message = v["Unavailable"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{siret}: {v}"));
+        let message = check_message(&v);
         assert!(
             message.contains("INSEE est momentanément indisponible"),
             "{siret}"
         );
         let (status, _, body) = w.submit(&form(siret, "a@example.fr")).await;
         assert_ne!(status, 200, "{siret}");
-        let problem: Value = serde_json::from_str(&body).unwrap();
-        assert!(problem["general"].as_str().unwrap().contains("INSEE"));
-        assert_eq!(
-            problem["form"]["email"], "a@example.fr",
-            "nothing typed is lost"
-        );
+        let problem = problem(&body);
+        assert!(problem.general_message().unwrap().contains("INSEE"));
+        assert_eq!(problem.form.email, "a@example.fr", "nothing typed is lost");
     }
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 0);
 }
@@ -235,7 +239,11 @@ async fn concurrent_first_checks_of_one_siret_share_one_insee_call() {
         if siret == FORMATRANS {
             assert!(body.contains("FORMATRANS"), "{body}");
         } else {
-            assert!(body.contains("momentanément indisponible"), "{body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert!(
+                check_message(&v).contains("momentanément indisponible"),
+                "{body}"
+            );
         }
     }
     assert_eq!(
@@ -330,12 +338,13 @@ async fn refusals_point_at_the_siret_field_and_keep_the_form() {
     ] {
         let (status, _, body) = w.submit(&form(siret, "a@example.fr")).await;
         assert_ne!(status, 200);
-        let problem: Value = serde_json::from_str(&body).unwrap();
-        let errors = problem["errors"].as_array().unwrap();
-        assert_eq!(errors.len(), 1, "{body}");
-        assert_eq!(errors[0][0], "Siret");
-        assert!(errors[0][1].as_str().unwrap().contains(words), "{body}");
-        assert_eq!(problem["form"]["organisation"], "Formatrans");
+        let problem = problem(&body);
+        assert_eq!(problem.fields.iter().count(), 1, "{body}");
+        assert!(
+            problem.message(Field::Siret).unwrap().contains(words),
+            "{body}"
+        );
+        assert_eq!(problem.form.organisation, "Formatrans");
     }
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 0);
 }
@@ -354,24 +363,23 @@ async fn bad_fields_are_all_reported_in_french() {
         ])
         .await;
     assert_ne!(status, 200);
-    let problem: Value = serde_json::from_str(&body).unwrap();
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e[0].as_str().unwrap())
-        .collect();
+    let problem = problem(&body);
+    let fields: Vec<Field> = problem.fields.iter().map(|(f, _)| *f).collect();
     assert_eq!(
         fields,
         [
-            "Siret",
-            "Organisation",
-            "LastName",
-            "Email",
-            "EmailConfirmation"
+            Field::Siret,
+            Field::Organisation,
+            Field::LastName,
+            Field::Email,
+            Field::EmailConfirmation
         ]
     );
-    assert_eq!(problem["form"]["last_name"], "<script>");
+    for field in fields {
+        let message = problem.message(field).unwrap();
+        assert!(message.ends_with('.'), "{field:?}: {message}");
+    }
+    assert_eq!(problem.form.last_name, "<script>");
     assert_eq!(
         w.insee.calls.lock().unwrap().len(),
         0,
@@ -385,13 +393,13 @@ async fn a_second_signup_for_the_siret_is_refused() {
     assert_eq!(w.submit(&form(FORMATRANS, "a@example.fr")).await.0, 200);
     let v = w.check(FORMATRANS).await;
     assert_eq!(refusal(&v), "AlreadyRegistered");
-    assert!(v["Refused"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("Un compte existe déjà"));
+    assert!(check_message(&v).contains("Un compte existe déjà"));
     let (status, _, body) = w.submit(&form(FORMATRANS, "b@example.fr")).await;
     assert_ne!(status, 200);
-    assert!(body.contains("Un compte existe déjà pour ce SIRET"));
+    assert!(problem(&body)
+        .message(Field::Siret)
+        .unwrap()
+        .contains("Un compte existe déjà pour ce SIRET"));
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 1);
 }
 

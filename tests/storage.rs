@@ -100,7 +100,7 @@ async fn a_stored_row_that_does_not_parse_is_an_error_not_a_default() {
         for (column, bad) in [
             ("siret", "47728084603754"),
             ("email", "pas-une-adresse"),
-            ("state", "suspended"),
+            ("state", "active"),
             ("first_name", "<b>"),
         ] {
             let mut broken = store.begin().await.unwrap();

@@ -128,3 +128,18 @@ pub fn numbered_siret(n: usize) -> String {
         .find(|s| hubpro::domain::Siret::parse(s).is_ok())
         .unwrap()
 }
+
+/// What the page shows for a refused server-function call: every French message of the problem
+/// the body carries (the general one first, then the fields'), one per line.
+pub fn said(body: &str) -> String {
+    use hubpro::domain::{FormProblem, UserMessage};
+    let problem: FormProblem<serde_json::Value> =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("not a problem ({e}): {body}"));
+    problem
+        .general
+        .iter()
+        .chain(problem.fields.iter().map(|(_, p)| p))
+        .map(UserMessage::user_message)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
