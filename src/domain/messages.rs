@@ -284,21 +284,202 @@ impl UserMessage for Strength {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::typography::has_plain_space_before_sign;
+
+    /// Every problem a user can meet, nested errors included. The match below has no wildcard:
+    /// a new variant does not compile until it is listed here.
+    fn every_problem() -> Vec<Problem> {
+        let refusals = [
+            Refusal::UnknownSiret,
+            Refusal::EstablishmentClosed,
+            Refusal::LegalUnitCeased,
+            Refusal::NotDiffusible,
+            Refusal::NoApproval,
+            Refusal::AlreadyRegistered,
+        ];
+        let mut all: Vec<Problem> = Vec::new();
+        all.extend(
+            [
+                SiretError::Empty,
+                SiretError::InvalidCharacter,
+                SiretError::WrongLength(13),
+                SiretError::Checksum,
+            ]
+            .map(Problem::Siret),
+        );
+        all.extend(
+            [
+                EmailError::Empty,
+                EmailError::TooLong,
+                EmailError::MissingAt,
+                EmailError::InvalidLocalPart,
+                EmailError::InvalidDomain,
+            ]
+            .map(Problem::Email),
+        );
+        all.extend(
+            [
+                NameError::Empty,
+                NameError::TooLong(80),
+                NameError::ControlCharacter,
+                NameError::InvalidCharacter,
+                NameError::Markup,
+                NameError::NoLetter,
+            ]
+            .map(Problem::Name),
+        );
+        all.extend(
+            [
+                PasswordError::Unmet(PasswordRule::ALL.to_vec()),
+                PasswordError::Unmet(vec![PasswordRule::Special]),
+                PasswordError::TooLong,
+                PasswordError::ControlCharacter,
+            ]
+            .map(Problem::Password),
+        );
+        all.extend(
+            [
+                PolicyRefusal::Common,
+                PolicyRefusal::ContainsSiret,
+                PolicyRefusal::ContainsOrganisation,
+                PolicyRefusal::ContainsName,
+                PolicyRefusal::ContainsEmail,
+            ]
+            .map(Problem::PasswordPolicy),
+        );
+        all.extend(refusals.map(|refusal| Problem::Ineligible {
+            refusal,
+            support: "support@hubpro.example".into(),
+        }));
+        all.extend(
+            [
+                AttachRefusal::OwnSiret,
+                AttachRefusal::AlreadyAttachedHere,
+                AttachRefusal::AttachedElsewhere,
+                AttachRefusal::HasOwnAccount,
+                AttachRefusal::MainIsAttached,
+            ]
+            .into_iter()
+            .chain(refusals.map(AttachRefusal::Ineligible))
+            .map(Problem::Attach),
+        );
+        all.extend([
+            Problem::EmailConfirmationMissing,
+            Problem::EmailMismatch,
+            Problem::PasswordsDiffer,
+            Problem::BadCredentials,
+            Problem::AccountPending,
+            Problem::LinkInvalid,
+            Problem::SessionEnded,
+            Problem::TooManyRequests { seconds: 1 },
+            Problem::TooManyRequests { seconds: 900 },
+            Problem::TooManyAttempts { seconds: 30 },
+            Problem::DirectoryUnavailable,
+            Problem::Malformed,
+            Problem::Unexpected,
+        ]);
+        for p in &all {
+            match p {
+                Problem::Siret(_)
+                | Problem::Email(_)
+                | Problem::Name(_)
+                | Problem::Password(_)
+                | Problem::PasswordPolicy(_)
+                | Problem::EmailConfirmationMissing
+                | Problem::EmailMismatch
+                | Problem::PasswordsDiffer
+                | Problem::Ineligible { .. }
+                | Problem::Attach(_)
+                | Problem::BadCredentials
+                | Problem::AccountPending
+                | Problem::LinkInvalid
+                | Problem::SessionEnded
+                | Problem::TooManyRequests { .. }
+                | Problem::TooManyAttempts { .. }
+                | Problem::DirectoryUnavailable
+                | Problem::Malformed
+                | Problem::Unexpected => {}
+            }
+        }
+        all
+    }
 
     #[test]
     fn every_message_is_french_and_non_empty() {
-        let messages = [
-            SiretError::WrongLength(13).user_message(),
-            EmailError::MissingAt.user_message(),
-            NameError::TooLong(80).user_message(),
-            PasswordError::Unmet(vec![PasswordRule::Uppercase, PasswordRule::Special])
-                .user_message(),
-        ];
+        let all = every_problem();
+        let mut seen = std::collections::HashSet::new();
+        for problem in &all {
+            let m = problem.user_message();
+            assert!(
+                m.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()),
+                "{problem:?}: {m}"
+            );
+            assert!(m.ends_with('.'), "{problem:?} ends with a full stop: {m}");
+            assert!(!has_plain_space_before_sign(&m), "{problem:?}: {m}");
+            assert!(
+                !m.contains("  ") && m.trim() == m,
+                "{problem:?}: spaces in {m:?}"
+            );
+            assert!(
+                [400, 401, 422, 429, 500, 503].contains(&problem.status()),
+                "{problem:?}"
+            );
+            seen.insert(m);
+        }
+        // Distinct situations read distinctly (the attach form reuses the signup refusals).
+        assert!(
+            seen.len() >= all.len() - 6,
+            "{} of {}",
+            seen.len(),
+            all.len()
+        );
         assert_eq!(
-            messages[0],
+            Problem::Siret(SiretError::WrongLength(13)).user_message(),
             "Le numéro de SIRET compte 14 chiffres\u{202f}; vous en avez saisi 13."
         );
-        assert!(messages[3].contains("1 majuscule, 1 caractère spécial"));
-        assert!(messages.iter().all(|m| !m.is_empty()));
+        assert!(Problem::Password(PasswordError::Unmet(vec![
+            PasswordRule::Uppercase,
+            PasswordRule::Special
+        ]))
+        .user_message()
+        .contains("1 majuscule, 1 caractère spécial"));
+        assert!(Problem::Ineligible {
+            refusal: Refusal::NotDiffusible,
+            support: "support@hubpro.example".into()
+        }
+        .user_message()
+        .contains("(support@hubpro.example)"));
+        for rule in PasswordRule::ALL {
+            assert!(!rule.user_message().is_empty());
+        }
+        for strength in [
+            Strength::VeryWeak,
+            Strength::Weak,
+            Strength::Fair,
+            Strength::Strong,
+            Strength::VeryStrong,
+        ] {
+            assert!(!strength.user_message().is_empty());
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_kind_of_problem() {
+        assert_eq!(Problem::Malformed.status(), 400);
+        assert_eq!(Problem::BadCredentials.status(), 401);
+        assert_eq!(Problem::EmailMismatch.status(), 422);
+        assert_eq!(Problem::TooManyAttempts { seconds: 3 }.status(), 429);
+        assert_eq!(Problem::DirectoryUnavailable.status(), 503);
+        assert_eq!(Problem::Unexpected.status(), 500);
+    }
+
+    #[test]
+    fn dates_are_shown_the_french_way() {
+        assert_eq!(
+            french_date(time::macros::date!(2024 - 01 - 05)),
+            "05/01/2024"
+        );
     }
 }
