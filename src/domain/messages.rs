@@ -56,6 +56,9 @@ impl UserMessage for Problem {
             Problem::Malformed => {
                 "La requête est incomplète ou mal formée\u{a0}: rechargez la page et réessayez.".into()
             }
+            Problem::CrossSite => {
+                "Requête refusée\u{a0}: elle ne provient pas de Hub Pro Transport.".into()
+            }
             Problem::Unexpected => {
                 "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.".into()
             }
@@ -69,6 +72,7 @@ impl Problem {
         match self {
             Problem::Malformed => 400,
             Problem::BadCredentials | Problem::AccountPending | Problem::SessionEnded => 401,
+            Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
             Problem::Unexpected => 500,
@@ -376,6 +380,7 @@ mod tests {
             Problem::TooManyAttempts { seconds: 30 },
             Problem::DirectoryUnavailable,
             Problem::Malformed,
+            Problem::CrossSite,
             Problem::Unexpected,
         ]);
         for p in &all {
@@ -398,6 +403,7 @@ mod tests {
                 | Problem::TooManyAttempts { .. }
                 | Problem::DirectoryUnavailable
                 | Problem::Malformed
+                | Problem::CrossSite
                 | Problem::Unexpected => {}
             }
         }
@@ -423,7 +429,7 @@ mod tests {
                 "{problem:?}: spaces in {m:?}"
             );
             assert!(
-                [400, 401, 422, 429, 500, 503].contains(&problem.status()),
+                [400, 401, 403, 422, 429, 500, 503].contains(&problem.status()),
                 "{problem:?}"
             );
             seen.insert(m);

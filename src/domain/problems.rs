@@ -76,6 +76,8 @@ pub enum Problem {
     DirectoryUnavailable,
     /// A request our own pages never send (missing or undecodable arguments).
     Malformed,
+    /// A state-changing request sent by another site's page.
+    CrossSite,
     Unexpected,
 }
 

@@ -19,7 +19,8 @@ pub async fn list(State(state): State<AppState>) -> Response {
         .iter()
         .map(|m| {
             format!(
-                "<li><a href=\"/dev/boite-mail/{id}\">{subject}</a><br><span class=\"hint\">à {to} — {state}</span></li>",
+                "<li><a href=\"{mailbox}/{id}\">{subject}</a><br><span class=\"hint\">à {to} — {state}</span></li>",
+                mailbox = crate::routes::DEV_MAILBOX,
                 id = m.id,
                 subject = escape(&m.email.subject),
                 to = escape(&m.email.to),

@@ -3,6 +3,7 @@
 //! and they come back by themselves when it answers again — no restart needed.
 
 use super::store::Store;
+use crate::routes;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::middleware::Next;
@@ -65,7 +66,7 @@ pub async fn unavailable_page(
 ) -> Response {
     let path = request.uri().path();
     let page = request.method() == axum::http::Method::GET
-        && !["/pkg/", "/api/", "/sante", "/favicon"]
+        && ![routes::ASSETS, routes::API, routes::HEALTH, "/favicon"]
             .iter()
             .any(|p| path.starts_with(p));
     if page && health.is_down() {

@@ -83,7 +83,64 @@ pub fn spawn_worker(
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::*;
+    use crate::server::mailer::OutgoingEmail;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A mailer that refuses every message as invalid, counting the tries.
+    #[derive(Debug, Default)]
+    struct Refusing(AtomicUsize);
+
+    #[async_trait::async_trait]
+    impl Mailer for Refusing {
+        async fn send(&self, _: &OutgoingEmail) -> Result<(), MailError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Err(MailError::Invalid("recipient: not an address".into()))
+        }
+    }
+
+    #[tokio::test]
+    async fn an_email_that_can_never_be_sent_is_abandoned_not_retried() {
+        let dir = std::env::temp_dir().join(format!("hubpro-outbox-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open(&format!("sqlite://{}/outbox.db", dir.display()))
+            .await
+            .unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.enqueue_email(&OutgoingEmail {
+            sender_name: None,
+            to: "pas une adresse".into(),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "h".into(),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mailer = Refusing::default();
+        assert_eq!(deliver_due(&store, &mailer).await.unwrap(), 0);
+        let unsent = store.unsent_emails().await.unwrap();
+        assert_eq!(unsent.len(), 1);
+        assert!(unsent[0].abandoned);
+        assert_eq!(unsent[0].attempts, 1);
+        assert!(unsent[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("recipient"));
+        // Neither the worker's next passes nor `outbox retry --all` try it again.
+        assert_eq!(store.retry_failed_emails(None).await.unwrap(), 0);
+        deliver_due(&store, &mailer).await.unwrap();
+        assert_eq!(mailer.0.load(Ordering::SeqCst), 1);
+        assert_eq!(store.outbox_counts().await.unwrap().failed, 1);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_claim_outlasts_one_bounded_send() {
+        assert!(CLAIM_SECONDS > SEND_DEADLINE.as_secs() as i64);
+    }
 
     #[test]
     fn backoff_grows_then_caps() {

@@ -52,10 +52,11 @@ pub async fn reject_cross_site(
         &public_origin,
     ) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        use crate::domain::{Problem, UserMessage};
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "Requête refusée\u{a0}: elle ne provient pas de Hub Pro Transport.",
+            Problem::CrossSite.user_message(),
         )
             .into_response();
     }
