@@ -189,7 +189,7 @@ async fn two_concurrent_submits_of_one_flow_succeed_once() {
 #[tokio::test]
 async fn login_sessions_and_logout() {
     let (app, token) = app_with_pending_account().await;
-    // Pending: told to use the email or « mot de passe oublié ».
+    // Pending: the same answer as a wrong password (a login reveals nothing of the account).
     let pending = post(
         &app,
         "/api/connexion",
@@ -197,7 +197,7 @@ async fn login_sessions_and_logout() {
         None,
     )
     .await;
-    assert!(support::said(&pending.text().await.unwrap()).contains("pas encore activé"));
+    assert!(support::said(&pending.text().await.unwrap()).contains("mot de passe incorrect"));
 
     activate(&app, &token).await;
     let account = app
@@ -514,4 +514,71 @@ async fn expired_links_and_idle_sessions_are_refused() {
         .try_get("n")
         .unwrap();
     assert_eq!(left, 0, "the expired session is deleted");
+}
+
+/// A client bound to its own loopback address (the app sees it as that client's IP).
+fn client_from(last_octet: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn login_from(app: &TestApp, client: &reqwest::Client, password: &str) -> (u16, String) {
+    let res = client
+        .post(format!("{}/api/connexion", app.base))
+        .form(&[("email", "claire@example.fr"), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_attacker_cannot_lock_a_centre_out_but_a_campaign_stops_and_its_owner_hears_of_it() {
+    let (app, token) = app_with_pending_account().await;
+    activate(&app, &token).await;
+    // One address guessing is slowed down after its free attempts…
+    let attacker = client_from(2);
+    let mut last = 0;
+    for _ in 0..8 {
+        last = login_from(&app, &attacker, "Wrong password!").await.0;
+    }
+    assert_eq!(last, 429);
+    // …while the centre, from its own address, logs in at once.
+    let owner = client_from(3);
+    assert_eq!(login_from(&app, &owner, PASSWORD).await.0, 200);
+
+    // A campaign spread over many addresses reaches the account's ceiling: its owner gets one
+    // email, and further tries wait, from any address.
+    let mut throttled_from_fresh_address = false;
+    for n in 10..80u8 {
+        let (status, body) = login_from(&app, &client_from(n), "Wrong password!").await;
+        if status == 429 {
+            assert!(support::said(&body).contains("réessayez dans"), "{body}");
+            throttled_from_fresh_address = true;
+            break;
+        }
+        assert_eq!(status, 401, "{body}");
+    }
+    assert!(
+        throttled_from_fresh_address,
+        "the ceiling stops the campaign"
+    );
+    let warnings: Vec<_> = app
+        .store
+        .recent_emails(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| {
+            m.email
+                .subject
+                .contains("tentatives de connexion inhabituelles")
+        })
+        .collect();
+    assert_eq!(warnings.len(), 1, "one email, not one per try");
+    assert_eq!(warnings[0].email.to, "claire@example.fr");
+    assert!(warnings[0].email.text.contains("/mot-de-passe-oublie"));
 }

@@ -25,7 +25,11 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
         ))
     };
     let ip = web::client_ip().await;
-    match auth::login(&state.store, &email, &password, &ip).await {
+    let notices = auth::Notices {
+        public_url: &state.settings.public_url,
+        support: &state.settings.support_contact,
+    };
+    match auth::login(&state.store, &notices, &email, &password, &ip).await {
         Ok(account) => {
             // A new session id at every login; the previous one, if any, is ended.
             if let Some(old) = web::session_id(&state) {
@@ -44,7 +48,6 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
             }
         }
         Err(AuthError::InvalidCredentials) => Err(refused(Problem::BadCredentials)),
-        Err(AuthError::Pending) => Err(refused(Problem::AccountPending)),
         Err(AuthError::Throttled(seconds)) => Err(refused(Problem::TooManyAttempts { seconds })),
         Err(e) => {
             tracing::error!(error = %e, "login failed");

@@ -33,9 +33,6 @@ impl UserMessage for Problem {
             Problem::Ineligible { refusal, .. } => refusal.user_message(),
             Problem::Attach(e) => e.user_message(),
             Problem::BadCredentials => "Adresse électronique ou mot de passe incorrect.".into(),
-            Problem::AccountPending => {
-                "Votre compte n'est pas encore activé\u{a0}: ouvrez le lien «\u{a0}Créer mon mot de passe\u{a0}» reçu par courriel, ou demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».".into()
-            }
             Problem::LinkInvalid => {
                 "Ce lien n'est plus valable\u{a0}: il a déjà servi ou il a expiré. Demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».".into()
             }
@@ -71,7 +68,7 @@ impl Problem {
     pub fn status(&self) -> u16 {
         match self {
             Problem::Malformed => 400,
-            Problem::BadCredentials | Problem::AccountPending | Problem::SessionEnded => 401,
+            Problem::BadCredentials | Problem::SessionEnded => 401,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
@@ -372,7 +369,6 @@ mod tests {
             Problem::EmailMismatch,
             Problem::PasswordsDiffer,
             Problem::BadCredentials,
-            Problem::AccountPending,
             Problem::LinkInvalid,
             Problem::SessionEnded,
             Problem::TooManyRequests { seconds: 1 },
@@ -396,7 +392,6 @@ mod tests {
                 | Problem::Ineligible { .. }
                 | Problem::Attach(_)
                 | Problem::BadCredentials
-                | Problem::AccountPending
                 | Problem::LinkInvalid
                 | Problem::SessionEnded
                 | Problem::TooManyRequests { .. }

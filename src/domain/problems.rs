@@ -61,7 +61,6 @@ pub enum Problem {
     },
     Attach(AttachRefusal),
     BadCredentials,
-    AccountPending,
     /// The emailed link or the password flow is unknown, used or expired.
     LinkInvalid,
     SessionEnded,

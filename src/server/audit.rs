@@ -17,6 +17,8 @@ pub enum EventKind {
     LinkUsed,
     LoginSucceeded,
     LoginFailed,
+    /// Failed logins from every address reached the account's ceiling; its owner was emailed.
+    LoginCeilingReached,
     Logout,
     PasswordChanged,
     PasswordResetRequested,
@@ -34,6 +36,7 @@ impl EventKind {
             Self::LinkUsed => "link_used",
             Self::LoginSucceeded => "login_succeeded",
             Self::LoginFailed => "login_failed",
+            Self::LoginCeilingReached => "login_ceiling_reached",
             Self::Logout => "logout",
             Self::PasswordChanged => "password_changed",
             Self::PasswordResetRequested => "password_reset_requested",

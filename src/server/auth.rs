@@ -17,8 +17,6 @@ use crate::routes::PublicUrl;
 pub enum AuthError {
     #[error("email or password wrong")]
     InvalidCredentials,
-    #[error("account still pending")]
-    Pending,
     #[error("too many attempts, wait {0} s")]
     Throttled(i64),
     #[error("link unknown, used or expired")]
@@ -140,10 +138,12 @@ pub async fn set_password(
     Ok(())
 }
 
-/// Checks credentials; returns the account. Unknown addresses cost one argon2 verification
-/// too, and attempts are slowed down per account and per IP.
+/// Checks credentials; returns the account. Unknown addresses and pending accounts cost one
+/// argon2 verification too and answer like a wrong password. Attempts are slowed down per
+/// client address, per (account, address) and, much higher, per account across addresses.
 pub async fn login(
     store: &Store,
+    notices: &Notices<'_>,
     email: &str,
     password: &str,
     ip: &ClientIp,
@@ -152,7 +152,7 @@ pub async fn login(
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,
     };
-    let outcome = check_credentials(store, email, password, ip, account.as_ref()).await;
+    let outcome = check_credentials(store, notices, email, password, ip, account.as_ref()).await;
     match &outcome {
         Ok(_) => {}
         Err(AuthError::Throttled(_)) => {
@@ -178,23 +178,32 @@ pub async fn login(
     outcome
 }
 
+/// Where emails sent on the user's behalf point to.
+pub struct Notices<'a> {
+    pub public_url: &'a PublicUrl,
+    pub support: &'a str,
+}
+
 async fn check_credentials(
     store: &Store,
+    notices: &Notices<'_>,
     email: &str,
     password: &str,
     ip: &ClientIp,
     account: Option<&Account>,
 ) -> Result<AccountId, AuthError> {
+    // Never reset by a success: a sprayer cannot clear it by logging into its own account.
     let ip_key = format!("login:ip:{}", ip.budget_key());
     if let Turn::Wait(s) = store.take_turn(&ip_key, throttle::LOGIN_IP).await? {
         return Err(AuthError::Throttled(s));
     }
     let identity = email.trim().to_ascii_lowercase();
-    let account_key = format!("login:account:{identity}");
-    if let Turn::Wait(s) = store
-        .take_turn(&account_key, throttle::LOGIN_ACCOUNT)
-        .await?
-    {
+    let pair_key = format!("login:pair:{identity}:{}", ip.budget_key());
+    if let Turn::Wait(s) = store.take_turn(&pair_key, throttle::LOGIN_PAIR).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    let ceiling_key = format!("login:account:{identity}");
+    if let Some(s) = store.current_wait(&ceiling_key).await? {
         return Err(AuthError::Throttled(s));
     }
     let stored = account.and_then(|a| a.state.password_hash().map(str::to_owned));
@@ -205,14 +214,51 @@ async fn check_credentials(
         .collect();
     let ok = hashing::verify(candidate, stored).await;
     match account {
-        Some(a) if a.state.password_hash().is_none() => Err(AuthError::Pending),
-        Some(a) if ok => {
-            store.reset_turns(&account_key).await?;
-            store.reset_turns(&ip_key).await?;
+        Some(a) if ok && a.state.password_hash().is_some() => {
+            store.reset_turns(&pair_key).await?;
             Ok(a.id)
         }
-        _ => Err(AuthError::InvalidCredentials),
+        _ => {
+            // Every failure counts against the account, from wherever it comes.
+            let turn = store
+                .take_turn(&ceiling_key, throttle::LOGIN_ACCOUNT_CEILING)
+                .await?;
+            if let (Turn::Granted(n), Some(a)) = (turn, account) {
+                if n == throttle::LOGIN_ACCOUNT_CEILING.free {
+                    warn_owner(store, notices, a, ip).await?;
+                }
+            }
+            Err(AuthError::InvalidCredentials)
+        }
     }
+}
+
+/// The account's owner hears once that its account reached the ceiling of failed logins.
+async fn warn_owner(
+    store: &Store,
+    notices: &Notices<'_>,
+    account: &Account,
+    ip: &ClientIp,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    tx.enqueue_email(&emails::unusual_login_attempts(
+        &account.email,
+        &account.first_name,
+        notices.public_url,
+        notices.support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::LoginCeilingReached)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("failed logins reached the account's ceiling: owner emailed"),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(account = %account.id, "login ceiling reached");
+    Ok(())
 }
 
 /// « Mot de passe oublié »: emails a fresh link when the address has an account (previous links

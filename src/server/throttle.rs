@@ -13,9 +13,19 @@ pub struct Policy {
     pub max_wait: i64,
 }
 
-pub const LOGIN_ACCOUNT: Policy = Policy {
+/// Attempts on one account from one client address: a success resets only this key, so
+/// nobody can keep another client out of an account.
+pub const LOGIN_PAIR: Policy = Policy {
     free: 5,
     first_wait: 30,
+    max_wait: 15 * 60,
+};
+/// Failures on one account from every address together: much higher, so one attacker cannot
+/// aim it at a victim, yet a spread guessing campaign stops. Its owner is emailed once when it
+/// is reached.
+pub const LOGIN_ACCOUNT_CEILING: Policy = Policy {
+    free: 50,
+    first_wait: 60,
     max_wait: 15 * 60,
 };
 pub const LOGIN_IP: Policy = Policy {
@@ -49,7 +59,8 @@ impl Policy {
 /// The result of asking for a turn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Turn {
-    Granted,
+    /// The `n`-th attempt counted in the current window.
+    Granted(i64),
     /// Try again in this many seconds.
     Wait(i64),
 }
@@ -60,9 +71,10 @@ mod tests {
 
     #[test]
     fn waits_start_after_the_free_attempts_and_cap() {
-        assert_eq!(LOGIN_ACCOUNT.wait_after(4), 0);
-        assert_eq!(LOGIN_ACCOUNT.wait_after(5), 30);
-        assert_eq!(LOGIN_ACCOUNT.wait_after(6), 60);
-        assert_eq!(LOGIN_ACCOUNT.wait_after(50), 900);
+        assert_eq!(LOGIN_PAIR.wait_after(4), 0);
+        assert_eq!(LOGIN_PAIR.wait_after(5), 30);
+        assert_eq!(LOGIN_PAIR.wait_after(6), 60);
+        assert_eq!(LOGIN_PAIR.wait_after(50), 900);
+        assert!(LOGIN_ACCOUNT_CEILING.free >= 10 * LOGIN_PAIR.free);
     }
 }

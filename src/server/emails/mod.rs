@@ -248,6 +248,46 @@ pub fn password_changed(
     })
 }
 
+/// Sent once when failed logins on the account, from every address, reach its ceiling.
+pub fn unusual_login_attempts(
+    to: &EmailAddress,
+    first_name: &PersonName,
+    public_url: &PublicUrl,
+    support: &str,
+) -> OutgoingEmail {
+    let reset = public_url.forgot_password();
+    let subject = "Hub Pro Transport\u{a0}: tentatives de connexion inhabituelles".to_owned();
+    let text = format!(
+        "Bonjour {first_name},\n\n\
+         De nombreuses tentatives de connexion avec un mot de passe erroné viennent d'être faites sur votre compte Hub Pro Transport. \
+         Par précaution, les connexions à votre compte sont ralenties pendant quelques minutes.\n\n\
+         Si c'était vous, choisissez un nouveau mot de passe avec «\u{a0}Mot de passe oublié\u{a0}»\u{a0}: {reset}\n\
+         Sinon, votre mot de passe reste valable\u{a0}; contactez le service support si cela se reproduit\u{a0}: {support}\n\n\
+         Le service de délivrance Hub Pro Transport.\n\
+         {AUTOMATIC_NOTICE}\n"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p>Bonjour {first_name},</p>\
+             <p>De nombreuses tentatives de connexion avec un mot de passe erroné viennent d'être faites sur votre compte Hub Pro Transport. \
+             Par précaution, les connexions à votre compte sont ralenties pendant quelques minutes.</p>\
+             <p>Si c'était vous, choisissez un nouveau mot de passe\u{a0}:</p>{button}\
+             <p>Sinon, votre mot de passe reste valable\u{a0}; contactez le service support si cela se reproduit\u{a0}: {support}</p>",
+            first_name = escape(first_name.as_str()),
+            button = button(&reset, "Mot de passe oublié"),
+            support = escape(support),
+        ),
+    );
+    finish(OutgoingEmail {
+        sender_name: None,
+        to: to.as_str().to_owned(),
+        subject,
+        text,
+        html,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +304,7 @@ mod tests {
             password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", true),
             password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", false),
             password_changed(&to, &lea, &url, "s@x.fr"),
+            unusual_login_attempts(&to, &lea, &url, "s@x.fr"),
         ];
         for mail in &mails {
             assert!(

@@ -50,11 +50,23 @@ impl Store {
             .execute(self.pool())
             .await?;
             if claimed.rows_affected() == 1 {
-                return Ok(Turn::Granted);
+                return Ok(Turn::Granted(next));
             }
         }
         // Heavy contention on one key: treat as a short wait rather than let it through.
         Ok(Turn::Wait(1))
+    }
+
+    /// The wait `key` is under, without counting an attempt.
+    pub async fn current_wait(&self, key: &str) -> Result<Option<i64>, StoreError> {
+        let t = now();
+        let row = sqlx::query("SELECT blocked_until FROM throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let blocked_until: i64 = row.try_get("blocked_until")?;
+        Ok((blocked_until > t).then_some(blocked_until - t))
     }
 
     /// Forgets the attempts of `key` (after a successful login).
