@@ -143,6 +143,7 @@ async fn two_instances_on_postgres_share_the_insee_quota_the_cache_and_the_clien
     ];
     let a = app_with(&vars).await;
     let b = app_with(&vars).await;
+    support::approve(&a.store, (0..80).map(support::numbered_siret)).await;
 
     // 80 distinct SIRETs in a burst, spread over both instances.
     let mut checks = tokio::task::JoinSet::new();
@@ -208,6 +209,16 @@ struct Nginx {
 
 impl Drop for Nginx {
     fn drop(&mut self) {
+        // TERM lets the master stop its workers (a KILL would leave them behind, still bound).
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -249,7 +260,9 @@ fn start_nginx(app_addr: &str) -> Nginx {
             "-g",
             "daemon off;",
         ])
-        .stderr(std::process::Stdio::inherit())
+        // Its messages go to error.log; no pipe of the test stays open in its workers.
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let error_log = dir.join("error.log");

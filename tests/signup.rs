@@ -28,6 +28,13 @@ NOR-2020-M-0008;81234567000010;marchandises;FIMO|FCO;2020-01-06;;Normandie;x@exa
 GES-2019-V-0031;52345678900016;voyageurs;FCO;2019-09-01;;Grand Est;x@example.fr
 ARA-2022-V-0055;73456789100019;voyageurs;FIMO|FCO;2022-06-01;;Auvergne-Rhône-Alpes;x@example.fr
 OLD-2019-M-0004;84567891200013;marchandises;FIMO;2019-07-01;2024-06-30;Centre-Val de Loire;x@example.fr
+T-403;95678912300018;voyageurs;FCO;2020-01-01;;Test;x@example.fr
+T-429;40073444800014;voyageurs;FCO;2020-01-01;;Test;x@example.fr
+T-503;40073444800477;voyageurs;FCO;2020-01-01;;Test;x@example.fr
+T-SLOW;35600000000048;voyageurs;FCO;2020-01-01;;Test;x@example.fr
+T-GARBAGE;35600000000001;voyageurs;FCO;2020-01-01;;Test;x@example.fr
+T-500;12345678900015;voyageurs;FCO;2020-01-01;;Test;x@example.fr
+T-404;12345678900007;voyageurs;FCO;2020-01-01;;Test;x@example.fr
 ";
 
 struct World {
@@ -37,6 +44,10 @@ struct World {
 }
 
 async fn world_with(database_url: Option<String>) -> World {
+    world_with_vars(database_url, &[]).await
+}
+
+async fn world_with_vars(database_url: Option<String>, extra: &[(&str, &str)]) -> World {
     let insee = FakeInsee::default();
     insee.set(
         FORMATRANS,
@@ -65,15 +76,17 @@ async fn world_with(database_url: Option<String>) -> World {
     let smtp = SmtpSink::default();
     let smtp_url = smtp.start().await;
     let db = database_url.unwrap_or_else(support::sqlite_url);
-    let settings = support::settings(&[
-        ("DATABASE_URL", &db),
+    let mut vars = vec![
+        ("DATABASE_URL", db.as_str()),
         ("HUBPRO_SIRENE_URL", &sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
         ("HUBPRO_SIRENE_TIMEOUT_MS", "800"),
         ("HUBPRO_SMTP_URL", &smtp_url),
         ("HUBPRO_DEMO_DATA", "false"),
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
-    ]);
+    ];
+    vars.extend_from_slice(extra);
+    let settings = support::settings(&vars);
     let app = support::spawn_app(settings).await;
     load_approvals(&app.store).await;
     World { app, insee, smtp }
@@ -534,4 +547,56 @@ async fn emails_wait_for_a_down_smtp_server() {
         .sent_at
         .is_some());
     assert_eq!(sink.count(), 1, "sent once");
+}
+
+/// Checks a SIRET from a client bound to its own loopback address.
+async fn check_from(w: &World, last_octet: u8, siret: &str) -> (u16, String) {
+    let client = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{}/api/verifier-siret", w.app.base))
+        .form(&[("siret", siret)])
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
+    let w = world_with_vars(
+        None,
+        &[
+            ("HUBPRO_SIRENE_PER_MINUTE", "6"),
+            ("HUBPRO_SIRENE_PER_CLIENT", "2"),
+        ],
+    )
+    .await;
+    // Without an approval in force, INSEE is never asked.
+    for siret in [NO_APPROVAL, "98765432100007"] {
+        let (status, body) = check_from(&w, 2, siret).await;
+        assert_eq!(status, 200);
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(refusal(&v), "NoApproval", "{siret}");
+    }
+    assert_eq!(w.insee.calls.lock().unwrap().len(), 0);
+
+    // One client spends its share, then waits — alone.
+    for siret in [FORMATRANS, CLOSED] {
+        assert_eq!(check_from(&w, 2, siret).await.0, 200);
+    }
+    let (status, body) = check_from(&w, 2, CEASED).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(support::said(&body).contains("Patientez"), "{body}");
+    assert_eq!(w.insee.calls_for(CEASED), 0);
+    // What is cached costs nothing: the same client still reads it.
+    assert_eq!(check_from(&w, 2, FORMATRANS).await.0, 200);
+    // Another client is answered from the budget left.
+    let (status, body) = check_from(&w, 3, CEASED).await;
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refusal(&v), "LegalUnitCeased");
+    assert_eq!(w.insee.calls.lock().unwrap().len(), 3);
 }

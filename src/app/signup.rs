@@ -34,13 +34,15 @@ pub type SignupProblem = FormProblem<SignupForm>;
 /// Live eligibility of a complete SIRET.
 #[server(prefix = "/api", endpoint = "verifier-siret")]
 pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
+    use crate::server::directory::DirectoryError;
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
     let counted = |outcome: &'static str| {
         metrics::counter!("hubpro_siret_checks_total", "outcome" => outcome).increment(1);
     };
-    if let Err(seconds) = state.limits.eligibility.take(&web::client_ip().await).await {
+    let client = web::client_ip().await;
+    if let Err(seconds) = state.limits.eligibility.take(&client).await {
         counted("throttled");
         return Err(web::refuse(FormProblem::general(
             Problem::TooManyRequests { seconds },
@@ -53,7 +55,7 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
             return Ok(SiretCheck::Refused(Problem::Siret(e)));
         }
     };
-    let (outcome, check) = match eligibility(&state.signup_deps(), &siret).await {
+    let (outcome, check) = match eligibility(&state.signup_deps(), &siret, &client).await {
         Ok(crate::domain::Eligibility::Eligible {
             establishment,
             approvals,
@@ -71,6 +73,12 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
                 support: state.settings.support_contact.clone(),
             }),
         ),
+        Err(SignupError::DirectoryUnavailable(DirectoryError::ClientQuota(seconds))) => {
+            counted("throttled");
+            return Err(web::refuse(FormProblem::general(
+                Problem::TooManyRequests { seconds },
+            )));
+        }
         Err(SignupError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "eligibility: INSEE unavailable");
             (
@@ -98,6 +106,7 @@ pub async fn create_account(
     email_confirmation: String,
 ) -> Result<(), SignupProblem> {
     use crate::domain::FieldProblems;
+    use crate::server::directory::DirectoryError;
     use crate::server::signup::{sign_up, SignupError};
     use crate::server::web;
     let form = SignupForm {
@@ -137,6 +146,12 @@ pub async fn create_account(
             )]),
             None,
         )),
+        Err(SignupError::DirectoryUnavailable(DirectoryError::ClientQuota(seconds))) => {
+            Err(refused(
+                FieldProblems::default(),
+                Some(Problem::TooManyRequests { seconds }),
+            ))
+        }
         Err(SignupError::DirectoryUnavailable(e)) => {
             tracing::warn!(error = %e, "signup: INSEE unavailable");
             Err(refused(

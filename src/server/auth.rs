@@ -166,6 +166,10 @@ pub async fn login(
             EventKind::LoginFailed,
             match (e, &account) {
                 (AuthError::InvalidCredentials, None) => "unknown address".to_owned(),
+                // Answered like a wrong password; the trail says why, for support.
+                (AuthError::InvalidCredentials, Some(a)) if a.state.password_hash().is_none() => {
+                    "account still pending: no password yet".to_owned()
+                }
                 (e, _) => e.to_string(),
             },
         ),

@@ -85,6 +85,8 @@ pub struct Settings {
     pub audit_retention_days: u32,
     /// INSEE calls allowed per minute (the key's quota, minus a margin).
     pub sirene_per_minute: u32,
+    /// The share of `sirene_per_minute` one client address may spend.
+    pub sirene_per_client: u32,
     /// Eligibility checks per minute and per IP.
     pub rate_eligibility: u32,
     /// Signup submissions per minute and per IP.
@@ -153,6 +155,16 @@ impl Settings {
             ));
         }
         let production = prod_env || public_url.is_https();
+        let sirene_per_minute: u32 =
+            source.parsed("HUBPRO_SIRENE_PER_MINUTE", "hubpro", "sirene-per-minute")?;
+        let sirene_per_client: u32 =
+            source.parsed("HUBPRO_SIRENE_PER_CLIENT", "hubpro", "sirene-per-client")?;
+        if sirene_per_client == 0 || sirene_per_client > sirene_per_minute {
+            return Err(source.error(
+                "HUBPRO_SIRENE_PER_CLIENT",
+                "expected a number of calls between 1 and HUBPRO_SIRENE_PER_MINUTE",
+            ));
+        }
         let dev_mailbox: bool = source.parsed("HUBPRO_DEV_MAILBOX", "hubpro", "dev-mailbox")?;
         let mail = match (dev_mailbox, smtp_url) {
             (true, _) if production => {
@@ -239,11 +251,8 @@ impl Settings {
             )?,
             production,
             demo_data,
-            sirene_per_minute: source.parsed(
-                "HUBPRO_SIRENE_PER_MINUTE",
-                "hubpro",
-                "sirene-per-minute",
-            )?,
+            sirene_per_minute,
+            sirene_per_client,
             rate_eligibility: source.parsed(
                 "HUBPRO_RATE_ELIGIBILITY",
                 "hubpro",

@@ -55,7 +55,7 @@ pub async fn attach(
             AttachRefusal::AttachedElsewhere
         });
     }
-    let name = match eligibility(deps, &request.siret).await? {
+    let name = match eligibility(deps, &request.siret, ip).await? {
         Eligibility::Eligible { establishment, .. } => establishment.name,
         Eligibility::Refused(Refusal::AlreadyRegistered) => {
             return refuse(AttachRefusal::HasOwnAccount)

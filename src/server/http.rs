@@ -65,6 +65,7 @@ impl Application {
                 key.clone(),
                 Duration::from_millis(settings.sirene_timeout_ms),
                 settings.sirene_per_minute,
+                settings.sirene_per_client,
                 store.clone(),
             )),
             DirectorySource::OfflineExtract => Arc::new(OfflineExtract::demo()),

@@ -35,21 +35,15 @@ pub struct SignupDeps<'a> {
     pub support: &'a str,
 }
 
-/// Checks a SIRET against the store (one account per SIRET), INSEE and the approvals registry.
-pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibility, SignupError> {
+/// Checks a SIRET against the store (one account per SIRET), the approvals registry, then INSEE:
+/// the local checks come first, so a SIRET without approval never costs an INSEE call.
+pub async fn eligibility(
+    deps: &SignupDeps<'_>,
+    siret: &Siret,
+    client: &ClientIp,
+) -> Result<Eligibility, SignupError> {
     if deps.store.account_by_siret(siret).await?.is_some() {
         return Ok(Eligibility::Refused(Refusal::AlreadyRegistered));
-    }
-    let establishment = match deps.directory.lookup(siret).await? {
-        Lookup::NotFound => return Ok(Eligibility::Refused(Refusal::UnknownSiret)),
-        Lookup::NotDiffusible => return Ok(Eligibility::Refused(Refusal::NotDiffusible)),
-        Lookup::Found(e) => e,
-    };
-    if !establishment.legal_unit_active {
-        return Ok(Eligibility::Refused(Refusal::LegalUnitCeased));
-    }
-    if !establishment.establishment_active {
-        return Ok(Eligibility::Refused(Refusal::EstablishmentClosed));
     }
     let today = super::approvals::today();
     let approvals: Vec<_> = deps
@@ -61,6 +55,17 @@ pub async fn eligibility(deps: &SignupDeps<'_>, siret: &Siret) -> Result<Eligibi
         .collect();
     if approvals.is_empty() {
         return Ok(Eligibility::Refused(Refusal::NoApproval));
+    }
+    let establishment = match deps.directory.lookup_for(siret, client).await? {
+        Lookup::NotFound => return Ok(Eligibility::Refused(Refusal::UnknownSiret)),
+        Lookup::NotDiffusible => return Ok(Eligibility::Refused(Refusal::NotDiffusible)),
+        Lookup::Found(e) => e,
+    };
+    if !establishment.legal_unit_active {
+        return Ok(Eligibility::Refused(Refusal::LegalUnitCeased));
+    }
+    if !establishment.establishment_active {
+        return Ok(Eligibility::Refused(Refusal::EstablishmentClosed));
     }
     let main_establishment =
         deps.store
@@ -92,7 +97,7 @@ pub async fn sign_up(
     ip: &ClientIp,
 ) -> Result<ValidSignup, SignupError> {
     let signup = form.parse().map_err(SignupError::Invalid)?;
-    if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret).await? {
+    if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret, ip).await? {
         return Err(SignupError::Refused(refusal));
     }
     if deps.store.account_by_email(&signup.email).await?.is_some() {

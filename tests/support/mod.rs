@@ -79,6 +79,14 @@ pub fn settings(vars: &[(&str, &str)]) -> Settings {
     for (k, v) in vars {
         map.insert((*k).into(), (*v).into());
     }
+    // Tests come from one address: unless one says otherwise, it may use the whole INSEE budget.
+    if !map.contains_key("HUBPRO_SIRENE_PER_CLIENT") {
+        let whole = map
+            .get("HUBPRO_SIRENE_PER_MINUTE")
+            .cloned()
+            .unwrap_or_else(|| "28".into());
+        map.insert("HUBPRO_SIRENE_PER_CLIENT".into(), whole);
+    }
     Settings::from_sources(include_str!("../../Leptos.toml"), move |k| {
         map.get(k).cloned()
     })
@@ -142,4 +150,22 @@ pub fn said(body: &str) -> String {
         .map(UserMessage::user_message)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Records an approval in force for each SIRET (without notices), so that their checks go on to
+/// INSEE (a SIRET without approval is refused before any INSEE call).
+pub async fn approve(store: &Store, sirets: impl IntoIterator<Item = String>) {
+    let mut file = String::from(
+        "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n",
+    );
+    for (i, siret) in sirets.into_iter().enumerate() {
+        file.push_str(&format!(
+            "TEST-{i};{siret};voyageurs;FCO;2020-01-01;;Test;test@example.fr\n"
+        ));
+    }
+    let parsed = hubpro::server::approvals::parse_file(&file).unwrap();
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    hubpro::server::approvals::import(store, parsed, hubpro::server::approvals::Notices::Skip)
+        .await
+        .unwrap();
 }

@@ -8,6 +8,7 @@ pub use extract::OfflineExtract;
 pub use sirene::SireneClient;
 
 use crate::domain::Siret;
+use crate::server::client_ip::ClientIp;
 
 /// An establishment as the directory describes it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +55,9 @@ pub enum Lookup {
 pub enum DirectoryError {
     #[error("INSEE quota exceeded")]
     RateLimited,
+    /// This client spent its share of the INSEE budget: it waits, others do not.
+    #[error("client's INSEE share spent, wait {0} s")]
+    ClientQuota(i64),
     #[error("INSEE unavailable: {0}")]
     Unavailable(String),
     #[error("INSEE answer not understood: {0}")]
@@ -64,6 +68,12 @@ pub enum DirectoryError {
 #[async_trait::async_trait]
 pub trait Directory: Send + Sync + std::fmt::Debug {
     async fn lookup(&self, siret: &Siret) -> Result<Lookup, DirectoryError>;
+    /// A lookup asked by `client`: an INSEE call it causes counts against its share of the
+    /// budget ([`DirectoryError::ClientQuota`] beyond).
+    async fn lookup_for(&self, siret: &Siret, client: &ClientIp) -> Result<Lookup, DirectoryError> {
+        let _ = client;
+        self.lookup(siret).await
+    }
     /// True for the bundled demo extract, so the page can say the data is a demo.
     fn is_demo(&self) -> bool;
 }

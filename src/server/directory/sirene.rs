@@ -5,7 +5,9 @@
 
 use super::{diffused, street, Directory, DirectoryError, Establishment, Lookup};
 use crate::domain::Siret;
+use crate::server::client_ip::ClientIp;
 use crate::server::config::Secret;
+use crate::server::rate_limit::Budget;
 use crate::server::store::{now, now_ms, Store};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -29,6 +31,8 @@ pub struct SireneClient {
     /// The shared cache and call budget.
     store: Store,
     per_minute: u32,
+    /// Each client's share of the budget.
+    per_client: Budget,
     /// The call under way per SIRET: concurrent first checks of one SIRET share one call and its
     /// answer, so a burst neither spends the budget on duplicates nor queues behind a slow INSEE.
     in_flight: Mutex<HashMap<String, Flight>>,
@@ -40,6 +44,7 @@ impl SireneClient {
         api_key: Secret,
         timeout: Duration,
         per_minute: u32,
+        per_client: u32,
         store: Store,
     ) -> Self {
         let http = reqwest::Client::builder()
@@ -53,6 +58,7 @@ impl SireneClient {
             base_url: base_url.trim_end_matches('/').to_owned(),
             api_key,
             cache: Mutex::new(HashMap::new()),
+            per_client: Budget::new(&store, "insee-client", per_client),
             store,
             per_minute: per_minute.max(1),
             in_flight: Mutex::new(HashMap::new()),
@@ -129,6 +135,18 @@ impl Directory for SireneClient {
         result
     }
 
+    async fn lookup_for(&self, siret: &Siret, client: &ClientIp) -> Result<Lookup, DirectoryError> {
+        if let Some(hit) = self.cached(siret.as_digits()) {
+            return Ok(hit);
+        }
+        // A likely call: it comes out of this client's share first.
+        if let Err(wait) = self.per_client.take(client).await {
+            metrics::counter!("hubpro_insee_client_waits_total").increment(1);
+            return Err(DirectoryError::ClientQuota(wait));
+        }
+        self.lookup(siret).await
+    }
+
     fn is_demo(&self) -> bool {
         false
     }
@@ -195,7 +213,7 @@ fn call_outcome(result: &Result<Lookup, DirectoryError>) -> &'static str {
         Ok(Lookup::Found(_)) => "found",
         Ok(Lookup::NotFound) => "not_found",
         Ok(Lookup::NotDiffusible) => "not_diffusible",
-        Err(DirectoryError::RateLimited) => "rate_limited",
+        Err(DirectoryError::RateLimited | DirectoryError::ClientQuota(_)) => "rate_limited",
         Err(DirectoryError::Unavailable(_)) => "unavailable",
         Err(DirectoryError::BadAnswer(_)) => "bad_answer",
     }
