@@ -155,7 +155,7 @@ async fn the_server_rechecks_every_password_rule() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(account.state, hubpro::server::store::AccountState::Pending);
+    assert_eq!(account.state.code(), "pending");
 }
 
 #[tokio::test]

@@ -127,13 +127,16 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
 
         // A SIRET with an account: « nouvel agrément » to the account, not the DREAL address.
         let mut tx = store.begin().await.unwrap();
-        tx.insert_pending_account(&hubpro::server::store::NewAccount {
-            siret: hubpro::domain::Siret::parse("47728084603753").unwrap(),
-            email: hubpro::domain::EmailAddress::parse("claire@example.fr").unwrap(),
-            organisation_name: hubpro::domain::OrganisationName::parse("Formatrans").unwrap(),
-            last_name: hubpro::domain::PersonName::parse("Dupont").unwrap(),
-            first_name: hubpro::domain::PersonName::parse("Claire").unwrap(),
-        })
+        tx.insert_pending_account(
+            &hubpro::server::store::NewAccount {
+                siret: hubpro::domain::Siret::parse("47728084603753").unwrap(),
+                email: hubpro::domain::EmailAddress::parse("claire@example.fr").unwrap(),
+                organisation_name: hubpro::domain::OrganisationName::parse("Formatrans").unwrap(),
+                last_name: hubpro::domain::PersonName::parse("Dupont").unwrap(),
+                first_name: hubpro::domain::PersonName::parse("Claire").unwrap(),
+            },
+            i64::MAX,
+        )
         .await
         .unwrap();
         tx.commit().await.unwrap();

@@ -3,7 +3,7 @@
 mod support;
 
 use hubpro::domain::{EmailAddress, OrganisationName, PersonName, Siret};
-use hubpro::server::store::{AccountId, AccountState, NewAccount, Store, StoreError, Unique};
+use hubpro::server::store::{AccountId, NewAccount, Store, StoreError, Unique};
 
 fn account(siret: &str, email: &str) -> NewAccount {
     NewAccount {
@@ -17,7 +17,7 @@ fn account(siret: &str, email: &str) -> NewAccount {
 
 async fn insert(store: &Store, a: &NewAccount) -> Result<AccountId, StoreError> {
     let mut tx = store.begin().await.unwrap();
-    let id = tx.insert_pending_account(a).await?;
+    let id = tx.insert_pending_account(a, i64::MAX).await?;
     tx.commit().await.unwrap();
     Ok(id)
 }
@@ -67,7 +67,7 @@ async fn one_account_per_siret_and_per_email_whatever_the_case() {
             .unwrap()
             .unwrap();
         assert_eq!(found.id, id);
-        assert_eq!(found.state, AccountState::Pending);
+        assert_eq!(found.state.code(), "pending");
         assert_eq!(found.email.as_str(), "cfa-lille@example.fr");
         let by_siret = store
             .account_by_siret(&Siret::parse("477 280 846 03753").unwrap())
@@ -82,7 +82,7 @@ async fn a_rolled_back_transaction_leaves_nothing() {
     for (name, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let mut tx = store.begin().await.unwrap();
-        tx.insert_pending_account(&account("47728084603753", "a@example.fr"))
+        tx.insert_pending_account(&account("47728084603753", "a@example.fr"), i64::MAX)
             .await
             .unwrap();
         drop(tx);

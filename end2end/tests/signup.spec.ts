@@ -118,10 +118,10 @@ test('happy path: CRÉER → success page → email in the dev mailbox → its l
   const link = page.getByRole('link', { name: 'Créer mon mot de passe' });
   await expect(link).toHaveAttribute('href', /\/mot-de-passe\/creer\?jeton=[0-9a-f]{64}$/);
 
-  // The SIRET now has its account.
+  // The SIRET is now held by the pending account, until its link expires.
   await hydrated(page, '/inscription');
   await page.getByLabel('Numéro de SIRET *').pressSequentially('40073444800477');
-  await expect(page.locator('#siret-status')).toContainText('Un compte existe déjà pour ce SIRET');
+  await expect(page.locator('#siret-status')).toContainText('en attente de confirmation pour ce SIRET depuis le');
   await expect(page.locator('#siret-status').getByRole('link', { name: 'Mot de passe oublié' })).toBeVisible();
 });
 

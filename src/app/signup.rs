@@ -392,7 +392,7 @@ fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
             let registered = matches!(
                 problem,
                 Problem::Ineligible {
-                    refusal: Refusal::AlreadyRegistered,
+                    refusal: Refusal::AlreadyRegistered | Refusal::Pending { .. },
                     ..
                 }
             );

@@ -132,6 +132,12 @@ pub enum Refusal {
     NoApproval,
     #[error("an account already exists for this SIRET")]
     AlreadyRegistered,
+    /// An account was asked for and waits for its password; it ends with its link.
+    #[error("an account creation awaits confirmation for this SIRET")]
+    Pending {
+        since: time::Date,
+        until: time::Date,
+    },
 }
 
 /// The answer to « may this SIRET sign up? ».

@@ -63,6 +63,13 @@ impl EmailAddress {
             .to_ascii_lowercase()
     }
 
+    /// The address as told to someone else: `c***@exemple.fr` (first letter, domain).
+    pub fn masked(&self) -> String {
+        let (local, domain) = self.0.split_once('@').unwrap_or((&self.0, ""));
+        let first: String = local.chars().take(1).collect();
+        format!("{first}***@{domain}")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -143,6 +150,12 @@ fn is_valid_domain(domain: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_masked_address_shows_the_first_letter_and_the_domain() {
+        let e = EmailAddress::parse("claire.dupont@exemple.fr").unwrap();
+        assert_eq!(e.masked(), "c***@exemple.fr");
+    }
 
     #[test]
     fn accepts_ordinary_addresses_trimmed() {

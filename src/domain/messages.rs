@@ -250,6 +250,11 @@ impl UserMessage for Refusal {
                 "Un compte existe déjà pour ce SIRET. Connectez-vous, ou utilisez «\u{a0}Mot de passe oublié\u{a0}» si vous n'avez plus votre mot de passe."
                     .into()
             }
+            Refusal::Pending { since, until } => format!(
+                "Une création de compte est en attente de confirmation pour ce SIRET depuis le {}\u{202f}; sans confirmation, elle expirera le {}.",
+                french_date(*since),
+                french_date(*until)
+            ),
         }
     }
 }
@@ -297,6 +302,10 @@ mod tests {
             Refusal::NotDiffusible,
             Refusal::NoApproval,
             Refusal::AlreadyRegistered,
+            Refusal::Pending {
+                since: time::macros::date!(2026 - 11 - 25),
+                until: time::macros::date!(2026 - 11 - 28),
+            },
         ];
         let mut all: Vec<Problem> = Vec::new();
         all.extend(

@@ -26,6 +26,10 @@ pub enum EventKind {
     ApprovalImported,
     EstablishmentAttached,
     EstablishmentDetached,
+    /// An account ended (expired pending account replaced, released by support).
+    AccountEnded,
+    /// Support sent a fresh password link to a pending account.
+    LinkResent,
 }
 
 impl EventKind {
@@ -43,6 +47,8 @@ impl EventKind {
             Self::ApprovalImported => "approval_imported",
             Self::EstablishmentAttached => "establishment_attached",
             Self::EstablishmentDetached => "establishment_detached",
+            Self::AccountEnded => "account_ended",
+            Self::LinkResent => "link_resent",
         }
     }
 }

@@ -4,7 +4,7 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing;
-use super::store::{Account, AccountId, LinkPurpose, Store, StoreError};
+use super::store::{now, Account, AccountId, LinkPurpose, Store, StoreError};
 use super::throttle::{self, Turn};
 use super::tokens;
 use crate::domain::{
@@ -302,6 +302,9 @@ pub async fn request_reset(
         tokens::PASSWORD_RESET_TTL_SECONDS,
     )
     .await?;
+    // A pending account holds its SIRET as long as one of its links lives.
+    tx.extend_pending(account.id, now() + tokens::PASSWORD_RESET_TTL_SECONDS)
+        .await?;
     tx.enqueue_email(&emails::password_reset(
         &account.email,
         &account.first_name,

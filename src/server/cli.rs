@@ -67,6 +67,26 @@ enum ApprovalsCommand {
 enum AccountsCommand {
     /// Administrator accounts and their state.
     List,
+    /// Who holds a SIRET: the account's state, the (masked) addresses that held it, the last
+    /// events.
+    Show {
+        #[arg(value_parser = siret)]
+        siret: Siret,
+    },
+    /// End the pending or active account of a SIRET: the SIRET and its address are free for a
+    /// new signup. Recorded with the reason.
+    Release {
+        #[arg(value_parser = siret)]
+        siret: Siret,
+        /// Why (kept in the audit trail), e.g. "address typed wrong, confirmed by phone".
+        #[arg(long)]
+        reason: String,
+    },
+    /// Send a fresh password link (72 hours) to the pending account of a SIRET.
+    Resend {
+        #[arg(value_parser = siret)]
+        siret: Siret,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +161,11 @@ pub fn main() -> ExitCode {
         }
         Top::Approvals(ApprovalsCommand::List { siret }) => Command::Approvals(siret),
         Top::Accounts(AccountsCommand::List) => Command::Accounts,
+        Top::Accounts(AccountsCommand::Show { siret }) => Command::Show(siret),
+        Top::Accounts(AccountsCommand::Release { siret, reason }) => {
+            Command::Release(siret, reason)
+        }
+        Top::Accounts(AccountsCommand::Resend { siret }) => Command::Resend(siret),
         Top::Outbox(OutboxCommand::Status) => Command::OutboxStatus,
         Top::Outbox(OutboxCommand::Retry { id, .. }) => Command::OutboxRetry(id),
         Top::Audit { siret } => Command::Audit(siret),
@@ -160,6 +185,9 @@ struct ImportOptions {
 enum Command {
     Approvals(Option<Siret>),
     Accounts,
+    Show(Siret),
+    Release(Siret, String),
+    Resend(Siret),
     OutboxStatus,
     OutboxRetry(Option<i64>),
     Audit(Siret),
@@ -180,6 +208,11 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
             operator::list_approvals(&store, siret.as_ref(), &mut out).await
         }
         Command::Accounts => operator::list_accounts(&store, &mut out).await,
+        Command::Show(siret) => operator::show_account(&store, &siret, &mut out).await,
+        Command::Release(siret, reason) => {
+            operator::release(&store, &siret, &reason, &mut out).await
+        }
+        Command::Resend(siret) => operator::resend(&store, settings, &siret, &mut out).await,
         Command::OutboxStatus => operator::outbox_status(&store, &mut out).await,
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,

@@ -130,6 +130,7 @@ impl Settings {
             database_url,
             public_url,
             audit_retention_days,
+            support_contact,
         } = OperatorSettings::read(&source)?;
         let sirene_url = source.http_url("HUBPRO_SIRENE_URL", "sirene-url")?;
         let sirene_api_key = source
@@ -244,11 +245,7 @@ impl Settings {
             sirene_timeout_ms,
             mail,
             mail_from,
-            support_contact: source.non_empty(
-                "HUBPRO_SUPPORT_CONTACT",
-                "hubpro",
-                "support-contact",
-            )?,
+            support_contact,
             production,
             demo_data,
             sirene_per_minute,
@@ -274,6 +271,7 @@ impl Settings {
             database_url: self.database_url.clone(),
             public_url: self.public_url.clone(),
             audit_retention_days: self.audit_retention_days,
+            support_contact: self.support_contact.clone(),
         }
     }
 
@@ -290,6 +288,8 @@ pub struct OperatorSettings {
     pub database_url: String,
     pub public_url: PublicUrl,
     pub audit_retention_days: u32,
+    /// Named in the emails operator commands send.
+    pub support_contact: String,
 }
 
 impl OperatorSettings {
@@ -331,6 +331,11 @@ impl OperatorSettings {
             public_url: PublicUrl::parse(&source.http_url("HUBPRO_PUBLIC_URL", "public-url")?)
                 .ok_or_else(|| source.error("HUBPRO_PUBLIC_URL", "not an http(s) URL"))?,
             audit_retention_days,
+            support_contact: source.non_empty(
+                "HUBPRO_SUPPORT_CONTACT",
+                "hubpro",
+                "support-contact",
+            )?,
         })
     }
 }

@@ -57,7 +57,7 @@ pub async fn attach(
     }
     let name = match eligibility(deps, &request.siret, ip).await? {
         Eligibility::Eligible { establishment, .. } => establishment.name,
-        Eligibility::Refused(Refusal::AlreadyRegistered) => {
+        Eligibility::Refused(Refusal::AlreadyRegistered | Refusal::Pending { .. }) => {
             return refuse(AttachRefusal::HasOwnAccount)
         }
         Eligibility::Refused(r) => return refuse(AttachRefusal::Ineligible(r)),

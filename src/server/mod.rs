@@ -19,6 +19,7 @@ pub mod mailer;
 pub mod observability;
 pub mod operator;
 pub mod outbox;
+pub mod ownership;
 pub mod page_cache;
 pub mod rate_limit;
 pub mod retention;

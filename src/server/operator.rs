@@ -1,7 +1,7 @@
 //! Operator commands (`hubpro approvals list`, `accounts list`, `outbox status|retry`, `audit`):
 //! what support needs when a centre calls. Each writes plain text to `out`.
 
-use super::store::{Store, StoreError};
+use super::store::{now, AccountState, Store, StoreError};
 use crate::domain::Siret;
 use std::io::Write;
 
@@ -12,6 +12,8 @@ pub enum OperatorError {
     Store(#[from] StoreError),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("{0}")]
+    Ownership(#[from] super::ownership::OwnershipError),
 }
 
 /// `2026-11-24 09:14:03 UTC`.
@@ -79,6 +81,111 @@ pub async fn list_accounts(store: &Store, out: &mut impl Write) -> Result<(), Op
         )?;
     }
     writeln!(out, "{} account(s)", rows.len())?;
+    Ok(())
+}
+
+/// `hubpro accounts show SIRET`: who holds it, who held it, what happened last.
+pub async fn show_account(
+    store: &Store,
+    siret: &Siret,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    writeln!(out, "SIRET {siret}")?;
+    match store.account_by_siret(siret).await? {
+        Some(a) => {
+            let state = match a.state {
+                AccountState::Active { .. } => "active".to_owned(),
+                AccountState::Pending { until } if until > now() => {
+                    format!("pending, holds the SIRET until {}", format_time(until))
+                }
+                AccountState::Pending { until } => format!(
+                    "pending, link expired {} (a new signup replaces it)",
+                    format_time(until)
+                ),
+            };
+            writeln!(
+                out,
+                "account {}: {state}; address {}; created {}",
+                a.id,
+                a.email.masked(),
+                format_time(a.created_at)
+            )?;
+        }
+        None => writeln!(out, "no account: the SIRET is free")?,
+    }
+    let ended = store.ended_accounts_of(siret).await?;
+    for e in &ended {
+        writeln!(
+            out,
+            "ended account {}: {} {} (was {}, created {}): {}",
+            e.account_id,
+            e.reason,
+            format_time(e.ended_at),
+            e.state,
+            format_time(e.created_at),
+            masked(&clean(&e.detail))
+        )?;
+        writeln!(out, "    address {}", e.email.masked())?;
+    }
+    let events = store.audit_of(siret).await?;
+    writeln!(out, "last events:")?;
+    for e in events.iter().rev().take(10).rev() {
+        writeln!(
+            out,
+            "  {at}  {kind:<24} {detail}",
+            at = format_time(e.at),
+            kind = e.kind,
+            detail = masked(&clean(&e.detail)),
+        )?;
+    }
+    Ok(())
+}
+
+/// The text with every address in it masked (`c***@exemple.fr`): `show` tells support who held
+/// a SIRET without reading out whole addresses; `hubpro audit` keeps them for investigations.
+fn masked(text: &str) -> String {
+    text.split(' ')
+        .map(|word| match crate::domain::EmailAddress::parse(word) {
+            Ok(address) => address.masked(),
+            Err(_) => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `hubpro accounts release SIRET --reason "…"`.
+pub async fn release(
+    store: &Store,
+    siret: &Siret,
+    reason: &str,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    super::ownership::release(store, siret, reason).await?;
+    writeln!(
+        out,
+        "account of SIRET {siret} released: the SIRET and its address are free"
+    )?;
+    Ok(())
+}
+
+/// `hubpro accounts resend SIRET`.
+pub async fn resend(
+    store: &Store,
+    settings: &super::config::OperatorSettings,
+    siret: &Siret,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    super::ownership::resend(
+        store,
+        &settings.public_url,
+        &settings.support_contact,
+        siret,
+    )
+    .await?;
+    writeln!(
+        out,
+        "new password link queued for the pending account of SIRET {siret} (valid 72 hours); a running server sends it within seconds"
+    )?;
     Ok(())
 }
 

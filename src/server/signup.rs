@@ -5,7 +5,9 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
-use super::store::{LinkPurpose, NewAccount, Store, StoreError, Unique};
+use super::store::{
+    day_of, now, AccountState, EndReason, LinkPurpose, NewAccount, Store, StoreError, Unique,
+};
 use super::tokens;
 use crate::domain::{
     Eligibility, EstablishmentSummary, FieldProblems, MainEstablishment, Refusal, SignupForm,
@@ -42,8 +44,20 @@ pub async fn eligibility(
     siret: &Siret,
     client: &ClientIp,
 ) -> Result<Eligibility, SignupError> {
-    if deps.store.account_by_siret(siret).await?.is_some() {
-        return Ok(Eligibility::Refused(Refusal::AlreadyRegistered));
+    if let Some(account) = deps.store.account_by_siret(siret).await? {
+        match account.state {
+            AccountState::Active { .. } => {
+                return Ok(Eligibility::Refused(Refusal::AlreadyRegistered))
+            }
+            AccountState::Pending { until } if until > now() => {
+                return Ok(Eligibility::Refused(Refusal::Pending {
+                    since: day_of(account.created_at),
+                    until: day_of(until),
+                }))
+            }
+            // Its link expired: the SIRET is free, a signup replaces it.
+            AccountState::Pending { .. } => {}
+        }
     }
     let today = super::approvals::today();
     let approvals: Vec<_> = deps
@@ -100,7 +114,8 @@ pub async fn sign_up(
     if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret, ip).await? {
         return Err(SignupError::Refused(refusal));
     }
-    if deps.store.account_by_email(&signup.email).await?.is_some() {
+    let holder = deps.store.account_by_email(&signup.email).await?;
+    if holder.is_some_and(|a| !a.state.is_expired_pending(now())) {
         notify_existing_account(deps, &signup, ip).await?;
         return Ok(signup);
     }
@@ -131,14 +146,36 @@ async fn create_pending_account(
         deps.support,
     );
     let mut tx = deps.store.begin().await?;
+    // A pending account whose link expired gives way: its SIRET and address are free. Its
+    // address hears nothing.
+    for old in tx
+        .expired_pending_accounts(&signup.siret, &signup.email)
+        .await?
+    {
+        tx.end_account(&old, EndReason::Expired, "replaced by a new signup")
+            .await?;
+        tx.audit(
+            &Event::new(EventKind::AccountEnded)
+                .siret(&old.siret)
+                .ip(ip)
+                .detail(format!(
+                    "pending account {} expired, replaced by a new signup",
+                    old.id
+                )),
+        )
+        .await?;
+    }
     let account = tx
-        .insert_pending_account(&NewAccount {
-            siret: signup.siret.clone(),
-            email: signup.email.clone(),
-            organisation_name: signup.organisation.clone(),
-            last_name: signup.last_name.clone(),
-            first_name: signup.first_name.clone(),
-        })
+        .insert_pending_account(
+            &NewAccount {
+                siret: signup.siret.clone(),
+                email: signup.email.clone(),
+                organisation_name: signup.organisation.clone(),
+                last_name: signup.last_name.clone(),
+                first_name: signup.first_name.clone(),
+            },
+            now() + tokens::PASSWORD_SETUP_TTL_SECONDS,
+        )
         .await?;
     tx.insert_token(
         account,

@@ -27,8 +27,9 @@ pub struct NewAccount {
 /// Where an account stands: it gets its password hash when it becomes active.
 #[derive(Clone, PartialEq, Eq)]
 pub enum AccountState {
-    /// Created, waiting for its password.
-    Pending,
+    /// Created, waiting for its password; it holds its SIRET until `until` (Unix seconds, the
+    /// end of its newest link), then a new signup may replace it.
+    Pending { until: i64 },
     /// Password chosen (argon2id PHC string).
     Active { password_hash: String },
 }
@@ -43,14 +44,19 @@ impl AccountState {
     /// The value stored in `accounts.state`.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Pending => "pending",
+            Self::Pending { .. } => "pending",
             Self::Active { .. } => "active",
         }
     }
 
+    /// Pending, and its newest link ended before `now`: it no longer holds its SIRET.
+    pub fn is_expired_pending(&self, now: i64) -> bool {
+        matches!(self, Self::Pending { until } if *until <= now)
+    }
+
     pub fn password_hash(&self) -> Option<&str> {
         match self {
-            Self::Pending => None,
+            Self::Pending { .. } => None,
             Self::Active { password_hash } => Some(password_hash),
         }
     }
@@ -70,15 +76,48 @@ pub struct Account {
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.siret, a.email, a.organisation_name, a.last_name, \
-                               a.first_name, a.state, a.created_at, a.password_hash";
+                               a.first_name, a.state, a.created_at, a.password_hash, \
+                               a.pending_until";
+
+/// Why an account ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// Pending, its link expired, and a new signup took its SIRET or address.
+    Expired,
+    /// Released by support (`hubpro accounts release`).
+    Released,
+}
+
+impl EndReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::Released => "released",
+        }
+    }
+}
+
+/// An account that ended, as support sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndedAccount {
+    pub account_id: AccountId,
+    pub email: EmailAddress,
+    /// The state it had when it ended (`pending` / `active`).
+    pub state: String,
+    pub created_at: i64,
+    pub ended_at: i64,
+    pub reason: String,
+    pub detail: String,
+}
 
 pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
     let text = |column: &'static str| -> Result<String, StoreError> { Ok(row.try_get(column)?) };
     let hash: Option<String> = row.try_get("password_hash")?;
-    let state = match (text("state")?.as_str(), hash) {
-        ("pending", _) => AccountState::Pending,
-        ("active", Some(password_hash)) => AccountState::Active { password_hash },
-        (other, _) => return Err(corrupt("accounts.state", other)),
+    let pending_until: Option<i64> = row.try_get("pending_until")?;
+    let state = match (text("state")?.as_str(), hash, pending_until) {
+        ("pending", _, Some(until)) => AccountState::Pending { until },
+        ("active", Some(password_hash), _) => AccountState::Active { password_hash },
+        (other, _, _) => return Err(corrupt("accounts.state", other)),
     };
     Ok(Account {
         id: AccountId(row.try_get("id")?),
@@ -101,11 +140,12 @@ impl Tx {
     pub async fn insert_pending_account(
         &mut self,
         account: &NewAccount,
+        pending_until: i64,
     ) -> Result<AccountId, StoreError> {
         let row = sqlx::query(
             "INSERT INTO accounts (siret, email_identity, email, organisation_name, last_name, \
-             first_name, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) \
-             RETURNING id",
+             first_name, state, created_at, pending_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8) RETURNING id",
         )
         .bind(account.siret.as_digits())
         .bind(account.email.identity())
@@ -114,6 +154,7 @@ impl Tx {
         .bind(account.last_name.as_str())
         .bind(account.first_name.as_str())
         .bind(now())
+        .bind(pending_until)
         .fetch_one(self.conn())
         .await
         .map_err(conflict_or)?;
@@ -126,11 +167,82 @@ impl Tx {
         id: AccountId,
         password_hash: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE accounts SET password_hash = $1, state = 'active' WHERE id = $2")
-            .bind(password_hash)
-            .bind(id.0)
-            .execute(self.conn())
+        sqlx::query(
+            "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL \
+             WHERE id = $2",
+        )
+        .bind(password_hash)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// A pending account keeps its SIRET at least until `until` (a new link was sent).
+    pub async fn extend_pending(&mut self, id: AccountId, until: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET pending_until = $1 WHERE id = $2 AND state = 'pending' \
+             AND pending_until < $1",
+        )
+        .bind(until)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Pending accounts past their end that hold this SIRET or this address.
+    pub async fn expired_pending_accounts(
+        &mut self,
+        siret: &Siret,
+        email: &EmailAddress,
+    ) -> Result<Vec<Account>, StoreError> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.state = 'pending' \
+             AND a.pending_until <= $1 AND (a.siret = $2 OR a.email_identity = $3)"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(now())
+            .bind(siret.as_digits())
+            .bind(email.identity())
+            .fetch_all(self.conn())
             .await?;
+        rows.iter().map(account).collect()
+    }
+
+    /// Ends an account: it is kept in `ended_accounts` for support, its links, sessions and the
+    /// attachments it made go, and its SIRET and address are free again.
+    pub async fn end_account(
+        &mut self,
+        account: &Account,
+        reason: EndReason,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO ended_accounts (account_id, siret, email, state, created_at, ended_at, \
+             reason, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(account.id.0)
+        .bind(account.siret.as_digits())
+        .bind(account.email.as_str())
+        .bind(account.state.code())
+        .bind(account.created_at)
+        .bind(now())
+        .bind(reason.code())
+        .bind(detail.chars().take(500).collect::<String>())
+        .execute(self.conn())
+        .await?;
+        for sql in [
+            "DELETE FROM tokens WHERE account_id = $1",
+            "DELETE FROM sessions WHERE account_id = $1",
+            "DELETE FROM attachments WHERE main_account_id = $1",
+            "DELETE FROM accounts WHERE id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(account.id.0)
+                .execute(self.conn())
+                .await?;
+        }
         Ok(())
     }
 
@@ -197,6 +309,32 @@ impl Store {
                     .map(|m| Siret::parse(&m).map_err(|e| corrupt("accounts.siret", e)))
                     .transpose()?;
                 Ok((account(r)?, main))
+            })
+            .collect()
+    }
+
+    /// The accounts that held this SIRET and ended, oldest first.
+    pub async fn ended_accounts_of(&self, siret: &Siret) -> Result<Vec<EndedAccount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT account_id, email, state, created_at, ended_at, reason, detail \
+             FROM ended_accounts WHERE siret = $1 ORDER BY id",
+        )
+        .bind(siret.as_digits())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let email: String = r.try_get("email")?;
+                Ok(EndedAccount {
+                    account_id: AccountId(r.try_get("account_id")?),
+                    email: EmailAddress::parse(&email)
+                        .map_err(|e| corrupt("ended_accounts.email", e))?,
+                    state: r.try_get("state")?,
+                    created_at: r.try_get("created_at")?,
+                    ended_at: r.try_get("ended_at")?,
+                    reason: r.try_get("reason")?,
+                    detail: r.try_get("detail")?,
+                })
             })
             .collect()
     }

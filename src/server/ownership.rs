@@ -1,0 +1,103 @@
+//! Who holds a SIRET, and how support frees or revives it: an account released by support, and a
+//! fresh password link for a pending account. (A pending account whose link expired gives way to
+//! the next signup by itself: [`super::signup`].)
+
+use super::audit::{Event, EventKind};
+use super::emails;
+use super::store::{now, AccountState, EndReason, LinkPurpose, Store, StoreError};
+use super::tokens;
+use crate::domain::{Siret, ValidSignup};
+use crate::routes::PublicUrl;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OwnershipError {
+    #[error("no account holds SIRET {0}: nothing changed")]
+    NoAccount(Siret),
+    #[error("the account of SIRET {0} is active: it chooses a new password with « Mot de passe oublié »; nothing changed")]
+    AlreadyActive(Siret),
+    #[error("a reason is required (--reason \"…\"): nothing changed")]
+    NoReason,
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// `hubpro accounts release`: ends the account of `siret` (pending or active), which frees the
+/// SIRET and the address; recorded with the reason.
+pub async fn release(store: &Store, siret: &Siret, reason: &str) -> Result<(), OwnershipError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(OwnershipError::NoReason);
+    }
+    let mut tx = store.begin().await?;
+    let account = tx
+        .account_by_siret(siret)
+        .await?
+        .ok_or_else(|| OwnershipError::NoAccount(siret.clone()))?;
+    tx.end_account(&account, EndReason::Released, reason)
+        .await?;
+    tx.audit(
+        &Event::new(EventKind::AccountEnded)
+            .siret(siret)
+            .detail(format!(
+                "{} account {} ({}) released by support: {reason}",
+                account.state.code(),
+                account.id,
+                account.email.masked()
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `hubpro accounts resend`: a fresh password link (72 hours) to a pending account; earlier
+/// links die, and the account holds its SIRET until the new one ends.
+pub async fn resend(
+    store: &Store,
+    public_url: &PublicUrl,
+    support: &str,
+    siret: &Siret,
+) -> Result<(), OwnershipError> {
+    let mut tx = store.begin().await?;
+    let account = tx
+        .account_by_siret(siret)
+        .await?
+        .ok_or_else(|| OwnershipError::NoAccount(siret.clone()))?;
+    if let AccountState::Active { .. } = account.state {
+        return Err(OwnershipError::AlreadyActive(siret.clone()));
+    }
+    let (token, token_hash) = tokens::generate();
+    let until = now() + tokens::PASSWORD_SETUP_TTL_SECONDS;
+    tx.revoke_tokens(account.id).await?;
+    tx.insert_token(
+        account.id,
+        &token_hash,
+        LinkPurpose::PasswordSetup,
+        tokens::PASSWORD_SETUP_TTL_SECONDS,
+    )
+    .await?;
+    tx.extend_pending(account.id, until).await?;
+    let signup = ValidSignup {
+        siret: account.siret.clone(),
+        organisation: account.organisation_name.clone(),
+        last_name: account.last_name.clone(),
+        first_name: account.first_name.clone(),
+        email: account.email.clone(),
+    };
+    tx.enqueue_email(&emails::password_setup(
+        &signup,
+        &public_url.password_link(&token),
+        tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
+        support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::LinkResent)
+            .siret(siret)
+            .account(account.id)
+            .detail("new password link sent by support, older links revoked"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

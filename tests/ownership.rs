@@ -1,0 +1,242 @@
+//! A SIRET belongs to its centre: a pending account ends with its link, support can see, free or
+//! revive a SIRET.
+
+mod support;
+
+use hubpro::domain::Siret;
+use serde_json::Value;
+use support::journey::{link_token_for, post, set_password, sign_up};
+use support::TestApp;
+
+const FORMATRANS: &str = "47728084603753";
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+async fn app(url: &str) -> TestApp {
+    support::spawn_app(support::settings(&[
+        ("DATABASE_URL", url),
+        ("HUBPRO_PUBLIC_URL", "http://hubpro.example"),
+    ]))
+    .await
+}
+
+async fn check(app: &TestApp, siret: &str) -> Value {
+    let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
+    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+}
+
+/// The French message the page shows for a refused check.
+fn check_message(v: &Value) -> String {
+    use hubpro::app::signup::SiretCheck;
+    use hubpro::domain::UserMessage;
+    match serde_json::from_value::<SiretCheck>(v.clone()) {
+        Ok(SiretCheck::Refused(p)) => p.user_message(),
+        other => panic!("not refused: {v} ({other:?})"),
+    }
+}
+
+fn emails_to(all: &[hubpro::server::store::StoredEmail], to: &str) -> usize {
+    all.iter().filter(|m| m.email.to == to).count()
+}
+
+/// Moves a pending account's end into the past, as 72 hours would.
+async fn expire(app: &TestApp, siret: &str) {
+    let mut tx = app.store.begin().await.unwrap();
+    tx.execute_raw(&format!(
+        "UPDATE accounts SET pending_until = created_at - 1 WHERE siret = '{siret}'"
+    ))
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_pending_account_holds_its_siret_until_its_link_expires_then_gives_way() {
+    for (db, url) in support::all_databases().await {
+        let app = app(&url).await;
+        sign_up(&app, FORMATRANS, "Formatrans", "squatteur@example.fr").await;
+
+        // Pending: the check says so honestly, with its dates, without the address.
+        let v = check(&app, FORMATRANS).await;
+        assert_eq!(
+            v["Refused"]["Ineligible"]["refusal"]["Pending"].is_object(),
+            true,
+            "{db}: {v}"
+        );
+        let message = check_message(&v);
+        assert!(
+            message.contains("en attente de confirmation pour ce SIRET depuis le")
+                && message.contains("elle expirera le"),
+            "{message}"
+        );
+        assert!(!message.contains("squatteur"), "{message}");
+        let res = post(
+            &app,
+            "/api/creer-compte",
+            &[
+                ("siret", FORMATRANS),
+                ("organisation", "Formatrans"),
+                ("last_name", "Martin"),
+                ("first_name", "Léa"),
+                ("email", "direction@formatrans.fr"),
+                ("email_confirmation", "direction@formatrans.fr"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 422, "{db}: still held");
+
+        // Its link expired: the centre signs up; the old account ends; its address hears nothing.
+        expire(&app, FORMATRANS).await;
+        assert!(
+            check(&app, FORMATRANS).await["Eligible"].is_object(),
+            "{db}"
+        );
+        let before = app.store.recent_emails(100).await.unwrap();
+        sign_up(&app, FORMATRANS, "Formatrans", "direction@formatrans.fr").await;
+        let after = app.store.recent_emails(100).await.unwrap();
+        assert_eq!(
+            emails_to(&after, "squatteur@example.fr"),
+            emails_to(&before, "squatteur@example.fr"),
+            "{db}"
+        );
+        let siret = Siret::parse(FORMATRANS).unwrap();
+        let holder = app.store.account_by_siret(&siret).await.unwrap().unwrap();
+        assert_eq!(holder.email.as_str(), "direction@formatrans.fr", "{db}");
+        let ended = app.store.ended_accounts_of(&siret).await.unwrap();
+        assert_eq!(ended.len(), 1, "{db}");
+        assert_eq!(ended[0].reason, "expired");
+        assert_eq!(ended[0].email.as_str(), "squatteur@example.fr");
+        let trail = app.store.audit_of(&siret).await.unwrap();
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.kind == "account_ended" && e.detail.contains("replaced")),
+            "{db}: {trail:?}"
+        );
+        // The old link is dead with its account.
+        let old = after
+            .iter()
+            .find(|m| m.email.to == "squatteur@example.fr")
+            .unwrap();
+        let start = old.email.text.find("jeton=").unwrap() + 6;
+        let token = &old.email.text[start..start + 64];
+        let res = post(&app, "/api/continuer", &[("token", token)], None).await;
+        assert_eq!(res.status(), 422, "{db}");
+        // The new centre goes on as usual.
+        let token = link_token_for(&app, "direction@formatrans.fr").await;
+        assert_eq!(
+            set_password(&app, &token, PASSWORD, PASSWORD)
+                .await
+                .status(),
+            200
+        );
+    }
+}
+
+fn hubpro_cli(database_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() {
+    let url = support::sqlite_url();
+    let app = app(&url).await;
+    sign_up(&app, FORMATRANS, "Formatrans", "claire@example.fr").await;
+    let siret = Siret::parse(FORMATRANS).unwrap();
+
+    // show: state and masked address, never the whole address.
+    let (code, out, err) = hubpro_cli(&url, &["accounts", "show", "477 280 846 03753"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("pending, holds the SIRET until"), "{out}");
+    assert!(
+        out.contains("c***@example.fr") && !out.contains("claire@"),
+        "{out}"
+    );
+    assert!(out.contains("signup"), "{out}");
+
+    // Bad input: one clear line, a non-zero exit, nothing changed.
+    for (args, expected_code) in [
+        (&["accounts", "show", "123"][..], 2),
+        (&["accounts", "release", FORMATRANS][..], 2),
+        (
+            &["accounts", "release", FORMATRANS, "--reason", "  "][..],
+            1,
+        ),
+        (
+            &["accounts", "release", "53210987600013", "--reason", "x"][..],
+            1,
+        ),
+        (&["accounts", "resend", "53210987600013"][..], 1),
+        (&["accounts", "frobnicate"][..], 2),
+    ] {
+        let (code, _, err) = hubpro_cli(&url, args);
+        assert_eq!(code, Some(expected_code), "{args:?}: {err}");
+        assert!(!err.trim().is_empty(), "{args:?}");
+    }
+    assert!(app.store.account_by_siret(&siret).await.unwrap().is_some());
+
+    // resend: a fresh link; the earlier one dies.
+    let first = link_token_for(&app, "claire@example.fr").await;
+    let (code, out, err) = hubpro_cli(&url, &["accounts", "resend", FORMATRANS]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("new password link queued"), "{out}");
+    let second = link_token_for(&app, "claire@example.fr").await;
+    assert_ne!(first, second);
+    assert_eq!(
+        post(&app, "/api/continuer", &[("token", &first)], None)
+            .await
+            .status(),
+        422
+    );
+
+    // An active account cannot be « resent »; it can be released, with a reason.
+    assert_eq!(
+        set_password(&app, &second, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let (code, _, err) = hubpro_cli(&url, &["accounts", "resend", FORMATRANS]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("Mot de passe oublié"), "{err}");
+    let (code, out, err) = hubpro_cli(
+        &url,
+        &[
+            "accounts",
+            "release",
+            FORMATRANS,
+            "--reason",
+            "adresse erronée, confirmé par téléphone",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("released"), "{out}");
+    assert!(app.store.account_by_siret(&siret).await.unwrap().is_none());
+    assert!(check(&app, FORMATRANS).await["Eligible"].is_object());
+    let trail = app.store.audit_of(&siret).await.unwrap();
+    assert!(trail
+        .iter()
+        .any(|e| e.kind == "account_ended" && e.detail.contains("confirmé par téléphone")));
+    let (_, out, _) = hubpro_cli(&url, &["accounts", "show", FORMATRANS]);
+    assert!(out.contains("no account: the SIRET is free"), "{out}");
+    assert!(out.contains("released"), "{out}");
+    // The released address can no longer log in.
+    let res = post(
+        &app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+}
