@@ -20,6 +20,8 @@ pub const PASSWORD_SAVED: &str = "/mot-de-passe/enregistre";
 pub const PASSWORD_PAGES: &str = "/mot-de-passe";
 pub const LOGIN: &str = "/connexion";
 pub const FORGOT_PASSWORD: &str = "/mot-de-passe-oublie";
+/// « Ce n'est pas nous »: the centre's official address suspends an account asked for its SIRET.
+pub const NOT_US: &str = "/ce-n-est-pas-nous";
 /// The administrator's space.
 pub const SPACE: &str = "/espace";
 /// Server functions.
@@ -42,6 +44,8 @@ pub mod query {
     pub const TOKEN: &str = "jeton";
     /// Set once « Mot de passe oublié » has sent its email.
     pub const SENT: &str = "envoye";
+    /// Set once « Ce n'est pas nous » has suspended the account.
+    pub const DONE: &str = "fait";
 }
 
 /// The page « Mot de passe oublié » shows once its email is queued.
@@ -120,6 +124,11 @@ mod public {
             self.link(&link)
         }
 
+        /// « Ce n'est pas nous », sent to the centre's official address.
+        pub fn not_us_link(&self, token: &str) -> String {
+            self.link(&format!("{NOT_US}?{}={token}", query::TOKEN))
+        }
+
         pub fn login(&self) -> String {
             self.link(LOGIN)
         }
@@ -185,6 +194,7 @@ mod tests {
             LOGIN,
             FORGOT_PASSWORD,
             SPACE,
+            NOT_US,
         ] {
             assert!(
                 router.contains(&format!("path!(\"{path}\")")),

@@ -239,3 +239,153 @@ async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() 
     .await;
     assert_eq!(res.status(), 401);
 }
+
+/// The « Ce n'est pas nous » token in the newest notice to `to`.
+async fn not_us_token(app: &TestApp, to: &str) -> String {
+    let mails = app.store.recent_emails(100).await.unwrap();
+    let notice = mails
+        .iter()
+        .find(|m| {
+            m.email.to == to
+                && m.email
+                    .subject
+                    .contains("un compte administrateur a été demandé pour votre SIRET")
+        })
+        .unwrap_or_else(|| panic!("no notice to {to}"));
+    let text = &notice.email.text;
+    let start = text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
+    text[start..start + 64].to_owned()
+}
+
+#[tokio::test]
+async fn the_official_address_says_not_us_and_the_centre_takes_its_siret_back() {
+    // Demo approvals: 477 280 846 03753's notification address is the DREAL's file's.
+    let url = support::sqlite_url();
+    let app = app(&url).await;
+    let siret = Siret::parse(FORMATRANS).unwrap();
+    let official = app
+        .store
+        .list_approvals(Some(&siret))
+        .await
+        .unwrap()
+        .remove(0)
+        .notification_email
+        .to_string();
+
+    // Someone asks for the centre's account with their own address, and even sets its password.
+    sign_up(&app, FORMATRANS, "Formatrans", "squatteur@example.fr").await;
+    let notice_token = not_us_token(&app, &official).await;
+    let mails = app.store.recent_emails(100).await.unwrap();
+    let notice = mails
+        .iter()
+        .find(|m| m.email.to == official && m.email.subject.contains("a été demandé"))
+        .unwrap();
+    assert!(
+        notice.email.text.contains("s***@example.fr"),
+        "{}",
+        notice.email.text
+    );
+    assert!(!notice.email.text.contains("squatteur@"));
+    assert!(notice.email.html.contains("Ce n&#39;est pas nous</a>"));
+    let link = link_token_for(&app, "squatteur@example.fr").await;
+    assert_eq!(
+        set_password(&app, &link, PASSWORD, PASSWORD).await.status(),
+        200
+    );
+    let session = support::journey::login(&app, "squatteur@example.fr", PASSWORD).await;
+
+    // Opening the link changes nothing (mail scanners open links)…
+    for _ in 0..2 {
+        let page = app
+            .client
+            .get(format!(
+                "{}/ce-n-est-pas-nous?jeton={notice_token}",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page
+            .text()
+            .await
+            .unwrap()
+            .contains("Confirmer\u{a0}: ce n'est pas nous"));
+    }
+    assert!(app.store.account_by_siret(&siret).await.unwrap().is_some());
+
+    // …the button suspends at once: session ended, login refused with a clear message, SIRET free.
+    let res = post(
+        &app,
+        "/api/ce-n-est-pas-nous",
+        &[("token", &notice_token)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert!(app.store.account_by_siret(&siret).await.unwrap().is_none());
+    let space = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header("cookie", &session)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(space.status(), 302, "the session ended");
+    let login = post(
+        &app,
+        "/api/connexion",
+        &[("email", "squatteur@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(login.status(), 401);
+    assert!(support::said(&login.text().await.unwrap()).contains("suspendu"));
+    let wrong = post(
+        &app,
+        "/api/connexion",
+        &[
+            ("email", "squatteur@example.fr"),
+            ("password", "Pas le bon !"),
+        ],
+        None,
+    )
+    .await;
+    assert!(support::said(&wrong.text().await.unwrap()).contains("incorrect"));
+    let mails = app.store.recent_emails(100).await.unwrap();
+    assert!(mails.iter().any(|m| m.email.to == "squatteur@example.fr"
+        && m.email.subject.contains("votre compte a été suspendu")));
+    let trail = app.store.audit_of(&siret).await.unwrap();
+    assert!(trail
+        .iter()
+        .any(|e| e.kind == "account_ended" && e.detail.contains("Ce n'est pas nous")));
+
+    // Single use.
+    let again = post(
+        &app,
+        "/api/ce-n-est-pas-nous",
+        &[("token", &notice_token)],
+        None,
+    )
+    .await;
+    assert_eq!(again.status(), 422);
+
+    // The centre signs up with its official address: no notice to itself this time.
+    sign_up(&app, FORMATRANS, "Formatrans", &official).await;
+    let notices = app
+        .store
+        .recent_emails(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| {
+            m.email
+                .subject
+                .contains("un compte administrateur a été demandé")
+        })
+        .count();
+    assert_eq!(notices, 1);
+    let holder = app.store.account_by_siret(&siret).await.unwrap().unwrap();
+    assert_eq!(holder.email.as_str(), official);
+}

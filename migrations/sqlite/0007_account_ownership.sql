@@ -10,6 +10,8 @@ CREATE TABLE ended_accounts (
     siret      TEXT NOT NULL,
     email      TEXT NOT NULL,
     state      TEXT NOT NULL,
+    -- Kept so that its owner, logging in with the right password, is told the account ended.
+    password_hash TEXT,
     created_at BIGINT NOT NULL,
     ended_at   BIGINT NOT NULL,
     reason     TEXT NOT NULL,

@@ -49,6 +49,9 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
         }
         Err(AuthError::InvalidCredentials) => Err(refused(Problem::BadCredentials)),
         Err(AuthError::Throttled(seconds)) => Err(refused(Problem::TooManyAttempts { seconds })),
+        Err(AuthError::Suspended) => Err(refused(Problem::AccountSuspended {
+            support: state.settings.support_contact.clone(),
+        })),
         Err(e) => {
             tracing::error!(error = %e, "login failed");
             Err(refused(Problem::Unexpected))

@@ -7,6 +7,7 @@ mod home;
 mod layout;
 pub mod login;
 mod not_found;
+pub mod not_us;
 pub mod password;
 mod profile;
 pub mod signup;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mot-de-passe/nouveau") view=password::NewPasswordPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/mot-de-passe/enregistre") view=password::PasswordSavedPage/>
                     <Route path=path!("/connexion") view=login::LoginPage/>
+                    <Route path=path!("/ce-n-est-pas-nous") view=not_us::NotUsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/mot-de-passe-oublie") view=login::ForgotPasswordPage ssr=SsrMode::InOrder/>
                     // Async: the redirect to login must be decided before anything is sent.
                     <Route path=path!("/espace") view=space::SpacePage ssr=SsrMode::Async/>

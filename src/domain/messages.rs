@@ -33,6 +33,9 @@ impl UserMessage for Problem {
             Problem::Ineligible { refusal, .. } => refusal.user_message(),
             Problem::Attach(e) => e.user_message(),
             Problem::BadCredentials => "Adresse électronique ou mot de passe incorrect.".into(),
+            Problem::AccountSuspended { support } => format!(
+                "Ce compte a été suspendu à la demande de l'adresse officielle du centre (celle de ses agréments). Contactez le service support\u{a0}: {support}."
+            ),
             Problem::LinkInvalid => {
                 "Ce lien n'est plus valable\u{a0}: il a déjà servi ou il a expiré. Demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».".into()
             }
@@ -68,7 +71,9 @@ impl Problem {
     pub fn status(&self) -> u16 {
         match self {
             Problem::Malformed => 400,
-            Problem::BadCredentials | Problem::SessionEnded => 401,
+            Problem::BadCredentials | Problem::AccountSuspended { .. } | Problem::SessionEnded => {
+                401
+            }
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
@@ -378,6 +383,9 @@ mod tests {
             Problem::EmailMismatch,
             Problem::PasswordsDiffer,
             Problem::BadCredentials,
+            Problem::AccountSuspended {
+                support: "support@hubpro.example".into(),
+            },
             Problem::LinkInvalid,
             Problem::SessionEnded,
             Problem::TooManyRequests { seconds: 1 },
@@ -401,6 +409,7 @@ mod tests {
                 | Problem::Ineligible { .. }
                 | Problem::Attach(_)
                 | Problem::BadCredentials
+                | Problem::AccountSuspended { .. }
                 | Problem::LinkInvalid
                 | Problem::SessionEnded
                 | Problem::TooManyRequests { .. }

@@ -61,6 +61,10 @@ pub enum Problem {
     },
     Attach(AttachRefusal),
     BadCredentials,
+    /// The centre's official address suspended this account (« Ce n'est pas nous »).
+    AccountSuspended {
+        support: String,
+    },
     /// The emailed link or the password flow is unknown, used or expired.
     LinkInvalid,
     SessionEnded,

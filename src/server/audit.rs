@@ -30,6 +30,8 @@ pub enum EventKind {
     AccountEnded,
     /// Support sent a fresh password link to a pending account.
     LinkResent,
+    /// The centre's official address was told an account was asked with another address.
+    OfficialAddressTold,
 }
 
 impl EventKind {
@@ -49,6 +51,7 @@ impl EventKind {
             Self::EstablishmentDetached => "establishment_detached",
             Self::AccountEnded => "account_ended",
             Self::LinkResent => "link_resent",
+            Self::OfficialAddressTold => "official_address_told",
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum AuthError {
     InvalidCredentials,
     #[error("too many attempts, wait {0} s")]
     Throttled(i64),
+    #[error("account suspended from the centre's official address")]
+    Suspended,
     #[error("link unknown, used or expired")]
     LinkInvalid,
     #[error("password breaks the rules: {0}")]
@@ -210,7 +212,14 @@ async fn check_credentials(
     if let Some(s) = store.current_wait(&ceiling_key).await? {
         return Err(AuthError::Throttled(s));
     }
-    let stored = account.and_then(|a| a.state.password_hash().map(str::to_owned));
+    // An address whose account the centre suspended is told so — with its right password only.
+    let suspended = match (account, EmailAddress::parse(email)) {
+        (None, Ok(address)) => store.suspended_password_hash(&address).await?,
+        _ => None,
+    };
+    let stored = account
+        .and_then(|a| a.state.password_hash().map(str::to_owned))
+        .or_else(|| suspended.clone());
     // Bounded like the form field, so a huge value cannot burn CPU.
     let candidate: String = password
         .chars()
@@ -222,6 +231,7 @@ async fn check_credentials(
             store.reset_turns(&pair_key).await?;
             Ok(a.id)
         }
+        None if ok && suspended.is_some() => Err(AuthError::Suspended),
         _ => {
             // Every failure counts against the account, from wherever it comes.
             let turn = store

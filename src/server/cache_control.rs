@@ -10,7 +10,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// Paths (and everything under them) whose answers are private.
-const PRIVATE: [&str; 8] = [
+const PRIVATE: [&str; 9] = [
+    routes::NOT_US,
     routes::API,
     routes::SPACE,
     routes::PASSWORD_PAGES,

@@ -3,6 +3,7 @@
 //! the next signup by itself: [`super::signup`].)
 
 use super::audit::{Event, EventKind};
+use super::client_ip::ClientIp;
 use super::emails;
 use super::store::{now, AccountState, EndReason, LinkPurpose, Store, StoreError};
 use super::tokens;
@@ -11,6 +12,8 @@ use crate::routes::PublicUrl;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OwnershipError {
+    #[error("link unknown, used or expired")]
+    LinkInvalid,
     #[error("no account holds SIRET {0}: nothing changed")]
     NoAccount(Siret),
     #[error("the account of SIRET {0} is active: it chooses a new password with « Mot de passe oublié »; nothing changed")]
@@ -19,6 +22,57 @@ pub enum OwnershipError {
     NoReason,
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+/// « Ce n'est pas nous », confirmed from the official address's link: the account ends at once
+/// (sessions, links), its SIRET is free, its address is told. Returns the SIRET.
+pub async fn suspend(
+    store: &Store,
+    token: &str,
+    ip: &ClientIp,
+    support: &str,
+) -> Result<Siret, OwnershipError> {
+    let mut tx = store.begin().await?;
+    let id = tx
+        .consume_token(token, &[LinkPurpose::NotUs])
+        .await?
+        .ok_or(OwnershipError::LinkInvalid)?;
+    let account = tx
+        .account_by_id(id)
+        .await?
+        .ok_or(OwnershipError::LinkInvalid)?;
+    tx.end_account(
+        &account,
+        EndReason::Suspended,
+        "« Ce n'est pas nous » from the official address",
+    )
+    .await?;
+    tx.enqueue_email(&emails::account_suspended(
+        &account.email,
+        &account.first_name,
+        &account.siret,
+        support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::AccountEnded)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail(format!(
+                "{} account {} ({}) suspended from the official address: « Ce n'est pas nous »",
+                account.state.code(),
+                account.id,
+                account.email.masked()
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        siret = account.siret.as_digits(),
+        "account suspended: not us"
+    );
+    Ok(account.siret)
 }
 
 /// `hubpro accounts release`: ends the account of `siret` (pending or active), which frees the

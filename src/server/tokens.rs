@@ -11,6 +11,9 @@ pub const PASSWORD_RESET_TTL_SECONDS: i64 = 3600;
 /// How long the flow opened by « Cliquer ici pour continuer » stays open.
 pub const PASSWORD_FLOW_TTL_SECONDS: i64 = 30 * 60;
 
+/// How long the official address's « Ce n'est pas nous » link stays valid.
+pub const NOT_US_TTL_SECONDS: i64 = 30 * 24 * 3600;
+
 /// A fresh token (256 random bits, hex) and the hash to store.
 pub fn generate() -> (String, String) {
     let mut bytes = [0u8; 32];

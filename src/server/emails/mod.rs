@@ -6,9 +6,11 @@ use crate::domain::{EmailAddress, PersonName, ValidSignup};
 use crate::routes::PublicUrl;
 
 mod establishments;
+mod ownership;
 pub use establishments::{
     approval_granted, attachment_invitation, new_approval_notice, Invitation,
 };
+pub use ownership::{account_requested, account_suspended, AccountRequested};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {

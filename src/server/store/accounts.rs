@@ -86,6 +86,8 @@ pub enum EndReason {
     Expired,
     /// Released by support (`hubpro accounts release`).
     Released,
+    /// Suspended from the centre's official address (« Ce n'est pas nous »).
+    Suspended,
 }
 
 impl EndReason {
@@ -93,6 +95,7 @@ impl EndReason {
         match self {
             Self::Expired => "expired",
             Self::Released => "released",
+            Self::Suspended => "suspended",
         }
     }
 }
@@ -220,7 +223,7 @@ impl Tx {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO ended_accounts (account_id, siret, email, state, created_at, ended_at, \
-             reason, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             reason, detail, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(account.id.0)
         .bind(account.siret.as_digits())
@@ -230,6 +233,7 @@ impl Tx {
         .bind(now())
         .bind(reason.code())
         .bind(detail.chars().take(500).collect::<String>())
+        .bind(account.state.password_hash())
         .execute(self.conn())
         .await?;
         for sql in [
@@ -244,6 +248,16 @@ impl Tx {
                 .await?;
         }
         Ok(())
+    }
+
+    /// An account, read inside the transaction.
+    pub async fn account_by_id(&mut self, id: AccountId) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(account).transpose()
     }
 
     /// The account of a SIRET, read inside the transaction.
@@ -311,6 +325,22 @@ impl Store {
                 Ok((account(r)?, main))
             })
             .collect()
+    }
+
+    /// The password hash of the newest account of this address that was suspended (« Ce n'est
+    /// pas nous »), if it had a password.
+    pub async fn suspended_password_hash(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT password_hash FROM ended_accounts WHERE LOWER(email) = $1 \
+             AND reason = 'suspended' AND password_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )
+        .bind(email.identity())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| r.try_get("password_hash")).transpose()?)
     }
 
     /// The accounts that held this SIRET and ended, oldest first.

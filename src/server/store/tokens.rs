@@ -13,6 +13,8 @@ pub enum LinkPurpose {
     PasswordReset,
     /// Short-lived flow opened by « Cliquer ici pour continuer ».
     PasswordFlow,
+    /// « Ce n'est pas nous », sent to the centre's official address.
+    NotUs,
 }
 
 impl LinkPurpose {
@@ -24,13 +26,19 @@ impl LinkPurpose {
             Self::PasswordSetup => "password_setup",
             Self::PasswordReset => "password_reset",
             Self::PasswordFlow => "password_flow",
+            Self::NotUs => "not_us",
         }
     }
 
     fn parse(code: &str) -> Option<Self> {
-        [Self::PasswordSetup, Self::PasswordReset, Self::PasswordFlow]
-            .into_iter()
-            .find(|p| p.code() == code)
+        [
+            Self::PasswordSetup,
+            Self::PasswordReset,
+            Self::PasswordFlow,
+            Self::NotUs,
+        ]
+        .into_iter()
+        .find(|p| p.code() == code)
     }
 }
 
@@ -84,13 +92,16 @@ impl Tx {
             .transpose()?)
     }
 
-    /// Kills every unused link and flow of an account.
+    /// Kills every unused password link and flow of an account (« Ce n'est pas nous » stays).
     pub async fn revoke_tokens(&mut self, account: AccountId) -> Result<(), StoreError> {
-        sqlx::query("UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL")
-            .bind(now())
-            .bind(account.0)
-            .execute(self.conn())
-            .await?;
+        sqlx::query(
+            "UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL \
+             AND purpose <> 'not_us'",
+        )
+        .bind(now())
+        .bind(account.0)
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 }

@@ -1,0 +1,98 @@
+//! « Ce n'est pas nous »: the page the centre's official address opens from its notice. A GET only
+//! shows it (mail scanners open links); the button suspends the account.
+
+use super::forms::Refused;
+use crate::domain::{Problem, UserMessage};
+use crate::routes;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// Whether a « Ce n'est pas nous » link is still usable (without using it).
+#[server(prefix = "/api", endpoint = "lien-pas-nous")]
+pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
+    use crate::server::store::LinkPurpose;
+    let state = expect_context::<crate::server::state::AppState>();
+    match state.store.peek_token(&token, &[LinkPurpose::NotUs]).await {
+        Ok(account) => Ok(account.is_some()),
+        Err(e) => Err(crate::server::web::unexpected("not-us link check", &e)),
+    }
+}
+
+/// « Confirmer : ce n'est pas nous »: suspends the account at once.
+#[server(prefix = "/api", endpoint = "ce-n-est-pas-nous")]
+pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
+    use crate::domain::FormProblem;
+    use crate::server::ownership::{self, OwnershipError};
+    use crate::server::web;
+    let state = expect_context::<crate::server::state::AppState>();
+    let ip = web::client_ip().await;
+    match ownership::suspend(&state.store, &token, &ip, &state.settings.support_contact).await {
+        Ok(_) => {
+            state.outbox_wake.notify_one();
+            leptos_axum::redirect(&format!("{}?{}=1", routes::NOT_US, routes::query::DONE));
+            Ok(())
+        }
+        Err(OwnershipError::LinkInvalid) => {
+            Err(web::refuse(FormProblem::general(Problem::LinkInvalid)))
+        }
+        Err(e) => Err(web::unexpected("not-us suspension", &e)),
+    }
+}
+
+#[component]
+pub fn NotUsPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get(routes::query::TOKEN).unwrap_or_default();
+    let done = move || query.read().get(routes::query::DONE).is_some();
+    let valid = Resource::new(token, |t| async move {
+        not_us_link_is_valid(t).await.unwrap_or(false)
+    });
+    let confirm = ServerAction::<ConfirmNotUs>::new();
+    let error = move || {
+        confirm
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|p| p.general_message())
+    };
+    view! {
+        <Title text="Ce n'est pas nous"/>
+        <section class="card">
+            <Show when=move || !done() fallback=|| view! {
+                <h1>"Le compte a été suspendu."</h1>
+                <p role="status">
+                    "Ses sessions et ses liens ne fonctionnent plus, et le SIRET est de nouveau libre\u{a0}: "
+                    "votre centre peut créer son propre compte administrateur."
+                </p>
+                <p><A href=routes::SIGNUP attr:class="button primary">"Créer notre compte"</A></p>
+                <p class="hint">"Une question\u{202f}? Contactez le service support\u{a0}: " <super::login::SupportContact/></p>
+            }>
+                <Suspense fallback=|| view! { <p>"Vérification du lien…"</p> }>
+                    {move || valid.get().map(|ok| if ok {
+                        view! {
+                            <h1>"Ce n'est pas nous"</h1>
+                            <p>
+                                "Un compte administrateur a été demandé pour le SIRET de votre centre avec une autre adresse "
+                                "que la vôtre. Si cette demande ne vient pas de votre centre, suspendez ce compte\u{a0}: "
+                                "il ne pourra plus se connecter et le SIRET redeviendra libre."
+                            </p>
+                            {move || error().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+                            <ActionForm action=confirm>
+                                <input type="hidden" name="token" value=token/>
+                                <button type="submit" class="button primary">"Confirmer\u{a0}: ce n'est pas nous"</button>
+                            </ActionForm>
+                            <p class="hint">"Si la demande vient bien de votre centre, fermez simplement cette page."</p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <h1>"Lien expiré ou déjà utilisé"</h1>
+                            <p>"Ce lien n'est plus valable\u{a0}: il a déjà servi, ou ses 30\u{a0}jours sont passés."</p>
+                            <p class="hint">"Contactez le service support\u{a0}: " <super::login::SupportContact/></p>
+                        }.into_any()
+                    })}
+                </Suspense>
+            </Show>
+        </section>
+    }
+}
