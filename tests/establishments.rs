@@ -335,6 +335,7 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
         kinds,
         [
             "approval_imported",
+            "official_address_told",
             "signup",
             "link_used",
             "password_changed",
@@ -347,7 +348,7 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
         assert_eq!(e.ip.as_deref(), Some("127.0.0.1"), "{e:?}");
         assert!(!e.detail.contains(PASSWORD) && !e.detail.contains(&token));
     }
-    assert!(trail[4].detail.contains("wrong"), "{:?}", trail[4]);
+    assert!(trail[5].detail.contains("wrong"), "{:?}", trail[5]);
 }
 
 fn hubpro_cli(database_url: &str, args: &[&str]) -> (bool, String, String) {
@@ -389,7 +390,7 @@ async fn operator_commands_answer_what_support_asks() {
     .await;
     for _ in 0..100 {
         let unsent = app.store.unsent_emails().await.unwrap();
-        if unsent.len() == 17 && unsent.iter().all(|e| e.attempts > 0) {
+        if unsent.len() == 18 && unsent.iter().all(|e| e.attempts > 0) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -417,23 +418,24 @@ async fn operator_commands_answer_what_support_asks() {
     let (ok, out, _) = hubpro_cli(&url, &["outbox", "status"]);
     assert!(ok);
     assert!(
-        out.contains("0 sent, 0 waiting (first try), 17 failed"),
+        out.contains("0 sent, 0 waiting (first try), 18 failed"),
         "{out}"
     );
     assert!(out.contains("last error: SMTP delivery failed"), "{out}");
     assert!(out.contains("« Hub Pro Transport\u{a0}: Créer mon mot de passe »"));
     let (ok, out, _) = hubpro_cli(&url, &["outbox", "retry", "--all"]);
     assert!(ok);
-    assert!(out.starts_with("17 failed email(s) due now"), "{out}");
+    assert!(out.starts_with("18 failed email(s) due now"), "{out}");
     let (ok, _, _) = hubpro_cli(&url, &["outbox", "retry", "zéro"]);
     assert!(!ok);
 
     let (ok, out, _) = hubpro_cli(&url, &["audit", "--siret", LYON]);
     assert!(ok);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 4, "{out}");
+    assert_eq!(lines.len(), 5, "{out}");
     assert!(lines[0].contains("approval_imported") && lines[0].contains("ip -"));
-    assert!(lines[1].contains("signup") && lines[1].contains("ip 127.0.0.1"));
-    assert!(lines[2].contains("login_failed") && lines[2].contains("account still pending"));
-    assert_eq!(lines[3], "3 event(s) for SIRET 612 345 678 00009");
+    assert!(lines[1].contains("official_address_told") && lines[1].contains("cfa-rhone@"));
+    assert!(lines[2].contains("signup") && lines[2].contains("ip 127.0.0.1"));
+    assert!(lines[3].contains("login_failed") && lines[3].contains("account still pending"));
+    assert_eq!(lines[4], "4 event(s) for SIRET 612 345 678 00009");
 }

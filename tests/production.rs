@@ -145,6 +145,12 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
     base.push(("HUBPRO_LOG_FORMAT", "json".into()));
     let vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let db = support::sqlite_url();
+    // One approval, as an import would record it, so that the check goes on to INSEE.
+    support::approve(
+        &support::open_store(&db).await,
+        [support::numbered_siret(1)],
+    )
+    .await;
     let mut child = hubpro(&vars, &db).spawn().unwrap();
     let url = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
@@ -185,16 +191,16 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
     for needle in [
         "hubpro_http_requests_total{route=\"/inscription\",status=\"200\"} 1",
         "hubpro_http_request_duration_seconds_bucket{route=\"/api/verifier-siret\"",
-        "hubpro_siret_checks_total{outcome=\"refused\"} 1",
+        "hubpro_siret_checks_total{outcome=\"eligible\"} 1",
         "hubpro_insee_calls_total{outcome=\"found\"} 1",
         "hubpro_outbox_emails{state=\"waiting\"} 0",
     ] {
         assert!(text.contains(needle), "{needle} in\n{text}");
     }
 
-    // No demo approval entered the production database.
+    // No demo approval entered the production database: only the one recorded above.
     let store = support::open_store(&db).await;
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM approvals")
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM approvals WHERE number NOT LIKE 'TEST-%'")
         .fetch_one(store.pool())
         .await
         .unwrap();
@@ -285,7 +291,8 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
         .unwrap()
         .await
         .unwrap();
-    support::journey::sign_up(&app, "47728084603753", "Formatrans", "claire@example.fr").await;
+    // The official address itself: one email, the link.
+    support::journey::sign_up(&app, "47728084603753", "Formatrans", "cfa-lille@example.fr").await;
     let delivered = smtp.wait_for(1).await;
     assert!(fakes::decoded(&delivered[0].data).contains("jeton="));
     // Once sent through SMTP (marked just after the sink has it), the link is no longer readable

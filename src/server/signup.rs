@@ -214,6 +214,7 @@ async fn create_pending_account(
             &Event::new(EventKind::OfficialAddressTold)
                 .siret(&signup.siret)
                 .account(account)
+                .ip(ip)
                 .detail(format!(
                     "account asked with {}: official address {to} told",
                     signup.email.masked()
