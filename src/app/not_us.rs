@@ -2,7 +2,6 @@
 //! shows it (mail scanners open links); the button suspends the account.
 
 use super::forms::Refused;
-use crate::domain::{Problem, UserMessage};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,7 +21,7 @@ pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
 /// « Confirmer : ce n'est pas nous »: suspends the account at once.
 #[server(prefix = "/api", endpoint = "ce-n-est-pas-nous")]
 pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
-    use crate::domain::FormProblem;
+    use crate::domain::{FormProblem, Problem};
     use crate::server::ownership::{self, OwnershipError};
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
