@@ -390,7 +390,7 @@ async fn operator_commands_answer_what_support_asks() {
     .await;
     for _ in 0..100 {
         let unsent = app.store.unsent_emails().await.unwrap();
-        if unsent.len() == 18 && unsent.iter().all(|e| e.attempts > 0) {
+        if unsent.len() == 19 && unsent.iter().all(|e| e.attempts > 0) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -411,21 +411,21 @@ async fn operator_commands_answer_what_support_asks() {
     assert!(out.contains("en cours"));
     assert!(out.ends_with("1 approval(s)\n"), "{out}");
     let (_, out, _) = hubpro_cli(&url, &["approvals", "list"]);
-    assert!(out.ends_with("16 approval(s)\n"), "{out}");
+    assert!(out.ends_with("17 approval(s)\n"), "{out}");
     let (ok, _, err) = hubpro_cli(&url, &["approvals", "list", "--siret", "123"]);
     assert!(!ok && err.contains("SIRET \"123\""), "{err}");
 
     let (ok, out, _) = hubpro_cli(&url, &["outbox", "status"]);
     assert!(ok);
     assert!(
-        out.contains("0 sent, 0 waiting (first try), 18 failed"),
+        out.contains("0 sent, 0 waiting (first try), 19 failed"),
         "{out}"
     );
     assert!(out.contains("last error: SMTP delivery failed"), "{out}");
     assert!(out.contains("« Hub Pro Transport\u{a0}: Créer mon mot de passe »"));
     let (ok, out, _) = hubpro_cli(&url, &["outbox", "retry", "--all"]);
     assert!(ok);
-    assert!(out.starts_with("18 failed email(s) due now"), "{out}");
+    assert!(out.starts_with("19 failed email(s) due now"), "{out}");
     let (ok, _, _) = hubpro_cli(&url, &["outbox", "retry", "zéro"]);
     assert!(!ok);
 

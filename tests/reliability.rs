@@ -224,12 +224,12 @@ async fn two_instances_on_one_postgres_share_the_journey_and_send_each_email_onc
     let a = support::spawn_app(support::settings(&vars)).await;
     let b = support::spawn_app(support::settings(&vars)).await;
     // The demo approvals' notices, queued once by the first instance.
-    let notices = sink.wait_for(16).await;
-    assert_eq!(notices.len(), 16);
+    let notices = sink.wait_for(17).await;
+    assert_eq!(notices.len(), 17);
 
     sign_up(&a, "47728084603753", "Formatrans", "claire@example.fr").await;
-    let mails = sink.wait_for(18).await;
-    let text = mails[16..]
+    let mails = sink.wait_for(19).await;
+    let text = mails[17..]
         .iter()
         .map(|m| decoded(&m.data))
         .find(|t| t.contains("/mot-de-passe/creer?jeton="))
@@ -264,8 +264,8 @@ async fn two_instances_on_one_postgres_share_the_journey_and_send_each_email_onc
     let all = sink.messages.lock().unwrap().clone();
     assert_eq!(
         all.len(),
-        19,
-        "16 notices, the official address's notice, the link, the password notice"
+        20,
+        "17 notices, the official address's notice, the link, the password notice"
     );
     // As many deliveries as queued emails, all marked sent: none went out twice.
     let queued = a.store.recent_emails(100).await.unwrap();

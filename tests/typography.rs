@@ -64,6 +64,7 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
         "/connexion",
         "/mot-de-passe-oublie",
         "/mot-de-passe/creer?jeton=0000",
+        "/ce-n-est-pas-nous?jeton=0000",
         "/mot-de-passe/enregistre",
         "/page-inconnue",
     ] {
