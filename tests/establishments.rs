@@ -439,3 +439,42 @@ async fn operator_commands_answer_what_support_asks() {
     assert!(lines[3].contains("login_failed") && lines[3].contains("account still pending"));
     assert_eq!(lines[4], "4 event(s) for SIRET 612 345 678 00009");
 }
+
+#[tokio::test]
+async fn only_the_same_centre_or_its_official_address_and_one_invitation_a_day() {
+    let url = support::sqlite_url();
+    let app = demo_app(&url).await;
+    let session = main_session(&app).await;
+
+    // Another company's establishment: only through its approvals' notification address.
+    let (status, body) = attach(&app, &session, LYON, "x@example.fr").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        message(&body, Field::AttachSiret).contains("même entreprise"),
+        "{body}"
+    );
+    assert!(emails_to(&app.store, "x@example.fr").await.is_empty());
+    let (status, body) = attach(&app, &session, LYON, "cfa-rhone@example.fr").await;
+    assert_eq!(status, 200, "{body}");
+
+    // Attach, detach, attach the same day: attached again, invited once.
+    let (status, _) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
+    assert_eq!(status, 200);
+    let res = post(&app, "/api/detacher", &[("siret", QUIMPER)], Some(&session)).await;
+    assert_eq!(res.status(), 200);
+    let (status, body) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.as_str().unwrap().contains("de nouveau rattaché"),
+        "{body}"
+    );
+    let invitations = emails_to(&app.store, "quimper@example.fr").await;
+    assert_eq!(invitations.len(), 1);
+    // A typed name never makes an email's subject.
+    assert!(
+        !invitations[0].subject.contains("BFR"),
+        "{}",
+        invitations[0].subject
+    );
+    assert!(invitations[0].text.contains("BFR Rennes"));
+}

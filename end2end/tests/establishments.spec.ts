@@ -103,7 +103,7 @@ test('the main establishment attaches Brest and invites its contact', async ({ p
 });
 
 test('the invitation opens a signup that shows the main establishment', async ({ page }) => {
-  await openMail(page, 'Hub Pro Transport : BFR Rennes vous invite à créer votre compte');
+  await openMail(page, 'Hub Pro Transport : invitation à créer le compte de votre établissement');
   await expect(page.locator('body')).toContainText('SIRET 532 109 876 00021 à son contrat');
   await page.getByRole('link', { name: 'Créer mon compte' }).click();
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });

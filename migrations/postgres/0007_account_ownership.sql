@@ -18,3 +18,8 @@ CREATE TABLE ended_accounts (
     detail     TEXT NOT NULL
 );
 CREATE INDEX ended_accounts_by_siret ON ended_accounts (siret, id);
+
+-- When the attachment emailed its invitation (a re-attachment the same day sends none): the
+-- daily caps count these.
+ALTER TABLE attachments ADD COLUMN invited_at BIGINT;
+UPDATE attachments SET invited_at = created_at;

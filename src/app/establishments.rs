@@ -37,14 +37,18 @@ pub async fn attach_establishment(
     };
     let ip = web::client_ip().await;
     match attach(&state.signup_deps(), &main, &form, &ip).await {
-        Ok(siret) => {
+        Ok(attached) if attached.invited => {
             state.outbox_wake.notify_one();
             Ok(format!(
                 "L'établissement {} est rattaché à votre contrat\u{a0}: une invitation à créer son compte a été envoyée à {}.",
-                siret.grouped(),
+                attached.siret.grouped(),
                 form.contact_email.trim()
             ))
         }
+        Ok(attached) => Ok(format!(
+            "L'établissement {} est de nouveau rattaché à votre contrat\u{a0}; son invitation du jour a déjà été envoyée.",
+            attached.siret.grouped()
+        )),
         Err(AttachError::Invalid(fields)) => Err(refused(fields, None)),
         Err(AttachError::Refused(reason)) => Err(refused(
             FieldProblems::from([(Field::AttachSiret, Problem::Attach(reason))]),

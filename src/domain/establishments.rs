@@ -88,6 +88,15 @@ pub enum AttachRefusal {
     MainIsAttached,
     #[error("not eligible: {0}")]
     Ineligible(Refusal),
+    /// Neither of the same SIREN nor invited at its approvals' notification address.
+    #[error("not the same centre")]
+    OtherCentre,
+    /// The main establishment sent its invitations of the day.
+    #[error("too many invitations today")]
+    TooManyInvitations,
+    /// The establishment received its invitations of the day.
+    #[error("establishment invited too often today")]
+    InvitedTooOften,
 }
 
 #[cfg(test)]

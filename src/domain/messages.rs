@@ -112,6 +112,15 @@ impl UserMessage for AttachRefusal {
                 "Votre établissement est lui-même rattaché à un établissement principal\u{a0}: seul celui-ci peut rattacher des établissements.".into()
             }
             Self::Ineligible(reason) => reason.user_message(),
+            Self::OtherCentre => {
+                "Cet établissement n'appartient pas à la même entreprise (SIREN) que le vôtre\u{a0}: il ne peut être rattaché qu'en invitant l'adresse de notification de ses agréments.".into()
+            }
+            Self::TooManyInvitations => {
+                "Vous avez envoyé beaucoup d'invitations aujourd'hui\u{a0}: réessayez demain, ou contactez le service support.".into()
+            }
+            Self::InvitedTooOften => {
+                "Cet établissement a déjà reçu plusieurs invitations aujourd'hui\u{a0}: réessayez demain.".into()
+            }
         }
     }
 }
@@ -373,6 +382,9 @@ mod tests {
                 AttachRefusal::AttachedElsewhere,
                 AttachRefusal::HasOwnAccount,
                 AttachRefusal::MainIsAttached,
+                AttachRefusal::OtherCentre,
+                AttachRefusal::TooManyInvitations,
+                AttachRefusal::InvitedTooOften,
             ]
             .into_iter()
             .chain(refusals.map(AttachRefusal::Ineligible))

@@ -32,14 +32,29 @@ impl From<SignupError> for AttachError {
     }
 }
 
+/// Invitations a main establishment may send a day.
+pub const INVITATIONS_PER_ACCOUNT_PER_DAY: i64 = 20;
+/// Invitations one establishment may receive a day, from anyone.
+pub const INVITATIONS_PER_SIRET_PER_DAY: i64 = 3;
+
+/// What an attachment did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attached {
+    pub siret: Siret,
+    /// False when this main establishment already invited it today (attach, detach, attach).
+    pub invited: bool,
+}
+
 /// Attaches an establishment to `main`'s contract after the signup's INSEE and approvals checks,
 /// and queues the invitation to its contact — attachment, email and audit in one transaction.
+/// Only an establishment of the same SIREN, or one invited at its approvals' notification
+/// address, can be attached; invitations are capped per day.
 pub async fn attach(
     deps: &SignupDeps<'_>,
     main: &Account,
     form: &AttachForm,
     ip: &ClientIp,
-) -> Result<Siret, AttachError> {
+) -> Result<Attached, AttachError> {
     let request = form.parse().map_err(AttachError::Invalid)?;
     let refuse = |r| Err(AttachError::Refused(r));
     if request.siret == main.siret {
@@ -62,6 +77,28 @@ pub async fn attach(
         }
         Eligibility::Refused(r) => return refuse(AttachRefusal::Ineligible(r)),
     };
+    let same_centre = request.siret.siren() == main.siret.siren();
+    if !same_centre
+        && !super::signup::official_addresses(deps.store, &request.siret)
+            .await?
+            .iter()
+            .any(|a| a.identity() == request.contact_email.identity())
+    {
+        return refuse(AttachRefusal::OtherCentre);
+    }
+    let day_ago = super::store::now() - 86_400;
+    let (by_main, for_siret, pair) = deps
+        .store
+        .invitations_since(main.id, &request.siret, day_ago)
+        .await?;
+    // Attach, detach, attach the same day: attached again, invited once.
+    let invite = pair == 0;
+    if invite && by_main >= INVITATIONS_PER_ACCOUNT_PER_DAY {
+        return refuse(AttachRefusal::TooManyInvitations);
+    }
+    if invite && for_siret >= INVITATIONS_PER_SIRET_PER_DAY {
+        return refuse(AttachRefusal::InvitedTooOften);
+    }
     let email = emails::attachment_invitation(&Invitation {
         to: &request.contact_email,
         siret: &request.siret,
@@ -78,6 +115,7 @@ pub async fn attach(
             &request.siret,
             name.as_deref(),
             &request.contact_email,
+            invite,
         )
         .await
     {
@@ -87,8 +125,17 @@ pub async fn attach(
         }
         other => other?,
     }
-    tx.enqueue_email(&email).await?;
-    let invited = &request.contact_email;
+    if invite {
+        tx.enqueue_email(&email).await?;
+    }
+    let invited = if invite {
+        format!("invitation sent to {}", request.contact_email)
+    } else {
+        format!(
+            "no invitation: {} was invited today already",
+            request.contact_email
+        )
+    };
     let trail = Trail {
         kind: EventKind::EstablishmentAttached,
         main,
@@ -96,13 +143,10 @@ pub async fn attach(
         ip,
     };
     let on_attached = format!(
-        "attached to main establishment {}; invitation sent to {invited}",
+        "attached to main establishment {}; {invited}",
         main.siret.as_digits()
     );
-    let on_main = format!(
-        "attached {}; invitation sent to {invited}",
-        request.siret.as_digits()
-    );
+    let on_main = format!("attached {}; {invited}", request.siret.as_digits());
     trail.record(&mut tx, on_attached, on_main).await?;
     tx.commit().await?;
     tracing::info!(
@@ -110,7 +154,10 @@ pub async fn attach(
         attached = request.siret.as_digits(),
         "establishment attached"
     );
-    Ok(request.siret)
+    Ok(Attached {
+        siret: request.siret,
+        invited: invite,
+    })
 }
 
 /// Ends an attachment of `main`; false when the SIRET was not attached to it. Logged on both

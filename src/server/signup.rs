@@ -236,7 +236,10 @@ async fn create_pending_account(
 }
 
 /// The notification addresses of the SIRET's approvals in force (the DREAL's file), once each.
-async fn official_addresses(store: &Store, siret: &Siret) -> Result<Vec<EmailAddress>, StoreError> {
+pub(crate) async fn official_addresses(
+    store: &Store,
+    siret: &Siret,
+) -> Result<Vec<EmailAddress>, StoreError> {
     let today = super::approvals::today();
     let mut addresses: Vec<EmailAddress> = Vec::new();
     for approval in store.list_approvals(Some(siret)).await? {

@@ -134,7 +134,9 @@ pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
     let main = invitation.main_organisation.as_str();
     let main_siret = invitation.main_siret.grouped();
     let link = invitation.signup_link;
-    let subject = format!("Hub Pro Transport\u{a0}: {main} vous invite à créer votre compte");
+    // Never a typed name in a subject: it would let anyone write the subject of our emails.
+    let subject =
+        "Hub Pro Transport\u{a0}: invitation à créer le compte de votre établissement".to_owned();
     let text = format!(
         "Madame, Monsieur,\n\n\
          L'établissement principal {main} (SIRET {main_siret}) a rattaché votre établissement \

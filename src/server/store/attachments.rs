@@ -23,16 +23,19 @@ impl Tx {
         siret: &Siret,
         organisation_name: Option<&str>,
         contact_email: &EmailAddress,
+        invited: bool,
     ) -> Result<(), StoreError> {
+        let t = now();
         sqlx::query(
             "INSERT INTO attachments (main_account_id, siret, organisation_name, contact_email, \
-             created_at) VALUES ($1, $2, $3, $4, $5)",
+             created_at, invited_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(main.0)
         .bind(siret.as_digits())
         .bind(organisation_name)
         .bind(contact_email.as_str())
-        .bind(now())
+        .bind(t)
+        .bind(invited.then_some(t))
         .execute(self.conn())
         .await
         .map_err(conflict_or)?;
@@ -55,6 +58,32 @@ impl Tx {
 }
 
 impl Store {
+    /// Invitations sent since `since`: by this main establishment, for this SIRET (by anyone),
+    /// and for this SIRET by this main establishment.
+    pub async fn invitations_since(
+        &self,
+        main: AccountId,
+        siret: &Siret,
+        since: i64,
+    ) -> Result<(i64, i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN main_account_id = $1 THEN 1 ELSE 0 END), 0) AS by_main, \
+             COALESCE(SUM(CASE WHEN siret = $2 THEN 1 ELSE 0 END), 0) AS for_siret, \
+             COALESCE(SUM(CASE WHEN main_account_id = $1 AND siret = $2 THEN 1 ELSE 0 END), 0) \
+             AS pair FROM attachments WHERE invited_at >= $3",
+        )
+        .bind(main.0)
+        .bind(siret.as_digits())
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((
+            row.try_get("by_main")?,
+            row.try_get("for_siret")?,
+            row.try_get("pair")?,
+        ))
+    }
+
     /// Who `siret` is attached to now, if anyone.
     pub async fn attachment_owner(
         &self,
