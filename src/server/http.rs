@@ -165,8 +165,17 @@ impl Application {
     }
 }
 
+/// The route list, generated once per process. Generating it renders the app with resource
+/// loading suppressed process-wide (leptos issue #4773): a page that another instance in the same
+/// process (the tests run several) rendered at that moment would wait forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let mut router = Router::new()
         .route(routes::HEALTH, get(health))
