@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wasm=target/site/pkg/hubpro.wasm
-budget_brotli=${HUBPRO_WASM_BUDGET_BROTLI:-310000}
+budget_brotli=${HUBPRO_WASM_BUDGET_BROTLI:-320000}
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 if command -v brotli >/dev/null; then br=$(brotli -q 11 -c "$wasm" | wc -c); else br=$gz; fi

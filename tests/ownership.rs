@@ -389,3 +389,59 @@ async fn the_official_address_says_not_us_and_the_centre_takes_its_siret_back() 
     let holder = app.store.account_by_siret(&siret).await.unwrap().unwrap();
     assert_eq!(holder.email.as_str(), official);
 }
+
+#[tokio::test]
+async fn an_account_asked_before_the_notices_existed_tells_the_official_address_at_its_password() {
+    use hubpro::domain::{EmailAddress, OrganisationName, PersonName};
+    use hubpro::server::store::{LinkPurpose, NewAccount};
+    let url = support::sqlite_url();
+    let app = app(&url).await;
+    // As an older release left it: a pending account and its link, no notice.
+    let mut tx = app.store.begin().await.unwrap();
+    let id = tx
+        .insert_pending_account(
+            &NewAccount {
+                siret: Siret::parse(FORMATRANS).unwrap(),
+                email: EmailAddress::parse("ancien@example.fr").unwrap(),
+                organisation_name: OrganisationName::parse("Formatrans").unwrap(),
+                last_name: PersonName::parse("Martin").unwrap(),
+                first_name: PersonName::parse("Léa").unwrap(),
+            },
+            i64::MAX,
+        )
+        .await
+        .unwrap();
+    let (token, hash) = hubpro::server::tokens::generate();
+    tx.insert_token(id, &hash, LinkPurpose::PasswordSetup, 3600)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        set_password(&app, &token, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let notice = not_us_token(&app, "cfa-lille@example.fr").await;
+    assert_eq!(notice.len(), 64);
+
+    // A usual signup: told once, at the signup, not again at its password.
+    let other = "40073444800477";
+    sign_up(&app, other, "École routière", "eleve@example.fr").await;
+    let link = link_token_for(&app, "eleve@example.fr").await;
+    assert_eq!(
+        set_password(&app, &link, PASSWORD, PASSWORD).await.status(),
+        200
+    );
+    let told = app
+        .store
+        .recent_emails(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| {
+            m.email.to == "ecole-routiere@example.fr" && m.email.subject.contains("a été demandé")
+        })
+        .count();
+    assert_eq!(told, 1);
+}

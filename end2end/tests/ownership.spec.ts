@@ -43,6 +43,7 @@ test('the official address says « Ce n\'est pas nous » and the centre signs up
   // Opening the link shows a page; the button suspends.
   await hydrated(page, link.pathname + link.search);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText("Ce n'est pas nous");
+  await page.screenshot({ path: 'screenshots/1280-pas-nous-confirmer.png', fullPage: true });
   await page.getByRole('button', { name: "Confirmer : ce n'est pas nous" }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Le compte a été suspendu.');
   await page.screenshot({ path: 'screenshots/1280-pas-nous.png', fullPage: true });

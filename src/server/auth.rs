@@ -4,6 +4,7 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing;
+use super::ownership;
 use super::store::{now, Account, AccountId, LinkPurpose, Store, StoreError};
 use super::throttle::{self, Turn};
 use super::tokens;
@@ -113,11 +114,22 @@ pub async fn set_password(
         return Err(AuthError::PasswordPolicy(refusal));
     }
     let hash = hashing::hash(password.expose().to_owned()).await?;
+    let official = ownership::official_addresses(store, &account.siret).await?;
     let mut tx = store.begin().await?;
     if tx.consume_token(flow, &[LinkPurpose::PasswordFlow]).await? != Some(account.id) {
         return Err(AuthError::LinkInvalid);
     }
     tx.activate_account(account.id, &hash).await?;
+    // An account asked before the official address was told of it is told now.
+    if !tx.ever_issued(account.id, LinkPurpose::NotUs).await? {
+        let claim = ownership::Claim {
+            account: account.id,
+            siret: &account.siret,
+            email: &account.email,
+            ip,
+        };
+        ownership::tell_official_addresses(&mut tx, &official, &claim, public_url, support).await?;
+    }
     tx.revoke_tokens(account.id).await?;
     tx.delete_account_sessions(account.id).await?;
     tx.enqueue_email(&emails::password_changed(

@@ -79,7 +79,7 @@ pub async fn attach(
     };
     let same_centre = request.siret.siren() == main.siret.siren();
     if !same_centre
-        && !super::signup::official_addresses(deps.store, &request.siret)
+        && !super::ownership::official_addresses(deps.store, &request.siret)
             .await?
             .iter()
             .any(|a| a.identity() == request.contact_email.identity())

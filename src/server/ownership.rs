@@ -5,9 +5,11 @@
 use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
-use super::store::{now, AccountState, EndReason, LinkPurpose, Store, StoreError};
+use super::store::{
+    day_of, now, AccountId, AccountState, EndReason, LinkPurpose, Store, StoreError, Tx,
+};
 use super::tokens;
-use crate::domain::{Siret, ValidSignup};
+use crate::domain::{EmailAddress, Siret, ValidSignup};
 use crate::routes::PublicUrl;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +24,78 @@ pub enum OwnershipError {
     NoReason,
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+/// The notification addresses of the SIRET's approvals in force (the DREAL's file), once each:
+/// the centre's official addresses.
+pub async fn official_addresses(
+    store: &Store,
+    siret: &Siret,
+) -> Result<Vec<EmailAddress>, StoreError> {
+    let today = super::approvals::today();
+    let mut addresses: Vec<EmailAddress> = Vec::new();
+    for approval in store.list_approvals(Some(siret)).await? {
+        let in_force = approval.summary().in_force_on(today);
+        let address = approval.notification_email;
+        if in_force && !addresses.iter().any(|a| a.identity() == address.identity()) {
+            addresses.push(address);
+        }
+    }
+    Ok(addresses)
+}
+
+/// An account held with an address.
+pub struct Claim<'a> {
+    pub account: AccountId,
+    pub siret: &'a Siret,
+    pub email: &'a EmailAddress,
+    pub ip: &'a ClientIp,
+}
+
+/// Tells each official address other than the claim's own that an account was asked for its
+/// SIRET, with a « Ce n'est pas nous » link (30 days, single use), inside the caller's transaction.
+pub async fn tell_official_addresses(
+    tx: &mut Tx,
+    official: &[EmailAddress],
+    claim: &Claim<'_>,
+    public_url: &PublicUrl,
+    support: &str,
+) -> Result<(), StoreError> {
+    for to in official
+        .iter()
+        .filter(|a| a.identity() != claim.email.identity())
+    {
+        let (token, token_hash) = tokens::generate();
+        tx.insert_token(
+            claim.account,
+            &token_hash,
+            LinkPurpose::NotUs,
+            tokens::NOT_US_TTL_SECONDS,
+        )
+        .await?;
+        tx.enqueue_email(&emails::account_requested(&emails::AccountRequested {
+            to,
+            siret: claim.siret,
+            masked_address: &claim.email.masked(),
+            date: &crate::domain::messages::french_date(day_of(now())),
+            not_us_link: &public_url.not_us_link(&token),
+            valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
+            support,
+        }))
+        .await?;
+        tx.audit(
+            &Event::new(EventKind::OfficialAddressTold)
+                .siret(claim.siret)
+                .account(claim.account)
+                .ip(claim.ip)
+                .detail(format!(
+                    "account asked with {}: official address {to} told",
+                    claim.email.masked()
+                )),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// « Ce n'est pas nous », confirmed from the official address's link: the account ends at once

@@ -5,13 +5,14 @@ use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
+use super::ownership::{tell_official_addresses, Claim};
 use super::store::{
     day_of, now, AccountState, EndReason, LinkPurpose, NewAccount, Store, StoreError, Unique,
 };
 use super::tokens;
 use crate::domain::{
-    Eligibility, EmailAddress, EstablishmentSummary, FieldProblems, MainEstablishment, Refusal,
-    SignupForm, Siret, ValidSignup,
+    Eligibility, EstablishmentSummary, FieldProblems, MainEstablishment, Refusal, SignupForm,
+    Siret, ValidSignup,
 };
 use crate::routes::PublicUrl;
 
@@ -145,7 +146,7 @@ async fn create_pending_account(
         tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
         deps.support,
     );
-    let official = official_addresses(deps.store, &signup.siret).await?;
+    let official = super::ownership::official_addresses(deps.store, &signup.siret).await?;
     let mut tx = deps.store.begin().await?;
     // A pending account whose link expired gives way: its SIRET and address are free. Its
     // address hears nothing.
@@ -188,40 +189,13 @@ async fn create_pending_account(
     tx.enqueue_email(&email).await?;
     // Another address than the centre's official one: that one is told, and can say « Ce n'est
     // pas nous ».
-    for to in official
-        .iter()
-        .filter(|a| a.identity() != signup.email.identity())
-    {
-        let (token, token_hash) = tokens::generate();
-        tx.insert_token(
-            account,
-            &token_hash,
-            LinkPurpose::NotUs,
-            tokens::NOT_US_TTL_SECONDS,
-        )
-        .await?;
-        tx.enqueue_email(&emails::account_requested(&emails::AccountRequested {
-            to,
-            siret: &signup.siret,
-            masked_address: &signup.email.masked(),
-            date: &crate::domain::messages::french_date(day_of(now())),
-            not_us_link: &deps.public_url.not_us_link(&token),
-            valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
-            support: deps.support,
-        }))
-        .await?;
-        tx.audit(
-            &Event::new(EventKind::OfficialAddressTold)
-                .siret(&signup.siret)
-                .account(account)
-                .ip(ip)
-                .detail(format!(
-                    "account asked with {}: official address {to} told",
-                    signup.email.masked()
-                )),
-        )
-        .await?;
-    }
+    let claim = Claim {
+        account,
+        siret: &signup.siret,
+        email: &signup.email,
+        ip,
+    };
+    tell_official_addresses(&mut tx, &official, &claim, deps.public_url, deps.support).await?;
     tx.audit(
         &Event::new(EventKind::Signup)
             .siret(&signup.siret)
@@ -233,23 +207,6 @@ async fn create_pending_account(
     tx.commit().await?;
     tracing::info!(siret = signup.siret.as_digits(), %account, "pending account created");
     Ok(())
-}
-
-/// The notification addresses of the SIRET's approvals in force (the DREAL's file), once each.
-pub(crate) async fn official_addresses(
-    store: &Store,
-    siret: &Siret,
-) -> Result<Vec<EmailAddress>, StoreError> {
-    let today = super::approvals::today();
-    let mut addresses: Vec<EmailAddress> = Vec::new();
-    for approval in store.list_approvals(Some(siret)).await? {
-        let in_force = approval.summary().in_force_on(today);
-        let address = approval.notification_email;
-        if in_force && !addresses.iter().any(|a| a.identity() == address.identity()) {
-            addresses.push(address);
-        }
-    }
-    Ok(addresses)
 }
 
 async fn notify_existing_account(
