@@ -352,17 +352,8 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
 }
 
 fn hubpro_cli(database_url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let (code, out, err) = support::hubpro_cli(env!("CARGO_BIN_EXE_hubpro"), database_url, args);
+    (code == Some(0), out, err)
 }
 
 #[tokio::test]

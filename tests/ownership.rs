@@ -133,17 +133,7 @@ async fn a_pending_account_holds_its_siret_until_its_link_expires_then_gives_way
 }
 
 fn hubpro_cli(database_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    support::hubpro_cli(env!("CARGO_BIN_EXE_hubpro"), database_url, args)
 }
 
 #[tokio::test]

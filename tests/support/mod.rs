@@ -169,3 +169,18 @@ pub async fn approve(store: &Store, sirets: impl IntoIterator<Item = String>) {
         .await
         .unwrap();
 }
+
+/// Runs an operator command of the binary `exe` on `database_url`: exit code, stdout, stderr.
+pub fn hubpro_cli(exe: &str, database_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(exe)
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
