@@ -278,13 +278,15 @@ pub async fn purge(
     writeln!(
         out,
         "purged: {} session(s), {} dead link(s), {} counter(s), {} sent email body(ies) emptied, \
-         {} old email(s), {} audit event(s) older than {} days, {} cached INSEE answer(s)",
+         {} old email(s), {} audit event(s) and {} ended account(s) older than {} days, \
+         {} cached INSEE answer(s)",
         p.sessions,
         p.links,
         p.counters,
         p.email_bodies,
         p.emails,
         p.audit_events,
+        p.ended_accounts,
         retention.audit_days,
         p.insee_answers
     )?;

@@ -27,13 +27,15 @@ pub struct Purged {
     pub emails: u64,
     pub audit_events: u64,
     pub insee_answers: u64,
+    /// Ended accounts (their address and password hash) kept for support past the retention.
+    pub ended_accounts: u64,
 }
 
 impl Store {
     /// Removes what is no longer needed, as of `now` (seconds).
     pub async fn purge(&self, retention: Retention, now: i64) -> Result<Purged, StoreError> {
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 9] = [
+        let steps: [(&str, Vec<i64>); 10] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - IDLE_SECONDS],
@@ -68,8 +70,12 @@ impl Store {
                 "DELETE FROM insee_answers WHERE expires_at <= $1",
                 vec![now],
             ),
+            (
+                "DELETE FROM ended_accounts WHERE ended_at <= $1",
+                vec![audit_cutoff],
+            ),
         ];
-        let mut counts = [0u64; 9];
+        let mut counts = [0u64; 10];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -85,6 +91,7 @@ impl Store {
             emails: counts[6],
             audit_events: counts[7],
             insee_answers: counts[8],
+            ended_accounts: counts[9],
         })
     }
 }
