@@ -1,0 +1,55 @@
+// First visit of a page in Chromium with a cold cache: bytes over the wire and time until the page
+// is interactive (hydrated: `body[data-hydrated]`), unthrottled and on slow 4G (150 ms RTT,
+// 1.6 Mbit/s down, 750 kbit/s up), through the DevTools protocol's network emulation.
+// Usage (bench/first-visit.sh starts the release server): node bench/first-visit.mjs BASE_URL
+import { createRequire } from 'node:module';
+const require = createRequire(new URL('../end2end/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+
+const base = process.argv[2] ?? 'http://127.0.0.1:3400';
+const pages = [
+  ['/inscription', 'signup form'],
+  ['/connexion', 'login'],
+  ['/mot-de-passe/creer?jeton=' + '0'.repeat(64), 'password link page'],
+];
+const profiles = [
+  ['local network', null],
+  ['slow 4G', { latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 }],
+];
+const runs = Number(process.env.FIRST_VISIT_RUNS ?? 3);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+});
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const [profile, conditions] of profiles) {
+  for (const [path, name] of pages) {
+    const bytes = [];
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      // A new context each time: nothing cached.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      if (conditions) {
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, ...conditions });
+      }
+      let wire = 0;
+      cdp.on('Network.loadingFinished', (e) => { wire += e.encodedDataLength; });
+      const start = Date.now();
+      await page.goto(base + path, { waitUntil: 'commit' });
+      await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 60_000 });
+      times.push(Date.now() - start);
+      await page.waitForLoadState('networkidle');
+      bytes.push(wire);
+      await context.close();
+    }
+    console.log(
+      `${profile.padEnd(14)} ${name.padEnd(20)} ${(median(bytes) / 1024).toFixed(0).padStart(6)} KB over the wire, interactive in ${(median(times) / 1000).toFixed(2)} s (median of ${runs})`,
+    );
+  }
+}
+await browser.close();
