@@ -516,15 +516,6 @@ async fn expired_links_and_idle_sessions_are_refused() {
     assert_eq!(left, 0, "the expired session is deleted");
 }
 
-/// A client bound to its own loopback address (the app sees it as that client's IP).
-fn client_from(last_octet: u8) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 async fn login_from(app: &TestApp, client: &reqwest::Client, password: &str) -> (u16, String) {
     let res = client
         .post(format!("{}/api/connexion", app.base))
@@ -540,21 +531,21 @@ async fn an_attacker_cannot_lock_a_centre_out_but_a_campaign_stops_and_its_owner
     let (app, token) = app_with_pending_account().await;
     activate(&app, &token).await;
     // One address guessing is slowed down after its free attempts…
-    let attacker = client_from(2);
+    let attacker = support::client_from(2);
     let mut last = 0;
     for _ in 0..8 {
         last = login_from(&app, &attacker, "Wrong password!").await.0;
     }
     assert_eq!(last, 429);
     // …while the centre, from its own address, logs in at once.
-    let owner = client_from(3);
+    let owner = support::client_from(3);
     assert_eq!(login_from(&app, &owner, PASSWORD).await.0, 200);
 
     // A campaign spread over many addresses reaches the account's ceiling: its owner gets one
     // email, and further tries wait, from any address.
     let mut throttled_from_fresh_address = false;
     for n in 10..80u8 {
-        let (status, body) = login_from(&app, &client_from(n), "Wrong password!").await;
+        let (status, body) = login_from(&app, &support::client_from(n), "Wrong password!").await;
         if status == 429 {
             assert!(support::said(&body).contains("réessayez dans"), "{body}");
             throttled_from_fresh_address = true;

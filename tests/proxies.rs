@@ -284,15 +284,6 @@ fn start_nginx(app_addr: &str) -> Nginx {
     );
 }
 
-/// A browser-like client on its own loopback address (127.0.0.x), as nginx sees it.
-fn client_from(last_octet: u8) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets() {
     let app = app_with(&[
@@ -302,7 +293,7 @@ async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets()
     .await;
     let nginx = start_nginx(app.base.trim_start_matches("http://"));
     let front = format!("http://127.0.0.1:{}", nginx.port);
-    let (alice, bob) = (client_from(2), client_from(3));
+    let (alice, bob) = (support::client_from(2), support::client_from(3));
     let siret = "47728084603753";
 
     // Five checks from Alice: the sixth waits; Bob is not slowed down by her.

@@ -568,11 +568,7 @@ async fn emails_wait_for_a_down_smtp_server() {
 
 /// Checks a SIRET from a client bound to its own loopback address.
 async fn check_from(w: &World, last_octet: u8, siret: &str) -> (u16, String) {
-    let client = reqwest::Client::builder()
-        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
-        .build()
-        .unwrap();
-    let res = client
+    let res = support::client_from(last_octet)
         .post(format!("{}/api/verifier-siret", w.app.base))
         .form(&[("siret", siret)])
         .send()

@@ -18,7 +18,6 @@ pub async fn attach_establishment(
     contact_email: String,
 ) -> Result<String, AttachProblem> {
     use crate::domain::{FieldProblems, Problem};
-    use crate::server::directory::DirectoryError;
     use crate::server::establishments::{attach, AttachError};
     use crate::server::web;
     let form = AttachForm {
@@ -54,18 +53,8 @@ pub async fn attach_establishment(
             FieldProblems::from([(Field::AttachSiret, Problem::Attach(reason))]),
             None,
         )),
-        Err(AttachError::DirectoryUnavailable(DirectoryError::ClientQuota(seconds))) => {
-            Err(refused(
-                FieldProblems::default(),
-                Some(Problem::TooManyRequests { seconds }),
-            ))
-        }
         Err(AttachError::DirectoryUnavailable(e)) => {
-            tracing::warn!(error = %e, "attach: INSEE unavailable");
-            Err(refused(
-                FieldProblems::default(),
-                Some(Problem::DirectoryUnavailable),
-            ))
+            Err(refused(FieldProblems::default(), Some(e.problem())))
         }
         Err(e) => {
             tracing::error!(error = %e, "attach failed");

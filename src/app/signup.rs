@@ -34,7 +34,6 @@ pub type SignupProblem = FormProblem<SignupForm>;
 /// Live eligibility of a complete SIRET.
 #[server(prefix = "/api", endpoint = "verifier-siret")]
 pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
-    use crate::server::directory::DirectoryError;
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
@@ -73,19 +72,14 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
                 support: state.settings.support_contact.clone(),
             }),
         ),
-        Err(SignupError::DirectoryUnavailable(DirectoryError::ClientQuota(seconds))) => {
-            counted("throttled");
-            return Err(web::refuse(FormProblem::general(
-                Problem::TooManyRequests { seconds },
-            )));
-        }
-        Err(SignupError::DirectoryUnavailable(e)) => {
-            tracing::warn!(error = %e, "eligibility: INSEE unavailable");
-            (
-                "unavailable",
-                SiretCheck::Refused(Problem::DirectoryUnavailable),
-            )
-        }
+        Err(SignupError::DirectoryUnavailable(e)) => match e.problem() {
+            // This client's share of INSEE calls is spent: the check itself is refused.
+            wait @ Problem::TooManyRequests { .. } => {
+                counted("throttled");
+                return Err(web::refuse(FormProblem::general(wait)));
+            }
+            problem => ("unavailable", SiretCheck::Refused(problem)),
+        },
         Err(e) => {
             tracing::error!(error = %e, "eligibility check failed");
             ("unavailable", SiretCheck::Refused(Problem::Unexpected))
@@ -106,7 +100,6 @@ pub async fn create_account(
     email_confirmation: String,
 ) -> Result<(), SignupProblem> {
     use crate::domain::FieldProblems;
-    use crate::server::directory::DirectoryError;
     use crate::server::signup::{sign_up, SignupError};
     use crate::server::web;
     let form = SignupForm {
@@ -146,18 +139,8 @@ pub async fn create_account(
             )]),
             None,
         )),
-        Err(SignupError::DirectoryUnavailable(DirectoryError::ClientQuota(seconds))) => {
-            Err(refused(
-                FieldProblems::default(),
-                Some(Problem::TooManyRequests { seconds }),
-            ))
-        }
         Err(SignupError::DirectoryUnavailable(e)) => {
-            tracing::warn!(error = %e, "signup: INSEE unavailable");
-            Err(refused(
-                FieldProblems::default(),
-                Some(Problem::DirectoryUnavailable),
-            ))
+            Err(refused(FieldProblems::default(), Some(e.problem())))
         }
         Err(e) => {
             tracing::error!(error = %e, "signup failed");

@@ -184,3 +184,13 @@ pub fn hubpro_cli(exe: &str, database_url: &str, args: &[&str]) -> (Option<i32>,
         String::from_utf8(out.stderr).unwrap(),
     )
 }
+
+/// A client bound to its own loopback address (127.0.0.x): the app, or nginx, sees it as that
+/// client's IP. Redirects are not followed.
+pub fn client_from(last_octet: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, last_octet]))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}

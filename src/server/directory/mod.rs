@@ -64,6 +64,21 @@ pub enum DirectoryError {
     BadAnswer(String),
 }
 
+impl DirectoryError {
+    /// What the user is told: its own share of INSEE calls is spent (it waits, alone), or INSEE
+    /// cannot answer now.
+    pub fn problem(&self) -> crate::domain::Problem {
+        use crate::domain::Problem;
+        match self {
+            Self::ClientQuota(seconds) => Problem::TooManyRequests { seconds: *seconds },
+            other => {
+                tracing::warn!(error = %other, "INSEE unavailable");
+                Problem::DirectoryUnavailable
+            }
+        }
+    }
+}
+
 /// The narrow interface the signup needs; tests can swap implementations.
 #[async_trait::async_trait]
 pub trait Directory: Send + Sync + std::fmt::Debug {
