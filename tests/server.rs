@@ -224,3 +224,68 @@ async fn pages_alike_for_everyone_come_from_memory_and_the_others_are_rendered()
     assert!(prefilled.contains("FORMATRANS"));
     assert!(!get("/inscription", None).await.0.contains("FORMATRANS"));
 }
+
+/// The front-end files are sent in the precompressed variant the client accepts (brotli, gzip,
+/// else as built), marked to be cached per encoding; pages are compressed on the fly.
+#[tokio::test]
+async fn front_end_files_come_precompressed_and_pages_compressed() {
+    let site = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("site-{}", std::process::id()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for (name, body) in [
+        ("hubpro.wasm", "as built"),
+        ("hubpro.wasm.br", "brotli"),
+        ("hubpro.wasm.gz", "gzip"),
+    ] {
+        std::fs::write(pkg.join(name), body).unwrap();
+    }
+    let root = site.to_str().unwrap();
+    let app = support::spawn_app(support::settings(&[("LEPTOS_SITE_ROOT", root)])).await;
+    let wasm = format!("{}/pkg/hubpro.wasm", app.base);
+    for (accepted, encoding, body) in [
+        ("br, gzip", Some("br"), "brotli"),
+        ("gzip", Some("gzip"), "gzip"),
+        ("identity", None, "as built"),
+    ] {
+        let res = app
+            .client
+            .get(&wasm)
+            .header("accept-encoding", accepted)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("content-encoding").as_deref(),
+            encoding,
+            "{accepted}"
+        );
+        assert_eq!(header("vary").as_deref(), Some("accept-encoding"));
+        // A test binary has no hash.txt beside it: plain names, revalidated.
+        assert_eq!(header("cache-control").as_deref(), Some("no-cache"));
+        assert_eq!(res.text().await.unwrap(), body);
+    }
+    let page = app
+        .client
+        .get(format!("{}/inscription", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-encoding"], "gzip");
+    let plain = app
+        .client
+        .get(format!("{}/inscription", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.text().await.unwrap().contains("Créez votre compte"));
+}

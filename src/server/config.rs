@@ -122,6 +122,7 @@ impl Settings {
             .output_name(source.non_empty("LEPTOS_OUTPUT_NAME", "site", "output-name")?)
             .site_root(source.non_empty("LEPTOS_SITE_ROOT", "site", "site-root")?)
             .site_pkg_dir(source.non_empty("LEPTOS_SITE_PKG_DIR", "site", "site-pkg-dir")?)
+            .hash_files(super::assets::hashed_build("hash.txt"))
             .env(leptos_env)
             .site_addr(site_addr)
             .build();

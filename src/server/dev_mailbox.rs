@@ -37,13 +37,13 @@ pub async fn list(State(state): State<AppState>) -> Response {
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Boîte de réception de développement · Hub Pro Transport</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/{css}.css\"></head><body><main>\
+         <link rel=\"stylesheet\" href=\"{css}\"></head><body><main>\
          <section class=\"card\"><h1>Boîte de réception de développement</h1>\
          <p class=\"hint\">Aucun serveur SMTP n'est configuré : les messages envoyés par l'application sont \
          conservés ici (100 derniers). Configurez HUBPRO_SMTP_URL pour les envoyer réellement.</p>{body}\
          <p><a href=\"/\">Revenir à l'accueil</a></p>\
          </section></main></body></html>",
-        css = escape(&state.leptos_options.output_name),
+        css = escape(&super::assets::stylesheet_href(&state.leptos_options)),
     ))
     .into_response()
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -51,6 +52,13 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         let store = Store::open(&settings.database_url).await?;
+        let missing = super::assets::missing_files(&settings.leptos);
+        if !missing.is_empty() {
+            tracing::warn!(
+                missing = missing.join(", "),
+                "front end not built: pages work without JavaScript and styles"
+            );
+        }
         if settings.demo_data {
             let file =
                 approvals::parse_file(approvals::DEMO_APPROVALS).map_err(StartError::Demo)?;
@@ -198,6 +206,7 @@ fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
+        .merge(super::assets::router(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(super::page_cache::PageCache::default()),
@@ -219,7 +228,10 @@ fn router(state: AppState) -> Router {
             state.settings.public_url.is_https(),
             super::security::security_headers,
         ))
-        .layer(axum::middleware::from_fn(
+        // Pages are compressed as they are sent; /pkg files come precompressed (left alone).
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(super::cache_control::Policy::new(&state.leptos_options)),
             super::cache_control::cache_control,
         ))
         .layer(axum::middleware::from_fn(

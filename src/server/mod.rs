@@ -1,6 +1,7 @@
 //! Server side (feature `ssr`): configuration, storage, external services and HTTP wiring.
 
 pub mod approvals;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod cache_control;

@@ -1,0 +1,52 @@
+import { test, expect } from '@playwright/test';
+
+// What a browser receives on a first and a second visit: hashed front-end files, precompressed,
+// kept for a year; pages compressed and never kept without revalidation.
+test('front-end files come compressed with hashed names and a year of cache', async ({ page }) => {
+  const assets: { url: string; encoding?: string; cache?: string; vary?: string }[] = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/pkg/')) {
+      const h = r.headers();
+      assets.push({ url: r.url(), encoding: h['content-encoding'], cache: h['cache-control'], vary: h['vary'] });
+    }
+  });
+  const response = await page.goto('/inscription');
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  const html = response!.headers();
+  expect(html['content-encoding']).toBe('br');
+  expect(html['cache-control']).toBe('no-cache');
+  const kinds = assets.map((a) => a.url.split('.').pop()).sort();
+  expect(kinds).toEqual(['css', 'js', 'wasm']);
+  for (const a of assets) {
+    expect(a.url, 'content hash in the name').toMatch(/\/pkg\/hubpro\.[A-Za-z0-9_-]{8,}\.(css|js|wasm)$/);
+    expect(a.encoding, a.url).toBe('br');
+    expect(a.cache, a.url).toBe('public, max-age=31536000, immutable');
+    expect(a.vary, a.url).toContain('accept-encoding');
+  }
+});
+
+test('a second visit transfers nothing but the page', async ({ page }) => {
+  await page.goto('/inscription');
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.waitForLoadState('networkidle');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const fromNetwork: string[] = [];
+  cdp.on('Network.responseReceived', (e) => {
+    if (!e.response.fromDiskCache && !e.response.fromMemoryCache && !e.response.fromPrefetchCache) {
+      fromNetwork.push(new URL(e.response.url).pathname);
+    }
+  });
+  await page.goto('/connexion');
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.waitForLoadState('networkidle');
+  // The favicon may be revalidated (304, no body); scripts, styles and WASM come from the cache.
+  expect(fromNetwork).toContain('/connexion');
+  expect(fromNetwork.filter((p) => p !== '/connexion' && p !== '/favicon.svg')).toEqual([]);
+});
+
+test('a file under /pkg that does not exist is a 404 nobody keeps', async ({ request }) => {
+  const r = await request.get('/pkg/hubpro.AAAAAAAAAAAA.wasm');
+  expect(r.status()).toBe(404);
+  expect(r.headers()['cache-control']).toBe('no-cache');
+});
