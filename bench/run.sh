@@ -68,6 +68,26 @@ bench() {
   say "  $label (wrk -t1 -c$conns): $rps req/s, p50 $p50, p99 $p99, peak RSS $(( peak / 1024 )) MB${errors:+, non-2xx $errors}"
 }
 
+# session_cookie BASE: signs up the demo centre, sets its password through the emailed link and
+# logs in; prints the session cookie (name=value) for wrk.
+session_cookie() {
+  local base=$1 jar
+  jar=$(mktemp)
+  local post=(curl -sf -o /dev/null -b "$jar" -c "$jar" -H "Origin: $base" -H 'Accept: text/html')
+  "${post[@]}" --data 'siret=477+280+846+03753&organisation=Banc&last_name=Banc&first_name=Banc&email=banc%40example.fr&email_confirmation=banc%40example.fr' \
+    "$base/api/creer-compte" || true
+  local id token=""
+  for id in $(curl -sf "$base/dev/boite-mail" | grep -o 'boite-mail/[0-9]*' | cut -d/ -f2); do
+    token=$(curl -sf "$base/dev/boite-mail/$id" | grep -o 'mot-de-passe/creer?jeton=[0-9a-f]*' | head -1 | cut -d= -f2)
+    [ -n "$token" ] && break
+  done
+  "${post[@]}" --data "token=$token" "$base/api/continuer" || true
+  "${post[@]}" --data 'password=Banc-d%27essai-2026%21&confirmation=Banc-d%27essai-2026%21' "$base/api/valider-mot-de-passe" || true
+  "${post[@]}" --data 'email=banc%40example.fr&password=Banc-d%27essai-2026%21' "$base/api/connexion" || true
+  awk '$6 ~ /session/ { print $6 "=" $7 }' "$jar"
+  rm -f "$jar"
+}
+
 # bench SIRETs (see bench/sirets.lua) with an approval each, for the signup runs.
 python3 - "$work/agrements-banc.csv" <<'EOF'
 import sys
@@ -98,6 +118,11 @@ bench "GET /connexion" 32 "http://127.0.0.1:$port/connexion"
 bench "GET /inscription?x=1 (rendered)" 32 "http://127.0.0.1:$port/inscription?x=1"
 bench "GET /inscription?siret=… (rendered, live check in the page)" 32 \
   "http://127.0.0.1:$port/inscription?siret=47728084603753"
+# The login page as a refused login (without JavaScript) brings it back, with its error.
+bench "GET /connexion?__err=… (rendered, login refused)" 32 \
+  "http://127.0.0.1:$port/connexion?__path=%2Fapi%2Fconnexion&__err=eyJmb3JtIjoiYUBiLmZyIiwiZmllbGRzIjpbXSwiZ2VuZXJhbCI6IkJhZENyZWRlbnRpYWxzIn0%3D"
+bench "GET /espace (rendered, logged in)" 32 "http://127.0.0.1:$port/espace" \
+  -H "Cookie: $(session_cookie "http://127.0.0.1:$port")"
 bench "POST check, warm cache" 32 "http://127.0.0.1:$port/api/verifier-siret" -s bench/eligibility-cached.lua
 
 # 2. Eligibility through INSEE 100 ms late: every request a new SIRET (cache misses), then one

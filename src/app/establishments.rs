@@ -83,14 +83,28 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     }
 }
 
-/// The section of the main establishment's space.
-#[component]
+/// The section of the main establishment's space (an island): the list, refreshed after each
+/// attachment or detachment, and the attach form.
+#[island]
 pub fn AttachedEstablishments(
     list: Vec<AttachedEstablishment>,
-    attach: ServerAction<AttachEstablishment>,
-    detach: ServerAction<DetachEstablishment>,
+    problem: Option<AttachProblem>,
 ) -> impl IntoView {
-    let empty = list.is_empty();
+    let attach = ServerAction::<AttachEstablishment>::new();
+    let detach = ServerAction::<DetachEstablishment>::new();
+    let list = RwSignal::new(list);
+    // Both versions move when an action ends: the list is then read again.
+    Effect::new(move |before: Option<(usize, usize)>| {
+        let now = (attach.version().get(), detach.version().get());
+        if before.is_some_and(|b| b != now) {
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(space)) = super::space::my_space().await {
+                    list.set(space.attachments);
+                }
+            });
+        }
+        now
+    });
     view! {
         <section class="card" id="etablissements" aria-labelledby="etablissements-titre">
             <h2 id="etablissements-titre">"Établissements rattachés"</h2>
@@ -98,11 +112,11 @@ pub fn AttachedEstablishments(
                 "Rattachez à votre contrat les autres établissements de votre centre\u{a0}: chacun reçoit "
                 "une invitation à créer son propre compte administrateur."
             </p>
-            {empty.then(|| view! { <p>"Aucun établissement rattaché pour l'instant."</p> })}
+            {move || list.with(Vec::is_empty).then(|| view! { <p>"Aucun établissement rattaché pour l'instant."</p> })}
             <ul class="attachments">
-                {list.into_iter().map(|a| view! { <AttachedItem item=a detach=detach/> }).collect_view()}
+                {move || list.get().into_iter().map(|a| view! { <AttachedItem item=a detach=detach/> }).collect_view()}
             </ul>
-            <AttachFormView attach=attach/>
+            <AttachFormView attach=attach problem=problem/>
         </section>
     }
 }
@@ -146,15 +160,14 @@ fn AttachedItem(
 }
 
 #[component]
-fn AttachFormView(attach: ServerAction<AttachEstablishment>) -> impl IntoView {
-    let problem = move || attach.value().get().and_then(|r| r.err());
+fn AttachFormView(
+    attach: ServerAction<AttachEstablishment>,
+    problem: Option<AttachProblem>,
+) -> impl IntoView {
     // The form as sent, when it was refused (also without JavaScript, through the redirect).
-    let returned = attach
-        .value()
-        .get_untracked()
-        .and_then(|r| r.err())
-        .map(|p| p.form)
-        .unwrap_or_default();
+    let returned = problem.as_ref().map(|p| p.form.clone()).unwrap_or_default();
+    let problem = super::forms::shown_problem(attach, problem);
+    let problem = move || problem.get();
     let done = move || attach.value().get().and_then(|r| r.ok());
     let siret_error = move || problem().and_then(|p| p.message(Field::AttachSiret));
     let email_error = move || problem().and_then(|p| p.message(Field::ContactEmail));

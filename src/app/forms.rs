@@ -31,6 +31,38 @@ where
 /// A server function's refusal, for requests without a form.
 pub type Refused = FormProblem<()>;
 
+/// The refusal a page is rendered with: after a submission without JavaScript, Leptos brings the
+/// server function's error back in the URL. Pages pass it to their island, which has no router
+/// in the browser to read it from.
+pub fn rendered_problem<S>() -> Option<S::Error>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: FromServerFnError + Clone + Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .get_untracked()
+        .and_then(|r| r.err())
+}
+
+/// What a form island shows: the answer to its last submission, else the refusal it was rendered
+/// with.
+pub fn shown_problem<S>(
+    action: ServerAction<S>,
+    rendered: Option<S::Error>,
+) -> Signal<Option<S::Error>>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: FromServerFnError + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(answer) => answer.err(),
+        None => rendered.clone(),
+    })
+}
+
 /// True once the WASM has taken over the page (effects only run in the browser). Controls that
 /// need JavaScript are shown, or enforced, only then: without it the form still submits.
 pub fn hydrated() -> ReadSignal<bool> {

@@ -106,45 +106,45 @@ pub async fn support_contact() -> Result<String, Refused> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<Login>::new();
-    let kept = action
-        .value()
-        .get_untracked()
-        .and_then(|r| r.err())
-        .map(|e| e.form)
-        .unwrap_or_default();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .and_then(|e| e.general_message())
-    };
-    let password = RwSignal::new(String::new());
+    let problem = super::forms::rendered_problem::<Login>();
     view! {
         <Title text="Connexion"/>
         <section class="card form-card">
             <h1>"Connectez-vous"</h1>
             <p class="subtitle">"ou " <A href=routes::CREATE_ACCOUNT>"créez votre compte"</A></p>
-            <ActionForm action=action>
-                <div id="login-error" aria-live="assertive">
-                    {move || error().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
-                </div>
-                <div class="field">
-                    <label for="email">"Adresse électronique *"</label>
-                    <input id="email" name="email" type="email" required autocomplete="username"
-                        maxlength=EMAIL_MAX.to_string() value=kept aria-describedby="login-error"/>
-                </div>
-                <div class="field">
-                    <PasswordInput id="password" label="Mot de passe *" autocomplete="current-password"
-                        value=password describedby="login-error"/>
-                </div>
-                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                    "Se connecter"
-                </button>
-            </ActionForm>
+            <LoginForm problem/>
             <p><A href=routes::FORGOT_PASSWORD>"Mot de passe oublié\u{202f}?"</A></p>
         </section>
+    }
+}
+
+/// The login form (an island): the eye toggle, the refusal shown without leaving the page.
+#[island]
+fn LoginForm(problem: Option<AddressProblem>) -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    // The address as typed comes back with a refusal (never the password).
+    let kept = problem.as_ref().map(|p| p.form.clone()).unwrap_or_default();
+    let problem = super::forms::shown_problem(action, problem);
+    let error = move || problem.get().and_then(|e| e.general_message());
+    let password = RwSignal::new(String::new());
+    view! {
+        <ActionForm action=action>
+            <div id="login-error" aria-live="assertive">
+                {move || error().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+            </div>
+            <div class="field">
+                <label for="email">"Adresse électronique *"</label>
+                <input id="email" name="email" type="email" required autocomplete="username"
+                    maxlength=EMAIL_MAX.to_string() value=kept aria-describedby="login-error"/>
+            </div>
+            <div class="field">
+                <PasswordInput id="password" label="Mot de passe *" autocomplete="current-password"
+                    value=password describedby="login-error"/>
+            </div>
+            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                "Se connecter"
+            </button>
+        </ActionForm>
     }
 }
 

@@ -1,4 +1,5 @@
-//! The user interface: server-rendered pages hydrated in the browser. French text shown to users
+//! The user interface: server-rendered pages whose interactive parts are islands hydrated in
+//! the browser (`#[island]`: the signup, password, login and attach forms). French text shown to users
 //! is in [`texts`] or next to the markup it belongs to, never in the domain or server layers.
 
 pub mod establishments;
@@ -43,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // Hashed names (hash.txt beside the binary) when the build made them.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>

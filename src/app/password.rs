@@ -150,92 +150,102 @@ pub fn PasswordLinkPage() -> impl IntoView {
 #[component]
 pub fn NewPasswordPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| async move { flow_status().await.ok().flatten() });
-    let save = ServerAction::<SetPassword>::new();
-    let password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
-    let ready = hydrated();
-    let error = move || save.value().get().and_then(|r| r.err());
-    let error_on = move |field: Field| error().and_then(|e| e.message(field));
-    let general = move || error().and_then(|e| e.general_message());
-    let context = move || status.get().flatten().unwrap_or_default();
-    let rules_met = move || unmet_rules(&password.get()).is_empty();
-    // The server's other rules, on the same shared code: shown once the four are met.
-    let refusal = move || {
-        rules_met()
-            .then(|| policy_refusal(&password.get(), &context()))
-            .flatten()
-    };
-    let same = move || !confirmation.get().is_empty() && password.get() == confirmation.get();
-    let can_submit = move || rules_met() && refusal().is_none() && same();
+    let problem = super::forms::rendered_problem::<SetPassword>();
     view! {
         <Title text="Nouveau mot de passe"/>
         <section class="card form-card">
             <Suspense fallback=|| view! { <p>"Chargement…"</p> }>
                 {move || status.get().map(|flow| match flow {
                     None => view! { <LinkInvalid/> }.into_any(),
-                    Some(PasswordContext { first_name: name, .. }) => view! {
+                    Some(context) => view! {
                         <h1>"Personnalisez votre mot de passe"</h1>
-                        <p>{format!("Bonjour {name}, choisissez le mot de passe de votre compte.")}</p>
-                        {move || general().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
-                        <ActionForm action=save>
-                            <div class="field">
-                                <PasswordInput id="password" label="Nouveau mot de passe *"
-                                    autocomplete="new-password" value=password
-                                    describedby="password-rules password-policy password-error"
-                                    invalid=Signal::derive(move || error_on(Field::Password).is_some() || refusal().is_some())/>
-                                <ul class="rules" id="password-rules" aria-label="Règles du mot de passe">
-                                    {PasswordRule::ALL.into_iter().map(|rule| {
-                                        let met = move || rule.is_met_by(&password.get());
-                                        view! {
-                                            <li class:met=met>
-                                                <span aria-hidden="true">{move || if met() { "✓ " } else { "○ " }}</span>
-                                                {rule.user_message()}
-                                                <span class="visually-hidden">{move || if met() { "\u{a0}: respecté" } else { "\u{a0}: non respecté" }}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                                <p class="strength" hidden=move || password.get().is_empty() || refusal().is_some()>
-                                    "Robustesse\u{a0}: "
-                                    <strong>{move || Strength::estimate(&password.get()).user_message()}</strong>
-                                    <meter min="0" max="4" value=move || Strength::estimate(&password.get()) as u8 aria-hidden="true"></meter>
-                                </p>
-                                <p class="error" id="password-policy" aria-live="polite" hidden=move || refusal().is_none()>
-                                    {move || refusal().map(|r| r.user_message())}
-                                </p>
-                                <p class="error" id="password-error" hidden=move || error_on(Field::Password).is_none()>
-                                    {move || error_on(Field::Password)}
-                                </p>
-                            </div>
-                            <div class="field">
-                                <PasswordInput id="confirmation" label="Confirmer le mot de passe *"
-                                    autocomplete="new-password" value=confirmation
-                                    describedby="confirmation-status"
-                                    invalid=Signal::derive(move || (!confirmation.get().is_empty() && !same()) || error_on(Field::Confirmation).is_some())/>
-                                <div id="confirmation-status" aria-live="polite">
-                                    {move || {
-                                        if confirmation.get().is_empty() {
-                                            error_on(Field::Confirmation).map(|m| view! { <p class="error">{m}</p> }.into_any())
-                                        } else if same() {
-                                            Some(view! { <p class="ok">"✓ Les deux mots de passe sont identiques."</p> }.into_any())
-                                        } else {
-                                            Some(view! { <p class="error">{Problem::PasswordsDiffer.user_message()}</p> }.into_any())
-                                        }
-                                    }}
-                                </div>
-                            </div>
-                            <button type="submit" class="button primary wide"
-                                disabled=move || save.pending().get() || (ready.get() && !can_submit())>
-                                "Valider"
-                            </button>
-                            <p class="hint" hidden=move || !ready.get() || can_submit()>
-                                "«\u{a0}Valider\u{a0}» s'active quand le mot de passe respecte les règles et que les deux saisies sont identiques."
-                            </p>
-                        </ActionForm>
+                        <p>{format!("Bonjour {}, choisissez le mot de passe de votre compte.", context.first_name)}</p>
+                        <NewPasswordForm context problem=problem.clone()/>
                     }.into_any(),
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The password form (an island): the rules checked as typed, the strength, the eye toggles, the
+/// two entries compared; « Valider » enabled exactly when the server would accept.
+#[island]
+fn NewPasswordForm(context: PasswordContext, problem: Option<Refused>) -> impl IntoView {
+    let save = ServerAction::<SetPassword>::new();
+    let error = super::forms::shown_problem(save, problem);
+    let context = StoredValue::new(context);
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let ready = hydrated();
+    let error_on = move |field: Field| error.get().and_then(|e| e.message(field));
+    let general = move || error.get().and_then(|e| e.general_message());
+    let rules_met = move || unmet_rules(&password.get()).is_empty();
+    // The server's other rules, on the same shared code: shown once the four are met.
+    let refusal = move || {
+        rules_met()
+            .then(|| context.with_value(|c| policy_refusal(&password.get(), c)))
+            .flatten()
+    };
+    let same = move || !confirmation.get().is_empty() && password.get() == confirmation.get();
+    let can_submit = move || rules_met() && refusal().is_none() && same();
+    view! {
+        {move || general().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+        <ActionForm action=save>
+            <div class="field">
+                <PasswordInput id="password" label="Nouveau mot de passe *"
+                    autocomplete="new-password" value=password
+                    describedby="password-rules password-policy password-error"
+                    invalid=Signal::derive(move || error_on(Field::Password).is_some() || refusal().is_some())/>
+                <ul class="rules" id="password-rules" aria-label="Règles du mot de passe">
+                    {PasswordRule::ALL.into_iter().map(|rule| {
+                        let met = move || rule.is_met_by(&password.get());
+                        view! {
+                            <li class:met=met>
+                                <span aria-hidden="true">{move || if met() { "✓ " } else { "○ " }}</span>
+                                {rule.user_message()}
+                                <span class="visually-hidden">{move || if met() { "\u{a0}: respecté" } else { "\u{a0}: non respecté" }}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p class="strength" hidden=move || password.get().is_empty() || refusal().is_some()>
+                    "Robustesse\u{a0}: "
+                    <strong>{move || Strength::estimate(&password.get()).user_message()}</strong>
+                    <meter min="0" max="4" value=move || Strength::estimate(&password.get()) as u8 aria-hidden="true"></meter>
+                </p>
+                <p class="error" id="password-policy" aria-live="polite" hidden=move || refusal().is_none()>
+                    {move || refusal().map(|r| r.user_message())}
+                </p>
+                <p class="error" id="password-error" hidden=move || error_on(Field::Password).is_none()>
+                    {move || error_on(Field::Password)}
+                </p>
+            </div>
+            <div class="field">
+                <PasswordInput id="confirmation" label="Confirmer le mot de passe *"
+                    autocomplete="new-password" value=confirmation
+                    describedby="confirmation-status"
+                    invalid=Signal::derive(move || (!confirmation.get().is_empty() && !same()) || error_on(Field::Confirmation).is_some())/>
+                <div id="confirmation-status" aria-live="polite">
+                    {move || {
+                        if confirmation.get().is_empty() {
+                            error_on(Field::Confirmation).map(|m| view! { <p class="error">{m}</p> }.into_any())
+                        } else if same() {
+                            Some(view! { <p class="ok">"✓ Les deux mots de passe sont identiques."</p> }.into_any())
+                        } else {
+                            Some(view! { <p class="error">{Problem::PasswordsDiffer.user_message()}</p> }.into_any())
+                        }
+                    }}
+                </div>
+            </div>
+            <button type="submit" class="button primary wide"
+                disabled=move || save.pending().get() || (ready.get() && !can_submit())>
+                "Valider"
+            </button>
+            <p class="hint" hidden=move || !ready.get() || can_submit()>
+                "«\u{a0}Valider\u{a0}» s'active quand le mot de passe respecte les règles et que les deux saisies sont identiques."
+            </p>
+        </ActionForm>
     }
 }
 

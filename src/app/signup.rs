@@ -149,46 +149,71 @@ pub async fn create_account(
     }
 }
 
+/// A SIRET worth checking: 14 digits with a right check digit.
+fn checkable(text: &str) -> Option<String> {
+    (digit_count(text) == 14 && Siret::parse(text).is_ok()).then(|| text.to_owned())
+}
+
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let query = use_query_map();
-    let create = ServerAction::<CreateAccount>::new();
-    // After a refused submission without JavaScript, the form comes back in the action's value.
-    let returned = create
-        .value()
-        .get_untracked()
-        .and_then(|r| r.err())
-        .map(|p| p.form)
-        .unwrap_or_else(|| {
-            // Links in the approval notice and in invitations pre-fill the form.
-            let query = query.read_untracked();
-            SignupForm {
-                siret: query.get(routes::query::SIRET).unwrap_or_default(),
-                email: query.get(routes::query::ADDRESS).unwrap_or_default(),
-                ..Default::default()
-            }
-        });
-    let initial_siret = group_digits(&returned.siret);
-
-    let (siret_text, set_siret_text) = signal(initial_siret.clone());
-    let complete = |s: &str| (digit_count(s) == 14).then(|| s.to_owned());
-    let checked_siret = RwSignal::new(complete(&initial_siret).filter(|s| Siret::parse(s).is_ok()));
-    let check = Resource::new(
-        move || checked_siret.get(),
-        |siret| async move {
-            match siret {
+    let problem = super::forms::rendered_problem::<CreateAccount>();
+    // After a refused submission without JavaScript, the form comes back with its refusal.
+    let form = problem.as_ref().map(|p| p.form.clone()).unwrap_or_else(|| {
+        // Links in the approval notice and in invitations pre-fill the form.
+        let query = query.read_untracked();
+        SignupForm {
+            siret: query.get(routes::query::SIRET).unwrap_or_default(),
+            email: query.get(routes::query::ADDRESS).unwrap_or_default(),
+            ..Default::default()
+        }
+    });
+    // A pre-filled SIRET is checked before the page is sent: its eligibility is in the HTML.
+    let siret = checkable(&group_digits(&form.siret));
+    let fields = move || {
+        let (form, problem, siret) = (form.clone(), problem.clone(), siret.clone());
+        Suspend::new(async move {
+            let check = match siret {
                 Some(s) => Some(check_siret(s).await),
                 None => None,
-            }
-        },
-    );
+            };
+            view! { <SignupFields form problem check/> }
+        })
+    };
+    view! {
+        <Title text="Créez votre compte"/>
+        <section class="card form-card">
+            <h1>"Créez votre compte"</h1>
+            <p class="subtitle">"ou " <A href=routes::LOGIN>"connectez-vous"</A></p>
+            <p class="banner">"CQC - Centre de Formation Agréé"</p>
+            <Suspense fallback=|| view! { <p class="hint">"Vérification du SIRET…"</p> }>{fields}</Suspense>
+        </section>
+    }
+}
 
-    let (email, set_email) = signal(returned.email.clone());
-    let (confirmation, set_confirmation) = signal(returned.email_confirmation.clone());
+/// The signup form (an island): SIRET grouped and checked as it is typed, the organisation name
+/// filled from INSEE, the two addresses compared, refusals shown next to their fields.
+#[island]
+fn SignupFields(
+    form: SignupForm,
+    problem: Option<SignupProblem>,
+    check: Option<Result<SiretCheck, Refused>>,
+) -> impl IntoView {
+    let create = ServerAction::<CreateAccount>::new();
+    let problem = super::forms::shown_problem(create, problem);
+    let initial_siret = group_digits(&form.siret);
+
+    let (siret_text, set_siret_text) = signal(initial_siret.clone());
+    // The SIRET whose check is shown (or awaited), and that check.
+    let checked_siret = RwSignal::new(checkable(&initial_siret));
+    let check = RwSignal::new(check);
+    let checking = RwSignal::new(false);
+
+    let (email, set_email) = signal(form.email.clone());
+    let (confirmation, set_confirmation) = signal(form.email_confirmation.clone());
     let organisation_ref = NodeRef::<leptos::html::Input>::new();
 
-    let problem = move || create.value().get().and_then(|r| r.err());
-    let server_error = move |field: Field| problem().and_then(|p| p.message(field));
+    let server_error = move |field: Field| problem.get().and_then(|p| p.message(field));
     // A wrong check digit is shown as soon as the 14th digit is typed.
     let siret_live_error = move || {
         let text = siret_text.get();
@@ -207,7 +232,7 @@ pub fn SignupPage() -> impl IntoView {
 
     // Pre-fill the organisation name from INSEE when the user has not typed one.
     Effect::new(move |_| {
-        if let Some(Some(Ok(SiretCheck::Eligible { establishment, .. }))) = check.get() {
+        if let Some(Ok(SiretCheck::Eligible { establishment, .. })) = check.get() {
             if let (Some(name), Some(input)) = (establishment.name, organisation_ref.get()) {
                 if input.value().trim().is_empty() {
                     input.set_value(&name);
@@ -217,127 +242,135 @@ pub fn SignupPage() -> impl IntoView {
     });
     // Move focus to the first field in error after a refused submission.
     Effect::new(move |_| {
-        if let Some(field) = problem().and_then(|p| p.fields.first()) {
+        if let Some(field) = problem.get().and_then(|p| p.fields.first()) {
             super::forms::focus_by_id(field.id());
         }
     });
 
     let on_siret_input = move |ev: leptos::ev::Event| {
         let grouped = super::forms::regroup_siret_input(&ev);
-        let next = complete(&grouped).filter(|s| Siret::parse(s).is_ok());
+        let next = checkable(&grouped);
         if next != checked_siret.get_untracked() {
-            checked_siret.set(next);
+            checked_siret.set(next.clone());
+            check.set(None);
+            checking.set(next.is_some());
+            if let Some(siret) = next {
+                leptos::task::spawn_local(async move {
+                    let answer = check_siret(siret.clone()).await;
+                    // Only the answer for the SIRET still in the field is shown.
+                    if checked_siret.get_untracked().as_ref() == Some(&siret) {
+                        check.set(Some(answer));
+                        checking.set(false);
+                    }
+                });
+            }
         }
         set_siret_text.set(grouped);
     };
 
     let pending = create.pending();
     view! {
-        <Title text="Créez votre compte"/>
-        <section class="card form-card">
-            <h1>"Créez votre compte"</h1>
-            <p class="subtitle">"ou " <A href=routes::LOGIN>"connectez-vous"</A></p>
-            <p class="banner">"CQC - Centre de Formation Agréé"</p>
-            <ActionForm action=create attr:novalidate="">
-                {move || problem().and_then(|p| p.general_message()).map(|m| view! {
-                    <p class="notice error" role="alert">{m}</p>
-                })}
-                <div class="field">
-                    <label for="siret">"Numéro de SIRET *"</label>
-                    <input id="siret" name="siret" type="text" inputmode="numeric"
-                        autocomplete="off" maxlength=SIRET_INPUT_MAX.to_string() required
-                        aria-describedby="siret-hint siret-status siret-error"
-                        aria-invalid=move || (server_error(Field::Siret).is_some() || siret_live_error().is_some()).then_some("true")
-                        value=initial_siret
-                        on:input=on_siret_input
-                    />
-                    <p class="hint" id="siret-hint">
-                        "14 chiffres\u{a0}: SIREN (9 premiers chiffres) et NIC (5 derniers chiffres)."
-                    </p>
-                    <div id="siret-status" aria-live="polite">
-                        <Transition fallback=|| view! { <p class="hint">"Vérification du SIRET…"</p> }>
-                            {move || check.get().flatten().map(|r| view! { <SiretStatus check=r/> })}
-                        </Transition>
-                    </div>
-                    <FieldError id="siret-error" message=Signal::derive(move || {
-                        siret_live_error().or_else(|| server_error(Field::Siret))
-                    })/>
+        <ActionForm action=create attr:novalidate="">
+            {move || problem.get().and_then(|p| p.general_message()).map(|m| view! {
+                <p class="notice error" role="alert">{m}</p>
+            })}
+            <div class="field">
+                <label for="siret">"Numéro de SIRET *"</label>
+                <input id="siret" name="siret" type="text" inputmode="numeric"
+                    autocomplete="off" maxlength=SIRET_INPUT_MAX.to_string() required
+                    aria-describedby="siret-hint siret-status siret-error"
+                    aria-invalid=move || (server_error(Field::Siret).is_some() || siret_live_error().is_some()).then_some("true")
+                    value=initial_siret
+                    on:input=on_siret_input
+                />
+                <p class="hint" id="siret-hint">
+                    "14 chiffres\u{a0}: SIREN (9 premiers chiffres) et NIC (5 derniers chiffres)."
+                </p>
+                <div id="siret-status" aria-live="polite">
+                    {move || if checking.get() {
+                        Some(view! { <p class="hint">"Vérification du SIRET…"</p> }.into_any())
+                    } else {
+                        check.get().map(|r| view! { <SiretStatus check=r/> }.into_any())
+                    }}
                 </div>
+                <FieldError id="siret-error" message=Signal::derive(move || {
+                    siret_live_error().or_else(|| server_error(Field::Siret))
+                })/>
+            </div>
+            <div class="field">
+                <label for="organisation">"Nom de l'organisme *"</label>
+                <input id="organisation" name="organisation" type="text" required
+                    autocomplete="organization" maxlength=ORGANISATION_NAME_MAX.to_string()
+                    node_ref=organisation_ref
+                    value=form.organisation.clone()
+                    aria-describedby="organisation-error"
+                    aria-invalid=move || server_error(Field::Organisation).map(|_| "true")
+                />
+                <FieldError id="organisation-error" message=Signal::derive(move || server_error(Field::Organisation))/>
+            </div>
+            <div class="field-row">
                 <div class="field">
-                    <label for="organisation">"Nom de l'organisme *"</label>
-                    <input id="organisation" name="organisation" type="text" required
-                        autocomplete="organization" maxlength=ORGANISATION_NAME_MAX.to_string()
-                        node_ref=organisation_ref
-                        value=returned.organisation.clone()
-                        aria-describedby="organisation-error"
-                        aria-invalid=move || server_error(Field::Organisation).map(|_| "true")
+                    <label for="last_name">"Nom *"</label>
+                    <input id="last_name" name="last_name" type="text" required
+                        autocomplete="family-name" maxlength=PERSON_NAME_MAX.to_string()
+                        value=form.last_name.clone()
+                        aria-describedby="last_name-error"
+                        aria-invalid=move || server_error(Field::LastName).map(|_| "true")
                     />
-                    <FieldError id="organisation-error" message=Signal::derive(move || server_error(Field::Organisation))/>
-                </div>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="last_name">"Nom *"</label>
-                        <input id="last_name" name="last_name" type="text" required
-                            autocomplete="family-name" maxlength=PERSON_NAME_MAX.to_string()
-                            value=returned.last_name.clone()
-                            aria-describedby="last_name-error"
-                            aria-invalid=move || server_error(Field::LastName).map(|_| "true")
-                        />
-                        <FieldError id="last_name-error" message=Signal::derive(move || server_error(Field::LastName))/>
-                    </div>
-                    <div class="field">
-                        <label for="first_name">"Prénom *"</label>
-                        <input id="first_name" name="first_name" type="text" required
-                            autocomplete="given-name" maxlength=PERSON_NAME_MAX.to_string()
-                            value=returned.first_name.clone()
-                            aria-describedby="first_name-error"
-                            aria-invalid=move || server_error(Field::FirstName).map(|_| "true")
-                        />
-                        <FieldError id="first_name-error" message=Signal::derive(move || server_error(Field::FirstName))/>
-                    </div>
+                    <FieldError id="last_name-error" message=Signal::derive(move || server_error(Field::LastName))/>
                 </div>
                 <div class="field">
-                    <label for="email">"Adresse électronique *"</label>
-                    <input id="email" name="email" type="email" required autocomplete="email"
-                        maxlength=EMAIL_MAX.to_string() value=returned.email.clone()
-                        aria-describedby="email-hint email-error"
-                        aria-invalid=move || server_error(Field::Email).map(|_| "true")
-                        on:input=move |ev| set_email.set(event_target_value(&ev))
+                    <label for="first_name">"Prénom *"</label>
+                    <input id="first_name" name="first_name" type="text" required
+                        autocomplete="given-name" maxlength=PERSON_NAME_MAX.to_string()
+                        value=form.first_name.clone()
+                        aria-describedby="first_name-error"
+                        aria-invalid=move || server_error(Field::FirstName).map(|_| "true")
                     />
-                    <p class="hint" id="email-hint">
-                        "Cette adresse sera votre identifiant\u{a0}: elle est unique et ne pourra pas être modifiée. "
-                        "Préférez une adresse qui restera valable (par exemple une adresse de service)."
-                    </p>
-                    <FieldError id="email-error" message=Signal::derive(move || server_error(Field::Email))/>
+                    <FieldError id="first_name-error" message=Signal::derive(move || server_error(Field::FirstName))/>
                 </div>
-                <div class="field">
-                    <label for="email_confirmation">"Confirmer votre adresse électronique *"</label>
-                    <input id="email_confirmation" name="email_confirmation" type="email" required
-                        autocomplete="email" maxlength=EMAIL_MAX.to_string()
-                        value=returned.email_confirmation.clone()
-                        aria-describedby="email_confirmation-status email_confirmation-error"
-                        aria-invalid=move || (server_error(Field::EmailConfirmation).is_some() || confirmation_hint() == Some(false)).then_some("true")
-                        on:input=move |ev| set_confirmation.set(event_target_value(&ev))
-                    />
-                    <div id="email_confirmation-status" aria-live="polite">
-                        {move || (confirmation_hint() == Some(true)).then(|| view! {
-                            <p class="ok">"✓ Les deux adresses sont identiques."</p>
-                        })}
-                    </div>
-                    <FieldError id="email_confirmation-error" message=Signal::derive(move || {
-                        match confirmation_hint() {
-                            Some(true) => None,
-                            Some(false) => Some(Problem::EmailMismatch.user_message()),
-                            None => server_error(Field::EmailConfirmation),
-                        }
-                    })/>
+            </div>
+            <div class="field">
+                <label for="email">"Adresse électronique *"</label>
+                <input id="email" name="email" type="email" required autocomplete="email"
+                    maxlength=EMAIL_MAX.to_string() value=form.email.clone()
+                    aria-describedby="email-hint email-error"
+                    aria-invalid=move || server_error(Field::Email).map(|_| "true")
+                    on:input=move |ev| set_email.set(event_target_value(&ev))
+                />
+                <p class="hint" id="email-hint">
+                    "Cette adresse sera votre identifiant\u{a0}: elle est unique et ne pourra pas être modifiée. "
+                    "Préférez une adresse qui restera valable (par exemple une adresse de service)."
+                </p>
+                <FieldError id="email-error" message=Signal::derive(move || server_error(Field::Email))/>
+            </div>
+            <div class="field">
+                <label for="email_confirmation">"Confirmer votre adresse électronique *"</label>
+                <input id="email_confirmation" name="email_confirmation" type="email" required
+                    autocomplete="email" maxlength=EMAIL_MAX.to_string()
+                    value=form.email_confirmation.clone()
+                    aria-describedby="email_confirmation-status email_confirmation-error"
+                    aria-invalid=move || (server_error(Field::EmailConfirmation).is_some() || confirmation_hint() == Some(false)).then_some("true")
+                    on:input=move |ev| set_confirmation.set(event_target_value(&ev))
+                />
+                <div id="email_confirmation-status" aria-live="polite">
+                    {move || (confirmation_hint() == Some(true)).then(|| view! {
+                        <p class="ok">"✓ Les deux adresses sont identiques."</p>
+                    })}
                 </div>
-                <button type="submit" class="button primary wide" disabled=move || pending.get()>
-                    {move || if pending.get() { "Création en cours…" } else { "CRÉER" }}
-                </button>
-                <p class="hint">"* champ obligatoire"</p>
-            </ActionForm>
-        </section>
+                <FieldError id="email_confirmation-error" message=Signal::derive(move || {
+                    match confirmation_hint() {
+                        Some(true) => None,
+                        Some(false) => Some(Problem::EmailMismatch.user_message()),
+                        None => server_error(Field::EmailConfirmation),
+                    }
+                })/>
+            </div>
+            <button type="submit" class="button primary wide" disabled=move || pending.get()>
+                {move || if pending.get() { "Création en cours…" } else { "CRÉER" }}
+            </button>
+            <p class="hint">"* champ obligatoire"</p>
+        </ActionForm>
     }
 }
 
@@ -383,7 +416,7 @@ fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
                 <div class="notice error" role="status">
                     <p>{problem.user_message()}</p>
                     {registered.then(|| view! {
-                        <p><A href=routes::LOGIN>"Se connecter"</A> " · " <A href=routes::FORGOT_PASSWORD>"Mot de passe oublié"</A></p>
+                        <p><a href=routes::LOGIN>"Se connecter"</a> " · " <a href=routes::FORGOT_PASSWORD>"Mot de passe oublié"</a></p>
                     })}
                 </div>
             }

@@ -1,6 +1,6 @@
 //! The administrator's space: the centre, its approvals, the administrator; logout.
 
-use super::establishments::{AttachEstablishment, AttachedEstablishments, DetachEstablishment};
+use super::establishments::{AttachEstablishment, AttachProblem, AttachedEstablishments};
 use super::forms::Refused;
 use crate::domain::messages::french_date;
 use crate::domain::{
@@ -108,22 +108,17 @@ pub async fn logout() -> Result<(), Refused> {
 #[component]
 pub fn SpacePage() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let attach = ServerAction::<AttachEstablishment>::new();
-    let detach = ServerAction::<DetachEstablishment>::new();
-    // Reloaded after each attachment or detachment.
-    let space = Resource::new(
-        move || (attach.version().get(), detach.version().get()),
-        |_| async move { my_space().await },
-    );
+    let space = Resource::new(|| (), |_| async move { my_space().await });
+    let attach_problem = super::forms::rendered_problem::<AttachEstablishment>();
     view! {
         <Title text="Mon espace"/>
-        <Transition fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
+        <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
             {move || space.get().map(|r| match r {
-                Ok(Some(s)) => view! { <SpaceContent space=s logout=logout attach=attach detach=detach/> }.into_any(),
+                Ok(Some(s)) => view! { <SpaceContent space=s logout=logout attach_problem=attach_problem.clone()/> }.into_any(),
                 Ok(None) => view! { <section class="card"><p>"Redirection vers la connexion…"</p></section> }.into_any(),
                 Err(_) => view! { <section class="card"><p class="notice error">{Problem::Unexpected.user_message()}</p></section> }.into_any(),
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
@@ -131,8 +126,7 @@ pub fn SpacePage() -> impl IntoView {
 fn SpaceContent(
     space: SpaceView,
     logout: ServerAction<Logout>,
-    attach: ServerAction<AttachEstablishment>,
-    detach: ServerAction<DetachEstablishment>,
+    attach_problem: Option<AttachProblem>,
 ) -> impl IntoView {
     let today = space.today;
     let establishments = match space.main_establishment.clone() {
@@ -147,7 +141,7 @@ fn SpaceContent(
         }
         .into_any(),
         None => view! {
-            <AttachedEstablishments list=space.attachments.clone() attach=attach detach=detach/>
+            <AttachedEstablishments list=space.attachments.clone() problem=attach_problem/>
         }
         .into_any(),
     };
