@@ -43,7 +43,7 @@ start() {
   env LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=DEV HUBPRO_DEV_MAILBOX=true \
     DATABASE_URL="$db" HUBPRO_PUBLIC_URL=http://127.0.0.1:$port RUST_LOG=warn \
     HUBPRO_RATE_ELIGIBILITY=100000000 HUBPRO_RATE_SIGNUP=100000000 \
-    HUBPRO_SIRENE_PER_MINUTE=100000000 "$@" target/release/hubpro >"$work/$name.log" 2>&1 &
+    HUBPRO_SIRENE_PER_MINUTE=100000000 HUBPRO_SIRENE_PER_CLIENT=100000000 "$@" target/release/hubpro >"$work/$name.log" 2>&1 &
   server=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/sante"; do sleep 0.002; done
   say "[$name] cold start (spawn → /sante answers): $(( ($(date +%s%N) - t0) / 1000000 )) ms;" \
@@ -127,6 +127,8 @@ bench "POST check, warm cache" 32 "http://127.0.0.1:$port/api/verifier-siret" -s
 
 # 2. Eligibility through INSEE 100 ms late: every request a new SIRET (cache misses), then one
 #    SIRET again and again (warm cache).
+# The bench SIRETs are approved: a SIRET without approval is refused before any INSEE call.
+DATABASE_URL="sqlite://$work/insee.db" target/release/hubpro approvals import "$work/agrements-banc.csv" --no-notify >/dev/null
 start insee-100ms "sqlite://$work/insee.db" HUBPRO_SIRENE_URL=http://127.0.0.1:3302 \
   HUBPRO_SIRENE_API_KEY=bench HUBPRO_SIRENE_TIMEOUT_MS=5000
 bench "POST check, INSEE +100 ms, cache misses" 32 "http://127.0.0.1:$port/api/verifier-siret" \

@@ -17,7 +17,6 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     // The islands are hydrated in the same task, right after this returns: the mark that lets
     // browser tests (and the first-visit bench) wait for interactivity comes in the next one.

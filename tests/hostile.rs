@@ -51,7 +51,7 @@ enum Needs {
 }
 
 /// Every server function with a form, and what it needs to reach its code.
-const ENDPOINTS: [(&str, &[&str], Needs); 9] = [
+const ENDPOINTS: [(&str, &[&str], Needs); 10] = [
     ("/api/verifier-siret", &["siret"], Needs::Nothing),
     (
         "/api/creer-compte",
@@ -79,6 +79,8 @@ const ENDPOINTS: [(&str, &[&str], Needs); 9] = [
         Needs::Session,
     ),
     ("/api/detacher", &["siret"], Needs::Session),
+    // No argument: the attach island reads the list again with the session.
+    ("/api/etablissements-rattaches", &[], Needs::Session),
     // No argument: hostile values cannot reach it; without a session it only clears the cookie.
     ("/api/deconnexion", &[], Needs::Nothing),
 ];

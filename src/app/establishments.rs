@@ -83,6 +83,22 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     }
 }
 
+/// The establishments the logged-in account has attached (the list, read again after a change).
+#[server(prefix = "/api", endpoint = "etablissements-rattaches")]
+pub async fn attached_establishments() -> Result<Vec<AttachedEstablishment>, Refused> {
+    use crate::domain::Problem;
+    use crate::server::web;
+    let state = expect_context::<crate::server::state::AppState>();
+    let Some(account) = web::current_account(&state).await else {
+        return Err(web::refuse(FormProblem::general(Problem::SessionEnded)));
+    };
+    state
+        .store
+        .attachments_of(account.id)
+        .await
+        .map_err(|e| web::unexpected("attachments", &e))
+}
+
 /// The section of the main establishment's space (an island): the list, refreshed after each
 /// attachment or detachment, and the attach form.
 #[island]
@@ -98,8 +114,8 @@ pub fn AttachedEstablishments(
         let now = (attach.version().get(), detach.version().get());
         if before.is_some_and(|b| b != now) {
             leptos::task::spawn_local(async move {
-                if let Ok(Some(space)) = super::space::my_space().await {
-                    list.set(space.attachments);
+                if let Ok(now) = attached_establishments().await {
+                    list.set(now);
                 }
             });
         }

@@ -16,7 +16,7 @@ pub mod space;
 pub mod texts;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -36,14 +36,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
+    // Hashed names (hash.txt beside the binary) when the build made them.
+    #[cfg(feature = "ssr")]
+    let stylesheet = crate::server::assets::stylesheet_href(&options);
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="fr">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                // Hashed names (hash.txt beside the binary) when the build made them.
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                <link id="leptos" rel="stylesheet" href=stylesheet/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

@@ -169,16 +169,21 @@ pub fn SignupPage() -> impl IntoView {
         }
     });
     // A pre-filled SIRET is checked before the page is sent: its eligibility is in the HTML.
-    let siret = checkable(&group_digits(&form.siret));
-    let fields = move || {
-        let (form, problem, siret) = (form.clone(), problem.clone(), siret.clone());
-        Suspend::new(async move {
-            let check = match siret {
-                Some(s) => Some(check_siret(s).await),
-                None => None,
+    let fields = match checkable(&group_digits(&form.siret)) {
+        None => view! { <SignupFields form problem check=None/> }.into_any(),
+        Some(siret) => {
+            let checked = move || {
+                let (form, problem, siret) = (form.clone(), problem.clone(), siret.clone());
+                Suspend::new(async move {
+                    let check = Some(check_siret(siret).await);
+                    view! { <SignupFields form problem check/> }
+                })
             };
-            view! { <SignupFields form problem check/> }
-        })
+            view! {
+                <Suspense fallback=|| view! { <p class="hint">"Vérification du SIRET…"</p> }>{checked}</Suspense>
+            }
+            .into_any()
+        }
     };
     view! {
         <Title text="Créez votre compte"/>
@@ -186,7 +191,7 @@ pub fn SignupPage() -> impl IntoView {
             <h1>"Créez votre compte"</h1>
             <p class="subtitle">"ou " <A href=routes::LOGIN>"connectez-vous"</A></p>
             <p class="banner">"CQC - Centre de Formation Agréé"</p>
-            <Suspense fallback=|| view! { <p class="hint">"Vérification du SIRET…"</p> }>{fields}</Suspense>
+            {fields}
         </section>
     }
 }

@@ -81,14 +81,21 @@ pub fn package_path(options: &LeptosOptions) -> String {
     format!("/{}", options.site_pkg_dir)
 }
 
-/// The stylesheet's URL (pages get it from Leptos; the dev mailbox builds its own HTML).
+/// `hash.txt`, read once: it belongs to the binary, which does not change while it runs.
+fn hash_text(options: &LeptosOptions) -> Option<&'static str> {
+    static TEXT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| std::fs::read_to_string(hash_file(options)).ok())
+        .as_deref()
+}
+
+/// The stylesheet's URL, for every page's head and the dev mailbox.
 pub fn stylesheet_href(options: &LeptosOptions) -> String {
     let name = options
         .hash_files
-        .then(|| std::fs::read_to_string(hash_file(options)).ok())
+        .then(|| hash_text(options))
         .flatten()
         .and_then(|text| {
-            hashed_names(options, &text)
+            hashed_names(options, text)
                 .into_iter()
                 .find(|(kind, _)| kind == "css")
         })
