@@ -289,3 +289,37 @@ async fn front_end_files_come_precompressed_and_pages_compressed() {
     assert!(plain.headers().get("content-encoding").is_none());
     assert!(plain.text().await.unwrap().contains("Créez votre compte"));
 }
+
+/// A page loads the WASM exactly when it holds an island: the others are interactive as HTML.
+#[tokio::test]
+async fn only_pages_with_an_island_load_the_wasm() {
+    let app = support::spawn_app(support::settings(&[])).await;
+    for (path, island) in [
+        ("/", false),
+        ("/creer-un-compte", false),
+        ("/inscription", true),
+        ("/inscription?siret=47728084603753", true),
+        ("/connexion", true),
+        ("/mot-de-passe-oublie", false),
+        ("/mot-de-passe/creer?jeton=0", false),
+        ("/nulle-part", false),
+    ] {
+        let body = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(body.contains("<leptos-island"), island, "{path}");
+        let loads_wasm = body.contains("<script type=\"module\"");
+        assert_eq!(loads_wasm, island, "{path}: WASM iff island");
+        assert_eq!(
+            body.contains("data-hydrated=\"true\""),
+            !island,
+            "{path}: marked interactive as sent iff nothing to hydrate"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! « Se connecter » and « Mot de passe oublié ».
 
-use super::forms::{PasswordInput, Refused};
+use super::forms::PasswordInput;
 use crate::domain::email::EMAIL_MAX;
 use crate::domain::{Field, FormProblem};
 use crate::routes;
@@ -97,13 +97,6 @@ pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
     }
 }
 
-/// The support contact to show when no email arrives.
-#[server(prefix = "/api", endpoint = "support")]
-pub async fn support_contact() -> Result<String, Refused> {
-    let state = expect_context::<crate::server::state::AppState>();
-    Ok(state.settings.support_contact.clone())
-}
-
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let problem = super::forms::rendered_problem::<Login>();
@@ -198,14 +191,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     }
 }
 
-/// The configured support contact, in bold (where the guide sends users to support).
+/// The configured support contact, in bold (where the guide sends users to support). Pages are
+/// rendered on the server only (islands aside): it is read from the settings there.
 #[component]
 pub fn SupportContact() -> impl IntoView {
-    let support = Resource::new(
-        || (),
-        |_| async move { support_contact().await.unwrap_or_default() },
-    );
-    view! {
-        <Suspense fallback=|| "…">{move || support.get().map(|s| view! { <strong>{s}</strong> })}</Suspense>
-    }
+    #[cfg(feature = "ssr")]
+    let support = use_context::<crate::server::state::AppState>()
+        .map(|state| state.settings.support_contact.clone())
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let support = String::new();
+    view! { <strong>{support}</strong> }
 }

@@ -22,6 +22,16 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// The pages holding an island. The others are plain HTML: they load no script or WASM at all
+/// (the password link page, opened from an email, is usable at once on a poor connection).
+#[cfg(feature = "ssr")]
+const PAGES_WITH_ISLANDS: [&str; 4] = [
+    crate::routes::SIGNUP,
+    crate::routes::LOGIN,
+    crate::routes::NEW_PASSWORD,
+    crate::routes::SPACE,
+];
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy names the nonce Leptos puts on its own scripts.
@@ -41,6 +51,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let stylesheet = crate::server::assets::stylesheet_href(&options);
     #[cfg(not(feature = "ssr"))]
     let stylesheet = String::new();
+    #[cfg(feature = "ssr")]
+    let islands = use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| PAGES_WITH_ISLANDS.contains(&parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let islands = true;
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -48,10 +63,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link id="leptos" rel="stylesheet" href=stylesheet/>
-                <HydrationScripts options islands=true/>
+                {islands.then(|| view! { <HydrationScripts options islands=true/> })}
                 <MetaTags/>
             </head>
-            <body>
+            // Nothing to hydrate: the page is interactive as it arrives (the mark browser tests and
+            // the first-visit bench wait for; the WASM sets it on pages with islands).
+            <body data-hydrated=(!islands).then_some("true")>
                 <App/>
             </body>
         </html>
