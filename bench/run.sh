@@ -181,9 +181,11 @@ print(next(f'8{n:012d}{d}' for d in range(10) if ok(f'8{n:012d}{d}')))")
 done
 sleep 1
 for id in $(curl -sf "$base/dev/boite-mail" | grep -o 'boite-mail/[0-9]*' | cut -d/ -f2); do
-  token=$(curl -sf "$base/dev/boite-mail/$id" | grep -o 'jeton=[0-9a-f]\{64\}' | head -1 | cut -d= -f2 || true)
+  # Password emails only (the official addresses also get « Ce n'est pas nous » links).
+  token=$(curl -sf "$base/dev/boite-mail/$id" | grep -o 'mot-de-passe/creer?jeton=[0-9a-f]\{64\}' | head -1 | cut -d= -f2 || true)
   [ -n "$token" ] || continue
-  flow=$(curl -si "$base/api/continuer" --data "token=$token" | grep -io 'hubpro_flow=[^;]*' | head -1)
+  flow=$(curl -si "$base/api/continuer" --data "token=$token" | grep -io 'hubpro_flow=[^;]*' | head -1 || true)
+  [ -n "$flow" ] || continue
   flows+=("$flow")
 done
 say "  password flows opened: ${#flows[@]}"
