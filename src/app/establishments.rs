@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub type AttachProblem = FormProblem<AttachForm>;
 
 /// « Rattacher et inviter »: same INSEE and approvals checks as a signup, then the invitation.
-#[server(prefix = "/api", endpoint = "rattacher")]
+#[server(prefix = "/api", endpoint = "rattacher", output = super::codec::JsonOut)]
 pub async fn attach_establishment(
     siret: String,
     contact_email: String,
@@ -64,7 +64,7 @@ pub async fn attach_establishment(
 }
 
 /// « Confirmer le détachement ».
-#[server(prefix = "/api", endpoint = "detacher")]
+#[server(prefix = "/api", endpoint = "detacher", output = super::codec::JsonOut)]
 pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     use crate::domain::Problem;
     use crate::server::{establishments, web};
@@ -84,7 +84,7 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
 }
 
 /// The establishments the logged-in account has attached (the list, read again after a change).
-#[server(prefix = "/api", endpoint = "etablissements-rattaches")]
+#[server(prefix = "/api", endpoint = "etablissements-rattaches", output = super::codec::JsonOut)]
 pub async fn attached_establishments() -> Result<Vec<AttachedEstablishment>, Refused> {
     use crate::domain::Problem;
     use crate::server::web;

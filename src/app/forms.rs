@@ -3,7 +3,6 @@
 
 use crate::domain::{FormProblem, Problem};
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -14,7 +13,7 @@ impl<F> FromServerFnError for FormProblem<F>
 where
     F: Clone + Default + std::fmt::Debug + Send + Sync + Serialize + DeserializeOwned + 'static,
 {
-    type Encoder = JsonEncoding;
+    type Encoder = super::codec::JsonText;
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         let problem = match e {
             ServerFnErrorErr::Args(_)
@@ -74,20 +73,20 @@ pub fn hydrated() -> ReadSignal<bool> {
 /// A password input with a button that shows or hides what is typed.
 #[component]
 pub fn PasswordInput(
-    id: &'static str,
-    label: &'static str,
-    autocomplete: &'static str,
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(into)] autocomplete: String,
     #[prop(into)] value: RwSignal<String>,
-    #[prop(into, optional)] describedby: Option<&'static str>,
+    #[prop(into, optional)] describedby: Option<String>,
     #[prop(into, optional)] invalid: Option<Signal<bool>>,
 ) -> impl IntoView {
     let maxlength = crate::domain::password::PASSWORD_MAX.to_string();
     let visible = RwSignal::new(false);
     let ready = hydrated();
     view! {
-        <label for=id>{label}</label>
+        <label for=id.clone()>{label}</label>
         <div class="password-box">
-            <input id=id name=id required maxlength=maxlength autocomplete=autocomplete
+            <input id=id.clone() name=id.clone() required maxlength=maxlength autocomplete=autocomplete
                 type=move || if visible.get() { "text" } else { "password" }
                 aria-describedby=describedby
                 aria-invalid=move || invalid.map(|s| s.get()).unwrap_or(false).then_some("true")
@@ -108,6 +107,19 @@ pub fn PasswordInput(
             </button>
         </div>
     }
+}
+
+/// A password input and its eye toggle as an island of its own, in a form that is plain HTML
+/// (the login form: it posts like a form without JavaScript, refusals come back in the page).
+#[island]
+pub fn PasswordField(
+    id: String,
+    label: String,
+    autocomplete: String,
+    describedby: Option<String>,
+) -> impl IntoView {
+    let value = RwSignal::new(String::new());
+    view! { <PasswordInput id label autocomplete value describedby=describedby.unwrap_or_default()/> }
 }
 
 /// Regroups a SIRET input as `477 280 846 03753` while the user types, keeping the caret after

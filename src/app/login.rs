@@ -1,6 +1,6 @@
 //! « Se connecter » and « Mot de passe oublié ».
 
-use super::forms::PasswordInput;
+use super::forms::PasswordField;
 use crate::domain::email::EMAIL_MAX;
 use crate::domain::{Field, FormProblem};
 use crate::routes;
@@ -11,7 +11,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 /// A refused login or reset request, keeping the address as typed (never the password).
 pub type AddressProblem = FormProblem<String>;
 
-#[server(prefix = "/api", endpoint = "connexion")]
+#[server(prefix = "/api", endpoint = "connexion", output = super::codec::JsonOut)]
 pub async fn login(email: String, password: String) -> Result<(), AddressProblem> {
     use crate::domain::{FieldProblems, Problem};
     use crate::server::auth::{self, AuthError};
@@ -59,7 +59,7 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
     }
 }
 
-#[server(prefix = "/api", endpoint = "mot-de-passe-oublie")]
+#[server(prefix = "/api", endpoint = "mot-de-passe-oublie", output = super::codec::JsonOut)]
 pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
     use crate::domain::{FieldProblems, Problem};
     use crate::server::auth::{self, AuthError};
@@ -111,15 +111,15 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// The login form (an island): the eye toggle, the refusal shown without leaving the page.
-#[island]
+/// The login form: plain HTML posting to the server function (a refusal comes back in the page,
+/// the address kept); only its password field is an island, for the eye toggle.
+#[component]
 fn LoginForm(problem: Option<AddressProblem>) -> impl IntoView {
     let action = ServerAction::<Login>::new();
     // The address as typed comes back with a refusal (never the password).
     let kept = problem.as_ref().map(|p| p.form.clone()).unwrap_or_default();
     let problem = super::forms::shown_problem(action, problem);
     let error = move || problem.get().and_then(|e| e.general_message());
-    let password = RwSignal::new(String::new());
     view! {
         <ActionForm action=action>
             <div id="login-error" aria-live="assertive">
@@ -131,8 +131,8 @@ fn LoginForm(problem: Option<AddressProblem>) -> impl IntoView {
                     maxlength=EMAIL_MAX.to_string() value=kept aria-describedby="login-error"/>
             </div>
             <div class="field">
-                <PasswordInput id="password" label="Mot de passe *" autocomplete="current-password"
-                    value=password describedby="login-error"/>
+                <PasswordField id="password".to_owned() label="Mot de passe *".to_owned()
+                    autocomplete="current-password".to_owned() describedby=Some("login-error".to_owned())/>
             </div>
             <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                 "Se connecter"

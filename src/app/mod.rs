@@ -2,6 +2,7 @@
 //! the browser (`#[island]`: the signup, password, login and attach forms). French text shown to users
 //! is in [`texts`] or next to the markup it belongs to, never in the domain or server layers.
 
+pub mod codec;
 pub mod establishments;
 pub mod forms;
 mod home;

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// Whether a « Ce n'est pas nous » link is still usable (without using it).
-#[server(prefix = "/api", endpoint = "lien-pas-nous")]
+#[server(prefix = "/api", endpoint = "lien-pas-nous", output = super::codec::JsonOut)]
 pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
     use crate::server::store::LinkPurpose;
     let state = expect_context::<crate::server::state::AppState>();
@@ -19,7 +19,7 @@ pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
 }
 
 /// « Confirmer : ce n'est pas nous »: suspends the account at once.
-#[server(prefix = "/api", endpoint = "ce-n-est-pas-nous")]
+#[server(prefix = "/api", endpoint = "ce-n-est-pas-nous", output = super::codec::JsonOut)]
 pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
     use crate::domain::{FormProblem, Problem};
     use crate::server::ownership::{self, OwnershipError};

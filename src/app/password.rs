@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// Whether an emailed link is still usable (a GET never uses it: mail scanners open links).
-#[server(prefix = "/api", endpoint = "lien-valide")]
+#[server(prefix = "/api", endpoint = "lien-valide", output = super::codec::JsonOut)]
 pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
     use crate::server::store::LinkPurpose;
     let state = expect_context::<crate::server::state::AppState>();
@@ -24,7 +24,7 @@ pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
 
 /// « Cliquer ici pour continuer »: opens the password form (the link stays valid until a
 /// password is saved).
-#[server(prefix = "/api", endpoint = "continuer")]
+#[server(prefix = "/api", endpoint = "continuer", output = super::codec::JsonOut)]
 pub async fn open_flow(token: String) -> Result<(), Refused> {
     use crate::domain::FormProblem;
     use crate::server::{auth, cookies, web};
@@ -45,7 +45,7 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
 
 /// The account's values the password rules use (its first name greets), when the flow is open:
 /// the page applies the server's rules live with them.
-#[server(prefix = "/api", endpoint = "flux-mot-de-passe")]
+#[server(prefix = "/api", endpoint = "flux-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
     use crate::server::{auth, cookies, web};
     let state = expect_context::<crate::server::state::AppState>();
@@ -59,7 +59,7 @@ pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
 }
 
 /// « Valider »: the server re-checks every rule.
-#[server(prefix = "/api", endpoint = "valider-mot-de-passe")]
+#[server(prefix = "/api", endpoint = "valider-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn set_password(password: String, confirmation: String) -> Result<(), Refused> {
     use crate::domain::{FieldProblems, FormProblem};
     use crate::server::auth::{self, AuthError};

@@ -32,7 +32,7 @@ pub enum SiretCheck {
 pub type SignupProblem = FormProblem<SignupForm>;
 
 /// Live eligibility of a complete SIRET.
-#[server(prefix = "/api", endpoint = "verifier-siret")]
+#[server(prefix = "/api", endpoint = "verifier-siret", output = super::codec::JsonOut)]
 pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
@@ -90,7 +90,7 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
 }
 
 /// « CRÉER »: the server re-checks everything, creates the pending account and queues its email.
-#[server(prefix = "/api", endpoint = "creer-compte")]
+#[server(prefix = "/api", endpoint = "creer-compte", output = super::codec::JsonOut)]
 pub async fn create_account(
     siret: String,
     organisation: String,

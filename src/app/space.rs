@@ -30,7 +30,7 @@ pub struct SpaceView {
 }
 
 /// The logged-in administrator's space; without a session, a redirect to the login page.
-#[server(prefix = "/api", endpoint = "espace")]
+#[server(prefix = "/api", endpoint = "espace", output = super::codec::JsonOut)]
 pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
     use crate::routes;
     use crate::server::directory::Lookup;
@@ -80,7 +80,7 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
     }))
 }
 
-#[server(prefix = "/api", endpoint = "deconnexion")]
+#[server(prefix = "/api", endpoint = "deconnexion", output = super::codec::JsonOut)]
 pub async fn logout() -> Result<(), Refused> {
     use crate::routes;
     use crate::server::{cookies, web};
