@@ -116,10 +116,10 @@ pub fn PasswordField(
     id: String,
     label: String,
     autocomplete: String,
-    describedby: Option<String>,
+    describedby: String,
 ) -> impl IntoView {
     let value = RwSignal::new(String::new());
-    view! { <PasswordInput id label autocomplete value describedby=describedby.unwrap_or_default()/> }
+    view! { <PasswordInput id label autocomplete value describedby/> }
 }
 
 /// Regroups a SIRET input as `477 280 846 03753` while the user types, keeping the caret after

@@ -97,47 +97,37 @@ pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
     }
 }
 
+/// The login form is plain HTML posting to the server function (a refusal comes back in the
+/// page, the address kept, never the password); only its password field is an island, for the
+/// eye toggle.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let problem = super::forms::rendered_problem::<Login>();
+    let error = problem.as_ref().and_then(|p| p.general_message());
+    let kept = problem.map(|p| p.form).unwrap_or_default();
+    let action = ServerAction::<Login>::new();
     view! {
         <Title text="Connexion"/>
         <section class="card form-card">
             <h1>"Connectez-vous"</h1>
             <p class="subtitle">"ou " <A href=routes::CREATE_ACCOUNT>"créez votre compte"</A></p>
-            <LoginForm problem/>
+            <ActionForm action=action>
+                <div id="login-error" aria-live="assertive">
+                    {error.map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="email">"Adresse électronique *"</label>
+                    <input id="email" name="email" type="email" required autocomplete="username"
+                        maxlength=EMAIL_MAX.to_string() value=kept aria-describedby="login-error"/>
+                </div>
+                <div class="field">
+                    <PasswordField id="password".to_owned() label="Mot de passe *".to_owned()
+                        autocomplete="current-password".to_owned() describedby="login-error".to_owned()/>
+                </div>
+                <button type="submit" class="button primary wide">"Se connecter"</button>
+            </ActionForm>
             <p><A href=routes::FORGOT_PASSWORD>"Mot de passe oublié\u{202f}?"</A></p>
         </section>
-    }
-}
-
-/// The login form: plain HTML posting to the server function (a refusal comes back in the page,
-/// the address kept); only its password field is an island, for the eye toggle.
-#[component]
-fn LoginForm(problem: Option<AddressProblem>) -> impl IntoView {
-    let action = ServerAction::<Login>::new();
-    // The address as typed comes back with a refusal (never the password).
-    let kept = problem.as_ref().map(|p| p.form.clone()).unwrap_or_default();
-    let problem = super::forms::shown_problem(action, problem);
-    let error = move || problem.get().and_then(|e| e.general_message());
-    view! {
-        <ActionForm action=action>
-            <div id="login-error" aria-live="assertive">
-                {move || error().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
-            </div>
-            <div class="field">
-                <label for="email">"Adresse électronique *"</label>
-                <input id="email" name="email" type="email" required autocomplete="username"
-                    maxlength=EMAIL_MAX.to_string() value=kept aria-describedby="login-error"/>
-            </div>
-            <div class="field">
-                <PasswordField id="password".to_owned() label="Mot de passe *".to_owned()
-                    autocomplete="current-password".to_owned() describedby=Some("login-error".to_owned())/>
-            </div>
-            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                "Se connecter"
-            </button>
-        </ActionForm>
     }
 }
 

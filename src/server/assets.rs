@@ -48,8 +48,8 @@ fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(String, String)> {
 /// JavaScript and styles, so start-up only warns (a site folder from another build, or none).
 pub fn missing_files(options: &LeptosOptions) -> Vec<String> {
     let names: Vec<String> = if options.hash_files {
-        std::fs::read_to_string(hash_file(options))
-            .map(|text| hashed_names(options, &text))
+        hash_text(options)
+            .map(|text| hashed_names(options, text))
             .unwrap_or_default()
             .into_iter()
             .map(|(_, name)| name)
