@@ -17,6 +17,10 @@ pub mod server;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // A server function's redirect (after « CRÉER », « Valider ») loads the page it names.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
+        let _ = leptos::prelude::window().location().set_href(to);
+    });
     leptos::mount::hydrate_islands();
     // The islands are hydrated in the same task, right after this returns: the mark that lets
     // browser tests (and the first-visit bench) wait for interactivity comes in the next one.

@@ -1,12 +1,13 @@
 //! « Établissements rattachés »: in the main establishment's space, the establishments attached
 //! to its contract, the form that attaches (and invites) one, and detaching.
 
-use super::forms::{FieldError, Refused};
+use super::forms::{on_submit, submission, FieldError, Refused, Submission};
 use crate::domain::email::EMAIL_MAX;
 use crate::domain::messages::french_date;
 use crate::domain::siret::{group_digits, SIRET_INPUT_MAX};
 use crate::domain::{AttachForm, AttachedEstablishment, AttachmentState, Field, FormProblem};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Why « Rattacher et inviter » did nothing, with the form as typed.
 pub type AttachProblem = FormProblem<AttachForm>;
@@ -106,8 +107,8 @@ pub fn AttachedEstablishments(
     list: Vec<AttachedEstablishment>,
     problem: Option<AttachProblem>,
 ) -> impl IntoView {
-    let attach = ServerAction::<AttachEstablishment>::new();
-    let detach = ServerAction::<DetachEstablishment>::new();
+    let attach = submission::<AttachEstablishment>();
+    let detach = submission::<DetachEstablishment>();
     let list = RwSignal::new(list);
     // Both versions move when an action ends: the list is then read again.
     Effect::new(move |before: Option<(usize, usize)>| {
@@ -140,7 +141,7 @@ pub fn AttachedEstablishments(
 #[component]
 fn AttachedItem(
     item: AttachedEstablishment,
-    detach: ServerAction<DetachEstablishment>,
+    detach: Submission<DetachEstablishment>,
 ) -> impl IntoView {
     let grouped = item.siret.grouped();
     let name = item.name.clone().unwrap_or_else(|| "Établissement".into());
@@ -162,14 +163,16 @@ fn AttachedItem(
             </span>
             <details class="detach">
                 <summary>"Détacher" <span class="visually-hidden">{format!(" l'établissement {grouped}")}</span></summary>
-                <ActionForm action=detach>
+                <form action=DetachEstablishment::url() method="post"
+                    on:submit=on_submit(detach, |f| DetachEstablishment { siret: f.text("siret") })
+                >
                     <input type="hidden" name="siret" value=item.siret.as_digits().to_owned()/>
                     <p>
                         {format!("{name} (SIRET {grouped}) ne sera plus rattaché à votre contrat. ")}
                         "Son compte, s'il en a créé un, reste actif."
                     </p>
                     <button type="submit" class="button secondary">"Confirmer le détachement"</button>
-                </ActionForm>
+                </form>
             </details>
         </li>
     }
@@ -177,7 +180,7 @@ fn AttachedItem(
 
 #[component]
 fn AttachFormView(
-    attach: ServerAction<AttachEstablishment>,
+    attach: Submission<AttachEstablishment>,
     problem: Option<AttachProblem>,
 ) -> impl IntoView {
     // The form as sent, when it was refused (also without JavaScript, through the redirect).
@@ -207,7 +210,12 @@ fn AttachFormView(
         <div aria-live="polite">
             {move || done().map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
         </div>
-        <ActionForm action=attach node_ref=form_ref attr:novalidate="" attr:class="attach-form">
+        <form action=AttachEstablishment::url() method="post" node_ref=form_ref novalidate class="attach-form"
+            on:submit=on_submit(attach, |f| AttachEstablishment {
+                siret: f.text("siret"),
+                contact_email: f.text("contact_email"),
+            })
+        >
             {move || problem().and_then(|p| p.general_message()).map(|m| view! {
                 <p class="notice error" role="alert">{m}</p>
             })}
@@ -240,6 +248,6 @@ fn AttachFormView(
             <button type="submit" class="button primary" disabled=move || pending.get()>
                 {move || if pending.get() { "Envoi en cours…" } else { "Rattacher et inviter" }}
             </button>
-        </ActionForm>
+        </form>
     }
 }

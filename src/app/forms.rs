@@ -4,6 +4,7 @@
 use crate::domain::{FormProblem, Problem};
 use leptos::prelude::*;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::ServerFn;
 use serde::{de::DeserializeOwned, Serialize};
 
 /// The one error type of every server function: a [`FormProblem`]. Errors raised by the
@@ -35,7 +36,7 @@ pub type Refused = FormProblem<()>;
 /// in the browser to read it from.
 pub fn rendered_problem<S>() -> Option<S::Error>
 where
-    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S: ServerFn + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
     S::Error: FromServerFnError + Clone + Send + Sync + 'static,
 {
@@ -45,14 +46,64 @@ where
         .and_then(|r| r.err())
 }
 
+/// The submissions of a form island to its server function `S`.
+pub type Submission<S> = Action<S, Result<<S as ServerFn>::Output, <S as ServerFn>::Error>>;
+
+/// A form island's submissions. Unlike `ServerAction`, nothing is read from the URL (the page
+/// passes a refusal as a prop): the WASM carries no decoder of URL-borne errors.
+pub fn submission<S>() -> Submission<S>
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Action::new(|input: &S| S::run_on_client(input.clone()))
+}
+
+/// The values of a submitted form, by input name.
+pub struct Fields(leptos::web_sys::FormData);
+
+impl Fields {
+    /// The text of the input called `name` (empty when absent).
+    pub fn text(&self, name: &str) -> String {
+        self.0.get(name).as_string().unwrap_or_default()
+    }
+}
+
+/// The `submit` handler of a form island: the island sends `read(fields)` to the server
+/// function instead of letting the browser post the form. Without the WASM the browser posts it
+/// to the same server function (the form's `action`), so both ways share one server path.
+/// Written here rather than `ActionForm`, whose generic form decoding (serde_qs) and URL-error
+/// decoding weighed ≈ 35 KB of the WASM.
+pub fn on_submit<S>(
+    action: Submission<S>,
+    read: fn(&Fields) -> S,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    use leptos::wasm_bindgen::JsCast;
+    move |ev| {
+        ev.prevent_default();
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        if let Some(data) = form.and_then(|f| leptos::web_sys::FormData::new_with_form(&f).ok()) {
+            action.dispatch(read(&Fields(data)));
+        }
+    }
+}
+
 /// What a form island shows: the answer to its last submission, else the refusal it was rendered
 /// with.
 pub fn shown_problem<S>(
-    action: ServerAction<S>,
+    action: Submission<S>,
     rendered: Option<S::Error>,
 ) -> Signal<Option<S::Error>>
 where
-    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S: ServerFn + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
     S::Error: FromServerFnError + Clone + Send + Sync + 'static,
 {

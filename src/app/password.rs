@@ -8,6 +8,7 @@ use crate::domain::{
 };
 use crate::routes;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
@@ -172,7 +173,7 @@ pub fn NewPasswordPage() -> impl IntoView {
 /// two entries compared; « Valider » enabled exactly when the server would accept.
 #[island]
 fn NewPasswordForm(context: PasswordContext, problem: Option<Refused>) -> impl IntoView {
-    let save = ServerAction::<SetPassword>::new();
+    let save = super::forms::submission::<SetPassword>();
     let error = super::forms::shown_problem(save, problem);
     let context = StoredValue::new(context);
     let password = RwSignal::new(String::new());
@@ -191,7 +192,12 @@ fn NewPasswordForm(context: PasswordContext, problem: Option<Refused>) -> impl I
     let can_submit = move || rules_met() && refusal().is_none() && same();
     view! {
         {move || general().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
-        <ActionForm action=save>
+        <form action=SetPassword::url() method="post"
+            on:submit=super::forms::on_submit(save, |f| SetPassword {
+                password: f.text("password"),
+                confirmation: f.text("confirmation"),
+            })
+        >
             <div class="field">
                 <PasswordInput id="password" label="Nouveau mot de passe *"
                     autocomplete="new-password" value=password
@@ -245,7 +251,7 @@ fn NewPasswordForm(context: PasswordContext, problem: Option<Refused>) -> impl I
             <p class="hint" hidden=move || !ready.get() || can_submit()>
                 "«\u{a0}Valider\u{a0}» s'active quand le mot de passe respecte les règles et que les deux saisies sont identiques."
             </p>
-        </ActionForm>
+        </form>
     }
 }
 

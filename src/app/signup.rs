@@ -13,6 +13,7 @@ use crate::domain::{
 };
 use crate::routes;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 use serde::{Deserialize, Serialize};
@@ -204,7 +205,7 @@ fn SignupFields(
     problem: Option<SignupProblem>,
     check: Option<Result<SiretCheck, Refused>>,
 ) -> impl IntoView {
-    let create = ServerAction::<CreateAccount>::new();
+    let create = super::forms::submission::<CreateAccount>();
     let problem = super::forms::shown_problem(create, problem);
     let initial_siret = group_digits(&form.siret);
 
@@ -275,7 +276,16 @@ fn SignupFields(
 
     let pending = create.pending();
     view! {
-        <ActionForm action=create attr:novalidate="">
+        <form action=CreateAccount::url() method="post" novalidate
+            on:submit=super::forms::on_submit(create, |f| CreateAccount {
+                siret: f.text("siret"),
+                organisation: f.text("organisation"),
+                last_name: f.text("last_name"),
+                first_name: f.text("first_name"),
+                email: f.text("email"),
+                email_confirmation: f.text("email_confirmation"),
+            })
+        >
             {move || problem.get().and_then(|p| p.general_message()).map(|m| view! {
                 <p class="notice error" role="alert">{m}</p>
             })}
@@ -375,7 +385,7 @@ fn SignupFields(
                 {move || if pending.get() { "Création en cours…" } else { "CRÉER" }}
             </button>
             <p class="hint">"* champ obligatoire"</p>
-        </ActionForm>
+        </form>
     }
 }
 
