@@ -3,7 +3,7 @@
 mod support;
 
 use hubpro::app::signup::{SignupProblem, SiretCheck};
-use hubpro::domain::{Field, UserMessage};
+use hubpro::domain::{Field, Refusal, UserMessage};
 use hubpro::server::approvals;
 use serde_json::Value;
 use std::time::Duration;
@@ -147,16 +147,25 @@ fn form<'a>(siret: &'a str, email: &'a str) -> Vec<(&'static str, &'a str)> {
     ]
 }
 
-fn refusal(v: &Value) -> &str {
-    v["Refused"]["Ineligible"]["refusal"]
+/// The message of a refused check (problems travel as their French message).
+fn refusal(v: &Value) -> String {
+    v["Refused"]
         .as_str()
         .unwrap_or_else(|| panic!("not a refusal: {v}"))
+        .to_owned()
+}
+
+/// What a refusal for `r` says.
+fn says(r: Refusal) -> String {
+    r.user_message()
 }
 
 /// The French message the page shows for a refused check.
 fn check_message(v: &Value) -> String {
     match serde_json::from_value::<SiretCheck>(v.clone()) {
-        Ok(SiretCheck::Refused(problem)) => problem.user_message(),
+        Ok(SiretCheck::Refused(problem) | SiretCheck::Registered(problem)) => {
+            problem.user_message()
+        }
         other => panic!("not a refused check: {v} ({other:?})"),
     }
 }
@@ -180,13 +189,22 @@ async fn eligibility_reports_each_insee_and_registry_case() {
         "both approvals, one account"
     );
 
-    assert_eq!(refusal(&w.check(CLOSED).await), "EstablishmentClosed");
-    assert_eq!(refusal(&w.check(CEASED).await), "LegalUnitCeased");
-    assert_eq!(refusal(&w.check(FORBIDDEN).await), "NotDiffusible");
-    assert_eq!(refusal(&w.check("12345678900007").await), "UnknownSiret");
+    assert_eq!(
+        refusal(&w.check(CLOSED).await),
+        says(Refusal::EstablishmentClosed)
+    );
+    assert_eq!(
+        refusal(&w.check(CEASED).await),
+        says(Refusal::LegalUnitCeased)
+    );
+    assert!(refusal(&w.check(FORBIDDEN).await).contains("ne sont pas diffusibles"));
+    assert_eq!(
+        refusal(&w.check("12345678900007").await),
+        says(Refusal::UnknownSiret)
+    );
     assert_eq!(
         refusal(&w.check(NO_APPROVAL).await),
-        "NoApproval",
+        says(Refusal::NoApproval),
         "expired approval"
     );
     let partial = w.check(PARTIAL).await;
@@ -413,10 +431,7 @@ async fn a_second_signup_for_the_siret_is_refused() {
     assert_eq!(w.submit(&form(FORMATRANS, "a@example.fr")).await.0, 200);
     // Pending: held until its link expires, and said so.
     let v = w.check(FORMATRANS).await;
-    assert!(
-        v["Refused"]["Ineligible"]["refusal"]["Pending"].is_object(),
-        "{v}"
-    );
+    assert!(v["Registered"].is_string(), "{v}");
     assert!(check_message(&v).contains("en attente de confirmation pour ce SIRET"));
     let (status, _, body) = w.submit(&form(FORMATRANS, "b@example.fr")).await;
     assert_ne!(status, 200);
@@ -592,7 +607,7 @@ async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
         let (status, body) = check_from(&w, 2, siret).await;
         assert_eq!(status, 200);
         let v: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(refusal(&v), "NoApproval", "{siret}");
+        assert_eq!(refusal(&v), says(Refusal::NoApproval), "{siret}");
     }
     assert_eq!(w.insee.calls.lock().unwrap().len(), 0);
 
@@ -610,6 +625,6 @@ async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
     let (status, body) = check_from(&w, 3, CEASED).await;
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(refusal(&v), "LegalUnitCeased");
+    assert_eq!(refusal(&v), says(Refusal::LegalUnitCeased));
     assert_eq!(w.insee.calls.lock().unwrap().len(), 3);
 }

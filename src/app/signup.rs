@@ -8,7 +8,7 @@ use crate::domain::signup::email_confirmation_error;
 use crate::domain::siret::SIRET_INPUT_MAX;
 use crate::domain::siret::{digit_count, group_digits};
 use crate::domain::{
-    ApprovalSummary, EstablishmentSummary, Field, FormProblem, Problem, Refusal, SignupForm, Siret,
+    ApprovalSummary, EstablishmentSummary, Field, FormProblem, Problem, SignupForm, Siret,
     UserMessage,
 };
 use crate::routes;
@@ -25,6 +25,9 @@ pub enum SiretCheck {
         establishment: EstablishmentSummary,
         approvals: Vec<ApprovalSummary>,
     },
+    /// The SIRET has an account already, active or awaiting its password: the page offers to
+    /// log in.
+    Registered(Problem),
     /// Not eligible, not a SIRET, or not checkable now.
     Refused(Problem),
 }
@@ -66,13 +69,21 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
                 approvals,
             },
         ),
-        Ok(crate::domain::Eligibility::Refused(refusal)) => (
-            "refused",
-            SiretCheck::Refused(Problem::Ineligible {
+        Ok(crate::domain::Eligibility::Refused(refusal)) => {
+            let registered = matches!(
+                refusal,
+                Refusal::AlreadyRegistered | Refusal::Pending { .. }
+            );
+            let problem = Problem::Ineligible {
                 refusal,
                 support: state.settings.support_contact.clone(),
-            }),
-        ),
+            };
+            if registered {
+                ("refused", SiretCheck::Registered(problem))
+            } else {
+                ("refused", SiretCheck::Refused(problem))
+            }
+        }
         Err(SignupError::DirectoryUnavailable(e)) => match e.problem() {
             // This client's share of INSEE calls is spent: the check itself is refused.
             wait @ Problem::TooManyRequests { .. } => {
@@ -392,6 +403,7 @@ fn SignupFields(
 /// What the live SIRET check found.
 #[component]
 fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
+    let registered = matches!(check, Ok(SiretCheck::Registered(_)));
     match check {
         Ok(SiretCheck::Eligible {
             establishment,
@@ -419,14 +431,7 @@ fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Ok(SiretCheck::Refused(problem)) => {
-            let registered = matches!(
-                problem,
-                Problem::Ineligible {
-                    refusal: Refusal::AlreadyRegistered | Refusal::Pending { .. },
-                    ..
-                }
-            );
+        Ok(SiretCheck::Registered(problem) | SiretCheck::Refused(problem)) => {
             view! {
                 <div class="notice error" role="status">
                     <p>{problem.user_message()}</p>

@@ -62,6 +62,7 @@ impl UserMessage for Problem {
             Problem::Unexpected => {
                 "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.".into()
             }
+            Problem::Shown(message) => message.clone(),
         }
     }
 }
@@ -430,9 +431,21 @@ mod tests {
                 | Problem::Malformed
                 | Problem::CrossSite
                 | Problem::Unexpected => {}
+                // Another problem's wording, as received: nothing of its own to list.
+                Problem::Shown(_) => {}
             }
         }
         all
+    }
+
+    #[test]
+    fn problems_travel_as_their_message() {
+        for p in every_problem() {
+            let json = serde_json::to_string(&p).unwrap();
+            let back: Problem = serde_json::from_str(&json).unwrap();
+            assert_eq!(json, serde_json::to_string(&p.user_message()).unwrap());
+            assert_eq!(back.user_message(), p.user_message(), "{p:?}");
+        }
     }
 
     #[test]

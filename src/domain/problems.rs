@@ -44,7 +44,11 @@ impl Field {
 }
 
 /// Why a request did not go through.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// A problem travels as its French message (see the `Serialize` impl below): the browser only
+/// shows it, so the WASM carries neither a decoder of every kind of problem nor the wording of
+/// those only the server finds.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
     Siret(SiretError),
     Email(EmailError),
@@ -82,6 +86,22 @@ pub enum Problem {
     /// A state-changing request sent by another site's page.
     CrossSite,
     Unexpected,
+    /// A problem received from the server (or decoded from the URL a refusal came back in,
+    /// without JavaScript): its message as the server made it.
+    Shown(String),
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use super::UserMessage;
+        serializer.serialize_str(&self.user_message())
+    }
+}
+
+impl<'de> Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Problem::Shown)
+    }
 }
 
 /// The problems of a form, field by field, in form order.
