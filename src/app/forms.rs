@@ -121,6 +121,10 @@ pub fn hydrated() -> ReadSignal<bool> {
     done
 }
 
+/// The eye of the toggle; its slash shows while the password is visible (CSS on `aria-pressed`).
+/// Static markup, so that hydration does not walk it.
+const EYE_ICON: &str = r#"<svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12z"/><circle cx="12" cy="12" r="3"/><line x1="3" y1="21" x2="21" y2="3" class="eye-slash"/></svg>"#;
+
 /// A password input with a button that shows or hides what is typed.
 #[component]
 pub fn PasswordInput(
@@ -148,14 +152,8 @@ pub fn PasswordInput(
                 aria-label=move || if visible.get() { "Masquer le mot de passe" } else { "Afficher le mot de passe" }
                 aria-controls=id
                 on:click=move |_| visible.update(|v| *v = !*v)
-            >
-                <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" fill="none"
-                    stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-                    <path d="M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12z"/>
-                    <circle cx="12" cy="12" r="3"/>
-                    <line x1="3" y1="21" x2="21" y2="3" class="eye-slash" visibility=move || if visible.get() { "visible" } else { "hidden" }/>
-                </svg>
-            </button>
+                inner_html=EYE_ICON
+            ></button>
         </div>
     }
 }

@@ -70,6 +70,7 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
             },
         ),
         Ok(crate::domain::Eligibility::Refused(refusal)) => {
+            use crate::domain::Refusal;
             let registered = matches!(
                 refusal,
                 Refusal::AlreadyRegistered | Refusal::Pending { .. }
