@@ -70,20 +70,13 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
             },
         ),
         Ok(crate::domain::Eligibility::Refused(refusal)) => {
-            use crate::domain::Refusal;
-            let registered = matches!(
-                refusal,
-                Refusal::AlreadyRegistered | Refusal::Pending { .. }
-            );
-            let problem = Problem::Ineligible {
-                refusal,
-                support: state.settings.support_contact.clone(),
-            };
-            if registered {
-                ("refused", SiretCheck::Registered(problem))
+            let outcome = if refusal.has_account() {
+                SiretCheck::Registered
             } else {
-                ("refused", SiretCheck::Refused(problem))
-            }
+                SiretCheck::Refused
+            };
+            let support = state.settings.support_contact.clone();
+            ("refused", outcome(Problem::Ineligible { refusal, support }))
         }
         Err(SignupError::DirectoryUnavailable(e)) => match e.problem() {
             // This client's share of INSEE calls is spent: the check itself is refused.

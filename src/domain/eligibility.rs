@@ -140,6 +140,14 @@ pub enum Refusal {
     },
 }
 
+impl Refusal {
+    /// The SIRET has an account, active or awaiting its password: it is the centre's own to log
+    /// into, not one to sign up or attach.
+    pub fn has_account(&self) -> bool {
+        matches!(self, Refusal::AlreadyRegistered | Refusal::Pending { .. })
+    }
+}
+
 /// The answer to « may this SIRET sign up? ».
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Eligibility {

@@ -7,7 +7,7 @@ use super::directory::DirectoryError;
 use super::emails::{self, Invitation};
 use super::signup::{eligibility, SignupDeps, SignupError};
 use super::store::{Account, Store, StoreError, Tx, Unique};
-use crate::domain::{AttachForm, AttachRefusal, Eligibility, FieldProblems, Refusal, Siret};
+use crate::domain::{AttachForm, AttachRefusal, Eligibility, FieldProblems, Siret};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AttachError {
@@ -72,9 +72,7 @@ pub async fn attach(
     }
     let name = match eligibility(deps, &request.siret, ip).await? {
         Eligibility::Eligible { establishment, .. } => establishment.name,
-        Eligibility::Refused(Refusal::AlreadyRegistered | Refusal::Pending { .. }) => {
-            return refuse(AttachRefusal::HasOwnAccount)
-        }
+        Eligibility::Refused(r) if r.has_account() => return refuse(AttachRefusal::HasOwnAccount),
         Eligibility::Refused(r) => return refuse(AttachRefusal::Ineligible(r)),
     };
     let same_centre = request.siret.siren() == main.siret.siren();
