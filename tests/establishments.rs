@@ -62,9 +62,11 @@ fn message(body: &Value, field: Field) -> String {
         .unwrap_or_else(|| panic!("no problem on {field:?}: {body}"))
 }
 
+/// The check of a SIRET (its answer also carries the status the page shows).
 async fn eligibility(app: &TestApp, siret: &str) -> Value {
     let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
-    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+    let answer: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    answer["check"].clone()
 }
 
 async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mailer::OutgoingEmail> {

@@ -19,9 +19,11 @@ async fn app(url: &str) -> TestApp {
     .await
 }
 
+/// The check of a SIRET (its answer also carries the status the page shows).
 async fn check(app: &TestApp, siret: &str) -> Value {
     let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
-    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+    let answer: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    answer["check"].clone()
 }
 
 /// The French message the page shows for a refused check.

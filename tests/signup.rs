@@ -108,7 +108,13 @@ async fn world() -> World {
 }
 
 impl World {
+    /// The check of a SIRET.
     async fn check(&self, siret: &str) -> Value {
+        self.answer(siret).await["check"].clone()
+    }
+
+    /// The whole answer: the check, the status the page shows, the name it pre-fills.
+    async fn answer(&self, siret: &str) -> Value {
         let res = self
             .app
             .client
@@ -216,6 +222,28 @@ async fn eligibility_reports_each_insee_and_registry_case() {
 
     let refused = w.check(CLOSED).await;
     assert!(check_message(&refused).contains("fermé"));
+
+    // What the page shows is drawn on the server: the browser inserts it as it is.
+    let shown = w.answer("477 280 846 03753").await;
+    assert_eq!(shown["organisation"], "FORMATRANS", "pre-filled name");
+    let status = shown["status"].as_str().unwrap();
+    assert!(
+        status.starts_with(r#"<div class="notice ok">"#)
+            && status.contains("✓ Établissement actif")
+            && status.contains("FORMATRANS")
+            && status.contains("(LILLE)")
+            && status.matches("<li>").count() == 2,
+        "{status}"
+    );
+    let shown = w.answer(CLOSED).await;
+    assert_eq!(shown["organisation"], Value::Null);
+    let status = shown["status"].as_str().unwrap();
+    assert!(
+        status.contains(r#"class="notice error""#)
+            && status.contains(&says(Refusal::EstablishmentClosed))
+            && !status.contains("Se connecter"),
+        "{status}"
+    );
     let invalid = w.check("47728084603754").await;
     assert!(check_message(&invalid).contains("n'est pas valide"));
 }
@@ -432,6 +460,11 @@ async fn a_second_signup_for_the_siret_is_refused() {
     // Pending: held until its link expires, and said so.
     let v = w.check(FORMATRANS).await;
     assert!(v["Registered"].is_string(), "{v}");
+    let status = w.answer(FORMATRANS).await["status"].clone();
+    assert!(
+        status.as_str().unwrap().contains("Mot de passe oublié</a>"),
+        "the page offers to log in: {status}"
+    );
     assert!(check_message(&v).contains("en attente de confirmation pour ce SIRET"));
     let (status, _, body) = w.submit(&form(FORMATRANS, "b@example.fr")).await;
     assert_ne!(status, 200);

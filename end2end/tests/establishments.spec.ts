@@ -124,8 +124,11 @@ test('the space follows the state, and detaching asks for a confirmation', async
   await item.getByText('Détacher').click();
   await expect(item).toContainText('ne sera plus rattaché à votre contrat');
   await shots(page, '5-detacher');
+  // The list is the server's markup: its form's submission reaches the island, no page load.
+  await page.evaluate(() => { (window as any).samePage = true; });
   await item.getByRole('button', { name: 'Confirmer le détachement' }).click();
   await expect(page.locator('#etablissements')).toContainText('Aucun établissement rattaché');
+  expect(await page.evaluate(() => (window as any).samePage)).toBe(true);
 });
 
 test.describe('without JavaScript', () => {

@@ -2,10 +2,14 @@
 //! to its contract, the form that attaches (and invites) one, and detaching.
 
 use super::forms::{on_submit, submission, FieldError, Refused, Submission};
+use super::markup::Markup;
 use crate::domain::email::EMAIL_MAX;
+#[cfg(feature = "ssr")]
 use crate::domain::messages::french_date;
 use crate::domain::siret::{group_digits, SIRET_INPUT_MAX};
-use crate::domain::{AttachForm, AttachedEstablishment, AttachmentState, Field, FormProblem};
+use crate::domain::{AttachForm, Field, FormProblem};
+#[cfg(feature = "ssr")]
+use crate::domain::{AttachedEstablishment, AttachmentState};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -84,9 +88,10 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     }
 }
 
-/// The establishments the logged-in account has attached (the list, read again after a change).
+/// The establishments the logged-in account has attached, as the page shows them (the list, read
+/// again after a change).
 #[server(prefix = "/api", endpoint = "etablissements-rattaches", output = super::codec::JsonOut)]
-pub async fn attached_establishments() -> Result<Vec<AttachedEstablishment>, Refused> {
+pub async fn attached_establishments() -> Result<Markup, Refused> {
     use crate::domain::Problem;
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
@@ -97,16 +102,21 @@ pub async fn attached_establishments() -> Result<Vec<AttachedEstablishment>, Ref
         .store
         .attachments_of(account.id)
         .await
+        .map(|list| attached_list(&list))
         .map_err(|e| web::unexpected("attachments", &e))
+}
+
+/// The list as the page shows it, drawn on the server: the WASM has no code for it.
+#[cfg(feature = "ssr")]
+pub fn attached_list(list: &[AttachedEstablishment]) -> Markup {
+    let items = list.to_vec();
+    Markup::render(view! { <AttachedList list=items/> })
 }
 
 /// The section of the main establishment's space (an island): the list, refreshed after each
 /// attachment or detachment, and the attach form.
 #[island]
-pub fn AttachedEstablishments(
-    list: Vec<AttachedEstablishment>,
-    problem: Option<AttachProblem>,
-) -> impl IntoView {
+pub fn AttachedEstablishments(list: Markup, problem: Option<AttachProblem>) -> impl IntoView {
     let attach = submission::<AttachEstablishment>();
     let detach = submission::<DetachEstablishment>();
     let list = RwSignal::new(list);
@@ -129,20 +139,31 @@ pub fn AttachedEstablishments(
                 "Rattachez à votre contrat les autres établissements de votre centre\u{a0}: chacun reçoit "
                 "une invitation à créer son propre compte administrateur."
             </p>
-            {move || list.with(Vec::is_empty).then(|| view! { <p>"Aucun établissement rattaché pour l'instant."</p> })}
-            <ul class="attachments">
-                {move || list.get().into_iter().map(|a| view! { <AttachedItem item=a detach=detach/> }).collect_view()}
-            </ul>
+            // The detach forms are in the server's markup: their submissions bubble up to here.
+            <div
+                inner_html=move || list.get().into_html()
+                on:submit=on_submit(detach, |f| DetachEstablishment { siret: f.text("siret") })
+            ></div>
             <AttachFormView attach=attach problem=problem/>
         </section>
     }
 }
 
+#[cfg(feature = "ssr")]
 #[component]
-fn AttachedItem(
-    item: AttachedEstablishment,
-    detach: Submission<DetachEstablishment>,
-) -> impl IntoView {
+fn AttachedList(list: Vec<AttachedEstablishment>) -> impl IntoView {
+    let empty = list.is_empty();
+    view! {
+        {empty.then(|| view! { <p>"Aucun établissement rattaché pour l'instant."</p> })}
+        <ul class="attachments">
+            {list.into_iter().map(|item| view! { <AttachedItem item/> }).collect_view()}
+        </ul>
+    }
+}
+
+#[cfg(feature = "ssr")]
+#[component]
+fn AttachedItem(item: AttachedEstablishment) -> impl IntoView {
     let grouped = item.siret.grouped();
     let name = item.name.clone().unwrap_or_else(|| "Établissement".into());
     let state_class = match item.state {
@@ -163,9 +184,7 @@ fn AttachedItem(
             </span>
             <details class="detach">
                 <summary>"Détacher" <span class="visually-hidden">{format!(" l'établissement {grouped}")}</span></summary>
-                <form action=DetachEstablishment::url() method="post"
-                    on:submit=on_submit(detach, |f| DetachEstablishment { siret: f.text("siret") })
-                >
+                <form action=DetachEstablishment::url() method="post">
                     <input type="hidden" name="siret" value=item.siret.as_digits().to_owned()/>
                     <p>
                         {format!("{name} (SIRET {grouped}) ne sera plus rattaché à votre contrat. ")}

@@ -8,6 +8,7 @@ pub mod forms;
 mod home;
 mod layout;
 pub mod login;
+pub mod markup;
 mod not_found;
 pub mod not_us;
 pub mod password;

@@ -2,6 +2,7 @@
 //! functions, and the confirmation page.
 
 use super::forms::{FieldError, Refused};
+use super::markup::Markup;
 use crate::domain::email::EMAIL_MAX;
 use crate::domain::names::{ORGANISATION_NAME_MAX, PERSON_NAME_MAX};
 use crate::domain::signup::email_confirmation_error;
@@ -32,12 +33,39 @@ pub enum SiretCheck {
     Refused(Problem),
 }
 
+/// The answer to the live SIRET check, as the page uses it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiretAnswer {
+    /// What the page shows, drawn on the server ([`SiretStatus`]): the WASM has no code for it.
+    pub status: Markup,
+    /// INSEE's name of an eligible establishment, to pre-fill « Nom de l'organisme ».
+    pub organisation: Option<String>,
+    /// The check itself, for the server's tests and tools; the browser skips it.
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
+    pub check: Option<SiretCheck>,
+}
+
+#[cfg(feature = "ssr")]
+impl SiretAnswer {
+    fn of(check: SiretCheck) -> Self {
+        let organisation = match &check {
+            SiretCheck::Eligible { establishment, .. } => establishment.name.clone(),
+            _ => None,
+        };
+        SiretAnswer {
+            status: Markup::render(view! { <SiretStatus check=check.clone()/> }),
+            organisation,
+            check: Some(check),
+        }
+    }
+}
+
 /// Why « CRÉER » did not create the account, with the form as typed.
 pub type SignupProblem = FormProblem<SignupForm>;
 
 /// Live eligibility of a complete SIRET.
 #[server(prefix = "/api", endpoint = "verifier-siret", output = super::codec::JsonOut)]
-pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
+pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
@@ -55,7 +83,7 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
         Ok(s) => s,
         Err(e) => {
             counted("invalid");
-            return Ok(SiretCheck::Refused(Problem::Siret(e)));
+            return Ok(SiretAnswer::of(SiretCheck::Refused(Problem::Siret(e))));
         }
     };
     let (outcome, check) = match eligibility(&state.signup_deps(), &siret, &client).await {
@@ -92,7 +120,7 @@ pub async fn check_siret(siret: String) -> Result<SiretCheck, Refused> {
         }
     };
     counted(outcome);
-    Ok(check)
+    Ok(SiretAnswer::of(check))
 }
 
 /// « CRÉER »: the server re-checks everything, creates the pending account and queues its email.
@@ -181,7 +209,11 @@ pub fn SignupPage() -> impl IntoView {
             let checked = move || {
                 let (form, problem, siret) = (form.clone(), problem.clone(), siret.clone());
                 Suspend::new(async move {
-                    let check = Some(check_siret(siret).await);
+                    // The island only shows the status: the check itself stays out of its props.
+                    let check = Some(check_siret(siret).await.map(|answer| SiretAnswer {
+                        check: None,
+                        ..answer
+                    }));
                     view! { <SignupFields form problem check/> }
                 })
             };
@@ -208,7 +240,7 @@ pub fn SignupPage() -> impl IntoView {
 fn SignupFields(
     form: SignupForm,
     problem: Option<SignupProblem>,
-    check: Option<Result<SiretCheck, Refused>>,
+    check: Option<Result<SiretAnswer, Refused>>,
 ) -> impl IntoView {
     let create = super::forms::submission::<CreateAccount>();
     let problem = super::forms::shown_problem(create, problem);
@@ -243,8 +275,12 @@ fn SignupFields(
 
     // Pre-fill the organisation name from INSEE when the user has not typed one.
     Effect::new(move |_| {
-        if let Some(Ok(SiretCheck::Eligible { establishment, .. })) = check.get() {
-            if let (Some(name), Some(input)) = (establishment.name, organisation_ref.get()) {
+        if let Some(Ok(SiretAnswer {
+            organisation: Some(name),
+            ..
+        })) = check.get()
+        {
+            if let Some(input) = organisation_ref.get() {
                 if input.value().trim().is_empty() {
                     input.set_value(&name);
                 }
@@ -310,7 +346,16 @@ fn SignupFields(
                     {move || if checking.get() {
                         Some(view! { <p class="hint">"Vérification du SIRET…"</p> }.into_any())
                     } else {
-                        check.get().map(|r| view! { <SiretStatus check=r/> }.into_any())
+                        check.get().map(|answer| match answer {
+                            Ok(answer) => view! { <div inner_html=answer.status.into_html()></div> }.into_any(),
+                            // A refusal of the check itself (too many checks), or the network failing.
+                            Err(problem) => view! {
+                                <p class="notice error" role="status">
+                                    {problem.general_message().unwrap_or_else(|| Problem::DirectoryUnavailable.user_message())}
+                                </p>
+                            }
+                            .into_any(),
+                        })
                     }}
                 </div>
                 <FieldError id="siret-error" message=Signal::derive(move || {
@@ -394,15 +439,16 @@ fn SignupFields(
     }
 }
 
-/// What the live SIRET check found.
+/// What the live SIRET check found (drawn on the server only).
+#[cfg(feature = "ssr")]
 #[component]
-fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
-    let registered = matches!(check, Ok(SiretCheck::Registered(_)));
+fn SiretStatus(check: SiretCheck) -> impl IntoView {
+    let registered = matches!(check, SiretCheck::Registered(_));
     match check {
-        Ok(SiretCheck::Eligible {
+        SiretCheck::Eligible {
             establishment,
             approvals,
-        }) => view! {
+        } => view! {
             <div class="notice ok">
                 <p>
                     <span class="check">"✓ Établissement actif"</span>
@@ -425,7 +471,7 @@ fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        Ok(SiretCheck::Registered(problem) | SiretCheck::Refused(problem)) => {
+        SiretCheck::Registered(problem) | SiretCheck::Refused(problem) => {
             view! {
                 <div class="notice error" role="status">
                     <p>{problem.user_message()}</p>
@@ -436,13 +482,6 @@ fn SiretStatus(check: Result<SiretCheck, Refused>) -> impl IntoView {
             }
             .into_any()
         }
-        // A refusal of the check itself (too many checks), or the network failing.
-        Err(problem) => view! {
-            <p class="notice error" role="status">
-                {problem.general_message().unwrap_or_else(|| Problem::DirectoryUnavailable.user_message())}
-            </p>
-        }
-        .into_any(),
     }
 }
 

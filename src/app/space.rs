@@ -2,10 +2,11 @@
 
 use super::establishments::{AttachEstablishment, AttachProblem, AttachedEstablishments};
 use super::forms::Refused;
+use super::markup::Markup;
 use crate::domain::messages::french_date;
 use crate::domain::{
-    ApprovalSummary, AttachedEstablishment, EmailAddress, MainEstablishment, OrganisationName,
-    PersonName, Problem, Siret, UserMessage,
+    ApprovalSummary, EmailAddress, MainEstablishment, OrganisationName, PersonName, Problem, Siret,
+    UserMessage,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,8 +26,9 @@ pub struct SpaceView {
     pub demo: bool,
     /// Set when this establishment is attached to a main establishment's contract.
     pub main_establishment: Option<MainEstablishment>,
-    /// The establishments this one has attached (it is then the main establishment).
-    pub attachments: Vec<AttachedEstablishment>,
+    /// The establishments this one has attached (it is then the main establishment), as the
+    /// page lists them.
+    pub attachments: Markup,
 }
 
 /// The logged-in administrator's space; without a session, a redirect to the login page.
@@ -64,6 +66,7 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         .store
         .attachments_of(account.id)
         .await
+        .map(|list| super::establishments::attached_list(&list))
         .map_err(|e| unexpected(&e))?;
     Ok(Some(SpaceView {
         organisation: account.organisation_name,

@@ -1,0 +1,27 @@
+//! HTML the server wrote from one of our own views, for an island to insert as it is.
+
+use serde::{Deserialize, Serialize};
+
+/// Markup a view of ours rendered on the server (text in it was escaped there). An island shows
+/// it with `inner_html` instead of carrying the code that draws it: what only informs stays out
+/// of the WASM, which keeps the interactive parts of a page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Markup(String);
+
+impl Markup {
+    /// The HTML of `view`, rendered here on the server.
+    #[cfg(feature = "ssr")]
+    pub fn render(view: impl leptos::IntoView) -> Self {
+        use leptos::tachys::view::RenderHtml;
+        Markup(view.into_view().to_html())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_html(self) -> String {
+        self.0
+    }
+}
