@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 hash=$(sed -n 's/^wasm: *//p' target/release/hash.txt 2>/dev/null || true)
 wasm=target/site/pkg/hubpro${hash:+.$hash}.wasm
-budget_brotli=${HUBPRO_WASM_BUDGET_BROTLI:-192000}
+budget_brotli=${HUBPRO_WASM_BUDGET_BROTLI:-174000}
 for f in "$wasm" "$wasm.br" "$wasm.gz"; do
   [ -f "$f" ] || { echo "missing $f: build with cargo leptos build --release --precompress"; exit 1; }
 done

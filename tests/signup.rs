@@ -300,7 +300,7 @@ async fn concurrent_first_checks_of_one_siret_share_one_insee_call() {
         } else {
             let v: Value = serde_json::from_str(&body).unwrap();
             assert!(
-                check_message(&v).contains("momentanément indisponible"),
+                check_message(&v["check"]).contains("momentanément indisponible"),
                 "{body}"
             );
         }
@@ -640,7 +640,7 @@ async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
         let (status, body) = check_from(&w, 2, siret).await;
         assert_eq!(status, 200);
         let v: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(refusal(&v), says(Refusal::NoApproval), "{siret}");
+        assert_eq!(refusal(&v["check"]), says(Refusal::NoApproval), "{siret}");
     }
     assert_eq!(w.insee.calls.lock().unwrap().len(), 0);
 
@@ -658,6 +658,6 @@ async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
     let (status, body) = check_from(&w, 3, CEASED).await;
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(refusal(&v), says(Refusal::LegalUnitCeased));
+    assert_eq!(refusal(&v["check"]), says(Refusal::LegalUnitCeased));
     assert_eq!(w.insee.calls.lock().unwrap().len(), 3);
 }

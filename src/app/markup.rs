@@ -14,7 +14,9 @@ impl Markup {
     #[cfg(feature = "ssr")]
     pub fn render(view: impl leptos::IntoView) -> Self {
         use leptos::tachys::view::RenderHtml;
-        Markup(view.into_view().to_html())
+        // `<!>` marks where hydration would split text: inserted markup is never hydrated. Text
+        // in it is escaped (`&lt;`), so this can only remove the marks.
+        Markup(view.into_view().to_html().replace("<!>", ""))
     }
 
     pub fn as_str(&self) -> &str {
