@@ -27,3 +27,22 @@ impl Markup {
         self.0
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::Markup;
+    use leptos::prelude::*;
+
+    #[test]
+    fn what_it_shows_is_escaped_text_without_hydration_marks() {
+        // A name as INSEE (or anyone) could spell it.
+        let name = "<script>alert(1)</script> & Cie".to_owned();
+        let town: Option<String> = None;
+        let html = Markup::render(view! { <p>"Nom\u{a0}: " {name} {town}</p> }).into_html();
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"),
+            "{html}"
+        );
+        assert!(!html.contains("<script") && !html.contains("<!"), "{html}");
+    }
+}
