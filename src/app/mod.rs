@@ -36,6 +36,11 @@ const PAGES_WITH_ISLANDS: [&str; 4] = [
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    document(&options)
+}
+
+/// [`shell`] with a borrowed configuration: the pages' route renders it without a copy.
+pub fn document(options: &LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy names the nonce Leptos puts on its own scripts.
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) = (
@@ -50,9 +55,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
     // Hashed names (hash.txt beside the binary) when the build made them.
     #[cfg(feature = "ssr")]
-    let stylesheet = crate::server::assets::stylesheet_href(&options);
+    let stylesheet = crate::server::assets::stylesheet_href(options);
     #[cfg(not(feature = "ssr"))]
-    let stylesheet = String::new();
+    let stylesheet = {
+        let _ = options;
+        String::new()
+    };
     #[cfg(feature = "ssr")]
     let islands = use_context::<axum::http::request::Parts>()
         .is_some_and(|parts| PAGES_WITH_ISLANDS.contains(&parts.uri.path()));
@@ -65,7 +73,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link id="leptos" rel="stylesheet" href=stylesheet/>
-                {islands.then(|| view! { <HydrationScripts options islands=true/> })}
+                {islands.then(|| island_scripts(options))}
                 <MetaTags/>
             </head>
             // Nothing to hydrate: the page is interactive as it arrives (the mark browser tests and
@@ -76,6 +84,42 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// The front end's links and its loader, on a page with islands. Leptos' `HydrationScripts` does
+/// the same but reads `hash.txt` at each render (6 % of a rendered page's time) and waits for the
+/// browser to be idle before loading anything; the names are found once here, and the loader
+/// starts at once (the WASM is already coming: it is preloaded).
+#[cfg(feature = "ssr")]
+fn island_scripts(options: &LeptosOptions) -> impl IntoView {
+    // Outside the islands nothing hydrates: no hydration marks in the rest of the page.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let (js, wasm) = crate::server::assets::front_end(options);
+    view! {
+        <link rel="modulepreload" href=js.as_str() crossorigin=""/>
+        <link rel="preload" href=wasm.as_str() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=leptos::nonce::use_nonce()>
+            {format!("({ISLAND_LOADER})({js:?}, {wasm:?})")}
+        </script>
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn island_scripts(_: &LeptosOptions) {}
+
+/// Loads the JS glue and the WASM, then hydrates each island: `hydrate` (lib.rs) sets up the
+/// reactive root, each `<leptos-island>` names its island's function. Islands are not nested.
+#[cfg(feature = "ssr")]
+const ISLAND_LOADER: &str = r#"async (js, wasm) => {
+  const front = await import(js);
+  await front.default({ module_or_path: wasm });
+  front.hydrate();
+  for (const island of document.querySelectorAll("leptos-island")) {
+    const hydrate = front[island.dataset.component];
+    if (hydrate) hydrate(island); else console.error("island without code:", island.dataset.component);
+  }
+}"#;
 
 /// Routes of the app.
 #[component]

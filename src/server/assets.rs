@@ -104,6 +104,35 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
     format!("{}/{name}", package_path(options))
 }
 
+/// The URLs of the JS glue and the WASM the pages with islands load, found once. Without
+/// `hash.txt`, the names cargo-leptos gives (`_bg` when it did not build this binary).
+pub fn front_end(options: &LeptosOptions) -> &'static (String, String) {
+    static URLS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    URLS.get_or_init(|| {
+        let hashed = |kind: &str| {
+            options
+                .hash_files
+                .then(|| hash_text(options))
+                .flatten()
+                .and_then(|text| {
+                    hashed_names(options, text)
+                        .into_iter()
+                        .find(|(k, _)| k == kind)
+                })
+                .map(|(_, name)| name)
+        };
+        let plain_wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+            format!("{}.wasm", options.output_name)
+        } else {
+            format!("{}_bg.wasm", options.output_name)
+        };
+        let js = hashed("js").unwrap_or_else(|| format!("{}.js", options.output_name));
+        let wasm = hashed("wasm").unwrap_or(plain_wasm);
+        let pkg = package_path(options);
+        (format!("{pkg}/{js}"), format!("{pkg}/{wasm}"))
+    })
+}
+
 /// Serves the package folder, choosing a precompressed variant by `Accept-Encoding`.
 pub fn router<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> Router<S> {
     let files = ServeDir::new(package_dir(options))

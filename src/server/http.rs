@@ -8,7 +8,7 @@ use super::outbox;
 use super::rate_limit::Budget;
 use super::state::AppState;
 use super::store::{Retention, Store, StoreError};
-use crate::app::{shell, App};
+use crate::app::{document, shell, App};
 use crate::routes;
 use axum::serve::ListenerExt;
 use axum::{routing::get, Json, Router};
@@ -96,7 +96,7 @@ impl Application {
         let state = AppState {
             health: health.clone(),
             limits,
-            leptos_options: settings.leptos.clone(),
+            leptos_options: Arc::new(settings.leptos.clone()),
             settings: Arc::new(settings),
             store,
             directory,
@@ -203,7 +203,7 @@ fn router(state: AppState) -> Router {
             move || provide_context(context_state.clone()),
             {
                 let options = state.leptos_options.clone();
-                move || shell(options.clone())
+                move || document(&options)
             },
         )
         .merge(super::assets::router(&state.leptos_options))

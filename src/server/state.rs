@@ -13,7 +13,8 @@ use tokio::sync::Notify;
 /// Shared state, provided to server functions through Leptos context.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub leptos_options: LeptosOptions,
+    /// Shared: every request gets its own copy of the state (a dozen strings otherwise).
+    pub leptos_options: Arc<LeptosOptions>,
     pub settings: Arc<Settings>,
     pub store: Store,
     pub directory: Arc<dyn Directory>,
@@ -45,6 +46,6 @@ impl AppState {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        LeptosOptions::clone(&state.leptos_options)
     }
 }
