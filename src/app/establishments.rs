@@ -102,15 +102,14 @@ pub async fn attached_establishments() -> Result<Markup, Refused> {
         .store
         .attachments_of(account.id)
         .await
-        .map(|list| attached_list(&list))
+        .map(attached_list)
         .map_err(|e| web::unexpected("attachments", &e))
 }
 
 /// The list as the page shows it, drawn on the server: the WASM has no code for it.
 #[cfg(feature = "ssr")]
-pub fn attached_list(list: &[AttachedEstablishment]) -> Markup {
-    let items = list.to_vec();
-    Markup::render(view! { <AttachedList list=items/> })
+pub fn attached_list(list: Vec<AttachedEstablishment>) -> Markup {
+    Markup::render(view! { <AttachedList list/> })
 }
 
 /// The section of the main establishment's space (an island): the list, refreshed after each

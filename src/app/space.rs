@@ -66,7 +66,7 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         .store
         .attachments_of(account.id)
         .await
-        .map(|list| super::establishments::attached_list(&list))
+        .map(super::establishments::attached_list)
         .map_err(|e| unexpected(&e))?;
     Ok(Some(SpaceView {
         organisation: account.organisation_name,

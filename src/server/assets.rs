@@ -88,19 +88,19 @@ fn hash_text(options: &LeptosOptions) -> Option<&'static str> {
         .as_deref()
 }
 
+/// The hashed file name of `kind` (`css`, `js`, `wasm`), when the build made hashed names.
+fn hashed_name(options: &LeptosOptions, kind: &str) -> Option<String> {
+    let text = options.hash_files.then(|| hash_text(options)).flatten()?;
+    hashed_names(options, text)
+        .into_iter()
+        .find(|(k, _)| k == kind)
+        .map(|(_, name)| name)
+}
+
 /// The stylesheet's URL, for every page's head and the dev mailbox.
 pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    let name = options
-        .hash_files
-        .then(|| hash_text(options))
-        .flatten()
-        .and_then(|text| {
-            hashed_names(options, text)
-                .into_iter()
-                .find(|(kind, _)| kind == "css")
-        })
-        .map(|(_, name)| name)
-        .unwrap_or_else(|| format!("{}.css", options.output_name));
+    let name =
+        hashed_name(options, "css").unwrap_or_else(|| format!("{}.css", options.output_name));
     format!("{}/{name}", package_path(options))
 }
 
@@ -109,25 +109,14 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
 pub fn front_end(options: &LeptosOptions) -> &'static (String, String) {
     static URLS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
     URLS.get_or_init(|| {
-        let hashed = |kind: &str| {
-            options
-                .hash_files
-                .then(|| hash_text(options))
-                .flatten()
-                .and_then(|text| {
-                    hashed_names(options, text)
-                        .into_iter()
-                        .find(|(k, _)| k == kind)
-                })
-                .map(|(_, name)| name)
-        };
         let plain_wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
             format!("{}.wasm", options.output_name)
         } else {
             format!("{}_bg.wasm", options.output_name)
         };
-        let js = hashed("js").unwrap_or_else(|| format!("{}.js", options.output_name));
-        let wasm = hashed("wasm").unwrap_or(plain_wasm);
+        let js =
+            hashed_name(options, "js").unwrap_or_else(|| format!("{}.js", options.output_name));
+        let wasm = hashed_name(options, "wasm").unwrap_or(plain_wasm);
         let pkg = package_path(options);
         (format!("{pkg}/{js}"), format!("{pkg}/{wasm}"))
     })
