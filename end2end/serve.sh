@@ -12,4 +12,6 @@ export LEPTOS_ENV=DEV
 export HUBPRO_DEV_MAILBOX=true
 export DATABASE_URL="sqlite://$dir/hubpro.db"
 export HUBPRO_PUBLIC_URL="http://127.0.0.1:$port"
+# The abuse specs send X-Forwarded-For to play clients at many addresses.
+export HUBPRO_TRUSTED_PROXIES=127.0.0.1
 exec target/release/hubpro

@@ -100,7 +100,7 @@ async fn the_link_serves_once() {
     activate(&app, &token).await;
     let replay = post(&app, "/api/continuer", &[("token", &token)], None).await;
     assert_ne!(replay.status(), 200);
-    assert!(support::said(&replay.text().await.unwrap()).contains("n'est plus valable"));
+    assert!(support::codes(&replay.text().await.unwrap()) == "link.invalid");
     let page = app
         .client
         .get(format!("{}/mot-de-passe/creer?jeton={token}", app.base))
@@ -121,18 +121,22 @@ async fn the_server_rechecks_every_password_rule() {
     let (app, token) = app_with_pending_account().await;
     let res = post(&app, "/api/continuer", &[("token", &token)], None).await;
     let flow = cookie_pair(&res, "hubpro_flow").unwrap();
-    for (password, confirmation, words) in [
-        ("court", "court", "12 caractères minimum"),
-        ("Kq9vW#tLm2!xR", "Kq9vW#tLm2!xS", "ne sont pas identiques"),
-        ("Motdepasse2024!", "Motdepasse2024!", "trop courant"),
+    for (password, confirmation, code) in [
+        (
+            "court",
+            "court",
+            "password.unmet:min_length,uppercase,special",
+        ),
+        ("Kq9vW#tLm2!xR", "Kq9vW#tLm2!xS", "password.differ"),
+        ("Motdepasse2024!", "Motdepasse2024!", "policy.common"),
         // The account's values merely decorated (a long password that contains one is fine).
         (
             "Formatrans#2026!",
             "Formatrans#2026!",
-            "nom de votre organisme",
+            "policy.organisation",
         ),
-        ("Xq!47728084603753", "Xq!47728084603753", "SIRET"),
-        ("Claire!!1984##", "Claire!!1984##", "nom ou votre prénom"),
+        ("Xq!47728084603753", "Xq!47728084603753", "policy.siret"),
+        ("Claire!!1984##", "Claire!!1984##", "policy.name"),
     ] {
         let res = post(
             &app,
@@ -143,7 +147,7 @@ async fn the_server_rechecks_every_password_rule() {
         .await;
         assert_ne!(res.status(), 200, "{password}");
         let body = res.text().await.unwrap();
-        assert!(support::said(&body).contains(words), "{password}: {body}");
+        assert_eq!(support::codes(&body), code, "{password}: {body}");
         assert!(
             !body.contains(password) || password == "court",
             "the password is never echoed"
@@ -197,7 +201,7 @@ async fn login_sessions_and_logout() {
         None,
     )
     .await;
-    assert!(support::said(&pending.text().await.unwrap()).contains("mot de passe incorrect"));
+    assert!(support::codes(&pending.text().await.unwrap()) == "login.bad_credentials");
 
     activate(&app, &token).await;
     let account = app
@@ -300,7 +304,7 @@ async fn failures_look_alike_and_take_similar_time() {
         b2,
         "same body but for the address typed"
     );
-    assert!(support::said(&b1).contains("Adresse électronique ou mot de passe incorrect"));
+    assert!(support::codes(&b1) == "login.bad_credentials");
     let (fast, slow) = if t1 < t2 { (t1, t2) } else { (t2, t1) };
     assert!(
         slow < fast * 3 + Duration::from_millis(50),
@@ -336,11 +340,11 @@ async fn repeated_failures_slow_down_even_in_parallel() {
     }
     let checked = bodies
         .iter()
-        .filter(|b| support::said(b).contains("incorrect"))
+        .filter(|b| support::codes(b) == "login.bad_credentials")
         .count();
     let throttled = bodies
         .iter()
-        .filter(|b| support::said(b).contains("Trop de tentatives"))
+        .filter(|b| support::codes(b).starts_with("too_many_attempts:"))
         .count();
     assert_eq!(
         checked, 5,
@@ -355,7 +359,7 @@ async fn repeated_failures_slow_down_even_in_parallel() {
         None,
     )
     .await;
-    assert!(support::said(&right.text().await.unwrap()).contains("réessayez dans"));
+    assert!(support::codes(&right.text().await.unwrap()).starts_with("too_many_attempts:"));
 }
 
 #[tokio::test]
@@ -547,7 +551,10 @@ async fn an_attacker_cannot_lock_a_centre_out_but_a_campaign_stops_and_its_owner
     for n in 10..80u8 {
         let (status, body) = login_from(&app, &support::client_from(n), "Wrong password!").await;
         if status == 429 {
-            assert!(support::said(&body).contains("réessayez dans"), "{body}");
+            assert!(
+                support::codes(&body).starts_with("too_many_attempts:"),
+                "{body}"
+            );
             throttled_from_fresh_address = true;
             break;
         }

@@ -152,10 +152,10 @@ async fn every_server_function_answers_hostile_values_clearly() {
             assert_clear(path, &value, status, &content_type, &body);
             // Past the session or flow check: the values themselves were judged.
             if needs != Needs::Nothing && status != 200 {
-                let said = support::said(&body);
+                let codes = support::codes(&body);
                 assert!(
-                    !said.contains("session a expiré") && !said.contains("n'est plus valable"),
-                    "{path} with {value:?} stopped at the door: {said}"
+                    !codes.contains("session.ended") && !codes.contains("link.invalid"),
+                    "{path} with {value:?} stopped at the door: {codes}"
                 );
             }
         }
@@ -264,7 +264,7 @@ async fn budgets_per_ip_answer_429_in_french() {
     )
     .await;
     assert_eq!(res.status(), 429);
-    assert!(support::said(&res.text().await.unwrap()).contains("Trop de demandes"));
+    assert!(support::codes(&res.text().await.unwrap()).starts_with("too_many_requests:"));
 
     let form = [
         ("siret", "1"),
@@ -281,7 +281,10 @@ async fn budgets_per_ip_answer_429_in_french() {
     let res = post(&app, "/api/creer-compte", &form, None).await;
     assert_eq!(res.status(), 429);
     let text = res.text().await.unwrap();
-    assert!(support::said(&text).contains("Patientez"), "{text}");
+    assert!(
+        support::codes(&text).starts_with("too_many_requests:"),
+        "{text}"
+    );
     let body: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(body["form"]["siret"], "1", "what was typed comes back");
 

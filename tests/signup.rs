@@ -153,25 +153,31 @@ fn form<'a>(siret: &'a str, email: &'a str) -> Vec<(&'static str, &'a str)> {
     ]
 }
 
-/// The message of a refused check (problems travel as their French message).
+/// The code of a refused check.
 fn refusal(v: &Value) -> String {
-    v["Refused"]
+    v["Refused"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("not a refusal: {v}"))
         .to_owned()
 }
 
-/// What a refusal for `r` says.
+/// The code of a refusal for `r`.
 fn says(r: Refusal) -> String {
-    r.user_message()
+    ineligible(r).code()
 }
 
-/// The French message the page shows for a refused check.
-fn check_message(v: &Value) -> String {
+/// The problem a refusal for `r` is shown as.
+fn ineligible(refusal: Refusal) -> hubpro::domain::Problem {
+    hubpro::domain::Problem::Ineligible {
+        refusal,
+        support: String::new(),
+    }
+}
+
+/// The code of a refused check, whether the SIRET has an account or not.
+fn check_code(v: &Value) -> String {
     match serde_json::from_value::<SiretCheck>(v.clone()) {
-        Ok(SiretCheck::Refused(problem) | SiretCheck::Registered(problem)) => {
-            problem.user_message()
-        }
+        Ok(SiretCheck::Refused(problem) | SiretCheck::Registered(problem)) => problem.code(),
         other => panic!("not a refused check: {v} ({other:?})"),
     }
 }
@@ -203,7 +209,10 @@ async fn eligibility_reports_each_insee_and_registry_case() {
         refusal(&w.check(CEASED).await),
         says(Refusal::LegalUnitCeased)
     );
-    assert!(refusal(&w.check(FORBIDDEN).await).contains("ne sont pas diffusibles"));
+    assert_eq!(
+        refusal(&w.check(FORBIDDEN).await),
+        says(Refusal::NotDiffusible)
+    );
     assert_eq!(
         refusal(&w.check("12345678900007").await),
         says(Refusal::UnknownSiret)
@@ -221,7 +230,7 @@ async fn eligibility_reports_each_insee_and_registry_case() {
     );
 
     let refused = w.check(CLOSED).await;
-    assert!(check_message(&refused).contains("fermé"));
+    assert_eq!(check_code(&refused), says(Refusal::EstablishmentClosed));
 
     // What the page shows is drawn on the server: the browser inserts it as it is.
     let shown = w.answer("477 280 846 03753").await;
@@ -240,12 +249,12 @@ async fn eligibility_reports_each_insee_and_registry_case() {
     let status = shown["status"].as_str().unwrap();
     assert!(
         status.contains(r#"class="notice error""#)
-            && status.contains(&says(Refusal::EstablishmentClosed))
+            && status.contains(&ineligible(Refusal::EstablishmentClosed).user_message())
             && !status.contains("Se connecter"),
         "{status}"
     );
     let invalid = w.check("47728084603754").await;
-    assert!(check_message(&invalid).contains("n'est pas valide"));
+    assert_eq!(check_code(&invalid), "siret.checksum");
 }
 
 #[tokio::test]
@@ -253,15 +262,14 @@ async fn insee_outages_are_polite_and_create_nothing() {
     let w = world().await;
     for siret in [THROTTLED, DOWN, SLOW, GARBAGE, BROKEN] {
         let v = w.check(siret).await;
-        let message = check_message(&v);
-        assert!(
-            message.contains("INSEE est momentanément indisponible"),
-            "{siret}"
-        );
+        assert_eq!(check_code(&v), "directory.unavailable", "{siret}");
         let (status, _, body) = w.submit(&form(siret, "a@example.fr")).await;
         assert_ne!(status, 200, "{siret}");
         let problem = problem(&body);
-        assert!(problem.general_message().unwrap().contains("INSEE"));
+        assert_eq!(
+            problem.general_code().as_deref(),
+            Some("directory.unavailable")
+        );
         assert_eq!(problem.form.email, "a@example.fr", "nothing typed is lost");
     }
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 0);
@@ -299,10 +307,7 @@ async fn concurrent_first_checks_of_one_siret_share_one_insee_call() {
             assert!(body.contains("FORMATRANS"), "{body}");
         } else {
             let v: Value = serde_json::from_str(&body).unwrap();
-            assert!(
-                check_message(&v["check"]).contains("momentanément indisponible"),
-                "{body}"
-            );
+            assert_eq!(check_code(&v["check"]), "directory.unavailable", "{body}");
         }
     }
     assert_eq!(
@@ -459,19 +464,19 @@ async fn a_second_signup_for_the_siret_is_refused() {
     assert_eq!(w.submit(&form(FORMATRANS, "a@example.fr")).await.0, 200);
     // Pending: held until its link expires, and said so.
     let v = w.check(FORMATRANS).await;
-    assert!(v["Registered"].is_string(), "{v}");
+    assert_eq!(v["Registered"]["code"], "ineligible.pending", "{v}");
     let status = w.answer(FORMATRANS).await["status"].clone();
     assert!(
         status.as_str().unwrap().contains("Mot de passe oublié</a>"),
         "the page offers to log in: {status}"
     );
-    assert!(check_message(&v).contains("en attente de confirmation pour ce SIRET"));
+    assert_eq!(check_code(&v), "ineligible.pending");
     let (status, _, body) = w.submit(&form(FORMATRANS, "b@example.fr")).await;
     assert_ne!(status, 200);
-    assert!(problem(&body)
-        .message(Field::Siret)
-        .unwrap()
-        .contains("en attente de confirmation"));
+    assert_eq!(
+        problem(&body).code(Field::Siret).as_deref(),
+        Some("ineligible.pending")
+    );
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 1);
 }
 
@@ -650,7 +655,10 @@ async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
     }
     let (status, body) = check_from(&w, 2, CEASED).await;
     assert_eq!(status, 429, "{body}");
-    assert!(support::said(&body).contains("Patientez"), "{body}");
+    assert!(
+        support::codes(&body).starts_with("too_many_requests:"),
+        "{body}"
+    );
     assert_eq!(w.insee.calls_for(CEASED), 0);
     // What is cached costs nothing: the same client still reads it.
     assert_eq!(check_from(&w, 2, FORMATRANS).await.0, 200);

@@ -32,18 +32,25 @@ where
 pub type Refused = FormProblem<()>;
 
 /// The refusal a page is rendered with: after a submission without JavaScript, Leptos brings the
-/// server function's error back in the URL. Pages pass it to their island, which has no router
-/// in the browser to read it from.
-pub fn rendered_problem<S>() -> Option<S::Error>
+/// server function's error back in the URL. Only its codes are read ([`Problem`]'s
+/// `Deserialize`); the configured support contact is added here, on the server. Pages pass it to
+/// their island, which has no router in the browser to read it from.
+pub fn rendered_problem<S, F>() -> Option<FormProblem<F>>
 where
-    S: ServerFn + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = FormProblem<F>> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
-    S::Error: FromServerFnError + Clone + Send + Sync + 'static,
+    FormProblem<F>: FromServerFnError + Clone + Send + Sync + 'static,
 {
-    ServerAction::<S>::new()
+    let problem = ServerAction::<S>::new()
         .value()
         .get_untracked()
-        .and_then(|r| r.err())
+        .and_then(|r| r.err())?;
+    #[cfg(feature = "ssr")]
+    let problem = match use_context::<crate::server::state::AppState>() {
+        Some(state) => problem.naming_support(&state.settings.support_contact),
+        None => problem,
+    };
+    Some(problem)
 }
 
 /// The submissions of a form island to its server function `S`.

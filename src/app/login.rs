@@ -29,15 +29,21 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
         public_url: &state.settings.public_url,
         support: &state.settings.support_contact,
     };
-    match auth::login(&state.store, &notices, &email, &password, &ip).await {
-        Ok(account) => {
+    let device = web::cookie(&state, cookies::Kind::Device);
+    let browser = auth::Browser {
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    match auth::login(&state.store, &notices, &email, &password, &browser).await {
+        Ok(logged_in) => {
             // A new session id at every login; the previous one, if any, is ended.
             if let Some(old) = web::session_id(&state) {
                 let _ = state.store.delete_session(&old).await;
             }
-            match state.store.create_session(account).await {
+            match state.store.create_session(logged_in.account).await {
                 Ok(id) => {
                     web::set_cookie(&state, cookies::Kind::Session, &id);
+                    web::set_cookie(&state, cookies::Kind::Device, &logged_in.device);
                     leptos_axum::redirect(routes::SPACE);
                     Ok(())
                 }
@@ -49,6 +55,7 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
         }
         Err(AuthError::InvalidCredentials) => Err(refused(Problem::BadCredentials)),
         Err(AuthError::Throttled(seconds)) => Err(refused(Problem::TooManyAttempts { seconds })),
+        Err(AuthError::Busy(seconds)) => Err(refused(Problem::TooManyRequests { seconds })),
         Err(AuthError::Suspended) => Err(refused(Problem::AccountSuspended {
             support: state.settings.support_contact.clone(),
         })),
@@ -102,8 +109,10 @@ pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
 /// eye toggle.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let problem = super::forms::rendered_problem::<Login>();
-    let error = problem.as_ref().and_then(|p| p.general_message());
+    let problem = super::forms::rendered_problem::<Login, _>();
+    let error = problem
+        .as_ref()
+        .and_then(|p| Some((p.general_code()?, p.general_message()?)));
     let kept = problem.map(|p| p.form).unwrap_or_default();
     let action = ServerAction::<Login>::new();
     view! {
@@ -113,7 +122,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="subtitle">"ou " <A href=routes::CREATE_ACCOUNT>"créez votre compte"</A></p>
             <ActionForm action=action>
                 <div id="login-error" aria-live="assertive">
-                    {error.map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
+                    {error.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
                 </div>
                 <div class="field">
                     <label for="email">"Adresse électronique *"</label>

@@ -151,7 +151,7 @@ pub fn PasswordLinkPage() -> impl IntoView {
 #[component]
 pub fn NewPasswordPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| async move { flow_status().await.ok().flatten() });
-    let problem = super::forms::rendered_problem::<SetPassword>();
+    let problem = super::forms::rendered_problem::<SetPassword, _>();
     view! {
         <Title text="Nouveau mot de passe"/>
         <section class="card form-card">

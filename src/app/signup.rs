@@ -66,6 +66,19 @@ pub type SignupProblem = FormProblem<SignupForm>;
 /// Live eligibility of a complete SIRET.
 #[server(prefix = "/api", endpoint = "verifier-siret", output = super::codec::JsonOut)]
 pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
+    answer_siret(siret, true).await.unwrap_or_else(|| {
+        Err(crate::server::web::unexpected(
+            "SIRET check",
+            &"INSEE not asked while allowed",
+        ))
+    })
+}
+
+/// The SIRET check; `None` when it needs an INSEE call and `may_ask_insee` is false (the page
+/// then leaves the check to its island).
+#[cfg(feature = "ssr")]
+async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<SiretAnswer, Refused>> {
+    use crate::server::directory::{DirectoryError, KnownOnly};
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
@@ -75,18 +88,23 @@ pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
     let client = web::client_ip().await;
     if let Err(seconds) = state.limits.eligibility.take(&client).await {
         counted("throttled");
-        return Err(web::refuse(FormProblem::general(
+        return Some(Err(web::refuse(FormProblem::general(
             Problem::TooManyRequests { seconds },
-        )));
+        ))));
     }
     let siret = match Siret::parse(&siret) {
         Ok(s) => s,
         Err(e) => {
             counted("invalid");
-            return Ok(SiretAnswer::of(SiretCheck::Refused(Problem::Siret(e))));
+            return Some(Ok(SiretAnswer::of(SiretCheck::Refused(Problem::Siret(e)))));
         }
     };
-    let (outcome, check) = match eligibility(&state.signup_deps(), &siret, &client).await {
+    let known_only = KnownOnly(state.directory.as_ref());
+    let mut deps = state.signup_deps();
+    if !may_ask_insee {
+        deps.directory = &known_only;
+    }
+    let (outcome, check) = match eligibility(&deps, &siret, &client).await {
         Ok(crate::domain::Eligibility::Eligible {
             establishment,
             approvals,
@@ -106,11 +124,12 @@ pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
             let support = state.settings.support_contact.clone();
             ("refused", outcome(Problem::Ineligible { refusal, support }))
         }
+        Err(SignupError::DirectoryUnavailable(DirectoryError::NotAsked)) => return None,
         Err(SignupError::DirectoryUnavailable(e)) => match e.problem() {
             // This client's share of INSEE calls is spent: the check itself is refused.
             wait @ Problem::TooManyRequests { .. } => {
                 counted("throttled");
-                return Err(web::refuse(FormProblem::general(wait)));
+                return Some(Err(web::refuse(FormProblem::general(wait))));
             }
             problem => ("unavailable", SiretCheck::Refused(problem)),
         },
@@ -120,7 +139,21 @@ pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
         }
     };
     counted(outcome);
-    Ok(SiretAnswer::of(check))
+    Some(Ok(SiretAnswer::of(check)))
+}
+
+/// The check of a SIRET the page is opened with, drawn into the page. INSEE is asked only for a
+/// top-level navigation (a person opening the page): any other site's page could otherwise make
+/// its visitors' browsers spend our INSEE quota. `None`: the island checks it once loaded.
+#[cfg(feature = "ssr")]
+async fn prefilled_check(siret: String) -> Option<Result<SiretAnswer, Refused>> {
+    let navigation = crate::server::web::is_top_level_navigation();
+    answer_siret(siret, navigation).await
+}
+
+#[cfg(not(feature = "ssr"))]
+async fn prefilled_check(siret: String) -> Option<Result<SiretAnswer, Refused>> {
+    Some(check_siret(siret).await)
 }
 
 /// « CRÉER »: the server re-checks everything, creates the pending account and queues its email.
@@ -191,7 +224,7 @@ fn checkable(text: &str) -> Option<String> {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let query = use_query_map();
-    let problem = super::forms::rendered_problem::<CreateAccount>();
+    let problem = super::forms::rendered_problem::<CreateAccount, _>();
     // After a refused submission without JavaScript, the form comes back with its refusal.
     let form = problem.as_ref().map(|p| p.form.clone()).unwrap_or_else(|| {
         // Links in the approval notice and in invitations pre-fill the form.
@@ -210,10 +243,12 @@ pub fn SignupPage() -> impl IntoView {
                 let (form, problem, siret) = (form.clone(), problem.clone(), siret.clone());
                 Suspend::new(async move {
                     // The island only shows the status: the check itself stays out of its props.
-                    let check = Some(check_siret(siret).await.map(|answer| SiretAnswer {
-                        check: None,
-                        ..answer
-                    }));
+                    let check = prefilled_check(siret).await.map(|answer| {
+                        answer.map(|answer| SiretAnswer {
+                            check: None,
+                            ..answer
+                        })
+                    });
                     view! { <SignupFields form problem check/> }
                 })
             };
@@ -294,22 +329,34 @@ fn SignupFields(
         }
     });
 
+    let start_check = move |siret: String| {
+        checking.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = check_siret(siret.clone()).await;
+            // Only the answer for the SIRET still in the field is shown.
+            if checked_siret.get_untracked().as_ref() == Some(&siret) {
+                check.set(Some(answer));
+                checking.set(false);
+            }
+        });
+    };
+    // A pre-filled SIRET the page could not check (not a top-level navigation): checked now.
+    Effect::new(move |_| {
+        if check.get_untracked().is_none() {
+            if let Some(siret) = checked_siret.get_untracked() {
+                start_check(siret);
+            }
+        }
+    });
     let on_siret_input = move |ev: leptos::ev::Event| {
         let grouped = super::forms::regroup_siret_input(&ev);
         let next = checkable(&grouped);
         if next != checked_siret.get_untracked() {
             checked_siret.set(next.clone());
             check.set(None);
-            checking.set(next.is_some());
+            checking.set(false);
             if let Some(siret) = next {
-                leptos::task::spawn_local(async move {
-                    let answer = check_siret(siret.clone()).await;
-                    // Only the answer for the SIRET still in the field is shown.
-                    if checked_siret.get_untracked().as_ref() == Some(&siret) {
-                        check.set(Some(answer));
-                        checking.set(false);
-                    }
-                });
+                start_check(siret);
             }
         }
         set_siret_text.set(grouped);
@@ -489,15 +536,19 @@ fn SiretStatus(check: SiretCheck) -> impl IntoView {
 #[component]
 pub fn SignupDonePage() -> impl IntoView {
     let query = use_query_map();
-    let address = move || query.read().get(routes::query::ADDRESS).unwrap_or_default();
+    // Named only when it is an address: the URL is anyone's to write, the page is ours.
+    let address = query
+        .read_untracked()
+        .get(routes::query::ADDRESS)
+        .and_then(|a| crate::domain::EmailAddress::parse(&a).ok());
     view! {
         <Title text="Compte créé"/>
         <section class="card">
             <h1>"Votre compte a bien été créé."</h1>
             <p>
                 "Veuillez consulter votre messagerie électronique "
-                <strong>{address}</strong>
-                " afin de confirmer votre inscription."
+                {address.map(|a| view! { <strong>{a.as_str().to_owned()}</strong> " " })}
+                "afin de confirmer votre inscription."
             </p>
             <p class="hint">
                 "Le message «\u{a0}Hub Pro Transport\u{a0}: Créer mon mot de passe\u{a0}» peut mettre quelques minutes à arriver."

@@ -112,7 +112,7 @@ pub async fn logout() -> Result<(), Refused> {
 pub fn SpacePage() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let space = Resource::new(|| (), |_| async move { my_space().await });
-    let attach_problem = super::forms::rendered_problem::<AttachEstablishment>();
+    let attach_problem = super::forms::rendered_problem::<AttachEstablishment, _>();
     view! {
         <Title text="Mon espace"/>
         <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>

@@ -132,19 +132,22 @@ pub enum Refusal {
     NoApproval,
     #[error("an account already exists for this SIRET")]
     AlreadyRegistered,
-    /// An account was asked for and waits for its password; it ends with its link.
+    /// An account was asked for and waits for its password; it ends with its link. Its dates
+    /// are not shown: anyone may check a SIRET, and a stranger watching the end of a contested
+    /// account's hold would take the SIRET the moment it ends.
     #[error("an account creation awaits confirmation for this SIRET")]
-    Pending {
-        since: time::Date,
-        until: time::Date,
-    },
+    Pending,
+    /// The centre's official address said « Ce n'est pas nous » lately: for a while, only that
+    /// address may sign the SIRET up (anyone else is sent to support).
+    #[error("recently contested: only the official address may sign up")]
+    Contested,
 }
 
 impl Refusal {
     /// The SIRET has an account, active or awaiting its password: it is the centre's own to log
     /// into, not one to sign up or attach.
     pub fn has_account(&self) -> bool {
-        matches!(self, Refusal::AlreadyRegistered | Refusal::Pending { .. })
+        matches!(self, Refusal::AlreadyRegistered | Refusal::Pending)
     }
 }
 

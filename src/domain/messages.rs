@@ -30,6 +30,12 @@ impl UserMessage for Problem {
             } => format!(
                 "Les informations de cet établissement ne sont pas diffusibles par l'INSEE\u{a0}: contactez le service support ({support}) pour créer votre compte."
             ),
+            Problem::Ineligible {
+                refusal: Refusal::Contested,
+                support,
+            } => format!(
+                "L'adresse officielle de ce centre (celle de ses agréments) a récemment signalé une demande de compte qui ne venait pas de lui\u{a0}: pendant 30 jours, seule cette adresse peut créer le compte de ce SIRET. Contactez le service support ({support}) si vous êtes le centre."
+            ),
             Problem::Ineligible { refusal, .. } => refusal.user_message(),
             Problem::Attach(e) => e.user_message(),
             Problem::BadCredentials => "Adresse électronique ou mot de passe incorrect.".into(),
@@ -62,7 +68,8 @@ impl UserMessage for Problem {
             Problem::Unexpected => {
                 "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.".into()
             }
-            Problem::Shown(message) => message.clone(),
+            #[cfg(not(feature = "ssr"))]
+            Problem::Shown { message, .. } => message.clone(),
         }
     }
 }
@@ -80,6 +87,19 @@ impl Problem {
             Problem::DirectoryUnavailable => 503,
             Problem::Unexpected => 500,
             _ => 422,
+        }
+    }
+}
+
+impl Problem {
+    /// The seconds to wait before trying again, for problems that ask the client to wait
+    /// (`Retry-After`).
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            Problem::TooManyRequests { seconds } | Problem::TooManyAttempts { seconds } => {
+                Some(*seconds)
+            }
+            _ => None,
         }
     }
 }
@@ -265,11 +285,14 @@ impl UserMessage for Refusal {
                 "Un compte existe déjà pour ce SIRET. Connectez-vous, ou utilisez «\u{a0}Mot de passe oublié\u{a0}» si vous n'avez plus votre mot de passe."
                     .into()
             }
-            Refusal::Pending { since, until } => format!(
-                "Une création de compte est en attente de confirmation pour ce SIRET depuis le {}\u{202f}; sans confirmation, elle expirera le {}.",
-                french_date(*since),
-                french_date(*until)
-            ),
+            Refusal::Pending => {
+                "Une création de compte est en attente de confirmation pour ce SIRET\u{a0}: si elle vient de vous, suivez le lien «\u{a0}Créer mon mot de passe\u{a0}» reçu par courriel, ou demandez-en un nouveau avec «\u{a0}Mot de passe oublié\u{a0}»."
+                    .into()
+            }
+            Refusal::Contested => {
+                "L'adresse officielle de ce centre a récemment signalé une demande de compte qui ne venait pas de lui\u{a0}: pendant 30 jours, seule cette adresse peut créer le compte de ce SIRET."
+                    .into()
+            }
         }
     }
 }
@@ -317,10 +340,8 @@ mod tests {
             Refusal::NotDiffusible,
             Refusal::NoApproval,
             Refusal::AlreadyRegistered,
-            Refusal::Pending {
-                since: time::macros::date!(2026 - 11 - 25),
-                until: time::macros::date!(2026 - 11 - 28),
-            },
+            Refusal::Pending,
+            Refusal::Contested,
         ];
         let mut all: Vec<Problem> = Vec::new();
         all.extend(
@@ -374,7 +395,7 @@ mod tests {
         );
         all.extend(refusals.map(|refusal| Problem::Ineligible {
             refusal,
-            support: "support@hubpro.example".into(),
+            support: SUPPORT.into(),
         }));
         all.extend(
             [
@@ -397,7 +418,7 @@ mod tests {
             Problem::PasswordsDiffer,
             Problem::BadCredentials,
             Problem::AccountSuspended {
-                support: "support@hubpro.example".into(),
+                support: SUPPORT.into(),
             },
             Problem::LinkInvalid,
             Problem::SessionEnded,
@@ -432,20 +453,52 @@ mod tests {
                 | Problem::CrossSite
                 | Problem::Unexpected => {}
                 // Another problem's wording, as received: nothing of its own to list.
-                Problem::Shown(_) => {}
+                #[cfg(not(feature = "ssr"))]
+                Problem::Shown { .. } => {}
             }
         }
         all
     }
 
+    /// The support contact as the configuration names it.
+    const SUPPORT: &str = "support@hubpro.example";
+
     #[test]
-    fn problems_travel_as_their_message() {
+    fn problems_travel_as_their_code_and_message() {
+        let mut codes = std::collections::HashSet::new();
         for p in every_problem() {
-            let json = serde_json::to_string(&p).unwrap();
-            let back: Problem = serde_json::from_str(&json).unwrap();
-            assert_eq!(json, serde_json::to_string(&p.user_message()).unwrap());
-            assert_eq!(back.user_message(), p.user_message(), "{p:?}");
+            let json: serde_json::Value = serde_json::to_value(&p).unwrap();
+            assert_eq!(json["code"], p.code(), "{p:?}");
+            assert_eq!(json["message"], p.user_message(), "{p:?}");
+            // Read back from the code alone (the message is not even looked at).
+            let forged = serde_json::json!({"code": p.code(), "message": "Appelez le 08 99 …"});
+            let back: Problem = serde_json::from_value(forged).unwrap();
+            assert_eq!(back.naming_support(SUPPORT), p, "{}", p.code());
+            assert!(codes.insert(p.code()), "one code per problem: {}", p.code());
         }
+    }
+
+    #[test]
+    fn text_from_outside_is_never_shown_as_a_message() {
+        for code in [
+            "Compte bloqué : appelez le 08 99 00 00 00",
+            "too_many_attempts:99999999",
+            "too_many_attempts:-5",
+            "too_many_attempts:",
+            "siret.length:1000",
+            "name.too_long:3",
+            "password.unmet:uppercase,appelez",
+            "password.unmet:",
+            "ineligible.appelez",
+            "login.bad_credentials:08 99",
+            "",
+        ] {
+            let back: Problem =
+                serde_json::from_value(serde_json::json!({"code": code, "message": code})).unwrap();
+            assert_eq!(back, Problem::Unexpected, "{code:?}");
+        }
+        // A bare string (the former wire format) is not a problem at all.
+        assert!(serde_json::from_str::<Problem>("\"Appelez le 08 99\"").is_err());
     }
 
     #[test]

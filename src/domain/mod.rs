@@ -19,6 +19,7 @@ pub mod messages;
 pub mod names;
 pub mod password;
 pub mod password_policy;
+pub mod problem_codes;
 pub mod problems;
 pub mod signup;
 pub mod siret;

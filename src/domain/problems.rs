@@ -45,9 +45,11 @@ impl Field {
 
 /// Why a request did not go through.
 ///
-/// A problem travels as its French message (see the `Serialize` impl below): the browser only
-/// shows it, so the WASM carries neither a decoder of every kind of problem nor the wording of
-/// those only the server finds.
+/// A problem travels as its stable code ([`Problem::code`], `problem_codes.rs`) with, beside
+/// it, the French message the server made: the browser only shows the message, so the WASM
+/// carries neither a decoder of every kind of problem nor the wording of those only the server
+/// finds. The server reads back only the code (a refusal that came back in a URL): no text
+/// from outside is ever shown as one of our messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
     Siret(SiretError),
@@ -86,21 +88,45 @@ pub enum Problem {
     /// A state-changing request sent by another site's page.
     CrossSite,
     Unexpected,
-    /// A problem received from the server (or decoded from the URL a refusal came back in,
-    /// without JavaScript): its message as the server made it.
-    Shown(String),
+    /// In the browser only: a problem as the server sent it, its code and its message. The
+    /// server has no such variant, so it can only show messages it made itself.
+    #[cfg(not(feature = "ssr"))]
+    Shown {
+        code: String,
+        message: String,
+    },
+}
+
+/// A problem on the wire.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    code: String,
+    #[serde(default)]
+    message: String,
 }
 
 impl Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use super::UserMessage;
-        serializer.serialize_str(&self.user_message())
+        Wire {
+            code: self.code(),
+            message: self.user_message(),
+        }
+        .serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for Problem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Problem::Shown)
+        let wire = Wire::deserialize(deserializer)?;
+        // The server trusts the code only (an unknown one reads as the generic problem).
+        #[cfg(feature = "ssr")]
+        return Ok(Problem::from_code(&wire.code).unwrap_or(Problem::Unexpected));
+        #[cfg(not(feature = "ssr"))]
+        Ok(Problem::Shown {
+            code: wire.code,
+            message: wire.message,
+        })
     }
 }
 
@@ -130,6 +156,15 @@ impl FieldProblems {
 
     pub fn iter(&self) -> impl Iterator<Item = &(Field, Problem)> {
         self.0.iter()
+    }
+
+    fn naming_support(self, contact: &str) -> Self {
+        FieldProblems(
+            self.0
+                .into_iter()
+                .map(|(f, p)| (f, p.naming_support(contact)))
+                .collect(),
+        )
     }
 }
 
@@ -170,6 +205,26 @@ impl<F> FormProblem<F> {
             fields,
             general,
         }
+    }
+
+    /// The same refusal, its problems naming this support contact where their message names
+    /// one (a refusal read back from a URL names none).
+    pub fn naming_support(self, contact: &str) -> Self {
+        Self {
+            fields: self.fields.naming_support(contact),
+            general: self.general.map(|p| p.naming_support(contact)),
+            form: self.form,
+        }
+    }
+
+    /// The code of a field's problem (pages mark their messages with it).
+    pub fn code(&self, field: Field) -> Option<String> {
+        self.fields.get(field).map(Problem::code)
+    }
+
+    /// The code of the whole request's problem.
+    pub fn general_code(&self) -> Option<String> {
+        self.general.as_ref().map(Problem::code)
     }
 
     /// The French message of a field's problem.

@@ -3,7 +3,7 @@
 use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
-use super::hashing;
+use super::hashing::{self, Lane};
 use super::ownership;
 use super::store::{now, Account, AccountId, LinkPurpose, Store, StoreError};
 use super::throttle::{self, Turn};
@@ -20,6 +20,8 @@ pub enum AuthError {
     InvalidCredentials,
     #[error("too many attempts, wait {0} s")]
     Throttled(i64),
+    #[error("password queue full, come back in {0} s")]
+    Busy(i64),
     #[error("account suspended from the centre's official address")]
     Suspended,
     #[error("link unknown, used or expired")]
@@ -152,30 +154,64 @@ pub async fn set_password(
     Ok(())
 }
 
+/// A successful login: the account, and the device cookie its browser keeps (a new one for a
+/// browser not yet known to the account, else the same, renewed).
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub account: AccountId,
+    pub device: String,
+}
+
+/// The browser a login comes from.
+pub struct Browser<'a> {
+    pub ip: &'a ClientIp,
+    /// Its device cookie, if it sent one.
+    pub device: Option<&'a str>,
+}
+
 /// Checks credentials; returns the account. Unknown addresses and pending accounts cost one
-/// argon2 verification too and answer like a wrong password. Attempts are slowed down per
-/// client address, per (account, address) and, much higher, per account across addresses.
+/// argon2 verification too and answer like a wrong password.
+///
+/// A browser that logged into this account before (its device cookie) is judged by its own
+/// failures only and has its own hashing lane: strangers guessing from many addresses can
+/// neither lock its owner out nor make it wait. Other logins are slowed down per client
+/// address (and IPv6 /56), per (account, address) and, much higher, per account across
+/// addresses; their hashing queue is bounded.
 pub async fn login(
     store: &Store,
     notices: &Notices<'_>,
     email: &str,
     password: &str,
-    ip: &ClientIp,
-) -> Result<AccountId, AuthError> {
+    browser: &Browser<'_>,
+) -> Result<LoggedIn, AuthError> {
+    let ip = browser.ip;
     let account = match EmailAddress::parse(email) {
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,
     };
-    let outcome = check_credentials(store, notices, email, password, ip, account.as_ref()).await;
+    let known_device = match (&account, browser.device) {
+        (Some(a), Some(cookie)) => {
+            (store.device_account(cookie).await? == Some(a.id)).then(|| cookie.to_owned())
+        }
+        _ => None,
+    };
+    let outcome = match &known_device {
+        Some(cookie) => check_from_known_device(store, password, cookie, account.as_ref()).await,
+        None => check_credentials(store, notices, email, password, ip, account.as_ref()).await,
+    };
     match &outcome {
         Ok(_) => {}
-        Err(AuthError::Throttled(_)) => {
+        Err(AuthError::Throttled(_)) | Err(AuthError::Busy(_)) => {
             metrics::counter!("hubpro_login_slowdowns_total").increment(1)
         }
         Err(_) => metrics::counter!("hubpro_login_failures_total").increment(1),
     }
     let (kind, detail) = match &outcome {
-        Ok(_) => (EventKind::LoginSucceeded, "login".to_owned()),
+        Ok(_) if known_device.is_some() => (EventKind::LoginSucceeded, "login".to_owned()),
+        Ok(_) => (
+            EventKind::LoginSucceeded,
+            "login from a browser not known to the account".to_owned(),
+        ),
         Err(e) => (
             EventKind::LoginFailed,
             match (e, &account) {
@@ -193,13 +229,53 @@ pub async fn login(
         event = event.siret(&a.siret).account(a.id);
     }
     store.audit(&event).await;
-    outcome
+    let account = outcome?;
+    let device = match known_device {
+        Some(cookie) => cookie,
+        None => {
+            let (cookie, _) = tokens::generate();
+            store.remember_device(account, &cookie).await?;
+            cookie
+        }
+    };
+    Ok(LoggedIn { account, device })
 }
 
 /// Where emails sent on the user's behalf point to.
 pub struct Notices<'a> {
     pub public_url: &'a PublicUrl,
     pub support: &'a str,
+}
+
+/// A login from a browser known to the account: only its own failures slow it down.
+async fn check_from_known_device(
+    store: &Store,
+    password: &str,
+    cookie: &str,
+    account: Option<&Account>,
+) -> Result<AccountId, AuthError> {
+    let Some(account) = account else {
+        return Err(AuthError::InvalidCredentials);
+    };
+    let device_key = format!("login:device:{}", tokens::hash(cookie));
+    if let Turn::Wait(s) = store.take_turn(&device_key, throttle::LOGIN_DEVICE).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    let stored = account.state.password_hash().map(str::to_owned);
+    if hashing::verify(Lane::Known, bounded_candidate(password), stored).await? {
+        store.reset_turns(&device_key).await?;
+        Ok(account.id)
+    } else {
+        Err(AuthError::InvalidCredentials)
+    }
+}
+
+/// Bounded like the form field, so a huge value cannot burn CPU.
+fn bounded_candidate(password: &str) -> String {
+    password
+        .chars()
+        .take(crate::domain::password::PASSWORD_MAX)
+        .collect()
 }
 
 async fn check_credentials(
@@ -210,10 +286,16 @@ async fn check_credentials(
     ip: &ClientIp,
     account: Option<&Account>,
 ) -> Result<AccountId, AuthError> {
-    // Never reset by a success: a sprayer cannot clear it by logging into its own account.
-    let ip_key = format!("login:ip:{}", ip.budget_key());
-    if let Turn::Wait(s) = store.take_turn(&ip_key, throttle::LOGIN_IP).await? {
-        return Err(AuthError::Throttled(s));
+    // Never reset by a success: a sprayer cannot clear it by logging into its own account. An
+    // IPv6 client is counted per /64 and, more loosely, per /56.
+    for (network, share) in ip.budget_keys() {
+        let key = format!("login:ip:{network}");
+        if let Turn::Wait(s) = store
+            .take_turn(&key, throttle::LOGIN_IP.times(share))
+            .await?
+        {
+            return Err(AuthError::Throttled(s));
+        }
     }
     let identity = email.trim().to_ascii_lowercase();
     let pair_key = format!("login:pair:{identity}:{}", ip.budget_key());
@@ -232,12 +314,11 @@ async fn check_credentials(
     let stored = account
         .and_then(|a| a.state.password_hash().map(str::to_owned))
         .or_else(|| suspended.clone());
-    // Bounded like the form field, so a huge value cannot burn CPU.
-    let candidate: String = password
-        .chars()
-        .take(crate::domain::password::PASSWORD_MAX)
-        .collect();
-    let ok = hashing::verify(candidate, stored).await;
+    let ok = match hashing::verify(Lane::Open, bounded_candidate(password), stored).await {
+        Ok(ok) => ok,
+        Err(hashing::HashError::Busy) => return Err(AuthError::Busy(BUSY_RETRY_SECONDS)),
+        Err(e) => return Err(e.into()),
+    };
     match account {
         Some(a) if ok && a.state.password_hash().is_some() => {
             store.reset_turns(&pair_key).await?;
@@ -245,7 +326,7 @@ async fn check_credentials(
         }
         None if ok && suspended.is_some() => Err(AuthError::Suspended),
         _ => {
-            // Every failure counts against the account, from wherever it comes.
+            // Every failure from a browser the account does not know counts against it.
             let turn = store
                 .take_turn(&ceiling_key, throttle::LOGIN_ACCOUNT_CEILING)
                 .await?;
@@ -258,6 +339,9 @@ async fn check_credentials(
         }
     }
 }
+
+/// What a login refused for a full hashing queue is told to wait.
+const BUSY_RETRY_SECONDS: i64 = 5;
 
 /// The account's owner hears once that its account reached the ceiling of failed logins.
 async fn warn_owner(
@@ -297,11 +381,14 @@ pub async fn request_reset(
     ip: &ClientIp,
 ) -> Result<(), AuthError> {
     let address = EmailAddress::parse(email).map_err(AuthError::InvalidEmail)?;
-    if let Turn::Wait(s) = store
-        .take_turn(&format!("reset:ip:{}", ip.budget_key()), throttle::RESET_IP)
-        .await?
-    {
-        return Err(AuthError::Throttled(s));
+    for (network, share) in ip.budget_keys() {
+        let key = format!("reset:ip:{network}");
+        if let Turn::Wait(s) = store
+            .take_turn(&key, throttle::RESET_IP.times(share))
+            .await?
+        {
+            return Err(AuthError::Throttled(s));
+        }
     }
     let address_key = format!("reset:address:{}", address.identity());
     if let Turn::Wait(s) = store

@@ -107,6 +107,25 @@ impl ClientIp {
     }
 }
 
+/// How many /64s of one IPv6 /56 may each spend a whole budget before the /56 itself waits:
+/// a subscriber holding a /56 cannot multiply its budgets by 256 by hopping between its /64s.
+pub const V6_56_SHARE: u32 = 2;
+
+impl ClientIp {
+    /// Every key a budget is counted under, with the budget's multiple for that key: the
+    /// address (its /64 for IPv6), and for IPv6 its /56 as well.
+    pub fn budget_keys(&self) -> Vec<(String, u32)> {
+        match self.addr {
+            IpAddr::V4(_) => vec![(self.budget_key(), 1)],
+            IpAddr::V6(a) => {
+                let s = a.segments();
+                let wide = format!("{:x}:{:x}:{:x}:{:x}::/56", s[0], s[1], s[2], s[3] & 0xff00);
+                vec![(self.budget_key(), 1), (wide, V6_56_SHARE)]
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for ClientIp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
@@ -206,5 +225,17 @@ mod tests {
         assert_ne!(a.budget_key(), c.budget_key());
         assert_eq!(a.as_str(), "2001:db8:1:2:aaaa::1");
         assert_eq!(ClientIp::new(ip("::ffff:1.2.3.4")).budget_key(), "1.2.3.4");
+    }
+
+    #[test]
+    fn ipv6_clients_are_also_counted_per_56() {
+        let keys = |s: &str| ClientIp::new(ip(s)).budget_keys();
+        let a = keys("2001:db8:1:2aa::1");
+        let b = keys("2001:db8:1:2ff:9::9");
+        assert_ne!(a[0], b[0], "two /64s");
+        assert_eq!(a[1], b[1], "one /56");
+        assert_eq!(a[1], ("2001:db8:1:200::/56".to_owned(), V6_56_SHARE));
+        assert_ne!(a[1], keys("2001:db8:1:300::1")[1]);
+        assert_eq!(keys("1.2.3.4"), vec![("1.2.3.4".to_owned(), 1)]);
     }
 }

@@ -1,7 +1,7 @@
-//! The app's two cookies, built and read with the `cookie` crate: the session (after login) and
-//! the password flow (between « Cliquer ici pour continuer » and « Valider »). Both are
-//! `HttpOnly`; over https they are `Secure` and the session's name takes the `__Host-` prefix,
-//! so no sub-domain or plain-http page can set it.
+//! The app's cookies, built and read with the `cookie` crate: the session (after login), the
+//! password flow (between « Cliquer ici pour continuer » and « Valider ») and the device cookie
+//! of a browser that logged in. All are `HttpOnly`; over https they are `Secure` and their names
+//! take the `__Host-` prefix, so no sub-domain or plain-http page can set them.
 
 use super::sessions::ABSOLUTE_SECONDS;
 use super::tokens::PASSWORD_FLOW_TTL_SECONDS;
@@ -15,14 +15,23 @@ pub enum Kind {
     Session,
     /// An open password flow. `Strict`: only our own pages send it.
     PasswordFlow,
+    /// A browser that logged into an account (OWASP device cookie): its logins are judged by
+    /// its own failures. `Strict`, long-lived.
+    Device,
 }
+
+/// How long a browser stays known without logging in again.
+pub const DEVICE_SECONDS: i64 = 365 * 86_400;
 
 impl Kind {
     pub fn name(self, https: bool) -> &'static str {
         match (self, https) {
             (Kind::Session, true) => "__Host-hubpro_session",
             (Kind::Session, false) => "hubpro_session",
-            (Kind::PasswordFlow, _) => "hubpro_flow",
+            (Kind::PasswordFlow, true) => "__Host-hubpro_flow",
+            (Kind::PasswordFlow, false) => "hubpro_flow",
+            (Kind::Device, true) => "__Host-hubpro_device",
+            (Kind::Device, false) => "hubpro_device",
         }
     }
 
@@ -30,13 +39,14 @@ impl Kind {
         match self {
             Kind::Session => ABSOLUTE_SECONDS,
             Kind::PasswordFlow => PASSWORD_FLOW_TTL_SECONDS,
+            Kind::Device => DEVICE_SECONDS,
         }
     }
 
     fn same_site(self) -> SameSite {
         match self {
             Kind::Session => SameSite::Lax,
-            Kind::PasswordFlow => SameSite::Strict,
+            Kind::PasswordFlow | Kind::Device => SameSite::Strict,
         }
     }
 }
@@ -94,6 +104,12 @@ mod tests {
             assert!(session.contains(part), "{session} lacks {part}");
         }
         assert!(!set(Kind::Session, "abc", false).contains("Secure"));
+        for kind in [Kind::PasswordFlow, Kind::Device] {
+            let over_https = set(kind, "v", true);
+            assert!(over_https.starts_with("__Host-"), "{over_https}");
+            assert!(over_https.contains("Secure") && over_https.contains("HttpOnly"));
+        }
+        assert!(set(Kind::Device, "d", false).contains(&format!("Max-Age={DEVICE_SECONDS}")));
         assert!(set(Kind::PasswordFlow, "f", false).contains("SameSite=Strict"));
         assert!(clear(Kind::PasswordFlow, false).contains("Max-Age=0"));
     }

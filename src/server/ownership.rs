@@ -156,11 +156,16 @@ pub async fn release(store: &Store, siret: &Siret, reason: &str) -> Result<(), O
     if reason.is_empty() {
         return Err(OwnershipError::NoReason);
     }
+    // A SIRET held by a signup that created nothing is freed too.
+    let held = store.release_hold(siret).await?;
     let mut tx = store.begin().await?;
-    let account = tx
-        .account_by_siret(siret)
-        .await?
-        .ok_or_else(|| OwnershipError::NoAccount(siret.clone()))?;
+    let Some(account) = tx.account_by_siret(siret).await? else {
+        return if held {
+            Ok(())
+        } else {
+            Err(OwnershipError::NoAccount(siret.clone()))
+        };
+    };
     tx.end_account(&account, EndReason::Released, reason)
         .await?;
     tx.audit(

@@ -34,26 +34,30 @@ impl Budget {
         }
     }
 
-    /// Takes one request from `client`'s budget; `Err(seconds)` to wait when it is spent.
+    /// Takes one request from `client`'s budget (for IPv6, from its /64's and its /56's);
+    /// `Err(seconds)` to wait when one is spent.
     pub async fn take(&self, client: &ClientIp) -> Result<(), i64> {
-        match self {
-            Budget::Local(limiter) => limiter.take(&client.budget_key()),
-            Budget::Shared {
-                store,
-                scope,
-                per_minute,
-            } => {
-                let key = format!("{scope}:{}", client.budget_key());
-                store
-                    .take_shared_token(&key, *per_minute, now_ms())
-                    .await
-                    // The database being down shows elsewhere; a budget never refuses for it.
-                    .unwrap_or_else(|e| {
-                        tracing::error!(error = %e, "shared budget unavailable");
-                        Ok(())
-                    })
+        for (key, share) in client.budget_keys() {
+            match self {
+                Budget::Local(limiter) => limiter.take_share(&key, share)?,
+                Budget::Shared {
+                    store,
+                    scope,
+                    per_minute,
+                } => {
+                    let key = format!("{scope}:{key}");
+                    store
+                        .take_shared_token(&key, per_minute * share, now_ms())
+                        .await
+                        // The database being down shows elsewhere; a budget never refuses for it.
+                        .unwrap_or_else(|e| {
+                            tracing::error!(error = %e, "shared budget unavailable");
+                            Ok(())
+                        })?
+                }
             }
         }
+        Ok(())
     }
 }
 
@@ -86,8 +90,17 @@ impl RateLimiter {
         self.take_at(key, Instant::now())
     }
 
+    /// Takes one request from the budget of `key`, a network holding `share` budgets' worth.
+    pub fn take_share(&self, key: &str, share: u32) -> Result<(), i64> {
+        self.take_at_with(key, share, Instant::now())
+    }
+
     fn take_at(&self, key: &str, now: Instant) -> Result<(), i64> {
-        let capacity = f64::from(self.per_minute);
+        self.take_at_with(key, 1, now)
+    }
+
+    fn take_at_with(&self, key: &str, share: u32, now: Instant) -> Result<(), i64> {
+        let capacity = f64::from(self.per_minute * share.max(1));
         let per_second = capacity / 60.0;
         let mut buckets = self
             .buckets

@@ -7,7 +7,7 @@ use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
 use super::ownership::{tell_official_addresses, Claim};
 use super::store::{
-    day_of, now, AccountState, EndReason, LinkPurpose, NewAccount, Store, StoreError, Unique,
+    now, AccountId, AccountState, EndReason, LinkPurpose, NewAccount, Store, StoreError, Unique,
 };
 use super::tokens;
 use crate::domain::{
@@ -15,6 +15,11 @@ use crate::domain::{
     Siret, ValidSignup,
 };
 use crate::routes::PublicUrl;
+
+/// How long after « Ce n'est pas nous » only the centre's official address may sign up.
+pub const CONTEST_SECONDS: i64 = 30 * 86_400;
+/// At most one « vous avez déjà un compte » notice per address in this period.
+const SIGNUP_NOTICE_EVERY_SECONDS: i64 = 86_400;
 
 /// Why a signup or an eligibility check did not go through.
 #[derive(Debug, thiserror::Error)]
@@ -51,14 +56,15 @@ pub async fn eligibility(
                 return Ok(Eligibility::Refused(Refusal::AlreadyRegistered))
             }
             AccountState::Pending { until } if until > now() => {
-                return Ok(Eligibility::Refused(Refusal::Pending {
-                    since: day_of(account.created_at),
-                    until: day_of(until),
-                }))
+                return Ok(Eligibility::Refused(Refusal::Pending))
             }
             // Its link expired: the SIRET is free, a signup replaces it.
             AccountState::Pending { .. } => {}
         }
+    }
+    // Held by a signup whose address had an account: it reads as a pending account.
+    if deps.store.siret_held(siret).await? {
+        return Ok(Eligibility::Refused(Refusal::Pending));
     }
     let today = super::approvals::today();
     let approvals: Vec<_> = deps
@@ -112,22 +118,51 @@ pub async fn sign_up(
     ip: &ClientIp,
 ) -> Result<ValidSignup, SignupError> {
     let signup = form.parse().map_err(SignupError::Invalid)?;
+    let official = super::ownership::official_addresses(deps.store, &signup.siret).await?;
+    let is_official = official
+        .iter()
+        .any(|a| a.identity() == signup.email.identity());
+    // A hold left by a signup that created nothing never stands in the centre's own way.
+    if is_official {
+        deps.store.release_hold(&signup.siret).await?;
+    }
     if let Eligibility::Refused(refusal) = eligibility(deps, &signup.siret, ip).await? {
         return Err(SignupError::Refused(refusal));
     }
-    let holder = deps.store.account_by_email(&signup.email).await?;
-    if holder.is_some_and(|a| !a.state.is_expired_pending(now())) {
-        notify_existing_account(deps, &signup, ip).await?;
+    // After « Ce n'est pas nous », only the centre's official address may sign the SIRET up
+    // for a while: a stranger watching the SIRET cannot take it back at once.
+    if !is_official
+        && deps
+            .store
+            .contested_since(&signup.siret, now() - CONTEST_SECONDS)
+            .await?
+    {
+        return Err(SignupError::Refused(Refusal::Contested));
+    }
+    let holder = deps
+        .store
+        .account_by_email(&signup.email)
+        .await?
+        .filter(|a| !a.state.is_expired_pending(now()));
+    if let Some(holder) = holder {
+        notify_existing_account(deps, &signup, holder.id, ip).await?;
         return Ok(signup);
     }
-    match create_pending_account(deps, &signup, ip).await {
+    match create_pending_account(deps, &signup, &official, ip).await {
         Ok(()) => Ok(signup),
         Err(StoreError::Conflict(Unique::AccountSiret)) => {
             Err(SignupError::Refused(Refusal::AlreadyRegistered))
         }
         Err(StoreError::Conflict(Unique::AccountEmail)) => {
             // Another signup took the address between our check and our insert.
-            notify_existing_account(deps, &signup, ip).await?;
+            match deps.store.account_by_email(&signup.email).await? {
+                Some(holder) => notify_existing_account(deps, &signup, holder.id, ip).await?,
+                None => {
+                    return Err(SignupError::Store(StoreError::Conflict(
+                        Unique::AccountEmail,
+                    )))
+                }
+            }
             Ok(signup)
         }
         Err(e) => Err(e.into()),
@@ -137,6 +172,7 @@ pub async fn sign_up(
 async fn create_pending_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
+    official: &[crate::domain::EmailAddress],
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
     let (token, token_hash) = tokens::generate();
@@ -146,7 +182,6 @@ async fn create_pending_account(
         tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
         deps.support,
     );
-    let official = super::ownership::official_addresses(deps.store, &signup.siret).await?;
     let mut tx = deps.store.begin().await?;
     // A pending account whose link expired gives way: its SIRET and address are free. Its
     // address hears nothing.
@@ -195,7 +230,7 @@ async fn create_pending_account(
         email: &signup.email,
         ip,
     };
-    tell_official_addresses(&mut tx, &official, &claim, deps.public_url, deps.support).await?;
+    tell_official_addresses(&mut tx, official, &claim, deps.public_url, deps.support).await?;
     tx.audit(
         &Event::new(EventKind::Signup)
             .siret(&signup.siret)
@@ -209,25 +244,45 @@ async fn create_pending_account(
     Ok(())
 }
 
+/// The address already has an account: its owner hears of the attempt (at most once a day, so a
+/// script cannot flood it), and the SIRET is held as a new pending account would hold it, so
+/// that nothing visible tells the two outcomes apart.
 async fn notify_existing_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
+    holder: AccountId,
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
-    let email = emails::account_already_exists(&signup.email, deps.public_url);
     let mut tx = deps.store.begin().await?;
-    tx.enqueue_email(&email).await?;
+    tx.hold_siret(&signup.siret, now() + tokens::PASSWORD_SETUP_TTL_SECONDS)
+        .await?;
+    let told = tx
+        .claim_signup_notice(holder, now() - SIGNUP_NOTICE_EVERY_SECONDS)
+        .await?;
+    if told {
+        tx.enqueue_email(&emails::account_already_exists(
+            &signup.email,
+            deps.public_url,
+        ))
+        .await?;
+    }
     tx.audit(
         &Event::new(EventKind::SignupExistingEmail)
             .siret(&signup.siret)
+            .account(holder)
             .ip(ip)
-            .detail("address already has an account: notice sent to its owner"),
+            .detail(if told {
+                "address already has an account: notice sent to its owner, SIRET held"
+            } else {
+                "address already has an account: owner already told today, SIRET held"
+            }),
     )
     .await?;
     tx.commit().await?;
     tracing::info!(
         siret = signup.siret.as_digits(),
-        "signup with an address that has an account: notice queued"
+        told,
+        "signup with an address that has an account"
     );
     Ok(())
 }

@@ -28,6 +28,9 @@ pub const LOGIN_ACCOUNT_CEILING: Policy = Policy {
     first_wait: 60,
     max_wait: 15 * 60,
 };
+/// Failures from a browser known to the account (its device cookie): the same as from one
+/// address, but only its own count — strangers' failures never reach it.
+pub const LOGIN_DEVICE: Policy = LOGIN_PAIR;
 pub const LOGIN_IP: Policy = Policy {
     free: 20,
     first_wait: 30,
@@ -45,6 +48,15 @@ pub const RESET_IP: Policy = Policy {
 };
 
 impl Policy {
+    /// The policy of a network holding `share` times as many clients (an IPv6 /56 holds the
+    /// /64s of one subscriber): as many times the free attempts.
+    pub const fn times(self, share: u32) -> Policy {
+        Policy {
+            free: self.free * share as i64,
+            ..self
+        }
+    }
+
     /// Wait imposed after the `n`-th counted attempt.
     pub fn wait_after(&self, n: i64) -> i64 {
         if n < self.free {

@@ -15,6 +15,20 @@ pub async fn client_ip() -> ClientIp {
         .unwrap_or_else(|| ClientIp::new(std::net::IpAddr::from([127, 0, 0, 1])))
 }
 
+/// Whether this request is a person opening a page: a top-level navigation
+/// (`Sec-Fetch-Mode: navigate` and `Sec-Fetch-Dest: document`), or a client that sends no such
+/// headers. Not an `<img>`, an `<iframe>` or a script's `fetch` on another site's page.
+pub fn is_top_level_navigation() -> bool {
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return true;
+    };
+    let get = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    match (get("sec-fetch-mode"), get("sec-fetch-dest")) {
+        (None, None) => true,
+        (mode, dest) => mode == Some("navigate") && dest == Some("document"),
+    }
+}
+
 /// The value of one of our cookies in the request.
 pub fn cookie(state: &AppState, kind: cookies::Kind) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
@@ -68,6 +82,14 @@ pub async fn current_account(state: &AppState) -> Option<Account> {
 /// JavaScript) keeps the redirect Leptos answers it with.
 pub fn refuse<F>(problem: FormProblem<F>) -> FormProblem<F> {
     set_status(problem.status());
+    if let Some(seconds) = problem.general.as_ref().and_then(|p| p.retry_after()) {
+        if let (Some(res), Ok(v)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&seconds.to_string()),
+        ) {
+            res.insert_header(header::RETRY_AFTER, v);
+        }
+    }
     problem
 }
 

@@ -137,17 +137,20 @@ pub fn numbered_siret(n: usize) -> String {
         .unwrap()
 }
 
-/// What the page shows for a refused server-function call: every French message of the problem
-/// the body carries (the general one first, then the fields'), one per line.
-pub fn said(body: &str) -> String {
-    use hubpro::domain::{FormProblem, UserMessage};
-    let problem: FormProblem<serde_json::Value> =
+/// The codes of the problems a refused server-function call carries (the general one first,
+/// then the fields'), one per line: tests assert codes, never wording.
+pub fn codes(body: &str) -> String {
+    let v: serde_json::Value =
         serde_json::from_str(body).unwrap_or_else(|e| panic!("not a problem ({e}): {body}"));
-    problem
-        .general
+    let general = v["general"]["code"].as_str().map(str::to_owned);
+    let fields = v["fields"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a problem: {body}"))
         .iter()
-        .chain(problem.fields.iter().map(|(_, p)| p))
-        .map(UserMessage::user_message)
+        .map(|pair| pair[1]["code"].as_str().unwrap_or("?").to_owned());
+    general
+        .into_iter()
+        .chain(fields)
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -82,6 +82,11 @@ impl Directory for OfflineExtract {
         })
     }
 
+    async fn known(&self, siret: &Siret) -> Option<Lookup> {
+        // The extract is local: reading it costs no INSEE call.
+        self.lookup(siret).await.ok()
+    }
+
     fn is_demo(&self) -> bool {
         true
     }

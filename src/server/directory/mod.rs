@@ -62,6 +62,9 @@ pub enum DirectoryError {
     Unavailable(String),
     #[error("INSEE answer not understood: {0}")]
     BadAnswer(String),
+    /// Not known without calling INSEE, which this request may not cause ([`KnownOnly`]).
+    #[error("INSEE not asked for this request")]
+    NotAsked,
 }
 
 impl DirectoryError {
@@ -89,8 +92,30 @@ pub trait Directory: Send + Sync + std::fmt::Debug {
         let _ = client;
         self.lookup(siret).await
     }
+    /// An answer already known (cached, or free to read), without calling INSEE.
+    async fn known(&self, siret: &Siret) -> Option<Lookup> {
+        let _ = siret;
+        None
+    }
     /// True for the bundled demo extract, so the page can say the data is a demo.
     fn is_demo(&self) -> bool;
+}
+
+/// A directory that never calls INSEE: what it already knows, else [`DirectoryError::NotAsked`].
+/// Pages rendered for something other than a top-level navigation use it, so another site's
+/// page cannot make its visitors' browsers spend our INSEE quota.
+#[derive(Debug)]
+pub struct KnownOnly<'a>(pub &'a dyn Directory);
+
+#[async_trait::async_trait]
+impl Directory for KnownOnly<'_> {
+    async fn lookup(&self, siret: &Siret) -> Result<Lookup, DirectoryError> {
+        self.0.known(siret).await.ok_or(DirectoryError::NotAsked)
+    }
+
+    fn is_demo(&self) -> bool {
+        self.0.is_demo()
+    }
 }
 
 /// INSEE's placeholder for protected values (partially diffusible establishments).

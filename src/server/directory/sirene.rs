@@ -147,6 +147,16 @@ impl Directory for SireneClient {
         self.lookup(siret).await
     }
 
+    async fn known(&self, siret: &Siret) -> Option<Lookup> {
+        let digits = siret.as_digits();
+        if let Some(hit) = self.cached(digits) {
+            return Some(hit);
+        }
+        let shared = self.store.cached_insee_answer(digits, now()).await.ok()??;
+        self.remember(digits, &shared);
+        Some(shared)
+    }
+
     fn is_demo(&self) -> bool {
         false
     }
@@ -216,6 +226,7 @@ fn call_outcome(result: &Result<Lookup, DirectoryError>) -> &'static str {
         Err(DirectoryError::RateLimited | DirectoryError::ClientQuota(_)) => "rate_limited",
         Err(DirectoryError::Unavailable(_)) => "unavailable",
         Err(DirectoryError::BadAnswer(_)) => "bad_answer",
+        Err(DirectoryError::NotAsked) => "not_asked",
     }
 }
 

@@ -239,6 +239,7 @@ impl Tx {
         for sql in [
             "DELETE FROM tokens WHERE account_id = $1",
             "DELETE FROM sessions WHERE account_id = $1",
+            "DELETE FROM known_devices WHERE account_id = $1",
             "DELETE FROM attachments WHERE main_account_id = $1",
             "DELETE FROM accounts WHERE id = $1",
         ] {

@@ -12,6 +12,8 @@ mod approvals;
 mod attachments;
 mod audit;
 mod budgets;
+mod devices;
+mod holds;
 mod outbox;
 mod retention;
 mod sessions;

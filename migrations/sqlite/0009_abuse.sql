@@ -1,0 +1,22 @@
+-- A SIRET named in a signup whose address already had an account is held as a pending
+-- account's would be: the outcome of « CRÉER » must not tell whether the address had one.
+CREATE TABLE siret_holds (
+    siret      TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL,
+    until      BIGINT NOT NULL
+);
+
+-- When the account's owner was last told that someone signed up with its address (at most once
+-- a day, however many signups name it).
+ALTER TABLE accounts ADD COLUMN signup_notice_at BIGINT;
+
+-- Browsers that logged into an account (OWASP device cookies): their logins are judged by their
+-- own failures, not by the account-wide ceiling that strangers can fill. Only a hash of the
+-- cookie's value is kept.
+CREATE TABLE known_devices (
+    token_hash   TEXT PRIMARY KEY,
+    account_id   BIGINT NOT NULL REFERENCES accounts (id),
+    created_at   BIGINT NOT NULL,
+    last_used_at BIGINT NOT NULL
+);
+CREATE INDEX known_devices_by_account ON known_devices (account_id);

@@ -1,0 +1,467 @@
+//! Nothing a stranger does can be turned against a centre: sentences forged into our URLs,
+//! email floods through signups, lock-outs from many addresses, floods of wrong passwords,
+//! contested SIRETs taken back at once, INSEE quota spent by other sites' pages.
+
+mod support;
+
+use base64::Engine;
+use std::time::Duration;
+use support::fakes::{self, Answer, FakeInsee};
+use support::journey::{cookie_pair, link_token_for, post, set_password, sign_up};
+use support::TestApp;
+
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+/// Demo SIRETs, active and approved in the offline extract.
+const FORMATRANS: &str = "47728084603753";
+const ECOLE_ROUTIERE: &str = "40073444800477";
+const CFA_RHONE: &str = "61234567800009";
+const FORMATRANS_OFFICIAL: &str = "cfa-lille@example.fr";
+/// A sentence nobody at Hub Pro Transport wrote.
+const FORGED: &str = "Compte bloqué : appelez le 08 99 11 22 33";
+
+async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    support::spawn_app(support::settings(vars)).await
+}
+
+async fn page(app: &TestApp, path_and_query: &str, cookie: Option<&str>) -> (u16, String) {
+    let mut req = app
+        .client
+        .get(format!("{}{path_and_query}", app.base))
+        .header("accept", "text/html");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The query a refusal comes back with after a form post without JavaScript.
+fn refusal_query(server_fn: &str, problem: &serde_json::Value) -> String {
+    let err = base64::engine::general_purpose::URL_SAFE.encode(problem.to_string());
+    format!("__path={server_fn}&__err={err}")
+}
+
+/// An active account for `email` on `siret`.
+async fn active_account(app: &TestApp, siret: &str, email: &str) {
+    sign_up(app, siret, "Centre", email).await;
+    let token = link_token_for(app, email).await;
+    assert_eq!(
+        set_password(app, &token, PASSWORD, PASSWORD).await.status(),
+        200
+    );
+}
+
+/// A login from `ip` (behind the trusted proxy), with the browser's cookies.
+async fn login_from(
+    app: &TestApp,
+    ip: &str,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header("x-forwarded-for", ip)
+        .form(&[("email", email), ("password", password)]);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_sentence_written_into_a_refusal_url_is_never_shown() {
+    let app = app_with(&[]).await;
+    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    let session = support::journey::login(&app, "claire@example.fr", PASSWORD).await;
+    let pages: [(&str, &str, Option<&str>, serde_json::Value); 3] = [
+        ("/connexion", "/api/connexion", None, serde_json::json!("")),
+        (
+            "/inscription",
+            "/api/creer-compte",
+            None,
+            serde_json::json!({"siret": "", "organisation": "", "last_name": "", "first_name": "",
+                "email": "", "email_confirmation": ""}),
+        ),
+        (
+            "/espace",
+            "/api/rattacher",
+            Some(&session),
+            serde_json::json!({"siret": "", "contact_email": ""}),
+        ),
+    ];
+    for (path, server_fn, cookie, form) in pages {
+        for forged in [
+            // The former wire format: a problem was its text.
+            serde_json::json!({"form": form, "fields": [], "general": FORGED}),
+            // A code we know, with someone else's message beside it.
+            serde_json::json!({"form": form, "fields": [],
+                "general": {"code": "login.bad_credentials", "message": FORGED}}),
+            // A code we do not know.
+            serde_json::json!({"form": form, "fields": [["Siret", {"code": FORGED, "message": FORGED}]],
+                "general": {"code": FORGED, "message": FORGED}}),
+        ] {
+            let (status, body) = page(
+                &app,
+                &format!("{path}?{}", refusal_query(server_fn, &forged)),
+                cookie,
+            )
+            .await;
+            assert_eq!(status, 200, "{path}");
+            assert!(
+                !body.contains("08 99"),
+                "{path} shows a stranger's sentence: {forged}"
+            );
+        }
+    }
+    // A known code reads as our own message, marked with its code.
+    let known = serde_json::json!({"form": "claire@example.fr", "fields": [],
+        "general": {"code": "login.bad_credentials", "message": FORGED}});
+    let (_, body) = page(
+        &app,
+        &format!("/connexion?{}", refusal_query("/api/connexion", &known)),
+        None,
+    )
+    .await;
+    assert!(
+        body.contains(r#"data-problem="login.bad_credentials""#),
+        "{body}"
+    );
+
+    // The success page names an address only when it is one.
+    let (_, body) = page(
+        &app,
+        "/inscription/confirmee?adresse=Appelez%20le%2008%2099",
+        None,
+    )
+    .await;
+    assert!(
+        !body.contains("08 99") && !body.contains("Appelez"),
+        "{body}"
+    );
+    let (_, body) = page(
+        &app,
+        "/inscription/confirmee?adresse=claire%40example.fr",
+        None,
+    )
+    .await;
+    assert!(body.contains("claire@example.fr"), "{body}");
+}
+
+/// « CRÉER » for `siret` with `email`, whatever the answer.
+async fn signup_as(app: &TestApp, siret: &str, email: &str) -> reqwest::Response {
+    post(
+        app,
+        "/api/creer-compte",
+        &[
+            ("siret", siret),
+            ("organisation", "Centre"),
+            ("last_name", "Martin"),
+            ("first_name", "Paul"),
+            ("email", email),
+            ("email_confirmation", email),
+        ],
+        None,
+    )
+    .await
+}
+
+/// The answer of the live SIRET check: the code of its refusal, or `eligible`.
+async fn check_code(app: &TestApp, siret: &str) -> String {
+    let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
+    let v: serde_json::Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    let check = &v["check"];
+    match check
+        .as_object()
+        .and_then(|o| o.keys().next().cloned())
+        .as_deref()
+    {
+        Some("Eligible") => "eligible".into(),
+        Some(kind) => check[kind]["code"].as_str().unwrap().to_owned(),
+        None => panic!("no check: {v}"),
+    }
+}
+
+#[tokio::test]
+async fn ten_signups_naming_an_address_with_an_account_email_it_once_and_look_like_any_signup() {
+    for (db, url) in support::all_databases().await {
+        let app = app_with(&[("DATABASE_URL", &url), ("HUBPRO_RATE_SIGNUP", "1000")]).await;
+        sign_up(&app, FORMATRANS, "Formatrans", "victime@example.fr").await;
+        // Ten signups from a script naming the victim's address: the first goes through (as any
+        // signup does), the others find the SIRET held, as after any signup.
+        for n in 0..10 {
+            let res = signup_as(&app, ECOLE_ROUTIERE, "victime@example.fr").await;
+            let expected = if n == 0 { 200 } else { 422 };
+            assert_eq!(res.status(), expected, "{db}: signup {n}");
+        }
+        let notices = app
+            .store
+            .recent_emails(200)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| {
+                m.email.to == "victime@example.fr" && m.email.subject.contains("déjà un compte")
+            })
+            .count();
+        assert_eq!(notices, 1, "{db}: one notice a day, whatever the signups");
+        // The SIRET reads as held, exactly as after a signup with a fresh address.
+        sign_up(&app, CFA_RHONE, "Rhône", "nouvelle@example.fr").await;
+        assert_eq!(
+            check_code(&app, CFA_RHONE).await,
+            "ineligible.pending",
+            "{db}"
+        );
+        assert_eq!(
+            check_code(&app, ECOLE_ROUTIERE).await,
+            "ineligible.pending",
+            "{db}"
+        );
+        // And a second signup for either is refused the same way.
+        for siret in [CFA_RHONE, ECOLE_ROUTIERE] {
+            let res = signup_as(&app, siret, "paul@example.fr").await;
+            assert_eq!(res.status(), 422, "{db}");
+            assert_eq!(
+                support::codes(&res.text().await.unwrap()),
+                "ineligible.pending"
+            );
+        }
+        // The centre's own address is never kept out by such a hold.
+        let own = signup_as(&app, ECOLE_ROUTIERE, "ecole-routiere@example.fr").await;
+        assert_eq!(own.status(), 200, "{db}");
+    }
+}
+
+#[tokio::test]
+async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_stranger_waits() {
+    for (db, url) in support::all_databases().await {
+        let app = app_with(&[
+            ("DATABASE_URL", &url),
+            ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
+        ])
+        .await;
+        active_account(&app, FORMATRANS, "claire@example.fr").await;
+        // The owner logged in once from this browser: it keeps a device cookie.
+        let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
+        assert_eq!(first.status(), 200, "{db}");
+        let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
+        // 60 wrong passwords from 12 addresses.
+        for n in 1..=12 {
+            for _ in 0..5 {
+                let res = login_from(
+                    &app,
+                    &format!("198.51.100.{n}"),
+                    "claire@example.fr",
+                    "Mauvais!",
+                    None,
+                )
+                .await;
+                assert!([401, 429].contains(&res.status().as_u16()), "{db}");
+            }
+        }
+        // The owner's browser, from a 13th address, is judged by its own failures: none.
+        let owner = login_from(
+            &app,
+            "192.0.2.13",
+            "claire@example.fr",
+            PASSWORD,
+            Some(&device),
+        )
+        .await;
+        assert_eq!(owner.status(), 200, "{db}: {}", owner.text().await.unwrap());
+        // An unknown browser, with the right password, is slowed down.
+        let stranger = login_from(&app, "192.0.2.14", "claire@example.fr", PASSWORD, None).await;
+        assert_eq!(stranger.status(), 429, "{db}");
+        assert!(stranger.headers().contains_key("retry-after"));
+        assert!(support::codes(&stranger.text().await.unwrap()).starts_with("too_many_attempts:"));
+        // A device cookie of another account is no key to this one.
+        active_account(&app, ECOLE_ROUTIERE, "paul@example.fr").await;
+        let other = login_from(&app, "192.0.2.15", "paul@example.fr", PASSWORD, None).await;
+        let other_device = cookie_pair(&other, "hubpro_device").unwrap();
+        let borrowed = login_from(
+            &app,
+            "192.0.2.16",
+            "claire@example.fr",
+            PASSWORD,
+            Some(&other_device),
+        )
+        .await;
+        assert_eq!(borrowed.status(), 429, "{db}");
+    }
+}
+
+#[tokio::test]
+async fn ipv6_guesses_are_counted_per_56_as_well_as_per_64() {
+    let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    // 60 addresses, each in a /64 of its own, all in one /56; a new address to guess each time.
+    let mut refused = 0;
+    for n in 0..60 {
+        let ip = format!("2001:db8:1:2{n:02x}::1");
+        let res = login_from(&app, &ip, &format!("x{n}@example.fr"), "Mauvais!", None).await;
+        if res.status() == 429 {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "the /56 waits once its budget is spent");
+}
+
+#[tokio::test]
+async fn a_flood_of_wrong_passwords_is_refused_at_once_beyond_the_queue_and_the_owner_gets_in() {
+    let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
+    let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
+    // 300 concurrent wrong logins from 60 addresses, 5 each (within their free tries).
+    let flood: Vec<_> = (0..300)
+        .map(|i| {
+            let (client, base) = (app.client.clone(), app.base.clone());
+            tokio::spawn(async move {
+                let res = client
+                    .post(format!("{base}/api/connexion"))
+                    .header("x-forwarded-for", format!("198.51.100.{}", i % 60 + 1))
+                    .form(&[
+                        ("email", format!("inconnu{i}@example.fr")),
+                        ("password", "x".into()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                let retry = res.headers().contains_key("retry-after");
+                (res.status().as_u16(), retry, res.text().await.unwrap())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let owner = login_from(
+        &app,
+        "192.0.2.1",
+        "claire@example.fr",
+        PASSWORD,
+        Some(&device),
+    )
+    .await;
+    assert_eq!(owner.status(), 200);
+    let mut busy = 0;
+    for task in flood {
+        let (status, retry, body) = task.await.unwrap();
+        if status == 429 {
+            assert!(retry, "429 without Retry-After");
+            assert!(
+                support::codes(&body).starts_with("too_many_requests:"),
+                "{body}"
+            );
+            busy += 1;
+        } else {
+            assert_eq!(status, 401, "{body}");
+        }
+    }
+    assert!(busy > 0, "beyond the queue, refused at once");
+}
+
+#[tokio::test]
+async fn after_ce_nest_pas_nous_only_the_official_address_may_sign_the_siret_up() {
+    for (db, url) in support::all_databases().await {
+        let app = app_with(&[("DATABASE_URL", &url)]).await;
+        sign_up(&app, FORMATRANS, "Formatrans", "squatteur@example.fr").await;
+        // The check says « en attente », without a date.
+        let res = post(&app, "/api/verifier-siret", &[("siret", FORMATRANS)], None).await;
+        let v: serde_json::Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+        assert_eq!(
+            v["check"]["Registered"]["code"], "ineligible.pending",
+            "{db}"
+        );
+        let status = v["status"].as_str().unwrap();
+        assert!(!status.contains("/20"), "{db}: no date in {status}");
+
+        let mails = app.store.recent_emails(100).await.unwrap();
+        let notice = mails
+            .iter()
+            .find(|m| {
+                m.email.to == FORMATRANS_OFFICIAL
+                    && m.email.text.contains("ce-n-est-pas-nous?jeton=")
+            })
+            .expect("official address told");
+        let start = notice.email.text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
+        let token = notice.email.text[start..start + 64].to_owned();
+        let res = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
+        assert_eq!(res.status(), 200, "{db}");
+
+        // The watcher signs up again at once: refused, sent to support.
+        let again = post(
+            &app,
+            "/api/creer-compte",
+            &[
+                ("siret", FORMATRANS),
+                ("organisation", "Formatrans"),
+                ("last_name", "Dupont"),
+                ("first_name", "Claire"),
+                ("email", "guetteur@example.fr"),
+                ("email_confirmation", "guetteur@example.fr"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(again.status(), 422, "{db}");
+        let body = again.text().await.unwrap();
+        assert_eq!(support::codes(&body), "ineligible.contested", "{db}");
+        assert!(
+            body.contains("support@"),
+            "{db}: the support contact is named"
+        );
+        // The centre's official address may.
+        sign_up(&app, FORMATRANS, "Formatrans", FORMATRANS_OFFICIAL).await;
+    }
+}
+
+#[tokio::test]
+async fn a_prefilled_signup_page_asks_insee_only_for_a_top_level_navigation() {
+    let insee = FakeInsee::default();
+    insee.set(
+        FORMATRANS,
+        Answer::Active {
+            name: "FORMATRANS",
+            town: "LILLE",
+        },
+    );
+    let sirene_url = fakes::start_insee(insee.clone()).await;
+    let app = app_with(&[
+        ("HUBPRO_SIRENE_URL", &sirene_url),
+        ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
+    ])
+    .await;
+    let get = |mode: Option<&'static str>, dest: Option<&'static str>| {
+        let mut req = app
+            .client
+            .get(format!("{}/inscription?siret={FORMATRANS}", app.base));
+        if let Some(mode) = mode {
+            req = req.header("sec-fetch-mode", mode);
+        }
+        if let Some(dest) = dest {
+            req = req.header("sec-fetch-dest", dest);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    // Another site's page: an image, a frame, a script's fetch.
+    for (mode, dest) in [
+        ("no-cors", "image"),
+        ("navigate", "iframe"),
+        ("cors", "empty"),
+    ] {
+        let (status, body) = get(Some(mode), Some(dest)).await;
+        assert_eq!(status, 200);
+        assert!(!body.contains("Établissement actif"), "{mode}/{dest}");
+    }
+    assert_eq!(
+        insee.calls_for(FORMATRANS),
+        0,
+        "no INSEE call for other sites' pages"
+    );
+    // A person opening the page (or a client without such headers): checked before sending.
+    let (_, body) = get(Some("navigate"), Some("document")).await;
+    assert!(body.contains("Établissement actif"));
+    assert_eq!(insee.calls_for(FORMATRANS), 1);
+}
