@@ -5,7 +5,7 @@ use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing;
 use super::ownership;
-use super::store::{now, Account, AccountId, LinkPurpose, Store, StoreError};
+use super::store::{now, Account, AccountId, LinkPurpose, OfficialNotice, Store, StoreError};
 use super::throttle::{self, Turn};
 use super::tokens;
 use crate::domain::{
@@ -120,8 +120,8 @@ pub async fn set_password(
         return Err(AuthError::LinkInvalid);
     }
     tx.activate_account(account.id, &hash).await?;
-    // An account asked before the official address was told of it is told now.
-    if !tx.ever_issued(account.id, LinkPurpose::NotUs).await? {
+    // An account asked before any official address was on file is told now, once.
+    if account.official == OfficialNotice::Due {
         let claim = ownership::Claim {
             account: account.id,
             siret: &account.siret,

@@ -62,6 +62,17 @@ impl AccountState {
     }
 }
 
+/// Whether the centre's official address knows of the account: settled once per account, so a
+/// later password never tells it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficialNotice {
+    /// No official address was known when it was asked (or an older release created it): its
+    /// next password tells the addresses then on file.
+    Due,
+    /// Told at `at` (Unix seconds), or asked from the official address itself.
+    Told { at: i64 },
+}
+
 /// An account as stored, parsed back into domain values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
@@ -73,11 +84,12 @@ pub struct Account {
     pub first_name: PersonName,
     pub state: AccountState,
     pub created_at: i64,
+    pub official: OfficialNotice,
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.siret, a.email, a.organisation_name, a.last_name, \
                                a.first_name, a.state, a.created_at, a.password_hash, \
-                               a.pending_until";
+                               a.pending_until, a.official_told_at";
 
 /// Why an account ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +134,10 @@ pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         ("active", Some(password_hash), _) => AccountState::Active { password_hash },
         (other, _, _) => return Err(corrupt("accounts.state", other)),
     };
+    let official = match row.try_get::<Option<i64>, _>("official_told_at")? {
+        Some(at) => OfficialNotice::Told { at },
+        None => OfficialNotice::Due,
+    };
     Ok(Account {
         id: AccountId(row.try_get("id")?),
         siret: Siret::parse(&text("siret")?).map_err(|e| corrupt("accounts.siret", e))?,
@@ -134,6 +150,7 @@ pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
             .map_err(|e| corrupt("accounts.first_name", e))?,
         state,
         created_at: row.try_get("created_at")?,
+        official,
     })
 }
 
@@ -175,6 +192,18 @@ impl Tx {
              WHERE id = $2",
         )
         .bind(password_hash)
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The official side knows of the account now (see [`OfficialNotice`]); an earlier date stays.
+    pub async fn mark_official_told(&mut self, id: AccountId) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET official_told_at = $1 WHERE id = $2 AND official_told_at IS NULL",
+        )
+        .bind(now())
         .bind(id.0)
         .execute(self.conn())
         .await?;

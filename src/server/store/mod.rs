@@ -18,7 +18,9 @@ mod sessions;
 mod throttle;
 mod tokens;
 
-pub use accounts::{Account, AccountId, AccountState, EndReason, EndedAccount, NewAccount};
+pub use accounts::{
+    Account, AccountId, AccountState, EndReason, EndedAccount, NewAccount, OfficialNotice,
+};
 pub use approvals::Approval;
 pub use attachments::AttachmentOwner;
 pub use audit::StoredEvent;

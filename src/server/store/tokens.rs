@@ -106,23 +106,6 @@ impl Tx {
     }
 }
 
-impl Tx {
-    /// Whether the account ever got a link of this purpose (used, expired or not).
-    pub async fn ever_issued(
-        &mut self,
-        account: AccountId,
-        purpose: LinkPurpose,
-    ) -> Result<bool, StoreError> {
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE account_id = $1 AND purpose = $2")
-                .bind(account.0)
-                .bind(purpose.code())
-                .fetch_one(self.conn())
-                .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
-    }
-}
-
 impl Store {
     /// The account a still-valid token of one of `purposes` belongs to, without using it.
     pub async fn peek_token(
