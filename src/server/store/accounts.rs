@@ -1,6 +1,6 @@
 //! Administrator accounts.
 
-use super::{conflict_or, corrupt, now, Store, StoreError, Tx};
+use super::{conflict_or, corrupt, now, Dialect, Store, StoreError, Tx};
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use sqlx::Row;
 
@@ -208,6 +208,22 @@ impl Tx {
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    /// Reads the account and holds it until the transaction ends, so that transactions about
+    /// one account that read before they write take turns: on PostgreSQL the row is locked; on
+    /// SQLite the transaction already holds the database's write lock ([`Store::begin`]).
+    pub async fn lock_account(&mut self, id: AccountId) -> Result<Option<Account>, StoreError> {
+        let lock = match self.dialect {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1{lock}");
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(account).transpose()
     }
 
     /// A pending account keeps its SIRET at least until `until` (a new link was sent).
