@@ -421,3 +421,78 @@ async fn an_account_asked_before_the_notices_existed_tells_the_official_address_
         .count();
     assert_eq!(told, 1);
 }
+
+#[tokio::test]
+async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
+    use hubpro::server::store::{now, Retention};
+    use sqlx::Row;
+    for (db, url) in support::all_databases().await {
+        let app = app(&url).await;
+        let siret = Siret::parse(FORMATRANS).unwrap();
+        let official = app.store.list_approvals(Some(&siret)).await.unwrap()[0]
+            .notification_email
+            .to_string();
+        let not_us_links = || async {
+            sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE purpose = 'not_us'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap()
+                .try_get::<i64, _>("n")
+                .unwrap()
+        };
+
+        let emails_to_official =
+            || async { emails_to(&app.store.recent_emails(100).await.unwrap(), &official) };
+        let before = emails_to_official().await;
+
+        // Asked with another address: the official address is told, once.
+        sign_up(&app, FORMATRANS, "Formatrans", "claire@example.fr").await;
+        assert_eq!(emails_to_official().await, before + 1, "{db}");
+        assert_eq!(not_us_links().await, 1, "{db}");
+        let link = link_token_for(&app, "claire@example.fr").await;
+        assert_eq!(
+            set_password(&app, &link, PASSWORD, PASSWORD).await.status(),
+            200,
+            "{db}"
+        );
+
+        // 40 days later the hourly purge has removed the dead « Ce n'est pas nous » link (and,
+        // with a short retention, the audit trail and the sent emails).
+        let purged = app
+            .store
+            .purge(Retention { audit_days: 30 }, now() + 40 * 86_400)
+            .await
+            .unwrap();
+        assert!(
+            purged.links >= 1 && purged.audit_events >= 1,
+            "{db}: {purged:?}"
+        );
+        assert_eq!(not_us_links().await, 0, "{db}");
+        let told = emails_to_official().await;
+
+        // « Mot de passe oublié », a new password: the official address hears nothing new.
+        let res = post(
+            &app,
+            "/api/mot-de-passe-oublie",
+            &[("email", "claire@example.fr")],
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 200, "{db}");
+        let link = link_token_for(&app, "claire@example.fr").await;
+        assert_eq!(
+            set_password(
+                &app,
+                &link,
+                "Un tout autre mot de passe, 2026!",
+                "Un tout autre mot de passe, 2026!"
+            )
+            .await
+            .status(),
+            200,
+            "{db}"
+        );
+        assert_eq!(not_us_links().await, 0, "{db}");
+        assert_eq!(emails_to_official().await, told, "{db}");
+    }
+}

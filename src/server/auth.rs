@@ -5,7 +5,7 @@ use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing::{self, Lane};
 use super::ownership;
-use super::store::{now, Account, AccountId, LinkPurpose, Store, StoreError};
+use super::store::{now, Account, AccountId, LinkPurpose, OfficialNotice, Store, StoreError};
 use super::throttle::{self, Turn};
 use super::tokens;
 use crate::domain::{
@@ -49,11 +49,13 @@ pub async fn open_password_flow(
     link_token: &str,
     ip: &ClientIp,
 ) -> Result<String, AuthError> {
-    let account = store
-        .peek_token(link_token, &LinkPurpose::EMAILED)
+    let mut tx = store.begin().await?;
+    // Checked inside the transaction, the account locked: a save in another tab either commits
+    // first (the link is then revoked) or waits for this flow, and revokes it too.
+    let account = tx
+        .peek_token_locked(link_token, &LinkPurpose::EMAILED)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
-    let mut tx = store.begin().await?;
     let (flow, flow_hash) = tokens::generate();
     tx.insert_token(
         account,
@@ -118,12 +120,18 @@ pub async fn set_password(
     let hash = hashing::hash(password.expose().to_owned()).await?;
     let official = ownership::official_addresses(store, &account.siret).await?;
     let mut tx = store.begin().await?;
+    // Locked first, so that a flow being opened meanwhile is either revoked below or finds its
+    // link revoked ([`open_password_flow`]).
+    let account = tx
+        .lock_account(account.id)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
     if tx.consume_token(flow, &[LinkPurpose::PasswordFlow]).await? != Some(account.id) {
         return Err(AuthError::LinkInvalid);
     }
     tx.activate_account(account.id, &hash).await?;
-    // An account asked before the official address was told of it is told now.
-    if !tx.ever_issued(account.id, LinkPurpose::NotUs).await? {
+    // An account asked before any official address was on file is told now, once.
+    if account.official == OfficialNotice::Due {
         let claim = ownership::Claim {
             account: account.id,
             siret: &account.siret,

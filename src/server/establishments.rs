@@ -84,9 +84,13 @@ pub async fn attach(
     {
         return refuse(AttachRefusal::OtherCentre);
     }
+    let mut tx = deps.store.begin().await?;
+    // The caps are counted in the transaction that invites, the main account locked: its
+    // concurrent attachments take turns instead of all passing on the same count. (Of several
+    // main establishments attaching one SIRET at once, its unique active attachment lets one in.)
+    tx.lock_account(main.id).await?;
     let day_ago = super::store::now() - 86_400;
-    let (by_main, for_siret, pair) = deps
-        .store
+    let (by_main, for_siret, pair) = tx
         .invitations_since(main.id, &request.siret, day_ago)
         .await?;
     // Attach, detach, attach the same day: attached again, invited once.
@@ -106,7 +110,6 @@ pub async fn attach(
             .public_url
             .signup_prefilled(&request.siret, Some(&request.contact_email)),
     });
-    let mut tx = deps.store.begin().await?;
     match tx
         .insert_attachment(
             main.id,

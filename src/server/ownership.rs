@@ -54,6 +54,9 @@ pub struct Claim<'a> {
 
 /// Tells each official address other than the claim's own that an account was asked for its
 /// SIRET, with a « Ce n'est pas nous » link (30 days, single use), inside the caller's transaction.
+/// Once there is an official address, the account is marked told
+/// ([`OfficialNotice`](super::store::OfficialNotice)), also when it was asked from that address
+/// itself, which needs no telling; with none on file yet it stays due, for its next password.
 pub async fn tell_official_addresses(
     tx: &mut Tx,
     official: &[EmailAddress],
@@ -94,6 +97,9 @@ pub async fn tell_official_addresses(
                 )),
         )
         .await?;
+    }
+    if !official.is_empty() {
+        tx.mark_official_told(claim.account).await?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Administrator accounts.
 
-use super::{conflict_or, corrupt, now, Store, StoreError, Tx};
+use super::{conflict_or, corrupt, now, Dialect, Store, StoreError, Tx};
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use sqlx::Row;
 
@@ -62,6 +62,17 @@ impl AccountState {
     }
 }
 
+/// Whether the centre's official address knows of the account: settled once per account, so a
+/// later password never tells it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficialNotice {
+    /// No official address was known when it was asked (or an older release created it): its
+    /// next password tells the addresses then on file.
+    Due,
+    /// Told at `at` (Unix seconds), or asked from the official address itself.
+    Told { at: i64 },
+}
+
 /// An account as stored, parsed back into domain values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
@@ -73,11 +84,12 @@ pub struct Account {
     pub first_name: PersonName,
     pub state: AccountState,
     pub created_at: i64,
+    pub official: OfficialNotice,
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.siret, a.email, a.organisation_name, a.last_name, \
                                a.first_name, a.state, a.created_at, a.password_hash, \
-                               a.pending_until";
+                               a.pending_until, a.official_told_at";
 
 /// Why an account ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +134,10 @@ pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         ("active", Some(password_hash), _) => AccountState::Active { password_hash },
         (other, _, _) => return Err(corrupt("accounts.state", other)),
     };
+    let official = match row.try_get::<Option<i64>, _>("official_told_at")? {
+        Some(at) => OfficialNotice::Told { at },
+        None => OfficialNotice::Due,
+    };
     Ok(Account {
         id: AccountId(row.try_get("id")?),
         siret: Siret::parse(&text("siret")?).map_err(|e| corrupt("accounts.siret", e))?,
@@ -134,6 +150,7 @@ pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
             .map_err(|e| corrupt("accounts.first_name", e))?,
         state,
         created_at: row.try_get("created_at")?,
+        official,
     })
 }
 
@@ -179,6 +196,34 @@ impl Tx {
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    /// The official side knows of the account now (see [`OfficialNotice`]); an earlier date stays.
+    pub async fn mark_official_told(&mut self, id: AccountId) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET official_told_at = $1 WHERE id = $2 AND official_told_at IS NULL",
+        )
+        .bind(now())
+        .bind(id.0)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Reads the account and holds it until the transaction ends, so that transactions about
+    /// one account that read before they write take turns: on PostgreSQL the row is locked; on
+    /// SQLite the transaction already holds the database's write lock ([`Store::begin`]).
+    pub async fn lock_account(&mut self, id: AccountId) -> Result<Option<Account>, StoreError> {
+        let lock = match self.dialect {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = $1{lock}");
+        let row = sqlx::query(&sql)
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(account).transpose()
     }
 
     /// A pending account keeps its SIRET at least until `until` (a new link was sent).

@@ -55,13 +55,12 @@ impl Tx {
         .await?;
         Ok(done.rows_affected() == 1)
     }
-}
 
-impl Store {
     /// Invitations sent since `since`: by this main establishment, for this SIRET (by anyone),
-    /// and for this SIRET by this main establishment.
+    /// and for this SIRET by this main establishment. Read in the transaction that invites, so
+    /// that the count cannot be stale (see [`Tx::lock_account`]).
     pub async fn invitations_since(
-        &self,
+        &mut self,
         main: AccountId,
         siret: &Siret,
         since: i64,
@@ -75,7 +74,7 @@ impl Store {
         .bind(main.0)
         .bind(siret.as_digits())
         .bind(since)
-        .fetch_one(self.pool())
+        .fetch_one(self.conn())
         .await?;
         Ok((
             row.try_get("by_main")?,
@@ -83,7 +82,9 @@ impl Store {
             row.try_get("pair")?,
         ))
     }
+}
 
+impl Store {
     /// Who `siret` is attached to now, if anyone.
     pub async fn attachment_owner(
         &self,

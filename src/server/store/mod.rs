@@ -20,7 +20,9 @@ mod sessions;
 mod throttle;
 mod tokens;
 
-pub use accounts::{Account, AccountId, AccountState, EndReason, EndedAccount, NewAccount};
+pub use accounts::{
+    Account, AccountId, AccountState, EndReason, EndedAccount, NewAccount, OfficialNotice,
+};
 pub use approvals::Approval;
 pub use attachments::AttachmentOwner;
 pub use audit::StoredEvent;
@@ -164,12 +166,18 @@ impl Store {
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
     /// transaction that reads then writes would otherwise fail with "database is locked" when
-    /// another connection writes in between, instead of waiting its turn.
+    /// another connection writes in between, instead of waiting its turn. Writing transactions
+    /// thus run one at a time there; on PostgreSQL, those that must take turns lock a row
+    /// ([`Tx::lock_account`]).
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(Tx(match self.dialect {
+        let tx = match self.dialect {
             Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Dialect::Postgres => self.pool.begin().await?,
-        }))
+        };
+        Ok(Tx {
+            tx,
+            dialect: self.dialect,
+        })
     }
 
     /// Whether the database answers (for the health check).
@@ -184,15 +192,18 @@ impl Store {
 
 /// Writes that belong together: nothing is visible to others before [`Tx::commit`], and
 /// dropping a `Tx` without committing undoes everything.
-pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    dialect: Dialect,
+}
 
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.0.commit().await?)
+        Ok(self.tx.commit().await?)
     }
 
     fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.0
+        &mut self.tx
     }
 
     /// Runs a statement as written: for tests that damage rows on purpose.

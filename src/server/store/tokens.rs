@@ -104,23 +104,53 @@ impl Tx {
         .await?;
         Ok(())
     }
+
+    /// The account a still-valid token of one of `purposes` belongs to, without using it, checked
+    /// once the account is locked ([`Tx::lock_account`]): whatever another transaction about the
+    /// account did (a password saved, which revokes every link) is seen, and it cannot happen
+    /// before this transaction ends.
+    pub async fn peek_token_locked(
+        &mut self,
+        token: &str,
+        purposes: &[LinkPurpose],
+    ) -> Result<Option<AccountId>, StoreError> {
+        let token_hash = hash(token);
+        let owner = sqlx::query("SELECT account_id FROM tokens WHERE token_hash = $1")
+            .bind(&token_hash)
+            .fetch_optional(self.conn())
+            .await?;
+        let Some(owner) = owner else { return Ok(None) };
+        if self
+            .lock_account(AccountId(owner.try_get("account_id")?))
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
+        let row = sqlx::query(VALID_TOKEN)
+            .bind(&token_hash)
+            .bind(now())
+            .fetch_optional(self.conn())
+            .await?;
+        valid_for(row, purposes)
+    }
 }
 
-impl Tx {
-    /// Whether the account ever got a link of this purpose (used, expired or not).
-    pub async fn ever_issued(
-        &mut self,
-        account: AccountId,
-        purpose: LinkPurpose,
-    ) -> Result<bool, StoreError> {
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE account_id = $1 AND purpose = $2")
-                .bind(account.0)
-                .bind(purpose.code())
-                .fetch_one(self.conn())
-                .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
-    }
+/// A token not used and not expired (binds: its hash, now).
+const VALID_TOKEN: &str = "SELECT account_id, purpose FROM tokens WHERE token_hash = $1 \
+                           AND used_at IS NULL AND expires_at > $2";
+
+/// The account of a valid token's row, if the token opens one of `purposes`.
+fn valid_for(
+    row: Option<sqlx::any::AnyRow>,
+    purposes: &[LinkPurpose],
+) -> Result<Option<AccountId>, StoreError> {
+    let Some(row) = row else { return Ok(None) };
+    let purpose: String = row.try_get("purpose")?;
+    Ok(LinkPurpose::parse(&purpose)
+        .is_some_and(|p| purposes.contains(&p))
+        .then(|| row.try_get("account_id").map(AccountId))
+        .transpose()?)
 }
 
 impl Store {
@@ -130,19 +160,11 @@ impl Store {
         token: &str,
         purposes: &[LinkPurpose],
     ) -> Result<Option<AccountId>, StoreError> {
-        let row = sqlx::query(
-            "SELECT account_id, purpose FROM tokens WHERE token_hash = $1 AND used_at IS NULL \
-             AND expires_at > $2",
-        )
-        .bind(hash(token))
-        .bind(now())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let purpose: String = row.try_get("purpose")?;
-        Ok(LinkPurpose::parse(&purpose)
-            .is_some_and(|p| purposes.contains(&p))
-            .then(|| row.try_get("account_id").map(AccountId))
-            .transpose()?)
+        let row = sqlx::query(VALID_TOKEN)
+            .bind(hash(token))
+            .bind(now())
+            .fetch_optional(self.pool())
+            .await?;
+        valid_for(row, purposes)
     }
 }
