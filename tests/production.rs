@@ -122,6 +122,18 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
             with(&base, &[("HUBPRO_TRUSTED_PROXIES", Some("10.0.0.0/40"))]),
             "HUBPRO_TRUSTED_PROXIES",
         ),
+        // Every address a proxy: anyone would choose the address their budgets count under.
+        (
+            with(
+                &base,
+                &[("HUBPRO_TRUSTED_PROXIES", Some("10.0.0.1, 0.0.0.0/0"))],
+            ),
+            "HUBPRO_TRUSTED_PROXIES",
+        ),
+        (
+            with(&base, &[("HUBPRO_TRUSTED_PROXIES", Some("::/0"))]),
+            "HUBPRO_TRUSTED_PROXIES",
+        ),
     ];
     for (vars, key) in cases {
         let db = support::sqlite_url();

@@ -19,16 +19,25 @@ pub struct TrustedProxies(Vec<IpNet>);
 impl std::str::FromStr for TrustedProxies {
     type Err = String;
 
-    /// Comma-separated addresses or CIDRs; empty: no proxy is trusted.
+    /// Comma-separated addresses or CIDRs; empty: no proxy is trusted. A network of every
+    /// address (`0.0.0.0/0`, `::/0`) is refused: any client could then choose its address.
     fn from_str(text: &str) -> Result<Self, String> {
         text.split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(|p| {
-                p.parse::<IpNet>()
+                let net = p
+                    .parse::<IpNet>()
                     .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
                     .map(|net| net.trunc())
-                    .map_err(|_| format!("{p:?} is not an IP address or CIDR (e.g. 10.0.0.0/8)"))
+                    .map_err(|_| format!("{p:?} is not an IP address or CIDR (e.g. 10.0.0.0/8)"))?;
+                if net.prefix_len() == 0 {
+                    return Err(format!(
+                        "{p:?} trusts every address, so any client could choose the address it \
+                         is counted under: list your proxies' own addresses"
+                    ));
+                }
+                Ok(net)
             })
             .collect::<Result<_, _>>()
             .map(TrustedProxies)
@@ -162,6 +171,16 @@ mod tests {
         );
         let err = "10.0.0.1, nope".parse::<TrustedProxies>().unwrap_err();
         assert!(err.contains("\"nope\""), "{err}");
+    }
+
+    #[test]
+    fn a_network_of_every_address_is_refused() {
+        // Trusting everyone would let any client choose the address its budgets count under.
+        for every in ["0.0.0.0/0", "::/0", "10.0.0.1, ::/0", "192.0.2.7/0"] {
+            let err = every.parse::<TrustedProxies>().unwrap_err();
+            assert!(err.contains("/0\""), "{every}: {err}");
+        }
+        assert!("0.0.0.0/8, ::1/128".parse::<TrustedProxies>().is_ok());
     }
 
     #[test]

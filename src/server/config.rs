@@ -538,6 +538,19 @@ mod tests {
     }
 
     #[test]
+    fn a_proxy_list_trusting_every_address_is_refused() {
+        for every in ["0.0.0.0/0", "::/0", "10.0.0.1, 0.0.0.0/0", "192.0.2.7/0"] {
+            let err = load(&[
+                ("HUBPRO_DEV_MAILBOX", "true"),
+                ("HUBPRO_TRUSTED_PROXIES", every),
+            ])
+            .unwrap_err();
+            assert_eq!(err.key, "HUBPRO_TRUSTED_PROXIES", "{every}");
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
     fn environment_overrides_every_key() {
         let s = load(&[
             ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
