@@ -22,6 +22,9 @@ fn hubpro(vars: &[(&str, &str)], db: &str) -> Command {
     cmd
 }
 
+/// The bearer token of `/metrics` in `production_vars`.
+const METRICS_TOKEN: &str = "metrics-t0ken";
+
 /// Safe production settings around a fake INSEE and an SMTP sink.
 async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
     let insee = FakeInsee::default();
@@ -41,6 +44,7 @@ async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
         ("HUBPRO_SMTP_URL", smtp_url),
         ("HUBPRO_SIRENE_URL", sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY.into()),
+        ("HUBPRO_METRICS_TOKEN", METRICS_TOKEN.into()),
     ]
 }
 
@@ -134,6 +138,11 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
             with(&base, &[("HUBPRO_TRUSTED_PROXIES", Some("::/0"))]),
             "HUBPRO_TRUSTED_PROXIES",
         ),
+        // Metrics without a token: « this machine only » is everyone behind a local TLS proxy.
+        (
+            with(&base, &[("HUBPRO_METRICS_TOKEN", None)]),
+            "HUBPRO_METRICS_TOKEN",
+        ),
     ];
     for (vars, key) in cases {
         let db = support::sqlite_url();
@@ -153,7 +162,6 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
 async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data() {
     let port = support::free_port();
     let mut base = production_vars(port).await;
-    base.push(("HUBPRO_METRICS_TOKEN", "metrics-t0ken".into()));
     base.push(("HUBPRO_LOG_FORMAT", "json".into()));
     let vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let db = support::sqlite_url();
@@ -194,7 +202,7 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
     assert_eq!(get("/metrics").await.unwrap().status(), 403);
     let metrics = client
         .get(format!("{url}/metrics"))
-        .bearer_auth("metrics-t0ken")
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .unwrap();
@@ -233,6 +241,25 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
         spans.iter().any(|s| s["request_id"] == request_id.as_str()),
         "{insee_line}"
     );
+}
+
+#[tokio::test]
+async fn production_with_metrics_turned_off_has_no_metrics_page() {
+    let app = support::spawn_app(support::settings(&[
+        ("LEPTOS_ENV", "PROD"),
+        ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+        ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
+        ("HUBPRO_SIRENE_API_KEY", "unused"),
+        ("HUBPRO_METRICS", "false"),
+    ]))
+    .await;
+    let res = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]

@@ -168,6 +168,7 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
         ("HUBPRO_SIRENE_API_KEY", "unused"),
+        ("HUBPRO_METRICS_TOKEN", "unused"),
     ]))
     .await;
     let res = https.client.get(&https.base).send().await.unwrap();
