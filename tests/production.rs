@@ -243,6 +243,63 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
     );
 }
 
+/// Starts the binary and waits until it answers: the child and its base URL.
+async fn serving(vars: &[(&str, &str)], db: &str, port: u16) -> (Child, String) {
+    let mut child = hubpro(vars, db).spawn().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while reqwest::get(format!("{url}/sante")).await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "not serving");
+        assert!(child.try_wait().unwrap().is_none(), "exited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (child, url)
+}
+
+#[tokio::test]
+async fn a_forwarded_for_from_an_untrusted_peer_is_counted_and_logged_once() {
+    // A TLS terminator on this machine that nobody listed in HUBPRO_TRUSTED_PROXIES: every
+    // client would share its address (one budget for all). The real binary, so that the
+    // counter is this process's alone.
+    let port = support::free_port();
+    let mut base = production_vars(port).await;
+    base.push(("HUBPRO_LOG_FORMAT", "json".into()));
+    let vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (mut child, url) = serving(&vars, &support::sqlite_url(), port).await;
+    let client = reqwest::Client::new();
+    for expected in [1, 2] {
+        let page = client
+            .get(format!("{url}/inscription"))
+            .header("x-forwarded-for", "203.0.113.5")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let metrics = client
+            .get(format!("{url}/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(metrics.status(), 200);
+        let text = metrics.text().await.unwrap();
+        let line = format!("hubpro_untrusted_forwarded_for_total {expected}");
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let warnings: Vec<serde_json::Value> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).expect("every log line is JSON"))
+        .filter(|l: &serde_json::Value| l["level"] == "WARN" && l["peer"] == "127.0.0.1")
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "once per process, naming the peer: {warnings:?}"
+    );
+}
+
 #[tokio::test]
 async fn production_with_metrics_turned_off_has_no_metrics_page() {
     let app = support::spawn_app(support::settings(&[

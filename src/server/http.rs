@@ -244,7 +244,10 @@ fn router(state: AppState) -> Router {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(axum::middleware::from_fn_with_state(
-                    Arc::new(state.settings.trusted_proxies.clone()),
+                    Arc::new(super::client_ip::ClientIpPolicy {
+                        proxies: state.settings.trusted_proxies.clone(),
+                        production: state.settings.production,
+                    }),
                     super::client_ip::resolve_client,
                 ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
