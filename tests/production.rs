@@ -435,7 +435,7 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent email body(ies) emptied, 0 old email(s), 1 audit event(s) and 0 ended account(s) older than 365 days"),
+        text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent and 0 undelivered email body(ies) emptied, 0 old email(s), 1 audit event(s) and 0 ended account(s) older than 365 days"),
         "{text}"
     );
     // The live link (its hash) and today's audit events stay.
