@@ -394,6 +394,7 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
         .iter()
         .map(|page| format!("{page}?{}={secret}", query::TOKEN))
         .collect();
+    // Each answer read to its end: nginx logs a request once it has sent all of it.
     for link in &links {
         let res = app
             .client
@@ -402,6 +403,7 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
             .await
             .unwrap();
         assert_eq!(res.status(), 200, "{link}");
+        res.bytes().await.unwrap();
     }
     // A file asked for by such a page, by a client that sends its address as the referrer anyway.
     let res = app
@@ -412,6 +414,7 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    res.bytes().await.unwrap();
     // Other pages keep their query in the log.
     let res = app
         .client
@@ -420,12 +423,14 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    res.bytes().await.unwrap();
 
     let mut logged = LINK_PAGES.to_vec();
     logged.extend(["/sante", "/inscription?siret=47728084603753"]);
     let log = nginx.access_log_with(&logged);
     assert!(!log.contains(secret), "{log}");
     assert!(!log.contains(query::TOKEN), "{log}");
+    assert!(log.contains(" \"-\" "), "no referrer written as `-`: {log}");
     let referred = log.lines().find(|l| l.contains(" /sante ")).unwrap();
     assert!(
         referred.contains(&format!("\"{front}{}\"", LINK_PAGES[1])),
