@@ -83,7 +83,8 @@ pub const FALLBACK_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-
 /// holds the link's secret, which would otherwise travel in the `Referer` of every request they
 /// cause (their files, their form's post), into access logs. Elsewhere `same-origin`, not
 /// `no-referrer`: under `no-referrer` browsers send `Origin: null` with form posts (Fetch
-/// standard), which the cross-site guard refuses from browsers without `Sec-Fetch-Site`.
+/// standard), which the cross-site guard refuses from browsers without `Sec-Fetch-Site` (all
+/// current ones send it). On link pages the secret weighs more than those old browsers' button.
 pub fn referrer_policy(path: &str) -> &'static str {
     let path = match path.trim_end_matches('/') {
         "" => "/",
