@@ -22,6 +22,9 @@ pub const LOGIN: &str = "/connexion";
 pub const FORGOT_PASSWORD: &str = "/mot-de-passe-oublie";
 /// « Ce n'est pas nous »: the centre's official address suspends an account asked for its SIRET.
 pub const NOT_US: &str = "/ce-n-est-pas-nous";
+/// The pages an emailed link opens, its secret in the query (`?jeton=`): answered with
+/// `Referrer-Policy: no-referrer`, and logged by path only (`scripts/nginx/hubpro-log.conf`).
+pub const LINK_PAGES: [&str; 2] = [PASSWORD_LINK, NOT_US];
 /// The administrator's space.
 pub const SPACE: &str = "/espace";
 /// Server functions.

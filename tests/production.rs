@@ -22,6 +22,9 @@ fn hubpro(vars: &[(&str, &str)], db: &str) -> Command {
     cmd
 }
 
+/// The bearer token of `/metrics` in `production_vars`.
+const METRICS_TOKEN: &str = "metrics-t0ken";
+
 /// Safe production settings around a fake INSEE and an SMTP sink.
 async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
     let insee = FakeInsee::default();
@@ -41,6 +44,7 @@ async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
         ("HUBPRO_SMTP_URL", smtp_url),
         ("HUBPRO_SIRENE_URL", sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY.into()),
+        ("HUBPRO_METRICS_TOKEN", METRICS_TOKEN.into()),
     ]
 }
 
@@ -122,6 +126,23 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
             with(&base, &[("HUBPRO_TRUSTED_PROXIES", Some("10.0.0.0/40"))]),
             "HUBPRO_TRUSTED_PROXIES",
         ),
+        // Every address a proxy: anyone would choose the address their budgets count under.
+        (
+            with(
+                &base,
+                &[("HUBPRO_TRUSTED_PROXIES", Some("10.0.0.1, 0.0.0.0/0"))],
+            ),
+            "HUBPRO_TRUSTED_PROXIES",
+        ),
+        (
+            with(&base, &[("HUBPRO_TRUSTED_PROXIES", Some("::/0"))]),
+            "HUBPRO_TRUSTED_PROXIES",
+        ),
+        // Metrics without a token: « this machine only » is everyone behind a local TLS proxy.
+        (
+            with(&base, &[("HUBPRO_METRICS_TOKEN", None)]),
+            "HUBPRO_METRICS_TOKEN",
+        ),
     ];
     for (vars, key) in cases {
         let db = support::sqlite_url();
@@ -141,7 +162,6 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
 async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data() {
     let port = support::free_port();
     let mut base = production_vars(port).await;
-    base.push(("HUBPRO_METRICS_TOKEN", "metrics-t0ken".into()));
     base.push(("HUBPRO_LOG_FORMAT", "json".into()));
     let vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let db = support::sqlite_url();
@@ -182,7 +202,7 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
     assert_eq!(get("/metrics").await.unwrap().status(), 403);
     let metrics = client
         .get(format!("{url}/metrics"))
-        .bearer_auth("metrics-t0ken")
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .unwrap();
@@ -221,6 +241,82 @@ async fn a_safe_production_configuration_serves_without_dev_mailbox_or_demo_data
         spans.iter().any(|s| s["request_id"] == request_id.as_str()),
         "{insee_line}"
     );
+}
+
+/// Starts the binary and waits until it answers: the child and its base URL.
+async fn serving(vars: &[(&str, &str)], db: &str, port: u16) -> (Child, String) {
+    let mut child = hubpro(vars, db).spawn().unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while reqwest::get(format!("{url}/sante")).await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "not serving");
+        assert!(child.try_wait().unwrap().is_none(), "exited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (child, url)
+}
+
+#[tokio::test]
+async fn a_forwarded_for_from_an_untrusted_peer_is_counted_and_logged_once() {
+    // A TLS terminator on this machine that nobody listed in HUBPRO_TRUSTED_PROXIES: every
+    // client would share its address (one budget for all). The real binary, so that the
+    // counter is this process's alone.
+    let port = support::free_port();
+    let mut base = production_vars(port).await;
+    base.push(("HUBPRO_LOG_FORMAT", "json".into()));
+    let vars: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (mut child, url) = serving(&vars, &support::sqlite_url(), port).await;
+    let client = reqwest::Client::new();
+    for expected in [1, 2] {
+        let page = client
+            .get(format!("{url}/inscription"))
+            .header("x-forwarded-for", "203.0.113.5")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let metrics = client
+            .get(format!("{url}/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(metrics.status(), 200);
+        let text = metrics.text().await.unwrap();
+        let line = format!("hubpro_untrusted_forwarded_for_total {expected}");
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let warnings: Vec<serde_json::Value> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).expect("every log line is JSON"))
+        .filter(|l: &serde_json::Value| l["level"] == "WARN" && l["peer"] == "127.0.0.1")
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "once per process, naming the peer: {warnings:?}"
+    );
+}
+
+#[tokio::test]
+async fn production_with_metrics_turned_off_has_no_metrics_page() {
+    let app = support::spawn_app(support::settings(&[
+        ("LEPTOS_ENV", "PROD"),
+        ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+        ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
+        ("HUBPRO_SIRENE_API_KEY", "unused"),
+        ("HUBPRO_METRICS", "false"),
+    ]))
+    .await;
+    let res = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]
@@ -339,7 +435,7 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent email body(ies) emptied, 0 old email(s), 1 audit event(s) and 0 ended account(s) older than 365 days"),
+        text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent and 0 undelivered email body(ies) emptied, 0 old email(s), 1 audit event(s) and 0 ended account(s) older than 365 days"),
         "{text}"
     );
     // The live link (its hash) and today's audit events stay.

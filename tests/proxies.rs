@@ -4,6 +4,7 @@
 
 mod support;
 
+use hubpro::routes::{query, LINK_PAGES};
 use std::time::Duration;
 use support::fakes::{self, Answer, FakeInsee};
 use support::journey::{cookie_pair, link_token_for, set_password};
@@ -200,11 +201,30 @@ async fn two_instances_on_postgres_share_the_insee_quota_the_cache_and_the_clien
     );
 }
 
-/// nginx in front of the app with the README's proxy settings (`scripts/nginx/hubpro-proxy.conf`).
+/// nginx in front of the app with the README's settings (`scripts/nginx/hubpro-proxy.conf` in the
+/// location, `scripts/nginx/hubpro-log.conf` and its access log in `http`).
 struct Nginx {
     child: std::process::Child,
-    _dir: std::path::PathBuf,
+    dir: std::path::PathBuf,
     port: u16,
+}
+
+impl Nginx {
+    /// The access log once it holds a line for each of `paths` (nginx writes it after answering).
+    fn access_log_with(&self, paths: &[&str]) -> String {
+        let file = self.dir.join("access.log");
+        for _ in 0..200 {
+            let log = std::fs::read_to_string(&file).unwrap_or_default();
+            if paths.iter().all(|p| log.contains(&format!(" {p}"))) {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!(
+            "no line for {paths:?} in the access log: {}",
+            std::fs::read_to_string(&file).unwrap_or_default()
+        );
+    }
 }
 
 impl Drop for Nginx {
@@ -240,11 +260,13 @@ fn start_nginx(app_addr: &str) -> Nginx {
         env!("CARGO_MANIFEST_DIR"),
         "/scripts/nginx/hubpro-proxy.conf"
     );
+    let log_include = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/nginx/hubpro-log.conf");
     let d = dir.display();
     let conf = format!(
         "worker_processes 1;\nerror_log {d}/error.log;\npid {d}/nginx.pid;\n\
          events {{ worker_connections 64; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+         http {{\n  include {log_include};\n  access_log {d}/access.log hubpro;\n\
+           client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
            fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
            upstream hubpro {{ server {app_addr}; keepalive 8; }}\n\
            server {{\n    listen 127.0.0.1:{port};\n    location = /metrics {{ return 404; }}\n\
@@ -267,11 +289,7 @@ fn start_nginx(app_addr: &str) -> Nginx {
         .unwrap();
     let error_log = dir.join("error.log");
     // Owned at once: dropped (killed and waited for) however this function ends.
-    let nginx = Nginx {
-        child,
-        _dir: dir,
-        port,
-    };
+    let nginx = Nginx { child, dir, port };
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return nginx;
@@ -362,5 +380,60 @@ async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets()
             .unwrap()
             .status(),
         404
+    );
+}
+
+#[tokio::test]
+async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
+    let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let nginx = start_nginx(app.base.trim_start_matches("http://"));
+    let front = format!("http://127.0.0.1:{}", nginx.port);
+    let secret = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
+    // The pages the emails link to, as the emails write them.
+    let links: Vec<String> = LINK_PAGES
+        .iter()
+        .map(|page| format!("{page}?{}={secret}", query::TOKEN))
+        .collect();
+    // Each answer read to its end: nginx logs a request once it has sent all of it.
+    for link in &links {
+        let res = app
+            .client
+            .get(format!("{front}{link}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{link}");
+        res.bytes().await.unwrap();
+    }
+    // A file asked for by such a page, by a client that sends its address as the referrer anyway.
+    let res = app
+        .client
+        .get(format!("{front}/sante"))
+        .header("referer", format!("{front}{}", links[1]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.bytes().await.unwrap();
+    // Other pages keep their query in the log.
+    let res = app
+        .client
+        .get(format!("{front}/inscription?siret=47728084603753"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.bytes().await.unwrap();
+
+    let mut logged = LINK_PAGES.to_vec();
+    logged.extend(["/sante", "/inscription?siret=47728084603753"]);
+    let log = nginx.access_log_with(&logged);
+    assert!(!log.contains(secret), "{log}");
+    assert!(!log.contains(query::TOKEN), "{log}");
+    assert!(log.contains(" \"-\" "), "no referrer written as `-`: {log}");
+    let referred = log.lines().find(|l| l.contains(" /sante ")).unwrap();
+    assert!(
+        referred.contains(&format!("\"{front}{}\"", LINK_PAGES[1])),
+        "the referring page stays: {referred}"
     );
 }

@@ -168,6 +168,7 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
         ("HUBPRO_SIRENE_API_KEY", "unused"),
+        ("HUBPRO_METRICS_TOKEN", "unused"),
     ]))
     .await;
     let res = https.client.get(&https.base).send().await.unwrap();
@@ -175,6 +176,29 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
         .to_str()
         .unwrap()
         .starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn pages_opened_by_an_emailed_link_send_no_referrer() {
+    // Their address holds the link's secret: no request they cause (their files, their form's
+    // post, a link followed) may carry it in `Referer`, to us or anyone.
+    let app = support::spawn_app(support::settings(&[])).await;
+    for (path, policy) in [
+        ("/mot-de-passe/creer?jeton=0123abcd", "no-referrer"),
+        ("/ce-n-est-pas-nous?jeton=0123abcd", "no-referrer"),
+        ("/ce-n-est-pas-nous?fait=1", "no-referrer"),
+        ("/inscription", "same-origin"),
+        ("/mot-de-passe/nouveau", "same-origin"),
+    ] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["referrer-policy"], policy, "{path}");
+    }
 }
 
 /// The page with its nonce (named by its policy) blanked, wherever Leptos wrote it.

@@ -84,6 +84,7 @@ async fn world_with_vars(database_url: Option<String>, extra: &[(&str, &str)]) -
         ("HUBPRO_SMTP_URL", &smtp_url),
         ("HUBPRO_DEMO_DATA", "false"),
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
+        ("HUBPRO_METRICS_TOKEN", "unused"),
     ];
     vars.extend_from_slice(extra);
     let settings = support::settings(&vars);

@@ -140,3 +140,94 @@ async fn the_sqlite_file_and_its_folder_are_created() {
     support::open_store(&url).await;
     assert!(std::path::Path::new(&path).exists());
 }
+
+#[tokio::test]
+async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_dead() {
+    use hubpro::server::mailer::OutgoingEmail;
+    use hubpro::server::store::{now, Retention};
+    // The longest-lived emailed link is « Ce n'est pas nous » (30 days).
+    let longest = hubpro::server::tokens::NOT_US_TTL_SECONDS;
+    for (name, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        let mut ids = Vec::new();
+        for n in 0..5 {
+            let mut tx = store.begin().await.unwrap();
+            tx.enqueue_email(&OutgoingEmail {
+                sender_name: None,
+                to: format!("centre{n}@example.fr"),
+                subject: "Ce n'est pas nous".into(),
+                text: format!("https://hub.example/ce-n-est-pas-nous?jeton=secret{n}"),
+                html: format!("<a href=\"https://hub.example/ce-n-est-pas-nous?jeton=secret{n}\">"),
+            })
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            ids.push(store.recent_emails(1).await.unwrap()[0].id);
+        }
+        let [old_failed, old_abandoned, young_failed, young_abandoned, old_waiting] = ids[..]
+        else {
+            unreachable!()
+        };
+        for id in [old_failed, young_failed] {
+            store.mark_failed(id, 0, "550 mailbox full").await.unwrap();
+        }
+        for id in [old_abandoned, young_abandoned] {
+            store.mark_abandoned(id, "invalid recipient").await.unwrap();
+        }
+        let t = now();
+        // Past the longest link's life (and its day of grace), or still within it.
+        for (id, created_at) in [
+            (old_failed, t - longest - 2 * 86_400),
+            (old_abandoned, t - longest - 2 * 86_400),
+            (young_failed, t - longest + 3600),
+            (young_abandoned, t - longest + 3600),
+            (old_waiting, t - longest - 2 * 86_400),
+        ] {
+            sqlx::query("UPDATE outbox SET created_at = $1 WHERE id = $2")
+                .bind(created_at)
+                .bind(id)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        store.purge(Retention { audit_days: 365 }, t).await.unwrap();
+        let body = |id: i64| {
+            let store = store.clone();
+            async move {
+                let e = store.email_by_id(id).await.unwrap().unwrap().email;
+                (e.text, e.html)
+            }
+        };
+        for id in [old_failed, old_abandoned] {
+            assert_eq!(
+                body(id).await,
+                (String::new(), String::new()),
+                "{name}: {id}"
+            );
+        }
+        for id in [young_failed, young_abandoned, old_waiting] {
+            let (text, html) = body(id).await;
+            assert!(
+                text.contains("jeton=") && html.contains("jeton="),
+                "{name}: {id}"
+            );
+        }
+        // An emptied email is never sent empty: neither the worker nor `outbox retry` takes it.
+        assert_eq!(
+            store.retry_failed_emails(Some(old_failed)).await.unwrap(),
+            0,
+            "{name}"
+        );
+        let due: Vec<i64> = store
+            .due_emails(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert!(!due.contains(&old_failed), "{name}: {due:?}");
+        // The rows stay (operators still see them failed) until the audit retention.
+        assert_eq!(store.unsent_emails().await.unwrap().len(), 5, "{name}");
+        store.close().await;
+    }
+}

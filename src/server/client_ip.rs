@@ -1,7 +1,8 @@
 //! Who the client is behind reverse proxies. The TCP peer is the client unless it is one of the
 //! trusted proxies (`HUBPRO_TRUSTED_PROXIES`); then the client is the right-most address of
 //! `X-Forwarded-For` that is not itself trusted. From any other peer the header is ignored, so
-//! nobody can choose the address their budgets are counted under.
+//! nobody can choose the address their budgets are counted under; in production it is also
+//! counted and logged once, as the sign of a proxy missing from the list.
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
@@ -10,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// The addresses and networks of the reverse proxies in front of the app.
@@ -19,16 +21,25 @@ pub struct TrustedProxies(Vec<IpNet>);
 impl std::str::FromStr for TrustedProxies {
     type Err = String;
 
-    /// Comma-separated addresses or CIDRs; empty: no proxy is trusted.
+    /// Comma-separated addresses or CIDRs; empty: no proxy is trusted. A network of every
+    /// address (`0.0.0.0/0`, `::/0`) is refused: any client could then choose its address.
     fn from_str(text: &str) -> Result<Self, String> {
         text.split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(|p| {
-                p.parse::<IpNet>()
+                let net = p
+                    .parse::<IpNet>()
                     .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
                     .map(|net| net.trunc())
-                    .map_err(|_| format!("{p:?} is not an IP address or CIDR (e.g. 10.0.0.0/8)"))
+                    .map_err(|_| format!("{p:?} is not an IP address or CIDR (e.g. 10.0.0.0/8)"))?;
+                if net.prefix_len() == 0 {
+                    return Err(format!(
+                        "{p:?} trusts every address, so any client could choose the address it \
+                         is counted under: list your proxies' own addresses"
+                    ));
+                }
+                Ok(net)
             })
             .collect::<Result<_, _>>()
             .map(TrustedProxies)
@@ -132,25 +143,55 @@ impl std::fmt::Display for ClientIp {
     }
 }
 
+/// What [`resolve_client`] is told at start-up.
+#[derive(Clone, Debug)]
+pub struct ClientIpPolicy {
+    pub proxies: TrustedProxies,
+    /// Production: an `X-Forwarded-For` from an untrusted peer is reported (in development a
+    /// header typed by hand is no sign of a wrong proxy list).
+    pub production: bool,
+}
+
 /// Resolves the client once per request and leaves it in the request's extensions. The request
 /// id a proxy would set is dropped when the peer is not a trusted proxy (a new one is made).
 pub async fn resolve_client(
-    State(proxies): State<Arc<TrustedProxies>>,
+    State(policy): State<Arc<ClientIpPolicy>>,
     mut request: Request<Body>,
     next: Next,
 ) -> Response {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip().to_canonical())
         .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    let trusted = proxies.trusts(peer);
-    let client = proxies.client(peer, &forwarded_for(request.headers()));
+    let trusted = policy.proxies.trusts(peer);
+    let client = policy
+        .proxies
+        .client(peer, &forwarded_for(request.headers()));
     if !trusted {
+        if policy.production && request.headers().contains_key("x-forwarded-for") {
+            report_untrusted_forwarded_for(peer);
+        }
         request.headers_mut().remove("x-request-id");
     }
     request.extensions_mut().insert(ClientIp::new(client));
     next.run(request).await
+}
+
+/// A proxy left out of `HUBPRO_TRUSTED_PROXIES` makes every client look like that proxy (one
+/// budget for all): counted at each request, logged once per process (it would come with every
+/// request, and an attacker could otherwise fill the logs).
+fn report_untrusted_forwarded_for(peer: IpAddr) {
+    static LOGGED: AtomicBool = AtomicBool::new(false);
+    metrics::counter!("hubpro_untrusted_forwarded_for_total").increment(1);
+    if !LOGGED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "X-Forwarded-For from a peer that is not a trusted proxy, ignored: the proxy list \
+             (HUBPRO_TRUSTED_PROXIES) is probably wrong (logged once; counted in \
+             hubpro_untrusted_forwarded_for_total)"
+        );
+    }
 }
 
 fn forwarded_for(headers: &HeaderMap) -> Vec<&str> {
@@ -181,6 +222,16 @@ mod tests {
         );
         let err = "10.0.0.1, nope".parse::<TrustedProxies>().unwrap_err();
         assert!(err.contains("\"nope\""), "{err}");
+    }
+
+    #[test]
+    fn a_network_of_every_address_is_refused() {
+        // Trusting everyone would let any client choose the address its budgets count under.
+        for every in ["0.0.0.0/0", "::/0", "10.0.0.1, ::/0", "192.0.2.7/0"] {
+            let err = every.parse::<TrustedProxies>().unwrap_err();
+            assert!(err.contains("/0\""), "{every}: {err}");
+        }
+        assert!("0.0.0.0/8, ::1/128".parse::<TrustedProxies>().is_ok());
     }
 
     #[test]

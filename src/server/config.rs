@@ -51,6 +51,18 @@ pub enum MailDelivery {
     DevMailbox,
 }
 
+/// Who may read `GET /metrics`.
+#[derive(Clone, Debug)]
+pub enum MetricsAccess {
+    /// Whoever sends `Authorization: Bearer <token>`.
+    Token(Secret),
+    /// Clients on this machine that came through no proxy (never in production: a TLS
+    /// terminator on the same host would make every request local).
+    Loopback,
+    /// `/metrics` is not served (404): `HUBPRO_METRICS=false`.
+    Off,
+}
+
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -78,8 +90,8 @@ pub struct Settings {
     pub demo_data: bool,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Request-Id` are believed.
     pub trusted_proxies: TrustedProxies,
-    /// Bearer token for `/metrics`; `None`: loopback clients only.
-    pub metrics_token: Option<Secret>,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
     pub log_format: LogFormat,
     /// Days audit events are kept.
     pub audit_retention_days: u32,
@@ -228,6 +240,29 @@ impl Settings {
             .text("HUBPRO_TRUSTED_PROXIES", "hubpro", "trusted-proxies")?
             .parse::<TrustedProxies>()
             .map_err(|e| source.error("HUBPRO_TRUSTED_PROXIES", &e))?;
+        let metrics_on: bool = source.parsed("HUBPRO_METRICS", "hubpro", "metrics")?;
+        let metrics_token = source
+            .optional("HUBPRO_METRICS_TOKEN", "hubpro", "metrics-token")?
+            .map(Secret);
+        let metrics = match (metrics_on, metrics_token) {
+            (false, Some(_)) => {
+                return Err(source.error(
+                    "HUBPRO_METRICS",
+                    "false while HUBPRO_METRICS_TOKEN is set: unset one of them",
+                ))
+            }
+            (false, None) => MetricsAccess::Off,
+            (true, Some(token)) => MetricsAccess::Token(token),
+            (true, None) if production => {
+                return Err(source.error(
+                    "HUBPRO_METRICS_TOKEN",
+                    "missing in production: set a bearer token for GET /metrics (openssl rand \
+                     -hex 32), or HUBPRO_METRICS=false to turn it off; without a token only this \
+                     machine may read it, and behind a TLS proxy on this machine that is everyone",
+                ))
+            }
+            (true, None) => MetricsAccess::Loopback,
+        };
         let log_format = match source
             .text("HUBPRO_LOG_FORMAT", "hubpro", "log-format")?
             .to_ascii_lowercase()
@@ -258,9 +293,7 @@ impl Settings {
             )?,
             rate_signup: source.parsed("HUBPRO_RATE_SIGNUP", "hubpro", "rate-signup")?,
             trusted_proxies,
-            metrics_token: source
-                .optional("HUBPRO_METRICS_TOKEN", "hubpro", "metrics-token")?
-                .map(Secret),
+            metrics,
             log_format,
             audit_retention_days,
         })
@@ -466,7 +499,7 @@ mod tests {
         assert!(matches!(s.directory, DirectorySource::OfflineExtract));
         assert!(!s.production && s.demo_data);
         assert_eq!(s.trusted_proxies, TrustedProxies::default());
-        assert!(s.metrics_token.is_none());
+        assert!(matches!(s.metrics, MetricsAccess::Loopback));
         assert_eq!(s.log_format, LogFormat::Text);
         assert_eq!(s.audit_retention_days, 365);
     }
@@ -486,13 +519,25 @@ mod tests {
         assert_eq!(both.unwrap_err().key, "HUBPRO_DEV_MAILBOX");
     }
 
-    /// A production configuration without one of its safe settings.
-    const PRODUCTION: [(&str, &str); 4] = [
+    /// A safe production configuration (the tests take one of its settings away or change it).
+    const PRODUCTION: [(&str, &str); 5] = [
         ("LEPTOS_ENV", "PROD"),
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_SMTP_URL", "smtps://u:p@mail.example"),
         ("HUBPRO_SIRENE_API_KEY", "k3y"),
+        ("HUBPRO_METRICS_TOKEN", "m3trics"),
     ];
+
+    /// `PRODUCTION` with `changes`: a `None` value removes the variable.
+    fn production_with<'a>(changes: &[(&'a str, Option<&'a str>)]) -> Vec<(&'a str, &'a str)> {
+        let mut vars: Vec<(&str, &str)> = PRODUCTION
+            .iter()
+            .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+            .copied()
+            .collect();
+        vars.extend(changes.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
+        vars
+    }
 
     #[test]
     fn production_refuses_unsafe_settings_with_one_line_each() {
@@ -507,13 +552,7 @@ mod tests {
                 "HUBPRO_SMTP_URL",
             ),
         ] {
-            let mut vars: Vec<(&str, &str)> = PRODUCTION
-                .iter()
-                .filter(|(k, _)| *k != extra.0)
-                .copied()
-                .collect();
-            vars.push(extra);
-            let err = load(&vars).unwrap_err();
+            let err = load(&production_with(&[(extra.0, Some(extra.1))])).unwrap_err();
             assert_eq!(err.key, key, "{extra:?}");
             assert!(!err.to_string().contains('\n'));
         }
@@ -524,17 +563,51 @@ mod tests {
         ]);
         assert_eq!(https_only.unwrap_err().key, "HUBPRO_DEV_MAILBOX");
         // The offline extract in production, when asked for by name.
-        let mut offline: Vec<(&str, &str)> = PRODUCTION[..3].to_vec();
-        offline.push(("HUBPRO_SIRENE_OFFLINE", "true"));
+        let offline = production_with(&[
+            ("HUBPRO_SIRENE_API_KEY", None),
+            ("HUBPRO_SIRENE_OFFLINE", Some("true")),
+        ]);
         assert!(matches!(
             load(&offline).unwrap().directory,
             DirectorySource::OfflineExtract
         ));
-        let tls = [(
+        let tls = production_with(&[(
             "HUBPRO_SMTP_URL",
-            "smtp://u:p@mail.example:587?tls=required",
-        )];
-        assert!(load(&[PRODUCTION[0], PRODUCTION[1], PRODUCTION[3], tls[0]]).is_ok());
+            Some("smtp://u:p@mail.example:587?tls=required"),
+        )]);
+        assert!(load(&tls).is_ok());
+    }
+
+    #[test]
+    fn production_metrics_need_a_token_unless_turned_off() {
+        // No loopback exemption: a TLS terminator on this machine makes every request local.
+        let err = load(&production_with(&[("HUBPRO_METRICS_TOKEN", None)])).unwrap_err();
+        assert_eq!(err.key, "HUBPRO_METRICS_TOKEN");
+        assert!(!err.to_string().contains('\n'));
+        let off = production_with(&[
+            ("HUBPRO_METRICS_TOKEN", None),
+            ("HUBPRO_METRICS", Some("false")),
+        ]);
+        assert!(matches!(load(&off).unwrap().metrics, MetricsAccess::Off));
+        // Outside production, no token still means « from this machine only ».
+        let dev = load(&[("HUBPRO_DEV_MAILBOX", "true")]).unwrap();
+        assert!(matches!(dev.metrics, MetricsAccess::Loopback));
+        // Turned off while a token is set: one of them is a mistake.
+        let both = load(&production_with(&[("HUBPRO_METRICS", Some("false"))]));
+        assert_eq!(both.unwrap_err().key, "HUBPRO_METRICS");
+    }
+
+    #[test]
+    fn a_proxy_list_trusting_every_address_is_refused() {
+        for every in ["0.0.0.0/0", "::/0", "10.0.0.1, 0.0.0.0/0", "192.0.2.7/0"] {
+            let err = load(&[
+                ("HUBPRO_DEV_MAILBOX", "true"),
+                ("HUBPRO_TRUSTED_PROXIES", every),
+            ])
+            .unwrap_err();
+            assert_eq!(err.key, "HUBPRO_TRUSTED_PROXIES", "{every}");
+            assert!(!err.to_string().contains('\n'));
+        }
     }
 
     #[test]
@@ -555,7 +628,7 @@ mod tests {
         .unwrap();
         assert!(s.production);
         assert!(s.trusted_proxies.trusts("172.20.1.1".parse().unwrap()));
-        assert_eq!(s.metrics_token.as_ref().unwrap().expose(), "t0ken");
+        assert!(matches!(&s.metrics, MetricsAccess::Token(t) if t.expose() == "t0ken"));
         assert_eq!(s.log_format, LogFormat::Json);
         assert_eq!(s.audit_retention_days, 30);
         assert_eq!(s.leptos.site_addr.port(), 0);
@@ -582,6 +655,7 @@ mod tests {
             ("HUBPRO_LOG_FORMAT", "xml"),
             ("HUBPRO_AUDIT_RETENTION_DAYS", "0"),
             ("HUBPRO_DEV_MAILBOX", "yes"),
+            ("HUBPRO_METRICS", "maybe"),
         ] {
             let err = load(&[("HUBPRO_DEV_MAILBOX", "true"), (var, value)]).unwrap_err();
             assert_eq!(err.key, var);

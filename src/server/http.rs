@@ -1,7 +1,7 @@
 //! The HTTP application: binds, wires the routes and serves until asked to stop.
 
 use super::approvals;
-use super::config::{DirectorySource, Settings};
+use super::config::{DirectorySource, MetricsAccess, Settings};
 use super::directory::{Directory, OfflineExtract, SireneClient};
 use super::mailer::{self, MailError};
 use super::outbox;
@@ -185,9 +185,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 fn router(state: AppState) -> Router {
     let routes = route_list();
     let context_state = state.clone();
-    let mut router = Router::new()
-        .route(routes::HEALTH, get(health))
-        .route(routes::METRICS, get(super::observability::metrics));
+    let mut router = Router::new().route(routes::HEALTH, get(health));
+    // Turned off: /metrics is an unknown page (404), like any other.
+    if !matches!(state.settings.metrics, MetricsAccess::Off) {
+        router = router.route(routes::METRICS, get(super::observability::metrics));
+    }
     if state.settings.dev_mailbox_enabled() {
         router = router
             .route(routes::DEV_MAILBOX, get(super::dev_mailbox::list))
@@ -242,7 +244,10 @@ fn router(state: AppState) -> Router {
         .layer(
             tower::ServiceBuilder::new()
                 .layer(axum::middleware::from_fn_with_state(
-                    Arc::new(state.settings.trusted_proxies.clone()),
+                    Arc::new(super::client_ip::ClientIpPolicy {
+                        proxies: state.settings.trusted_proxies.clone(),
+                        production: state.settings.production,
+                    }),
                     super::client_ip::resolve_client,
                 ))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -3,7 +3,7 @@
 //! own counters, recorded where they happen with the `metrics` macros).
 
 use super::client_ip::ClientIp;
-use super::config::{LogFormat, Secret};
+use super::config::{LogFormat, MetricsAccess, Secret};
 use super::state::AppState;
 use axum::body::Body;
 use axum::extract::{MatchedPath, State};
@@ -106,15 +106,17 @@ pub async fn track_requests(request: Request<Body>, next: Next) -> Response {
 }
 
 /// `GET /metrics`: with `HUBPRO_METRICS_TOKEN`, only with `Authorization: Bearer <token>`;
-/// without it, only to clients on this machine that came through no proxy.
+/// without it (never in production), only to clients on this machine that came through no proxy.
+/// Not routed at all when metrics are off.
 pub async fn metrics(State(state): State<AppState>, request: Request<Body>) -> Response {
     let client = request.extensions().get::<ClientIp>().cloned();
-    let allowed = match &state.settings.metrics_token {
-        Some(token) => bearer_matches(request.headers(), token),
-        None => {
+    let allowed = match &state.settings.metrics {
+        MetricsAccess::Token(token) => bearer_matches(request.headers(), token),
+        MetricsAccess::Loopback => {
             client.is_some_and(|c| c.addr().is_loopback())
                 && !request.headers().contains_key("x-forwarded-for")
         }
+        MetricsAccess::Off => false,
     };
     if !allowed {
         return (

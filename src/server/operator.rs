@@ -277,13 +277,14 @@ pub async fn purge(
     let p = store.purge(retention, super::store::now()).await?;
     writeln!(
         out,
-        "purged: {} session(s), {} dead link(s), {} counter(s), {} sent email body(ies) emptied, \
-         {} old email(s), {} audit event(s) and {} ended account(s) older than {} days, \
-         {} cached INSEE answer(s)",
+        "purged: {} session(s), {} dead link(s), {} counter(s), {} sent and {} undelivered email \
+         body(ies) emptied, {} old email(s), {} audit event(s) and {} ended account(s) older than \
+         {} days, {} cached INSEE answer(s)",
         p.sessions,
         p.links,
         p.counters,
         p.email_bodies,
+        p.undelivered_email_bodies,
         p.emails,
         p.audit_events,
         p.ended_accounts,

@@ -79,6 +79,24 @@ pub fn page_policy(nonce: &str) -> String {
 pub const FALLBACK_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The `Referrer-Policy` of a response to `path`. Link pages send none at all: their address
+/// holds the link's secret, which would otherwise travel in the `Referer` of every request they
+/// cause (their files, their form's post), into access logs. Elsewhere `same-origin`, not
+/// `no-referrer`: under `no-referrer` browsers send `Origin: null` with form posts (Fetch
+/// standard), which the cross-site guard refuses from browsers without `Sec-Fetch-Site` (all
+/// current ones send it). On link pages the secret weighs more than those old browsers' button.
+pub fn referrer_policy(path: &str) -> &'static str {
+    let path = match path.trim_end_matches('/') {
+        "" => "/",
+        p => p,
+    };
+    if crate::routes::LINK_PAGES.contains(&path) {
+        "no-referrer"
+    } else {
+        "same-origin"
+    }
+}
+
 /// Adds the security headers to every response; pages set their own nonce policy first.
 pub async fn security_headers(
     axum::extract::State(https): axum::extract::State<bool>,
@@ -86,6 +104,7 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     use axum::http::HeaderValue;
+    let referrer = referrer_policy(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
@@ -96,7 +115,7 @@ pub async fn security_headers(
     }
     for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "same-origin"),
+        (header::REFERRER_POLICY, referrer),
         (header::X_FRAME_OPTIONS, "DENY"),
         (
             header::HeaderName::from_static("permissions-policy"),
@@ -133,6 +152,22 @@ mod tests {
             "frame-ancestors 'none'",
         ] {
             assert!(policy.contains(directive), "{directive}");
+        }
+    }
+
+    #[test]
+    fn link_pages_alone_send_no_referrer() {
+        for path in crate::routes::LINK_PAGES {
+            assert_eq!(referrer_policy(path), "no-referrer");
+            assert_eq!(referrer_policy(&format!("{path}/")), "no-referrer");
+        }
+        for path in [
+            "/",
+            "/inscription",
+            "/mot-de-passe/nouveau",
+            "/mot-de-passe",
+        ] {
+            assert_eq!(referrer_policy(path), "same-origin", "{path}");
         }
     }
 

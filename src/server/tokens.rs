@@ -14,6 +14,19 @@ pub const PASSWORD_FLOW_TTL_SECONDS: i64 = 30 * 60;
 /// How long the official address's « Ce n'est pas nous » link stays valid.
 pub const NOT_US_TTL_SECONDS: i64 = 30 * 24 * 3600;
 
+/// The longest any emailed link stays valid (it is made in the transaction that queues its
+/// email): an email older than this holds only dead links. The flow is not emailed.
+pub const LONGEST_EMAILED_LINK_TTL_SECONDS: i64 = {
+    let mut longest = PASSWORD_SETUP_TTL_SECONDS;
+    if PASSWORD_RESET_TTL_SECONDS > longest {
+        longest = PASSWORD_RESET_TTL_SECONDS;
+    }
+    if NOT_US_TTL_SECONDS > longest {
+        longest = NOT_US_TTL_SECONDS;
+    }
+    longest
+};
+
 /// A fresh token (256 random bits, hex) and the hash to store.
 pub fn generate() -> (String, String) {
     let mut bytes = [0u8; 32];
@@ -39,5 +52,17 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(ha, hash(&a));
         assert_ne!(ha, a);
+    }
+
+    #[test]
+    fn no_emailed_link_outlives_the_longest() {
+        for ttl in [
+            PASSWORD_SETUP_TTL_SECONDS,
+            PASSWORD_RESET_TTL_SECONDS,
+            NOT_US_TTL_SECONDS,
+        ] {
+            assert!(ttl <= LONGEST_EMAILED_LINK_TTL_SECONDS);
+        }
+        assert_eq!(LONGEST_EMAILED_LINK_TTL_SECONDS, 30 * 86_400);
     }
 }

@@ -1,8 +1,10 @@
 //! What the database keeps, and for how long: expired sessions, dead links, old counters and the
-//! bodies of sent emails (they hold links) go; audit events stay for the configured period.
+//! bodies of emails (they hold links) once sent or once their links are dead go; audit events stay
+//! for the configured period.
 
 use super::{Store, StoreError};
 use crate::server::sessions::IDLE_SECONDS;
+use crate::server::tokens::LONGEST_EMAILED_LINK_TTL_SECONDS;
 
 /// How long things are kept.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +18,11 @@ const DEAD_LINK_GRACE: i64 = 24 * 3600;
 const IDLE_COUNTER: i64 = 3600;
 /// The dev mailbox shows sent emails for a week; SMTP deliveries are emptied when sent.
 const SENT_BODY_DAYS: i64 = 7;
+/// An email never delivered (failed, or abandoned) keeps its bodies while a link in it may live,
+/// so that a retry still sends a working link; a day later (as for dead links) they go, and the
+/// email is no longer retried (it would go out empty). Counted from the email's creation: its
+/// links were made in the same transaction.
+const UNDELIVERED_BODY_SECONDS: i64 = LONGEST_EMAILED_LINK_TTL_SECONDS + DEAD_LINK_GRACE;
 
 /// How many rows each purge step removed or emptied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -23,7 +30,10 @@ pub struct Purged {
     pub sessions: u64,
     pub links: u64,
     pub counters: u64,
+    /// Bodies of sent emails.
     pub email_bodies: u64,
+    /// Bodies of emails never delivered, whose links are dead.
+    pub undelivered_email_bodies: u64,
     pub emails: u64,
     pub audit_events: u64,
     pub insee_answers: u64,
@@ -35,7 +45,7 @@ impl Store {
     /// Removes what is no longer needed, as of `now` (seconds).
     pub async fn purge(&self, retention: Retention, now: i64) -> Result<Purged, StoreError> {
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 10] = [
+        let steps: [(&str, Vec<i64>); 11] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - IDLE_SECONDS],
@@ -62,6 +72,13 @@ impl Store {
                 vec![now - SENT_BODY_DAYS * 86_400],
             ),
             (
+                "UPDATE outbox SET text_body = '', html_body = '', \
+                 abandoned_at = COALESCE(abandoned_at, $2) WHERE sent_at IS NULL \
+                 AND (attempts > 0 OR abandoned_at IS NOT NULL) AND created_at <= $1 \
+                 AND (text_body <> '' OR html_body <> '')",
+                vec![now - UNDELIVERED_BODY_SECONDS, now],
+            ),
+            (
                 "DELETE FROM outbox WHERE sent_at <= $1 OR abandoned_at <= $1",
                 vec![audit_cutoff],
             ),
@@ -75,7 +92,7 @@ impl Store {
                 vec![audit_cutoff],
             ),
         ];
-        let mut counts = [0u64; 10];
+        let mut counts = [0u64; 11];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -88,10 +105,11 @@ impl Store {
             links: counts[1],
             counters: counts[2] + counts[3] + counts[4],
             email_bodies: counts[5],
-            emails: counts[6],
-            audit_events: counts[7],
-            insee_answers: counts[8],
-            ended_accounts: counts[9],
+            undelivered_email_bodies: counts[6],
+            emails: counts[7],
+            audit_events: counts[8],
+            insee_answers: counts[9],
+            ended_accounts: counts[10],
         })
     }
 }
