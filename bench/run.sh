@@ -120,7 +120,7 @@ bench "GET /inscription?siret=… (rendered, live check in the page)" 32 \
   "http://127.0.0.1:$port/inscription?siret=47728084603753"
 # The login page as a refused login (without JavaScript) brings it back, with its error.
 bench "GET /connexion?__err=… (rendered, login refused)" 32 \
-  "http://127.0.0.1:$port/connexion?__path=%2Fapi%2Fconnexion&__err=eyJmb3JtIjoiYUBiLmZyIiwiZmllbGRzIjpbXSwiZ2VuZXJhbCI6IkJhZENyZWRlbnRpYWxzIn0%3D"
+  "http://127.0.0.1:$port/connexion?__path=%2Fapi%2Fconnexion&__err=eyJmb3JtIjoiYUBiLmZyIiwiZmllbGRzIjpbXSwiZ2VuZXJhbCI6eyJjb2RlIjoibG9naW4uYmFkX2NyZWRlbnRpYWxzIn19"
 bench "GET /espace (rendered, logged in)" 32 "http://127.0.0.1:$port/espace" \
   -H "Cookie: $(session_cookie "http://127.0.0.1:$port")"
 bench "POST check, warm cache" 32 "http://127.0.0.1:$port/api/verifier-siret" -s bench/eligibility-cached.lua

@@ -121,7 +121,7 @@ test('happy path: CRÉER → success page → email in the dev mailbox → its l
   // The SIRET is now held by the pending account, until its link expires.
   await hydrated(page, '/inscription');
   await page.getByLabel('Numéro de SIRET *').pressSequentially('40073444800477');
-  await expect(page.locator('#siret-status')).toContainText('en attente de confirmation pour ce SIRET depuis le');
+  await expect(page.locator('#siret-status')).toContainText('en attente de confirmation pour ce SIRET');
   await expect(page.locator('#siret-status').getByRole('link', { name: 'Mot de passe oublié' })).toBeVisible();
 });
 

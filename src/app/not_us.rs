@@ -62,7 +62,8 @@ pub fn NotUsPage() -> impl IntoView {
                 <h1>"Le compte a été suspendu."</h1>
                 <p role="status">
                     "Ses sessions et ses liens ne fonctionnent plus, et le SIRET est de nouveau libre\u{a0}: "
-                    "votre centre peut créer son propre compte administrateur."
+                    "votre centre peut créer son propre compte administrateur. Pendant 30\u{a0}jours, seule "
+                    "votre adresse (celle des agréments du centre) peut le faire."
                 </p>
                 <p><A href=routes::SIGNUP attr:class="button primary">"Créer notre compte"</A></p>
                 <p class="hint">"Une question\u{202f}? Contactez le service support\u{a0}: " <super::login::SupportContact/></p>

@@ -21,7 +21,7 @@ pub enum Kind {
 }
 
 /// How long a browser stays known without logging in again.
-pub const DEVICE_SECONDS: i64 = 365 * 86_400;
+pub const DEVICE_SECONDS: i64 = super::store::DEVICE_LIFETIME_SECONDS;
 
 impl Kind {
     pub fn name(self, https: bool) -> &'static str {

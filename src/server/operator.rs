@@ -279,7 +279,7 @@ pub async fn purge(
         out,
         "purged: {} session(s), {} dead link(s), {} counter(s), {} sent and {} undelivered email \
          body(ies) emptied, {} old email(s), {} audit event(s) and {} ended account(s) older than \
-         {} days, {} cached INSEE answer(s)",
+         {} days, {} cached INSEE answer(s), {} browser(s) unused for a year",
         p.sessions,
         p.links,
         p.counters,
@@ -289,7 +289,8 @@ pub async fn purge(
         p.audit_events,
         p.ended_accounts,
         retention.audit_days,
-        p.insee_answers
+        p.insee_answers,
+        p.known_devices
     )?;
     Ok(())
 }

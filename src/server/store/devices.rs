@@ -5,6 +5,9 @@ use super::{now, AccountId, Store, StoreError};
 use crate::server::tokens::hash;
 use sqlx::Row;
 
+/// How long a browser stays known without logging in (its cookie's lifetime too).
+pub const DEVICE_LIFETIME_SECONDS: i64 = 365 * 86_400;
+
 impl Store {
     /// The account this device cookie logged into, if it is still known; marks it used.
     pub async fn device_account(&self, cookie: &str) -> Result<Option<AccountId>, StoreError> {

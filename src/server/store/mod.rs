@@ -27,6 +27,7 @@ pub use approvals::Approval;
 pub use attachments::AttachmentOwner;
 pub use audit::StoredEvent;
 pub use budgets::now_ms;
+pub use devices::DEVICE_LIFETIME_SECONDS;
 pub use outbox::{OutboxCounts, StoredEmail, UnsentEmail};
 pub use retention::{Purged, Retention};
 pub use tokens::LinkPurpose;

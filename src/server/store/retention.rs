@@ -2,6 +2,7 @@
 //! bodies of emails (they hold links) once sent or once their links are dead go; audit events stay
 //! for the configured period.
 
+use super::devices::DEVICE_LIFETIME_SECONDS;
 use super::{Store, StoreError};
 use crate::server::sessions::IDLE_SECONDS;
 use crate::server::tokens::LONGEST_EMAILED_LINK_TTL_SECONDS;
@@ -39,13 +40,15 @@ pub struct Purged {
     pub insee_answers: u64,
     /// Ended accounts (their address and password hash) kept for support past the retention.
     pub ended_accounts: u64,
+    /// Browsers that have not logged in for a year.
+    pub known_devices: u64,
 }
 
 impl Store {
     /// Removes what is no longer needed, as of `now` (seconds).
     pub async fn purge(&self, retention: Retention, now: i64) -> Result<Purged, StoreError> {
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 11] = [
+        let steps: [(&str, Vec<i64>); 13] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - IDLE_SECONDS],
@@ -91,8 +94,13 @@ impl Store {
                 "DELETE FROM ended_accounts WHERE ended_at <= $1",
                 vec![audit_cutoff],
             ),
+            (
+                "DELETE FROM known_devices WHERE last_used_at <= $1",
+                vec![now - DEVICE_LIFETIME_SECONDS],
+            ),
+            ("DELETE FROM siret_holds WHERE until <= $1", vec![now]),
         ];
-        let mut counts = [0u64; 11];
+        let mut counts = [0u64; 13];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -103,13 +111,14 @@ impl Store {
         Ok(Purged {
             sessions: counts[0],
             links: counts[1],
-            counters: counts[2] + counts[3] + counts[4],
+            counters: counts[2] + counts[3] + counts[4] + counts[12],
             email_bodies: counts[5],
             undelivered_email_bodies: counts[6],
             emails: counts[7],
             audit_events: counts[8],
             insee_answers: counts[9],
             ended_accounts: counts[10],
+            known_devices: counts[11],
         })
     }
 }
