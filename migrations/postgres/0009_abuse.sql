@@ -13,10 +13,12 @@ ALTER TABLE accounts ADD COLUMN signup_notice_at BIGINT;
 -- Browsers that logged into an account (OWASP device cookies): their logins are judged by their
 -- own failures, not by the account-wide ceiling that strangers can fill. Only a hash of the
 -- cookie's value is kept.
+-- One browser may be known to several accounts (a shared computer) under one cookie.
 CREATE TABLE known_devices (
-    token_hash   TEXT PRIMARY KEY,
+    token_hash   TEXT NOT NULL,
     account_id   BIGINT NOT NULL REFERENCES accounts (id),
     created_at   BIGINT NOT NULL,
-    last_used_at BIGINT NOT NULL
+    last_used_at BIGINT NOT NULL,
+    PRIMARY KEY (token_hash, account_id)
 );
 CREATE INDEX known_devices_by_account ON known_devices (account_id);

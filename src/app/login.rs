@@ -145,15 +145,11 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get(routes::query::SENT).is_some();
     let action = ServerAction::<RequestReset>::new();
+    let refused = StoredValue::new(super::forms::rendered_problem::<RequestReset, _>());
     let kept = StoredValue::new(
-        action
-            .value()
-            .get_untracked()
-            .and_then(|r| r.err())
-            .map(|e| e.form)
-            .unwrap_or_default(),
+        refused.with_value(|r| r.as_ref().map(|e| e.form.clone()).unwrap_or_default()),
     );
-    let error = move || action.value().get().and_then(|r| r.err());
+    let error = move || refused.get_value();
     view! {
         <Title text="Mot de passe oublié"/>
         <section class="card form-card">

@@ -32,10 +32,21 @@ pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
             leptos_axum::redirect(&format!("{}?{}=1", routes::NOT_US, routes::query::DONE));
             Ok(())
         }
-        Err(OwnershipError::LinkInvalid) => {
-            Err(web::refuse(FormProblem::general(Problem::LinkInvalid)))
+        Err(e) => {
+            let problem = match e {
+                OwnershipError::LinkInvalid => Problem::LinkInvalid,
+                e => {
+                    tracing::error!(error = %e, "not-us suspension failed");
+                    Problem::Unexpected
+                }
+            };
+            Err(web::refuse_back_to(
+                FormProblem::general(problem),
+                <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH,
+                routes::NOT_US,
+                &token,
+            ))
         }
-        Err(e) => Err(web::unexpected("not-us suspension", &e)),
     }
 }
 
@@ -48,13 +59,8 @@ pub fn NotUsPage() -> impl IntoView {
         not_us_link_is_valid(t).await.unwrap_or(false)
     });
     let confirm = ServerAction::<ConfirmNotUs>::new();
-    let error = move || {
-        confirm
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .and_then(|p| p.general_message())
-    };
+    let refused = StoredValue::new(super::forms::rendered_problem::<ConfirmNotUs, _>());
+    let error = move || refused.with_value(|r| r.as_ref().and_then(|p| p.general_message()));
     view! {
         <Title text="Ce n'est pas nous"/>
         <section class="card">

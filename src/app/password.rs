@@ -37,10 +37,21 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
             leptos_axum::redirect(routes::NEW_PASSWORD);
             Ok(())
         }
-        Err(auth::AuthError::LinkInvalid) => {
-            Err(web::refuse(FormProblem::general(Problem::LinkInvalid)))
+        Err(e) => {
+            let problem = match e {
+                auth::AuthError::LinkInvalid => Problem::LinkInvalid,
+                e => {
+                    tracing::error!(error = %e, "opening a password flow failed");
+                    Problem::Unexpected
+                }
+            };
+            Err(web::refuse_back_to(
+                FormProblem::general(problem),
+                <OpenFlow as leptos::server_fn::ServerFn>::PATH,
+                routes::PASSWORD_LINK,
+                &token,
+            ))
         }
-        Err(e) => Err(web::unexpected("opening a password flow", &e)),
     }
 }
 
@@ -120,7 +131,8 @@ pub fn PasswordLinkPage() -> impl IntoView {
         |t| async move { link_is_valid(t).await.unwrap_or(false) },
     );
     let open = ServerAction::<OpenFlow>::new();
-    let error = move || open.value().get().and_then(|r| r.err());
+    let refused = StoredValue::new(super::forms::rendered_problem::<OpenFlow, _>());
+    let error = move || refused.get_value();
     view! {
         <Title text="Créer mon mot de passe"/>
         <section class="card">

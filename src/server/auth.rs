@@ -142,6 +142,8 @@ pub async fn set_password(
     }
     tx.revoke_tokens(account.id).await?;
     tx.delete_account_sessions(account.id).await?;
+    // A new password: browsers known with the old one must log in again to be known.
+    tx.forget_devices(account.id).await?;
     tx.enqueue_email(&emails::password_changed(
         &account.email,
         &account.first_name,
@@ -197,11 +199,14 @@ pub async fn login(
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,
     };
-    let known_device = match (&account, browser.device) {
-        (Some(a), Some(cookie)) => {
-            (store.device_account(cookie).await? == Some(a.id)).then(|| cookie.to_owned())
-        }
-        _ => None,
+    // A device cookie is only ever a value we made: anything else is no cookie at all.
+    let device = browser.device.filter(|c| tokens::looks_like_token(c));
+    let known_device = match device {
+        Some(cookie) => store
+            .is_known_device(cookie, account.as_ref().map(|a| a.id))
+            .await?
+            .then(|| cookie.to_owned()),
+        None => None,
     };
     let outcome = match &known_device {
         Some(cookie) => check_from_known_device(store, password, cookie, account.as_ref()).await,
@@ -238,14 +243,13 @@ pub async fn login(
     }
     store.audit(&event).await;
     let account = outcome?;
-    let device = match known_device {
-        Some(cookie) => cookie,
-        None => {
-            let (cookie, _) = tokens::generate();
-            store.remember_device(account, &cookie).await?;
-            cookie
-        }
+    // The browser's cookie, if it has one (a shared computer known to another account keeps
+    // one value for both), else a new one.
+    let device = match device {
+        Some(cookie) => cookie.to_owned(),
+        None => tokens::generate().0,
     };
+    store.remember_device(account, &device).await?;
     Ok(LoggedIn { account, device })
 }
 

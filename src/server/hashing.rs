@@ -14,28 +14,41 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Who a password computation is for. A flood of wrong passwords from strangers must not make
-/// the account's owner wait: browsers known to the account (device cookies) and password
-/// settings through a valid link have their own lane; everyone else shares a bounded queue.
+/// the account's owner wait: browsers known to the account (device cookies) have their own
+/// lane; everyone else shares the other. Both queues are bounded: beyond, the caller is asked to
+/// come back at once, without a hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lane {
-    /// A browser known to the account, or a person holding a valid link.
+    /// A login from a browser known to the account (each device is slowed down after its own
+    /// failures, and an account keeps a few devices only, so strangers cannot fill it).
     Known,
-    /// Any other login.
+    /// Any other login, and passwords being set.
     Open,
 }
 
-/// Beyond this many computations waiting per running one, the open lane refuses at once: a
-/// caller would wait longer than the answer is worth (≈ 30 ms each on this hardware).
-const OPEN_QUEUE_PER_PERMIT: usize = 16;
+/// Beyond this many computations waiting per running one, a lane refuses at once: a caller
+/// would wait longer than the answer is worth (≈ 30 ms each on this hardware).
+const QUEUE_PER_PERMIT: usize = 16;
 
 struct LaneState {
     permits: Semaphore,
     waiting: AtomicUsize,
-    max_waiting: Option<usize>,
+    max_waiting: usize,
 }
 
-/// The open lane runs at most `cores - 1` (at least one) computations at a time, leaving a core
-/// to the pages; the known lane has one of its own.
+impl LaneState {
+    fn new(permits: usize) -> Self {
+        LaneState {
+            permits: Semaphore::new(permits),
+            waiting: AtomicUsize::new(0),
+            max_waiting: permits * QUEUE_PER_PERMIT,
+        }
+    }
+}
+
+/// The open lane runs at most `cores - 1` (at least one) computations at a time; the known lane
+/// one of its own. On 2 cores a flood keeps one core busy, the owner's login takes the other
+/// for ≈ 30 ms, pages share them.
 fn lane(lane: Lane) -> &'static LaneState {
     static OPEN: OnceLock<LaneState> = OnceLock::new();
     static KNOWN: OnceLock<LaneState> = OnceLock::new();
@@ -44,18 +57,9 @@ fn lane(lane: Lane) -> &'static LaneState {
             let cores = std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2);
-            let permits = cores.saturating_sub(1).max(1);
-            LaneState {
-                permits: Semaphore::new(permits),
-                waiting: AtomicUsize::new(0),
-                max_waiting: Some(permits * OPEN_QUEUE_PER_PERMIT),
-            }
+            LaneState::new(cores.saturating_sub(1).max(1))
         }),
-        Lane::Known => KNOWN.get_or_init(|| LaneState {
-            permits: Semaphore::new(1),
-            waiting: AtomicUsize::new(0),
-            max_waiting: None,
-        }),
+        Lane::Known => KNOWN.get_or_init(|| LaneState::new(1)),
     }
 }
 
@@ -63,7 +67,7 @@ fn lane(lane: Lane) -> &'static LaneState {
 pub enum HashError {
     #[error("hashing failed: {0}")]
     Failed(String),
-    /// The open lane's queue is full: the caller is asked to come back (no hash computed).
+    /// The lane's queue is full: the caller is asked to come back (no hash computed).
     #[error("password queue full")]
     Busy,
 }
@@ -76,27 +80,31 @@ pub async fn bounded<T: Send + 'static>(
 ) -> Result<T, HashError> {
     let state = lane(which);
     let queued = state.waiting.fetch_add(1, Ordering::SeqCst);
-    let _waiting = Waiting(&state.waiting);
-    if state.max_waiting.is_some_and(|max| queued >= max) {
+    let waiting = Waiting(&state.waiting);
+    if queued >= state.max_waiting {
         metrics::counter!("hubpro_password_queue_full_total").increment(1);
         return Err(HashError::Busy);
     }
-    metrics::gauge!("hubpro_password_hashes_in_flight").increment(1.0);
-    let _in_flight = InFlight;
-    let _permit = state
+    let in_flight = InFlight::new();
+    let permit = state
         .permits
         .acquire()
         .await
         .map_err(|e| HashError::Failed(e.to_string()))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| HashError::Failed(e.to_string()))
+    // The slot, the count and the permit go with the computation: a caller that gives up (its
+    // client disconnected) does not free them while argon2 still runs.
+    tokio::task::spawn_blocking(move || {
+        let _held = (waiting, in_flight, permit);
+        work()
+    })
+    .await
+    .map_err(|e| HashError::Failed(e.to_string()))
 }
 
 /// Counts a computation waiting for (or holding) its lane's permit, until dropped.
-struct Waiting<'a>(&'a AtomicUsize);
+struct Waiting(&'static AtomicUsize);
 
-impl Drop for Waiting<'_> {
+impl Drop for Waiting {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
@@ -104,6 +112,13 @@ impl Drop for Waiting<'_> {
 
 /// Counts a password computation, waiting or running, until dropped.
 struct InFlight;
+
+impl InFlight {
+    fn new() -> Self {
+        metrics::gauge!("hubpro_password_hashes_in_flight").increment(1.0);
+        InFlight
+    }
+}
 
 impl Drop for InFlight {
     fn drop(&mut self) {
@@ -120,9 +135,10 @@ pub fn hash_now(password: &str) -> Result<String, HashError> {
         .map_err(|e| HashError::Failed(e.to_string()))
 }
 
-/// Hashes a password into a PHC string (a password being set through a valid link).
+/// Hashes a password into a PHC string (in the open lane: anyone can open a password flow for
+/// an account of their own).
 pub async fn hash(password: String) -> Result<String, HashError> {
-    bounded(Lane::Known, move || hash_now(&password)).await?
+    bounded(Lane::Open, move || hash_now(&password)).await?
 }
 
 /// A fixed hash checked for unknown accounts, so that their answer costs the same time.
@@ -164,12 +180,15 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_use_owasp_parameters() {
-        let h = hash("Kq9vW#tLm2!xR".into()).await.unwrap();
+        let known_hash = |p: &'static str| bounded(Lane::Known, move || hash_now(p));
+        let h = known_hash("Kq9vW#tLm2!xR").await.unwrap().unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        let check = |p: &str, h: Option<String>| verify(Lane::Open, p.into(), h);
+        // The known lane: the test beside this one floods the open lane.
+        let check = |p: &str, h: Option<String>| verify(Lane::Known, p.into(), h);
         assert!(check("Kq9vW#tLm2!xR", Some(h.clone())).await.unwrap());
         assert!(!check("kq9vW#tLm2!xR", Some(h.clone())).await.unwrap());
-        assert_ne!(h, hash("Kq9vW#tLm2!xR".into()).await.unwrap(), "salted");
+        let again = known_hash("Kq9vW#tLm2!xR").await.unwrap().unwrap();
+        assert_ne!(h, again, "salted");
         assert!(
             !check("not the password of anyone", None).await.unwrap(),
             "dummy never matches"

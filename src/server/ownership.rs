@@ -113,6 +113,10 @@ pub async fn suspend(
     support: &str,
 ) -> Result<Siret, OwnershipError> {
     let mut tx = store.begin().await?;
+    // The account is locked before any of its links, as `set_password` does: one lock order.
+    tx.peek_token_locked(token, &[LinkPurpose::NotUs])
+        .await?
+        .ok_or(OwnershipError::LinkInvalid)?;
     let id = tx
         .consume_token(token, &[LinkPurpose::NotUs])
         .await?

@@ -36,6 +36,11 @@ pub fn generate() -> (String, String) {
     (token, hash)
 }
 
+/// Whether a value a client sent could be one of our tokens (64 hexadecimal digits).
+pub fn looks_like_token(value: &str) -> bool {
+    value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 pub fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -93,6 +93,44 @@ pub fn refuse<F>(problem: FormProblem<F>) -> FormProblem<F> {
     problem
 }
 
+/// A refusal of a plain form post from a link page. Link pages send no `Referer` (their URL holds
+/// a secret), so the browser would otherwise be sent to the home page with the refusal: it goes
+/// back to the link page, with the refusal in its URL as from any other page.
+pub fn refuse_back_to<F>(
+    problem: FormProblem<F>,
+    server_fn_path: &str,
+    page: &str,
+    token: &str,
+) -> FormProblem<F>
+where
+    FormProblem<F>: leptos::server_fn::error::FromServerFnError + Clone,
+{
+    let problem = refuse(problem);
+    if is_plain_form_post() {
+        let mut url = url::Url::parse("http://page.invalid").expect("a valid base");
+        url.set_path(page);
+        url.query_pairs_mut()
+            .append_pair(crate::routes::query::TOKEN, token);
+        if let Ok(back) =
+            leptos::server_fn::error::ServerFnUrlError::new(server_fn_path, problem.clone())
+                .to_url(url.as_str())
+        {
+            leptos_axum::redirect(&format!("{}?{}", back.path(), back.query().unwrap_or("")));
+        }
+    }
+    problem
+}
+
+fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 /// Sets the status of a server function's answer, unless it answers a plain form post.
 pub fn set_status(status: u16) {
     let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {

@@ -1,44 +1,72 @@
 //! Browsers known to an account (OWASP « device cookies »): the cookie's value is a random
-//! secret; only its hash is kept, bound to the account it logged into.
+//! secret; only its hash is kept, bound to each account it logged into.
 
-use super::{now, AccountId, Store, StoreError};
+use super::{now, AccountId, Store, StoreError, Tx};
 use crate::server::tokens::hash;
-use sqlx::Row;
 
 /// How long a browser stays known without logging in (its cookie's lifetime too).
 pub const DEVICE_LIFETIME_SECONDS: i64 = 365 * 86_400;
+/// Browsers an account keeps; logging in from one more forgets the least recently used. An
+/// account's owner cannot mint enough known browsers to crowd the known lane.
+const DEVICES_PER_ACCOUNT: i64 = 10;
 
 impl Store {
-    /// The account this device cookie logged into, if it is still known; marks it used.
-    pub async fn device_account(&self, cookie: &str) -> Result<Option<AccountId>, StoreError> {
+    /// Whether this device cookie logged into `account`. Read whatever the account (even when
+    /// there is none), so that the time taken tells nothing about it.
+    pub async fn is_known_device(
+        &self,
+        cookie: &str,
+        account: Option<AccountId>,
+    ) -> Result<bool, StoreError> {
         let row = sqlx::query(
-            "UPDATE known_devices SET last_used_at = $1 WHERE token_hash = $2 RETURNING account_id",
+            "SELECT 1 AS known FROM known_devices WHERE token_hash = $1 AND account_id = $2",
         )
-        .bind(now())
         .bind(hash(cookie))
+        .bind(account.map_or(-1, |a| a.0))
         .fetch_optional(self.pool())
         .await?;
-        Ok(row
-            .map(|r| r.try_get("account_id").map(AccountId))
-            .transpose()?)
+        Ok(row.is_some())
     }
 
-    /// Remembers a browser that just logged into `account`.
+    /// Remembers (or marks used) a browser that just logged into `account`, keeping the
+    /// account's most recently used browsers only.
     pub async fn remember_device(
         &self,
         account: AccountId,
         cookie: &str,
     ) -> Result<(), StoreError> {
         let t = now();
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO known_devices (token_hash, account_id, created_at, last_used_at) \
-             VALUES ($1, $2, $3, $3) ON CONFLICT (token_hash) DO NOTHING",
+             VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (token_hash, account_id) DO UPDATE SET last_used_at = $3",
         )
         .bind(hash(cookie))
         .bind(account.0)
         .bind(t)
-        .execute(self.pool())
+        .execute(tx.conn())
         .await?;
+        sqlx::query(
+            "DELETE FROM known_devices WHERE account_id = $1 AND token_hash NOT IN \
+             (SELECT token_hash FROM known_devices WHERE account_id = $1 \
+              ORDER BY last_used_at DESC, created_at DESC LIMIT $2)",
+        )
+        .bind(account.0)
+        .bind(DEVICES_PER_ACCOUNT)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+}
+
+impl Tx {
+    /// Forgets every browser of the account (its password changed).
+    pub async fn forget_devices(&mut self, account: AccountId) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM known_devices WHERE account_id = $1")
+            .bind(account.0)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 }

@@ -25,6 +25,10 @@ const SENT_BODY_DAYS: i64 = 7;
 /// links were made in the same transaction.
 const UNDELIVERED_BODY_SECONDS: i64 = LONGEST_EMAILED_LINK_TTL_SECONDS + DEAD_LINK_GRACE;
 
+/// Ended accounts are kept at least this long, whatever the audit retention: a « Ce n'est pas
+/// nous » keeps its SIRET for the official address for 30 days.
+const KEEP_ENDED_SECONDS: i64 = 31 * 86_400;
+
 /// How many rows each purge step removed or emptied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Purged {
@@ -92,7 +96,9 @@ impl Store {
             ),
             (
                 "DELETE FROM ended_accounts WHERE ended_at <= $1",
-                vec![audit_cutoff],
+                // A contest keeps the SIRET for its official address (`contested_since`) read
+                // from here: never forgotten before that period ends, whatever the retention.
+                vec![audit_cutoff.min(now - KEEP_ENDED_SECONDS)],
             ),
             (
                 "DELETE FROM known_devices WHERE last_used_at <= $1",

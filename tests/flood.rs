@@ -1,0 +1,97 @@
+//! A flood of wrong passwords (its own test binary: the hashing lanes are per process, so the
+//! flood would make other tests' logins wait).
+
+mod support;
+
+use std::time::Duration;
+use support::journey::{cookie_pair, link_token_for, set_password, sign_up};
+use support::TestApp;
+
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+const FORMATRANS: &str = "47728084603753";
+
+async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    support::spawn_app(support::settings(vars)).await
+}
+
+/// An active account for `email` on `siret`.
+async fn active_account(app: &TestApp, siret: &str, email: &str) {
+    sign_up(app, siret, "Centre", email).await;
+    let token = link_token_for(app, email).await;
+    assert_eq!(
+        set_password(app, &token, PASSWORD, PASSWORD).await.status(),
+        200
+    );
+}
+
+/// A login from `ip` (behind the trusted proxy), with the browser's cookies.
+async fn login_from(
+    app: &TestApp,
+    ip: &str,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header("x-forwarded-for", ip)
+        .form(&[("email", email), ("password", password)]);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_flood_of_wrong_passwords_is_refused_at_once_beyond_the_queue_and_the_owner_gets_in() {
+    let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
+    let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
+    // 300 concurrent wrong logins from 60 addresses, 5 each (within their free tries).
+    let flood: Vec<_> = (0..300)
+        .map(|i| {
+            let (client, base) = (app.client.clone(), app.base.clone());
+            tokio::spawn(async move {
+                let res = client
+                    .post(format!("{base}/api/connexion"))
+                    .header("x-forwarded-for", format!("198.51.100.{}", i % 60 + 1))
+                    .form(&[
+                        ("email", format!("inconnu{i}@example.fr")),
+                        ("password", "x".into()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                let retry = res.headers().contains_key("retry-after");
+                (res.status().as_u16(), retry, res.text().await.unwrap())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let owner = login_from(
+        &app,
+        "192.0.2.1",
+        "claire@example.fr",
+        PASSWORD,
+        Some(&device),
+    )
+    .await;
+    assert_eq!(owner.status(), 200);
+    let mut busy = 0;
+    for task in flood {
+        let (status, retry, body) = task.await.unwrap();
+        if status == 429 {
+            assert!(retry, "429 without Retry-After");
+            assert!(
+                support::codes(&body).starts_with("too_many_requests:"),
+                "{body}"
+            );
+            busy += 1;
+        } else {
+            assert_eq!(status, 401, "{body}");
+        }
+    }
+    assert!(busy > 0, "beyond the queue, refused at once");
+}
