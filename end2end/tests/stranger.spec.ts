@@ -33,8 +33,9 @@ async function signUp(request: APIRequestContext, siret: string, email: string) 
 }
 
 function refusalUrl(path: string, serverFn: string, problem: object): string {
-  const err = Buffer.from(JSON.stringify(problem)).toString('base64url');
-  return `${path}?__path=${serverFn}&__err=${err}`;
+  // URL-safe base64 with its padding, as the server writes it.
+  const err = Buffer.from(JSON.stringify(problem)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${path}?__path=${serverFn}&__err=${encodeURIComponent(err)}`;
 }
 
 test('a sentence forged into a refusal URL is never shown, with or without JavaScript', async ({ browser }) => {
@@ -104,6 +105,7 @@ test("the owner's browser logs in after failures from twelve addresses; a strang
   await page.getByLabel('Nouveau mot de passe *').fill(PASSWORD);
   await page.getByLabel('Confirmer le mot de passe *').fill(PASSWORD);
   await page.getByRole('button', { name: 'Valider' }).click();
+  await expect(page).toHaveURL(/\/mot-de-passe\/enregistre/);
   await hydrated(page, '/connexion');
   await page.getByLabel('Adresse électronique *').fill(VICTIM);
   await page.getByLabel('Mot de passe *', { exact: true }).fill(PASSWORD);

@@ -108,11 +108,25 @@ struct Wire {
 impl Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use super::UserMessage;
-        Wire {
+        #[cfg(feature = "ssr")]
+        let wire = Wire {
             code: self.code(),
             message: self.user_message(),
-        }
-        .serialize(serializer)
+        };
+        // The browser only ever passes on what the server sent it: the codes and their
+        // wording stay out of the WASM.
+        #[cfg(not(feature = "ssr"))]
+        let wire = match self {
+            Problem::Shown { code, message } => Wire {
+                code: code.clone(),
+                message: message.clone(),
+            },
+            other => Wire {
+                code: "unexpected".into(),
+                message: other.user_message(),
+            },
+        };
+        wire.serialize(serializer)
     }
 }
 
