@@ -27,7 +27,7 @@ post=(curl -sf -o /dev/null -b "$jar" -c "$jar" -H "Origin: $base" -H 'Accept: t
 "${post[@]}" --data 'siret=477+280+846+03753&organisation=Banc&last_name=Banc&first_name=Banc&email=banc%40example.fr&email_confirmation=banc%40example.fr' "$base/api/creer-compte"
 token=""
 for id in $(curl -sf "$base/dev/boite-mail" | grep -o 'boite-mail/[0-9]*' | cut -d/ -f2); do
-  token=$(curl -sf "$base/dev/boite-mail/$id" | grep -o 'mot-de-passe/creer?jeton=[0-9a-f]*' | head -1 | cut -d= -f2)
+  token=$(curl -sf "$base/dev/boite-mail/$id" | grep -o 'mot-de-passe/creer?jeton=[0-9a-f]*' | head -1 | cut -d= -f2 || true)
   [ -n "$token" ] && break
 done
 "${post[@]}" --data "token=$token" "$base/api/continuer"
@@ -63,5 +63,5 @@ stats() { # file: count, statuses, p50 and p99 of the times in ms
 echo "== owner's login during a flood of wrong passwords, $(nproc) cores, $(date -u +%Y-%m-%d)"
 echo "flood (wrk -t1 -c300, 60 addresses, ${secs} s): $(awk '/Requests\/sec/ {print $2}' "$work/flood.txt") req/s," \
   "p99 $(awk '$1 == "99%" {print $2}' "$work/flood.txt"), non-2xx $(awk '/Non-2xx/ {print $5}' "$work/flood.txt")"
-echo "owner, known browser:   $(stats "$work/owner.txt")"
-echo "stranger, new browser:  $(stats "$work/stranger.txt")"
+echo "owner, known browser:        $(stats "$work/owner.txt")"
+echo "new browser, right password: $(stats "$work/stranger.txt")"
