@@ -415,6 +415,8 @@ pub async fn request_reset(
     };
     let (token, token_hash) = tokens::generate();
     let mut tx = store.begin().await?;
+    // The account first, then its links: the lock order of `set_password` and `suspend`.
+    tx.lock_account(account.id).await?;
     tx.revoke_tokens(account.id).await?;
     tx.insert_token(
         account.id,
