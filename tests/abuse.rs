@@ -271,6 +271,28 @@ async fn ten_signups_naming_an_address_with_an_account_email_it_once_and_look_li
                 "ineligible.pending"
             );
         }
+        // The centre's official address is told as of any signup, and its « Ce n'est pas
+        // nous » ends the hold and keeps the SIRET for it.
+        let mails = app.store.recent_emails(200).await.unwrap();
+        let notice = mails
+            .iter()
+            .find(|m| {
+                m.email.to == "route-academie@example.fr"
+                    && m.email.text.contains("ce-n-est-pas-nous?jeton=")
+            })
+            .unwrap_or_else(|| panic!("{db}: official address told"));
+        assert!(notice.email.text.contains("v***@example.fr"), "{db}");
+        let start = notice.email.text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
+        let token = notice.email.text[start..start + 64].to_owned();
+        let confirmed = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
+        assert_eq!(confirmed.status(), 200, "{db}");
+        assert_eq!(check_code(&app, "64128793500010").await, "eligible", "{db}");
+        let watcher = signup_as(&app, "64128793500010", "guetteur@example.fr").await;
+        assert_eq!(watcher.status(), 422, "{db}");
+        assert_eq!(
+            support::codes(&watcher.text().await.unwrap()),
+            "ineligible.contested"
+        );
         // The centre's own address is never kept out by such a hold.
         let own = signup_as(&app, ECOLE_ROUTIERE, "ecole-routiere@example.fr").await;
         assert_eq!(own.status(), 200, "{db}");

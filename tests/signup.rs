@@ -513,8 +513,9 @@ async fn an_address_with_an_account_is_not_revealed_and_its_owner_is_told() {
         1,
         "no second account"
     );
-    // The link, the notice to the official address, the notice to the address's owner.
-    let mails = w.smtp.wait_for(3).await;
+    // The link, the notices to both SIRETs' official addresses (as for any signup), the notice
+    // to the address's owner.
+    let mails = w.smtp.wait_for(4).await;
     let notice = mails
         .iter()
         .map(|m| fakes::decoded(&m.data))

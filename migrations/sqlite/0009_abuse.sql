@@ -1,10 +1,23 @@
 -- A SIRET named in a signup whose address already had an account is held as a pending
 -- account's would be: the outcome of « CRÉER » must not tell whether the address had one.
+-- The centre's official address is told, as for a pending account, with a « Ce n'est pas nous »
+-- link (only its hash is kept) that ends the hold; the row lives as long as that link.
 CREATE TABLE siret_holds (
-    siret      TEXT PRIMARY KEY,
-    created_at BIGINT NOT NULL,
-    until      BIGINT NOT NULL
+    siret              TEXT PRIMARY KEY,
+    created_at         BIGINT NOT NULL,
+    until              BIGINT NOT NULL,
+    release_token_hash TEXT,
+    link_until         BIGINT NOT NULL
 );
+
+-- « Ce n'est pas nous », confirmed: for 30 days only the SIRET's official address may sign it up.
+CREATE TABLE contests (
+    siret        TEXT NOT NULL,
+    contested_at BIGINT NOT NULL
+);
+CREATE INDEX contests_by_siret ON contests (siret, contested_at);
+INSERT INTO contests (siret, contested_at)
+    SELECT siret, ended_at FROM ended_accounts WHERE reason = 'suspended';
 
 -- When the account's owner was last told that someone signed up with its address (at most once
 -- a day, however many signups name it).

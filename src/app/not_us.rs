@@ -10,12 +10,10 @@ use leptos_router::{components::A, hooks::use_query_map};
 /// Whether a « Ce n'est pas nous » link is still usable (without using it).
 #[server(prefix = "/api", endpoint = "lien-pas-nous", output = super::codec::JsonOut)]
 pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
-    use crate::server::store::LinkPurpose;
     let state = expect_context::<crate::server::state::AppState>();
-    match state.store.peek_token(&token, &[LinkPurpose::NotUs]).await {
-        Ok(account) => Ok(account.is_some()),
-        Err(e) => Err(crate::server::web::unexpected("not-us link check", &e)),
-    }
+    crate::server::ownership::not_us_link_is_valid(&state.store, &token)
+        .await
+        .map_err(|e| crate::server::web::unexpected("not-us link check", &e))
 }
 
 /// « Confirmer : ce n'est pas nous »: suspends the account at once.

@@ -104,6 +104,54 @@ pub async fn tell_official_addresses(
     Ok(())
 }
 
+/// Tells each official address other than `email` that a signup for its SIRET named `email`
+/// (which had an account: nothing was created, the SIRET is held), with the hold's « Ce n'est
+/// pas nous » link: the very notice a pending account's signup sends, inside the caller's
+/// transaction.
+pub async fn tell_official_addresses_of_hold(
+    tx: &mut Tx,
+    official: &[EmailAddress],
+    siret: &Siret,
+    email: &EmailAddress,
+    release_token: &str,
+    notices: (&PublicUrl, &str),
+    ip: &ClientIp,
+) -> Result<(), StoreError> {
+    let (public_url, support) = notices;
+    for to in official.iter().filter(|a| a.identity() != email.identity()) {
+        tx.enqueue_email(&emails::account_requested(&emails::AccountRequested {
+            to,
+            siret,
+            masked_address: &email.masked(),
+            date: &crate::domain::messages::french_date(day_of(now())),
+            not_us_link: &public_url.not_us_link(release_token),
+            valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
+            support,
+        }))
+        .await?;
+        tx.audit(
+            &Event::new(EventKind::OfficialAddressTold)
+                .siret(siret)
+                .ip(ip)
+                .detail(format!(
+                    "signup with {} (it has an account) held the SIRET: official address {to} told",
+                    email.masked()
+                )),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether a « Ce n'est pas nous » link (of a pending account, or of a hold) is still usable.
+pub async fn not_us_link_is_valid(store: &Store, token: &str) -> Result<bool, StoreError> {
+    Ok(store
+        .peek_token(token, &[LinkPurpose::NotUs])
+        .await?
+        .is_some()
+        || store.hold_link_is_valid(token).await?)
+}
+
 /// « Ce n'est pas nous », confirmed from the official address's link: the account ends at once
 /// (sessions, links), its SIRET is free, its address is told. Returns the SIRET.
 pub async fn suspend(
@@ -114,9 +162,13 @@ pub async fn suspend(
 ) -> Result<Siret, OwnershipError> {
     let mut tx = store.begin().await?;
     // The account is locked before any of its links, as `set_password` does: one lock order.
-    tx.peek_token_locked(token, &[LinkPurpose::NotUs])
+    if tx
+        .peek_token_locked(token, &[LinkPurpose::NotUs])
         .await?
-        .ok_or(OwnershipError::LinkInvalid)?;
+        .is_none()
+    {
+        return release_contested_hold(tx, token, ip).await;
+    }
     let id = tx
         .consume_token(token, &[LinkPurpose::NotUs])
         .await?
@@ -131,6 +183,7 @@ pub async fn suspend(
         "« Ce n'est pas nous » from the official address",
     )
     .await?;
+    tx.record_contest(&account.siret).await?;
     tx.enqueue_email(&emails::account_suspended(
         &account.email,
         &account.first_name,
@@ -157,6 +210,30 @@ pub async fn suspend(
         "account suspended: not us"
     );
     Ok(account.siret)
+}
+
+/// « Ce n'est pas nous » from a hold's link: the hold ends and the SIRET is the official
+/// address's for 30 days, as after a pending account's suspension.
+async fn release_contested_hold(
+    mut tx: Tx,
+    token: &str,
+    ip: &ClientIp,
+) -> Result<Siret, OwnershipError> {
+    let siret = tx
+        .release_hold_by_link(token)
+        .await?
+        .ok_or(OwnershipError::LinkInvalid)?;
+    tx.record_contest(&siret).await?;
+    tx.audit(
+        &Event::new(EventKind::AccountEnded)
+            .siret(&siret)
+            .ip(ip)
+            .detail("hold of a signup that created nothing ended from the official address: « Ce n'est pas nous »"),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(siret = siret.as_digits(), "hold ended: not us");
+    Ok(siret)
 }
 
 /// `hubpro accounts release`: ends the account of `siret` (pending or active), which frees the

@@ -145,7 +145,7 @@ pub async fn sign_up(
         .await?
         .filter(|a| !a.state.is_expired_pending(now()));
     if let Some(holder) = holder {
-        notify_existing_account(deps, &signup, holder.id, ip).await?;
+        notify_existing_account(deps, &signup, holder.id, &official, ip).await?;
         return Ok(signup);
     }
     match create_pending_account(deps, &signup, &official, ip).await {
@@ -156,7 +156,9 @@ pub async fn sign_up(
         Err(StoreError::Conflict(Unique::AccountEmail)) => {
             // Another signup took the address between our check and our insert.
             match deps.store.account_by_email(&signup.email).await? {
-                Some(holder) => notify_existing_account(deps, &signup, holder.id, ip).await?,
+                Some(holder) => {
+                    notify_existing_account(deps, &signup, holder.id, &official, ip).await?
+                }
                 None => {
                     return Err(SignupError::Store(StoreError::Conflict(
                         Unique::AccountEmail,
@@ -251,11 +253,32 @@ async fn notify_existing_account(
     deps: &SignupDeps<'_>,
     signup: &ValidSignup,
     holder: AccountId,
+    official: &[crate::domain::EmailAddress],
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
+    let (release, release_hash) = tokens::generate();
     let mut tx = deps.store.begin().await?;
-    tx.hold_siret(&signup.siret, now() + tokens::PASSWORD_SETUP_TTL_SECONDS)
+    let held = tx
+        .hold_siret(
+            &signup.siret,
+            now() + tokens::PASSWORD_SETUP_TTL_SECONDS,
+            &release_hash,
+            now() + tokens::NOT_US_TTL_SECONDS,
+        )
         .await?;
+    // The centre's official address hears of it as of any signup, « Ce n'est pas nous » included.
+    if held {
+        super::ownership::tell_official_addresses_of_hold(
+            &mut tx,
+            official,
+            &signup.siret,
+            &signup.email,
+            &release,
+            (deps.public_url, deps.support),
+            ip,
+        )
+        .await?;
+    }
     let told = tx
         .claim_signup_notice(holder, now() - SIGNUP_NOTICE_EVERY_SECONDS)
         .await?;

@@ -3,6 +3,8 @@
 
 use super::{now, AccountId, Store, StoreError, Tx};
 use crate::domain::Siret;
+use crate::server::tokens::hash;
+use sqlx::Row;
 
 impl Store {
     /// Whether a signup that created nothing still holds the SIRET.
@@ -18,18 +20,30 @@ impl Store {
     /// Ends a hold (the centre's official address signs up, or support releases the SIRET).
     /// True when a running hold ended.
     pub async fn release_hold(&self, siret: &Siret) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM siret_holds WHERE siret = $1")
+        let done = sqlx::query("DELETE FROM siret_holds WHERE siret = $1 AND until > $2")
             .bind(siret.as_digits())
+            .bind(now())
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() > 0)
     }
 
+    /// Whether the hold's « Ce n'est pas nous » link is still usable.
+    pub async fn hold_link_is_valid(&self, token: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 AS valid FROM siret_holds WHERE release_token_hash = $1 AND link_until > $2",
+        )
+        .bind(hash(token))
+        .bind(now())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// Whether the SIRET's official address said « Ce n'est pas nous » after `since`.
     pub async fn contested_since(&self, siret: &Siret, since: i64) -> Result<bool, StoreError> {
         let row = sqlx::query(
-            "SELECT 1 AS contested FROM ended_accounts WHERE siret = $1 AND reason = 'suspended' \
-             AND ended_at > $2 LIMIT 1",
+            "SELECT 1 AS contested FROM contests WHERE siret = $1 AND contested_at > $2 LIMIT 1",
         )
         .bind(siret.as_digits())
         .bind(since)
@@ -40,19 +54,56 @@ impl Store {
 }
 
 impl Tx {
-    /// Holds the SIRET until `until`, unless a hold is already running (it is not extended).
-    pub async fn hold_siret(&mut self, siret: &Siret, until: i64) -> Result<(), StoreError> {
+    /// Holds the SIRET until `until`, with a release link (its hash) valid until `link_until`,
+    /// unless a hold is already running: true when this call made the hold.
+    pub async fn hold_siret(
+        &mut self,
+        siret: &Siret,
+        until: i64,
+        release_token_hash: &str,
+        link_until: i64,
+    ) -> Result<bool, StoreError> {
         let t = now();
-        sqlx::query(
-            "INSERT INTO siret_holds (siret, created_at, until) VALUES ($1, $2, $3) \
-             ON CONFLICT (siret) DO UPDATE SET created_at = $2, until = $3 \
-             WHERE siret_holds.until <= $2",
+        let done = sqlx::query(
+            "INSERT INTO siret_holds (siret, created_at, until, release_token_hash, link_until) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (siret) DO UPDATE SET created_at = $2, until = $3, \
+             release_token_hash = $4, link_until = $5 WHERE siret_holds.until <= $2",
         )
         .bind(siret.as_digits())
         .bind(t)
         .bind(until)
+        .bind(release_token_hash)
+        .bind(link_until)
         .execute(self.conn())
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// « Ce n'est pas nous » from a hold's link: the hold ends; returns its SIRET.
+    pub async fn release_hold_by_link(&mut self, token: &str) -> Result<Option<Siret>, StoreError> {
+        let row = sqlx::query(
+            "DELETE FROM siret_holds WHERE release_token_hash = $1 AND link_until > $2 \
+             RETURNING siret",
+        )
+        .bind(hash(token))
+        .bind(now())
+        .fetch_optional(self.conn())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let digits: String = row.try_get("siret")?;
+        Siret::parse(&digits)
+            .map(Some)
+            .map_err(|e| super::corrupt("siret_holds.siret", e))
+    }
+
+    /// Records that the SIRET's official address said « Ce n'est pas nous ».
+    pub async fn record_contest(&mut self, siret: &Siret) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO contests (siret, contested_at) VALUES ($1, $2)")
+            .bind(siret.as_digits())
+            .bind(now())
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 

@@ -25,9 +25,8 @@ const SENT_BODY_DAYS: i64 = 7;
 /// links were made in the same transaction.
 const UNDELIVERED_BODY_SECONDS: i64 = LONGEST_EMAILED_LINK_TTL_SECONDS + DEAD_LINK_GRACE;
 
-/// Ended accounts are kept at least this long, whatever the audit retention: a « Ce n'est pas
-/// nous » keeps its SIRET for the official address for 30 days.
-const KEEP_ENDED_SECONDS: i64 = 31 * 86_400;
+/// A contest keeps its SIRET for the official address for 30 days; a day more, as for links.
+const CONTEST_KEPT: i64 = 31 * 86_400;
 
 /// How many rows each purge step removed or emptied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,7 +51,7 @@ impl Store {
     /// Removes what is no longer needed, as of `now` (seconds).
     pub async fn purge(&self, retention: Retention, now: i64) -> Result<Purged, StoreError> {
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 13] = [
+        let steps: [(&str, Vec<i64>); 14] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - IDLE_SECONDS],
@@ -96,17 +95,22 @@ impl Store {
             ),
             (
                 "DELETE FROM ended_accounts WHERE ended_at <= $1",
-                // A contest keeps the SIRET for its official address (`contested_since`) read
-                // from here: never forgotten before that period ends, whatever the retention.
-                vec![audit_cutoff.min(now - KEEP_ENDED_SECONDS)],
+                vec![audit_cutoff],
             ),
             (
                 "DELETE FROM known_devices WHERE last_used_at <= $1",
                 vec![now - DEVICE_LIFETIME_SECONDS],
             ),
-            ("DELETE FROM siret_holds WHERE until <= $1", vec![now]),
+            (
+                "DELETE FROM siret_holds WHERE until <= $1 AND link_until <= $1",
+                vec![now],
+            ),
+            (
+                "DELETE FROM contests WHERE contested_at <= $1",
+                vec![now - CONTEST_KEPT],
+            ),
         ];
-        let mut counts = [0u64; 13];
+        let mut counts = [0u64; 14];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -117,7 +121,7 @@ impl Store {
         Ok(Purged {
             sessions: counts[0],
             links: counts[1],
-            counters: counts[2] + counts[3] + counts[4] + counts[12],
+            counters: counts[2] + counts[3] + counts[4] + counts[12] + counts[13],
             email_bodies: counts[5],
             undelivered_email_bodies: counts[6],
             emails: counts[7],
