@@ -358,6 +358,52 @@ async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_strange
 }
 
 #[tokio::test]
+async fn a_new_password_forgets_the_known_browsers() {
+    let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
+    let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
+    // A new password through « Mot de passe oublié ».
+    let reset = post(
+        &app,
+        "/api/mot-de-passe-oublie",
+        &[("email", "claire@example.fr")],
+        None,
+    )
+    .await;
+    assert_eq!(reset.status(), 200);
+    let token = link_token_for(&app, "claire@example.fr").await;
+    let renewed = "Trottinette du Vieux-Lille!";
+    assert_eq!(
+        set_password(&app, &token, renewed, renewed).await.status(),
+        200
+    );
+    // Strangers reach the account's ceiling; the browser known with the old password is a
+    // stranger too now, until it logs in again.
+    for n in 1..=12 {
+        for _ in 0..5 {
+            login_from(
+                &app,
+                &format!("198.51.100.{n}"),
+                "claire@example.fr",
+                "Mauvais!",
+                None,
+            )
+            .await;
+        }
+    }
+    let before = login_from(
+        &app,
+        "192.0.2.13",
+        "claire@example.fr",
+        renewed,
+        Some(&device),
+    )
+    .await;
+    assert_eq!(before.status(), 429);
+}
+
+#[tokio::test]
 async fn ipv6_guesses_are_counted_per_56_as_well_as_per_64() {
     let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
     // 60 addresses, each in a /64 of its own, all in one /56; a new address to guess each time.
