@@ -402,20 +402,17 @@ async fn sqlx_count(w: &World, sql: &str) -> i64 {
 #[tokio::test]
 async fn refusals_point_at_the_siret_field_and_keep_the_form() {
     let w = world().await;
-    for (siret, words) in [
-        (CLOSED, "fermé"),
-        (CEASED, "cessée"),
-        (NO_APPROVAL, "Aucun agrément"),
-        ("12345678900007", "inconnu"),
+    for (siret, refusal) in [
+        (CLOSED, Refusal::EstablishmentClosed),
+        (CEASED, Refusal::LegalUnitCeased),
+        (NO_APPROVAL, Refusal::NoApproval),
+        ("12345678900007", Refusal::UnknownSiret),
     ] {
         let (status, _, body) = w.submit(&form(siret, "a@example.fr")).await;
-        assert_ne!(status, 200);
+        assert_eq!(status, 422);
         let problem = problem(&body);
         assert_eq!(problem.fields.iter().count(), 1, "{body}");
-        assert!(
-            problem.message(Field::Siret).unwrap().contains(words),
-            "{body}"
-        );
+        assert_eq!(problem.code(Field::Siret), Some(says(refusal)), "{body}");
         assert_eq!(problem.form.organisation, "Formatrans");
     }
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 0);

@@ -38,7 +38,7 @@ test('every page and error state passes axe-core (WCAG 2.1 AA)', async ({ page }
   // Signup: a refused SIRET, then a refused submission with every field in error.
   await hydrated(page, '/inscription');
   await page.getByLabel('Numéro de SIRET *').pressSequentially('52345678900016');
-  await expect(page.locator('#siret-status')).toContainText('cessée');
+  await expect(page.locator('#siret-status')).toContainText('a cessé son activité');
   await noViolation(page, 'signup, refused SIRET');
   await page.getByLabel('Numéro de SIRET *').fill('');
   await page.getByLabel('Adresse électronique *', { exact: true }).fill('pas-une-adresse');

@@ -13,7 +13,7 @@ for (const width of [360, 1280]) {
     await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
     await shot('3-formulaire-vide');
     await page.getByLabel('Numéro de SIRET *').pressSequentially('52345678900016');
-    await expect(page.locator('#siret-status')).toContainText('cessée');
+    await expect(page.locator('#siret-status')).toContainText('a cessé son activité');
     await shot('4-siret-refuse');
     await page.getByLabel('Numéro de SIRET *').fill('');
     await page.getByLabel('Numéro de SIRET *').pressSequentially('47728084603753');

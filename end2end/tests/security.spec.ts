@@ -33,7 +33,7 @@ test('pages hydrate and work under the Content-Security-Policy, without a violat
   await siret.fill('');
   await siret.pressSequentially('52345678900016');
   await expect(siret).toHaveValue('523 456 789 00016');
-  await expect(page.locator('#siret-status')).toContainText('cessée');
+  await expect(page.locator('#siret-status')).toContainText('a cessé son activité');
   await check();
 
   await page.goto('/connexion');

@@ -57,7 +57,7 @@ test('the typed organisation name is never overwritten', async ({ page }) => {
 
 for (const [siret, words] of [
   ['81234567000010', 'fermé'],
-  ['52345678900016', 'cessée'],
+  ['52345678900016', 'a cessé son activité'],
   ['84567891200013', 'Aucun agrément'],
   ['95678912300018', 'Aucun agrément'],
   ['12345678900007', 'inconnu'],

@@ -69,7 +69,7 @@ pub fn NotUsPage() -> impl IntoView {
                     "votre centre peut créer son propre compte administrateur. Pendant 30\u{a0}jours, seule "
                     "votre adresse (celle des agréments du centre) peut le faire."
                 </p>
-                <p><A href=routes::SIGNUP attr:class="button primary">"Créer notre compte"</A></p>
+                <p><A href=routes::SIGNUP attr:class="button primary">"Créer le compte de votre centre"</A></p>
                 <p class="hint">"Une question\u{202f}? Contactez le service support\u{a0}: " <super::login::SupportContact/></p>
             }>
                 <Suspense fallback=|| view! { <p>"Vérification du lien…"</p> }>

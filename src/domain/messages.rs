@@ -146,22 +146,37 @@ impl UserMessage for AttachRefusal {
     }
 }
 
-/// A day the French way: `15/01/2024`.
+/// A day the French way, in words: « 1er janvier 2024 », « 25 novembre 2026 » (the day keeps a
+/// no-break space to its month, the month to its year).
 pub fn french_date(day: time::Date) -> String {
-    format!(
-        "{:02}/{:02}/{}",
-        day.day(),
-        u8::from(day.month()),
-        day.year()
-    )
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let number = match day.day() {
+        1 => "1er".to_owned(),
+        n => n.to_string(),
+    };
+    let month = MONTHS[usize::from(u8::from(day.month())) - 1];
+    format!("{number}\u{a0}{month}\u{a0}{}", day.year())
 }
 
-/// A wait in French: « 40 secondes », « 3 minutes » (rounded up).
+/// A wait in French: « 1 seconde », « 40 secondes », « 3 minutes » (rounded up).
 pub fn french_wait(seconds: i64) -> String {
-    if seconds < 90 {
-        format!("{} secondes", seconds.max(1))
-    } else {
-        format!("{} minutes", (seconds + 59) / 60)
+    match seconds {
+        ..=1 => "1\u{a0}seconde".to_owned(),
+        2..90 => format!("{seconds}\u{a0}secondes"),
+        _ => format!("{}\u{a0}minutes", (seconds + 59) / 60),
     }
 }
 
@@ -270,7 +285,7 @@ impl UserMessage for Refusal {
                     .into()
             }
             Refusal::LegalUnitCeased => {
-                "L'entreprise de cet établissement est cessée dans la base INSEE\u{a0}: seul un établissement actif peut créer un compte."
+                "L'entreprise de cet établissement a cessé son activité selon la base INSEE\u{a0}: seul un établissement actif peut créer un compte."
                     .into()
             }
             Refusal::NotDiffusible => {
@@ -576,7 +591,15 @@ mod tests {
     fn dates_are_shown_the_french_way() {
         assert_eq!(
             french_date(time::macros::date!(2024 - 01 - 05)),
-            "05/01/2024"
+            "5\u{a0}janvier\u{a0}2024"
         );
+        assert_eq!(
+            french_date(time::macros::date!(2026 - 11 - 01)),
+            "1er\u{a0}novembre\u{a0}2026"
+        );
+        assert_eq!(french_wait(1), "1\u{a0}seconde");
+        assert_eq!(french_wait(0), "1\u{a0}seconde");
+        assert_eq!(french_wait(40), "40\u{a0}secondes");
+        assert_eq!(french_wait(900), "15\u{a0}minutes");
     }
 }

@@ -12,7 +12,7 @@ pub struct AccountRequested<'a> {
     pub siret: &'a Siret,
     /// The address the account was asked with, masked: `c***@exemple.fr`.
     pub masked_address: &'a str,
-    /// `25/11/2026`.
+    /// `25 novembre 2026`.
     pub date: &'a str,
     pub not_us_link: &'a str,
     pub valid_days: i64,
