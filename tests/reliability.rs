@@ -170,7 +170,17 @@ async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone()
         let (client, base) = (app.client.clone(), app.base.clone());
         async move { client.get(format!("{base}{path}")).send().await.unwrap() }
     };
-    assert_eq!(page("/inscription").await.status(), 200);
+    let before = page("/inscription").await;
+    assert_eq!(before.status(), 200);
+    let before = before.text().await.unwrap();
+    let stylesheet = |html: &str| {
+        let start = html
+            .find(r#"rel="stylesheet" href=""#)
+            .expect("a stylesheet")
+            + 24;
+        html[start..start + html[start..].find('"').unwrap()].to_owned()
+    };
+    let pages_stylesheet = stylesheet(&before);
 
     relay.cut();
     let start = Instant::now();
@@ -186,6 +196,7 @@ async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone()
         html.contains("Service momentanément indisponible"),
         "{html}"
     );
+    assert_eq!(stylesheet(&html), pages_stylesheet, "styled like the pages");
     let health = page("/sante").await;
     assert_eq!(health.status(), 503);
     // A server function answers (an error, not a hang, not a crash).

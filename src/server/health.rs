@@ -57,10 +57,27 @@ pub fn spawn_probe(
     })
 }
 
+/// What page requests get while the database is down: its HTML, made once at start-up with the
+/// stylesheet the pages link (its hashed name in a release build).
+#[derive(Clone, Debug)]
+pub struct Unavailable {
+    pub health: Arc<DatabaseHealth>,
+    page: Arc<str>,
+}
+
+impl Unavailable {
+    pub fn new(health: Arc<DatabaseHealth>, stylesheet_href: &str) -> Self {
+        Unavailable {
+            health,
+            page: unavailable_html(stylesheet_href).into(),
+        }
+    }
+}
+
 /// Page requests while the database is down get the « service indisponible » page. Static files,
 /// the health check and server functions (which answer their own errors) pass.
 pub async fn unavailable_page(
-    axum::extract::State(health): axum::extract::State<Arc<DatabaseHealth>>,
+    axum::extract::State(unavailable): axum::extract::State<Unavailable>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
@@ -69,23 +86,40 @@ pub async fn unavailable_page(
         && ![routes::ASSETS, routes::API, routes::HEALTH, "/favicon"]
             .iter()
             .any(|p| path.starts_with(p));
-    if page && health.is_down() {
+    if page && unavailable.health.is_down() {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::RETRY_AFTER, "10")],
-            Html(UNAVAILABLE_PAGE),
+            Html(unavailable.page.to_string()),
         )
             .into_response();
     }
     next.run(request).await
 }
 
-const UNAVAILABLE_PAGE: &str = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+/// The page, in the pages' frame. It cannot be rendered by the app (no database, no session),
+/// so it is written here; the stylesheet is the one the pages link.
+fn unavailable_html(stylesheet_href: &str) -> String {
+    let href = super::emails::escape(stylesheet_href);
+    format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>Service momentanément indisponible · Hub Pro Transport</title>\
-<link rel=\"stylesheet\" href=\"/pkg/hubpro.css\"></head><body>\
+<link rel=\"stylesheet\" href=\"{href}\"></head><body>\
 <header class=\"site-header\"><span class=\"brand\"><span class=\"brand-mark\">HPT</span> Hub Pro Transport</span></header>\
 <main id=\"contenu\"><section class=\"card\"><h1>Service momentanément indisponible</h1>\
 <p>Hub Pro Transport ne peut pas accéder à ses données pour le moment. Aucune information n'a été perdue.</p>\
 <p>Réessayez dans quelques instants.</p>\
-<p><a class=\"button primary\" href=\"\">Réessayer</a></p></section></main></body></html>";
+<p><a class=\"button primary\" href=\"\">Réessayer</a></p></section></main></body></html>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_links_the_stylesheet_it_is_given() {
+        let html = super::unavailable_html("/pkg/hubpro.0aZ-9.css");
+        assert!(html.contains(r#"<link rel="stylesheet" href="/pkg/hubpro.0aZ-9.css">"#));
+        assert!(!html.contains("/pkg/hubpro.css"));
+    }
+}

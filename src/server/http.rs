@@ -223,7 +223,10 @@ fn router(state: AppState) -> Router {
             super::security::reject_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.health.clone(),
+            super::health::Unavailable::new(
+                state.health.clone(),
+                &super::assets::stylesheet_href(&state.leptos_options),
+            ),
             super::health::unavailable_page,
         ))
         .layer(axum::middleware::from_fn_with_state(
