@@ -6,7 +6,10 @@ mod support;
 
 use base64::Engine;
 use support::fakes::{self, Answer, FakeInsee};
-use support::journey::{cookie_pair, link_token_for, post, set_password, sign_up};
+use support::journey::{
+    active_account, cookie_pair, link_token_for, login_from, not_us_notice, not_us_token, post,
+    set_password, sign_up,
+};
 use support::TestApp;
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
@@ -53,39 +56,23 @@ fn refusal_query(server_fn: &str, problem: &serde_json::Value) -> String {
     format!("__path={server_fn}&__err={err}")
 }
 
-/// An active account for `email` on `siret`.
-async fn active_account(app: &TestApp, siret: &str, email: &str) {
-    sign_up(app, siret, "Centre", email).await;
-    let token = link_token_for(app, email).await;
-    assert_eq!(
-        set_password(app, &token, PASSWORD, PASSWORD).await.status(),
-        200
-    );
-}
-
-/// A login from `ip` (behind the trusted proxy), with the browser's cookies.
-async fn login_from(
-    app: &TestApp,
-    ip: &str,
-    email: &str,
-    password: &str,
-    cookie: Option<&str>,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .post(format!("{}/api/connexion", app.base))
-        .header("x-forwarded-for", ip)
-        .form(&[("email", email), ("password", password)]);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
+/// 60 wrong passwords for `email` from 12 client addresses, 5 each: the account's ceiling.
+async fn failures_from_twelve_addresses(app: &TestApp, email: &str) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for n in 1..=12 {
+        for _ in 0..5 {
+            let ip = format!("198.51.100.{n}");
+            let res = login_from(app, &ip, email, "Mauvais!", None).await;
+            statuses.push(res.status().as_u16());
+        }
     }
-    req.send().await.unwrap()
+    statuses
 }
 
 #[tokio::test]
 async fn a_sentence_written_into_a_refusal_url_is_never_shown() {
     let app = app_with(&[]).await;
-    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    active_account(&app, FORMATRANS, "claire@example.fr", PASSWORD).await;
     let session = support::journey::login(&app, "claire@example.fr", PASSWORD).await;
     let pages: [(&str, &str, Option<&str>, serde_json::Value); 3] = [
         ("/connexion", "/api/connexion", None, serde_json::json!("")),
@@ -273,17 +260,9 @@ async fn ten_signups_naming_an_address_with_an_account_email_it_once_and_look_li
         }
         // The centre's official address is told as of any signup, and its « Ce n'est pas
         // nous » ends the hold and keeps the SIRET for it.
-        let mails = app.store.recent_emails(200).await.unwrap();
-        let notice = mails
-            .iter()
-            .find(|m| {
-                m.email.to == "route-academie@example.fr"
-                    && m.email.text.contains("ce-n-est-pas-nous?jeton=")
-            })
-            .unwrap_or_else(|| panic!("{db}: official address told"));
+        let notice = not_us_notice(&app, "route-academie@example.fr").await;
         assert!(notice.email.text.contains("v***@example.fr"), "{db}");
-        let start = notice.email.text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
-        let token = notice.email.text[start..start + 64].to_owned();
+        let token = not_us_token(&app, "route-academie@example.fr").await;
         let confirmed = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
         assert_eq!(confirmed.status(), 200, "{db}");
         assert_eq!(check_code(&app, "64128793500010").await, "eligible", "{db}");
@@ -307,24 +286,14 @@ async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_strange
             ("HUBPRO_TRUSTED_PROXIES", "127.0.0.1"),
         ])
         .await;
-        active_account(&app, FORMATRANS, "claire@example.fr").await;
+        active_account(&app, FORMATRANS, "claire@example.fr", PASSWORD).await;
         // The owner logged in once from this browser: it keeps a device cookie.
         let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
         assert_eq!(first.status(), 200, "{db}");
         let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
         // 60 wrong passwords from 12 addresses.
-        for n in 1..=12 {
-            for _ in 0..5 {
-                let res = login_from(
-                    &app,
-                    &format!("198.51.100.{n}"),
-                    "claire@example.fr",
-                    "Mauvais!",
-                    None,
-                )
-                .await;
-                assert!([401, 429].contains(&res.status().as_u16()), "{db}");
-            }
+        for status in failures_from_twelve_addresses(&app, "claire@example.fr").await {
+            assert!([401, 429].contains(&status), "{db}");
         }
         // The owner's browser, from a 13th address, is judged by its own failures: none.
         let owner = login_from(
@@ -342,7 +311,7 @@ async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_strange
         assert!(stranger.headers().contains_key("retry-after"));
         assert!(support::codes(&stranger.text().await.unwrap()).starts_with("too_many_attempts:"));
         // A device cookie of another account is no key to this one.
-        active_account(&app, ECOLE_ROUTIERE, "paul@example.fr").await;
+        active_account(&app, ECOLE_ROUTIERE, "paul@example.fr", PASSWORD).await;
         let other = login_from(&app, "192.0.2.15", "paul@example.fr", PASSWORD, None).await;
         let other_device = cookie_pair(&other, "hubpro_device").unwrap();
         let borrowed = login_from(
@@ -360,7 +329,7 @@ async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_strange
 #[tokio::test]
 async fn a_new_password_forgets_the_known_browsers() {
     let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
-    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    active_account(&app, FORMATRANS, "claire@example.fr", PASSWORD).await;
     let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
     let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
     // A new password through « Mot de passe oublié ».
@@ -380,18 +349,7 @@ async fn a_new_password_forgets_the_known_browsers() {
     );
     // Strangers reach the account's ceiling; the browser known with the old password is a
     // stranger too now, until it logs in again.
-    for n in 1..=12 {
-        for _ in 0..5 {
-            login_from(
-                &app,
-                &format!("198.51.100.{n}"),
-                "claire@example.fr",
-                "Mauvais!",
-                None,
-            )
-            .await;
-        }
-    }
+    failures_from_twelve_addresses(&app, "claire@example.fr").await;
     let before = login_from(
         &app,
         "192.0.2.13",
@@ -433,16 +391,7 @@ async fn after_ce_nest_pas_nous_only_the_official_address_may_sign_the_siret_up(
         let status = v["status"].as_str().unwrap();
         assert!(!status.contains("/20"), "{db}: no date in {status}");
 
-        let mails = app.store.recent_emails(100).await.unwrap();
-        let notice = mails
-            .iter()
-            .find(|m| {
-                m.email.to == FORMATRANS_OFFICIAL
-                    && m.email.text.contains("ce-n-est-pas-nous?jeton=")
-            })
-            .expect("official address told");
-        let start = notice.email.text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
-        let token = notice.email.text[start..start + 64].to_owned();
+        let token = not_us_token(&app, FORMATRANS_OFFICIAL).await;
         let res = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
         assert_eq!(res.status(), 200, "{db}");
 

@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::Duration;
-use support::journey::{cookie_pair, link_token_for, set_password, sign_up};
+use support::journey::{active_account, cookie_pair, login_from};
 use support::TestApp;
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
@@ -14,39 +14,10 @@ async fn app_with(vars: &[(&str, &str)]) -> TestApp {
     support::spawn_app(support::settings(vars)).await
 }
 
-/// An active account for `email` on `siret`.
-async fn active_account(app: &TestApp, siret: &str, email: &str) {
-    sign_up(app, siret, "Centre", email).await;
-    let token = link_token_for(app, email).await;
-    assert_eq!(
-        set_password(app, &token, PASSWORD, PASSWORD).await.status(),
-        200
-    );
-}
-
-/// A login from `ip` (behind the trusted proxy), with the browser's cookies.
-async fn login_from(
-    app: &TestApp,
-    ip: &str,
-    email: &str,
-    password: &str,
-    cookie: Option<&str>,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .post(format!("{}/api/connexion", app.base))
-        .header("x-forwarded-for", ip)
-        .form(&[("email", email), ("password", password)]);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    req.send().await.unwrap()
-}
-
 #[tokio::test]
 async fn a_flood_of_wrong_passwords_is_refused_at_once_beyond_the_queue_and_the_owner_gets_in() {
     let app = app_with(&[("HUBPRO_TRUSTED_PROXIES", "127.0.0.1")]).await;
-    active_account(&app, FORMATRANS, "claire@example.fr").await;
+    active_account(&app, FORMATRANS, "claire@example.fr", PASSWORD).await;
     let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
     let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
     // 300 concurrent wrong logins from 60 addresses, 5 each (within their free tries).

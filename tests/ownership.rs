@@ -5,7 +5,7 @@ mod support;
 
 use hubpro::domain::Siret;
 use serde_json::Value;
-use support::journey::{link_token_for, post, set_password, sign_up};
+use support::journey::{link_token_for, not_us_token, post, set_password, sign_up};
 use support::TestApp;
 
 const FORMATRANS: &str = "47728084603753";
@@ -214,23 +214,6 @@ async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() 
     )
     .await;
     assert_eq!(res.status(), 401);
-}
-
-/// The « Ce n'est pas nous » token in the newest notice to `to`.
-async fn not_us_token(app: &TestApp, to: &str) -> String {
-    let mails = app.store.recent_emails(100).await.unwrap();
-    let notice = mails
-        .iter()
-        .find(|m| {
-            m.email.to == to
-                && m.email
-                    .subject
-                    .contains("un compte administrateur a été demandé pour votre SIRET")
-        })
-        .unwrap_or_else(|| panic!("no notice to {to}"));
-    let text = &notice.email.text;
-    let start = text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
-    text[start..start + 64].to_owned()
 }
 
 #[tokio::test]

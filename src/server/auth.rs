@@ -208,9 +208,11 @@ pub async fn login(
             .then(|| cookie.to_owned()),
         None => None,
     };
-    let outcome = match &known_device {
-        Some(cookie) => check_from_known_device(store, password, cookie, account.as_ref()).await,
-        None => check_credentials(store, notices, email, password, ip, account.as_ref()).await,
+    let outcome = match (&known_device, &account) {
+        (Some(cookie), Some(account)) => {
+            check_from_known_device(store, password, cookie, account).await
+        }
+        _ => check_credentials(store, notices, email, password, ip, account.as_ref()).await,
     };
     match &outcome {
         Ok(_) => {}
@@ -264,11 +266,8 @@ async fn check_from_known_device(
     store: &Store,
     password: &str,
     cookie: &str,
-    account: Option<&Account>,
+    account: &Account,
 ) -> Result<AccountId, AuthError> {
-    let Some(account) = account else {
-        return Err(AuthError::InvalidCredentials);
-    };
     let device_key = format!("login:device:{}", tokens::hash(cookie));
     if let Turn::Wait(s) = store.take_turn(&device_key, throttle::LOGIN_DEVICE).await? {
         return Err(AuthError::Throttled(s));

@@ -76,15 +76,14 @@ pub async fn tell_official_addresses(
             tokens::NOT_US_TTL_SECONDS,
         )
         .await?;
-        tx.enqueue_email(&emails::account_requested(&emails::AccountRequested {
+        enqueue_notice(
+            tx,
             to,
-            siret: claim.siret,
-            masked_address: &claim.email.masked(),
-            date: &crate::domain::messages::french_date(day_of(now())),
-            not_us_link: &public_url.not_us_link(&token),
-            valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
+            claim.siret,
+            claim.email,
+            &public_url.not_us_link(&token),
             support,
-        }))
+        )
         .await?;
         tx.audit(
             &Event::new(EventKind::OfficialAddressTold)
@@ -119,16 +118,8 @@ pub async fn tell_official_addresses_of_hold(
 ) -> Result<(), StoreError> {
     let (public_url, support) = notices;
     for to in official.iter().filter(|a| a.identity() != email.identity()) {
-        tx.enqueue_email(&emails::account_requested(&emails::AccountRequested {
-            to,
-            siret,
-            masked_address: &email.masked(),
-            date: &crate::domain::messages::french_date(day_of(now())),
-            not_us_link: &public_url.not_us_link(release_token),
-            valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
-            support,
-        }))
-        .await?;
+        let link = public_url.not_us_link(release_token);
+        enqueue_notice(tx, to, siret, email, &link, support).await?;
         tx.audit(
             &Event::new(EventKind::OfficialAddressTold)
                 .siret(siret)
@@ -141,6 +132,28 @@ pub async fn tell_official_addresses_of_hold(
         .await?;
     }
     Ok(())
+}
+
+/// Queues « un compte administrateur a été demandé pour votre SIRET » to the official address
+/// `to`: the SIRET was asked for with `claimed` (shown masked), « Ce n'est pas nous » is `link`.
+async fn enqueue_notice(
+    tx: &mut Tx,
+    to: &EmailAddress,
+    siret: &Siret,
+    claimed: &EmailAddress,
+    link: &str,
+    support: &str,
+) -> Result<(), StoreError> {
+    tx.enqueue_email(&emails::account_requested(&emails::AccountRequested {
+        to,
+        siret,
+        masked_address: &claimed.masked(),
+        date: &crate::domain::messages::french_date(day_of(now())),
+        not_us_link: link,
+        valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
+        support,
+    }))
+    .await
 }
 
 /// Whether a « Ce n'est pas nous » link (of a pending account, or of a hold) is still usable.

@@ -39,7 +39,7 @@ impl Budget {
     pub async fn take(&self, client: &ClientIp) -> Result<(), i64> {
         for (key, share) in client.budget_keys() {
             match self {
-                Budget::Local(limiter) => limiter.take_share(&key, share)?,
+                Budget::Local(limiter) => limiter.take(&key, share)?,
                 Budget::Shared {
                     store,
                     scope,
@@ -85,21 +85,13 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one request from `key`'s budget; `Err(seconds)` to wait when it is spent.
-    pub fn take(&self, key: &str) -> Result<(), i64> {
-        self.take_at(key, Instant::now())
+    /// Takes one request from the budget of `key`, a network holding `share` budgets' worth;
+    /// `Err(seconds)` to wait when it is spent.
+    pub fn take(&self, key: &str, share: u32) -> Result<(), i64> {
+        self.take_at(key, share, Instant::now())
     }
 
-    /// Takes one request from the budget of `key`, a network holding `share` budgets' worth.
-    pub fn take_share(&self, key: &str, share: u32) -> Result<(), i64> {
-        self.take_at_with(key, share, Instant::now())
-    }
-
-    fn take_at(&self, key: &str, now: Instant) -> Result<(), i64> {
-        self.take_at_with(key, 1, now)
-    }
-
-    fn take_at_with(&self, key: &str, share: u32, now: Instant) -> Result<(), i64> {
+    fn take_at(&self, key: &str, share: u32, now: Instant) -> Result<(), i64> {
         let capacity = f64::from(self.per_minute * share.max(1));
         let per_second = capacity / 60.0;
         let mut buckets = self
@@ -137,16 +129,16 @@ mod tests {
         let limiter = RateLimiter::new(6);
         let t = Instant::now();
         for _ in 0..6 {
-            assert_eq!(limiter.take_at("1.2.3.4", t), Ok(()));
+            assert_eq!(limiter.take_at("1.2.3.4", 1, t), Ok(()));
         }
-        assert_eq!(limiter.take_at("1.2.3.4", t), Err(10));
-        assert_eq!(limiter.take_at("5.6.7.8", t), Ok(()), "per address");
+        assert_eq!(limiter.take_at("1.2.3.4", 1, t), Err(10));
+        assert_eq!(limiter.take_at("5.6.7.8", 1, t), Ok(()), "per address");
         assert_eq!(
-            limiter.take_at("1.2.3.4", t + Duration::from_secs(10)),
+            limiter.take_at("1.2.3.4", 1, t + Duration::from_secs(10)),
             Ok(())
         );
         assert!(limiter
-            .take_at("1.2.3.4", t + Duration::from_secs(10))
+            .take_at("1.2.3.4", 1, t + Duration::from_secs(10))
             .is_err());
     }
 }

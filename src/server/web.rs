@@ -133,21 +133,14 @@ fn is_plain_form_post() -> bool {
 
 /// Sets the status of a server function's answer, unless it answers a plain form post.
 pub fn set_status(status: u16) {
-    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+    if is_plain_form_post() {
         return;
-    };
-    let plain_form = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if !plain_form {
-        if let (Some(res), Ok(status)) = (
-            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-            StatusCode::from_u16(status),
-        ) {
-            res.set_status(status);
-        }
+    }
+    if let (Some(res), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        StatusCode::from_u16(status),
+    ) {
+        res.set_status(status);
     }
 }
 

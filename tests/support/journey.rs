@@ -94,3 +94,55 @@ pub async fn login(app: &TestApp, email: &str, password: &str) -> String {
         .or_else(|| cookie_pair(&res, "__Host-hubpro_session"))
         .expect("session cookie")
 }
+
+/// An active account for `email` on `siret`, its password set through the emailed link.
+pub async fn active_account(app: &TestApp, siret: &str, email: &str, password: &str) {
+    sign_up(app, siret, "Centre", email).await;
+    let token = link_token_for(app, email).await;
+    assert_eq!(
+        set_password(app, &token, password, password).await.status(),
+        200
+    );
+}
+
+/// A login from `ip` (the app trusts the loopback proxy), with the browser's cookies.
+pub async fn login_from(
+    app: &TestApp,
+    ip: &str,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header("x-forwarded-for", ip)
+        .form(&[("email", email), ("password", password)]);
+    if let Some(c) = cookie {
+        req = req.header(COOKIE, c);
+    }
+    req.send().await.unwrap()
+}
+
+/// The newest « un compte administrateur a été demandé » notice to `to`.
+pub async fn not_us_notice(app: &TestApp, to: &str) -> hubpro::server::store::StoredEmail {
+    app.store
+        .recent_emails(200)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| {
+            m.email.to == to
+                && m.email
+                    .subject
+                    .contains("un compte administrateur a été demandé pour votre SIRET")
+        })
+        .unwrap_or_else(|| panic!("no notice to {to}"))
+}
+
+/// The « Ce n'est pas nous » token in the newest notice to `to`.
+pub async fn not_us_token(app: &TestApp, to: &str) -> String {
+    let text = not_us_notice(app, to).await.email.text;
+    let start = text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
+    text[start..start + 64].to_owned()
+}
