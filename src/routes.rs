@@ -16,15 +16,10 @@ pub const PASSWORD_LINK: &str = "/mot-de-passe/creer";
 pub const NEW_PASSWORD: &str = "/mot-de-passe/nouveau";
 /// « Votre mot de passe a bien été enregistré ».
 pub const PASSWORD_SAVED: &str = "/mot-de-passe/enregistre";
-/// Every password page starts with this.
-pub const PASSWORD_PAGES: &str = "/mot-de-passe";
 pub const LOGIN: &str = "/connexion";
 pub const FORGOT_PASSWORD: &str = "/mot-de-passe-oublie";
 /// « Ce n'est pas nous »: the centre's official address suspends an account asked for its SIRET.
 pub const NOT_US: &str = "/ce-n-est-pas-nous";
-/// The pages an emailed link opens, its secret in the query (`?jeton=`): answered with
-/// `Referrer-Policy: no-referrer`, and logged by path only (`scripts/nginx/hubpro-log.conf`).
-pub const LINK_PAGES: [&str; 2] = [PASSWORD_LINK, NOT_US];
 /// The administrator's space.
 pub const SPACE: &str = "/espace";
 /// Server functions.
@@ -36,6 +31,105 @@ pub const METRICS: &str = "/metrics";
 /// Development tools (the dev mailbox), never in production.
 pub const DEV: &str = "/dev";
 pub const DEV_MAILBOX: &str = "/dev/boite-mail";
+
+/// What the server needs to know of a page, written once: the router, the middleware (cache
+/// control, page cache, the session check, the referrer policy) and the front end's links read
+/// this table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub path: &'static str,
+    /// Belongs to one person (a form they fill in, their space, a link's secret): never stored
+    /// by a browser or a proxy.
+    pub private: bool,
+    /// Every anonymous visitor gets it alike: rendered once per process
+    /// (`server::page_cache`).
+    pub cacheable: bool,
+    /// Holds an island: links the front end (the others load no script or WASM at all).
+    pub islands: bool,
+    /// Only with a session; without its cookie, straight to the login page.
+    pub needs_session: bool,
+    /// Opened from an emailed link, its secret in the query (`?jeton=`): answered with
+    /// `Referrer-Policy: no-referrer`, and logged by path only (`scripts/nginx/hubpro-log.conf`).
+    pub secret_in_query: bool,
+}
+
+const fn page(path: &'static str) -> Page {
+    Page {
+        path,
+        private: false,
+        cacheable: false,
+        islands: false,
+        needs_session: false,
+        secret_in_query: false,
+    }
+}
+
+/// Every page of the router (`app::App`; a test holds the two together).
+pub const PAGES: [Page; 11] = [
+    Page {
+        cacheable: true,
+        ..page(HOME)
+    },
+    Page {
+        cacheable: true,
+        ..page(CREATE_ACCOUNT)
+    },
+    Page {
+        cacheable: true,
+        islands: true,
+        ..page(SIGNUP)
+    },
+    page(SIGNUP_DONE),
+    Page {
+        private: true,
+        secret_in_query: true,
+        ..page(PASSWORD_LINK)
+    },
+    Page {
+        private: true,
+        islands: true,
+        ..page(NEW_PASSWORD)
+    },
+    Page {
+        private: true,
+        ..page(PASSWORD_SAVED)
+    },
+    Page {
+        private: true,
+        cacheable: true,
+        islands: true,
+        ..page(LOGIN)
+    },
+    Page {
+        private: true,
+        cacheable: true,
+        ..page(FORGOT_PASSWORD)
+    },
+    Page {
+        private: true,
+        secret_in_query: true,
+        ..page(NOT_US)
+    },
+    Page {
+        private: true,
+        islands: true,
+        needs_session: true,
+        ..page(SPACE)
+    },
+];
+
+/// The page at `path`, if it is one of [`PAGES`].
+pub fn page_at(path: &str) -> Option<&'static Page> {
+    PAGES.iter().find(|p| p.path == path)
+}
+
+/// The pages opened from an emailed link, their secret in the query.
+pub fn link_pages() -> impl Iterator<Item = &'static str> {
+    PAGES.iter().filter(|p| p.secret_in_query).map(|p| p.path)
+}
+
+/// What is not a page and is private all the same (everything under these paths).
+pub const PRIVATE_PATHS: [&str; 4] = [API, DEV, METRICS, HEALTH];
 
 /// The query parameters pages read.
 pub mod query {
@@ -184,25 +278,23 @@ mod tests {
     }
 
     #[test]
-    fn the_router_serves_these_paths() {
+    fn the_router_serves_the_pages_of_the_table_and_no_other() {
         let router = include_str!("app/mod.rs");
-        for path in [
-            HOME,
-            CREATE_ACCOUNT,
-            SIGNUP,
-            SIGNUP_DONE,
-            PASSWORD_LINK,
-            NEW_PASSWORD,
-            PASSWORD_SAVED,
-            LOGIN,
-            FORGOT_PASSWORD,
-            SPACE,
-            NOT_US,
-        ] {
-            assert!(
-                router.contains(&format!("path!(\"{path}\")")),
-                "no route for {path}"
-            );
+        for page in PAGES {
+            let route = format!("path!(\"{}\")", page.path);
+            assert_eq!(router.matches(&route).count(), 1, "one route for {}", page.path);
+        }
+        assert_eq!(router.matches("<Route path=").count(), PAGES.len());
+        let paths: std::collections::HashSet<_> = PAGES.iter().map(|p| p.path).collect();
+        assert_eq!(paths.len(), PAGES.len(), "each page once");
+    }
+
+    #[test]
+    fn a_page_with_a_session_or_a_secret_is_private_and_never_cached() {
+        for page in PAGES {
+            if page.needs_session || page.secret_in_query {
+                assert!(page.private && !page.cacheable, "{page:?}");
+            }
         }
     }
 }

@@ -502,15 +502,16 @@ async fn expired_links_and_idle_sessions_are_refused() {
     let token = last_link_token(&app).await;
     activate(&app, &token).await;
     let session = login(&app, "claire@example.fr", PASSWORD).await;
-    let id = session.split('=').nth(1).unwrap();
-    assert!(app.store.session_account(id).await.unwrap().is_some());
+    use hubpro::server::{sessions, store::SessionId};
+    let id = SessionId::parse(session.split('=').nth(1).unwrap()).unwrap();
+    assert!(sessions::account(&app.store, &id).await.unwrap().is_some());
     // …left idle past the idle limit is over.
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
-        .bind(hubpro::server::sessions::IDLE_SECONDS + 1)
+        .bind(sessions::LIFETIMES.idle.whole_seconds() + 1)
         .execute(app.store.pool())
         .await
         .unwrap();
-    assert_eq!(app.store.session_account(id).await.unwrap(), None);
+    assert_eq!(sessions::account(&app.store, &id).await.unwrap(), None);
     let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
         .fetch_one(app.store.pool())
         .await

@@ -137,7 +137,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
                 last_name: hubpro::domain::PersonName::parse("Dupont").unwrap(),
                 first_name: hubpro::domain::PersonName::parse("Claire").unwrap(),
             },
-            i64::MAX,
+            hubpro::server::store::now() + hubpro::server::store::Duration::days(3650),
         )
         .await
         .unwrap();

@@ -366,17 +366,21 @@ async fn an_account_asked_before_the_notices_existed_tells_the_official_address_
                 last_name: PersonName::parse("Martin").unwrap(),
                 first_name: PersonName::parse("Léa").unwrap(),
             },
-            i64::MAX,
+            hubpro::server::store::now() + hubpro::server::store::Duration::days(3650),
         )
         .await
         .unwrap();
-    let (token, hash) = hubpro::server::tokens::generate();
-    tx.insert_token(id, &hash, LinkPurpose::PasswordSetup, 3600)
+    let token = tx
+        .insert_token(
+            id,
+            LinkPurpose::PasswordSetup,
+            hubpro::server::tokens::PASSWORD_SETUP_TTL,
+        )
         .await
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        set_password(&app, &token, PASSWORD, PASSWORD)
+        set_password(&app, token.expose(), PASSWORD, PASSWORD)
             .await
             .status(),
         200
@@ -407,7 +411,7 @@ async fn an_account_asked_before_the_notices_existed_tells_the_official_address_
 
 #[tokio::test]
 async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
-    use hubpro::server::store::{now, Retention};
+    use hubpro::server::store::now;
     use sqlx::Row;
     for (db, url) in support::all_databases().await {
         let app = app(&url).await;
@@ -443,7 +447,10 @@ async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
         // with a short retention, the audit trail and the sent emails).
         let purged = app
             .store
-            .purge(Retention { audit_days: 30 }, now() + 40 * 86_400)
+            .purge(
+                hubpro::server::retention::policy(30),
+                now() + hubpro::server::store::Duration::days(40),
+            )
             .await
             .unwrap();
         assert!(

@@ -407,7 +407,8 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
     assert_eq!(stored[0].email.html, "");
 
     // Rows from long ago: an expired session, a used link, an old counter, an old audit event.
-    let long_ago = hubpro::server::store::now() - 400 * 86_400;
+    let long_ago = (hubpro::server::store::now() - hubpro::server::store::Duration::days(400))
+        .unix_timestamp();
     for sql in [
         "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at) \
          SELECT 'old', id, $1, $1, $1 FROM accounts",

@@ -4,7 +4,7 @@
 
 mod support;
 
-use hubpro::routes::{query, LINK_PAGES};
+use hubpro::routes::{link_pages, query};
 use std::time::Duration;
 use support::fakes::{self, Answer, FakeInsee};
 use support::journey::{cookie_pair, link_token_for, set_password};
@@ -390,7 +390,8 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
     let front = format!("http://127.0.0.1:{}", nginx.port);
     let secret = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
     // The pages the emails link to, as the emails write them.
-    let links: Vec<String> = LINK_PAGES
+    let pages: Vec<&str> = link_pages().collect();
+    let links: Vec<String> = pages
         .iter()
         .map(|page| format!("{page}?{}={secret}", query::TOKEN))
         .collect();
@@ -425,7 +426,7 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
     assert_eq!(res.status(), 200);
     res.bytes().await.unwrap();
 
-    let mut logged = LINK_PAGES.to_vec();
+    let mut logged = pages.clone();
     logged.extend(["/sante", "/inscription?siret=47728084603753"]);
     let log = nginx.access_log_with(&logged);
     assert!(!log.contains(secret), "{log}");
@@ -433,7 +434,7 @@ async fn through_nginx_the_secret_of_a_link_never_reaches_the_access_log() {
     assert!(log.contains(" \"-\" "), "no referrer written as `-`: {log}");
     let referred = log.lines().find(|l| l.contains(" /sante ")).unwrap();
     assert!(
-        referred.contains(&format!("\"{front}{}\"", LINK_PAGES[1])),
+        referred.contains(&format!("\"{front}{}\"", pages[1])),
         "the referring page stays: {referred}"
     );
 }

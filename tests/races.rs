@@ -13,7 +13,9 @@ use hubpro::server::client_ip::ClientIp;
 use hubpro::server::directory::OfflineExtract;
 use hubpro::server::establishments::{self, AttachError, INVITATIONS_PER_ACCOUNT_PER_DAY};
 use hubpro::server::signup::SignupDeps;
-use hubpro::server::store::{now, Account, AccountId, Dialect, LinkPurpose, NewAccount, Store};
+use hubpro::server::store::{
+    now, Account, AccountId, Dialect, LinkPurpose, LinkToken, NewAccount, Store,
+};
 use hubpro::server::tokens;
 use sqlx::Row;
 use std::sync::Arc;
@@ -34,7 +36,7 @@ fn public_url() -> PublicUrl {
 }
 
 /// A pending account and its emailed password link.
-async fn pending_account(store: &Store, siret: &str) -> (AccountId, String) {
+async fn pending_account(store: &Store, siret: &str) -> (AccountId, LinkToken) {
     let mut tx = store.begin().await.unwrap();
     let id = tx
         .insert_pending_account(
@@ -45,12 +47,12 @@ async fn pending_account(store: &Store, siret: &str) -> (AccountId, String) {
                 last_name: PersonName::parse("Martin").unwrap(),
                 first_name: PersonName::parse("Léa").unwrap(),
             },
-            i64::MAX,
+            now() + hubpro::server::store::Duration::days(3650),
         )
         .await
         .unwrap();
-    let (link, hash) = tokens::generate();
-    tx.insert_token(id, &hash, LinkPurpose::PasswordSetup, 3600)
+    let link = tx
+        .insert_token(id, LinkPurpose::PasswordSetup, tokens::PASSWORD_SETUP_TTL)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -64,7 +66,7 @@ async fn open_flows(store: &Store, account: AccountId) -> i64 {
          AND used_at IS NULL AND expires_at > $2",
     )
     .bind(account.0)
-    .bind(now())
+    .bind(now().unix_timestamp())
     .fetch_one(store.pool())
     .await
     .unwrap()
@@ -147,14 +149,8 @@ async fn a_password_saved_while_another_tab_opens_a_flow_ends_that_flow_too() {
         // Another tab opens a flow: its transaction found the link valid and wrote the flow (what
         // `open_password_flow` writes), and has not committed yet.
         let mut opening = store.begin().await.unwrap();
-        let (second, second_hash) = tokens::generate();
-        opening
-            .insert_token(
-                id,
-                &second_hash,
-                LinkPurpose::PasswordFlow,
-                tokens::PASSWORD_FLOW_TTL_SECONDS,
-            )
+        let second = opening
+            .insert_token(id, LinkPurpose::PasswordFlow, tokens::PASSWORD_FLOW_TTL)
             .await
             .unwrap();
 
@@ -162,16 +158,12 @@ async fn a_password_saved_while_another_tab_opens_a_flow_ends_that_flow_too() {
         let saving = tokio::spawn({
             let store = store.clone();
             async move {
-                auth::set_password(
-                    &store,
-                    &public_url(),
-                    "support@example.fr",
-                    &first,
-                    PASSWORD,
-                    PASSWORD,
-                    &ip(),
-                )
-                .await
+                let url = public_url();
+                let notices = auth::Notices {
+                    public_url: &url,
+                    support: "support@example.fr",
+                };
+                auth::set_password(&store, &notices, &first, PASSWORD, PASSWORD, &ip()).await
             }
         });
         run_until_blocked(&store, &saving).await;

@@ -17,7 +17,7 @@ fn account(siret: &str, email: &str) -> NewAccount {
 
 async fn insert(store: &Store, a: &NewAccount) -> Result<AccountId, StoreError> {
     let mut tx = store.begin().await.unwrap();
-    let id = tx.insert_pending_account(a, i64::MAX).await?;
+    let id = tx.insert_pending_account(a, far_future()).await?;
     tx.commit().await.unwrap();
     Ok(id)
 }
@@ -82,7 +82,7 @@ async fn a_rolled_back_transaction_leaves_nothing() {
     for (name, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let mut tx = store.begin().await.unwrap();
-        tx.insert_pending_account(&account("47728084603753", "a@example.fr"), i64::MAX)
+        tx.insert_pending_account(&account("47728084603753", "a@example.fr"), far_future())
             .await
             .unwrap();
         drop(tx);
@@ -144,9 +144,9 @@ async fn the_sqlite_file_and_its_folder_are_created() {
 #[tokio::test]
 async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_dead() {
     use hubpro::server::mailer::OutgoingEmail;
-    use hubpro::server::store::{now, Retention};
+    use hubpro::server::store::{now, Duration};
     // The longest-lived emailed link is « Ce n'est pas nous » (30 days).
-    let longest = hubpro::server::tokens::NOT_US_TTL_SECONDS;
+    let longest = hubpro::server::tokens::NOT_US_TTL;
     for (name, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let mut ids = Vec::new();
@@ -169,7 +169,10 @@ async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_d
             unreachable!()
         };
         for id in [old_failed, young_failed] {
-            store.mark_failed(id, 0, "550 mailbox full").await.unwrap();
+            store
+                .mark_failed(id, 0, "550 mailbox full", now())
+                .await
+                .unwrap();
         }
         for id in [old_abandoned, young_abandoned] {
             store.mark_abandoned(id, "invalid recipient").await.unwrap();
@@ -177,20 +180,23 @@ async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_d
         let t = now();
         // Past the longest link's life (and its day of grace), or still within it.
         for (id, created_at) in [
-            (old_failed, t - longest - 2 * 86_400),
-            (old_abandoned, t - longest - 2 * 86_400),
-            (young_failed, t - longest + 3600),
-            (young_abandoned, t - longest + 3600),
-            (old_waiting, t - longest - 2 * 86_400),
+            (old_failed, t - longest - Duration::days(2)),
+            (old_abandoned, t - longest - Duration::days(2)),
+            (young_failed, t - longest + Duration::hours(1)),
+            (young_abandoned, t - longest + Duration::hours(1)),
+            (old_waiting, t - longest - Duration::days(2)),
         ] {
             sqlx::query("UPDATE outbox SET created_at = $1 WHERE id = $2")
-                .bind(created_at)
+                .bind(created_at.unix_timestamp())
                 .bind(id)
                 .execute(store.pool())
                 .await
                 .unwrap();
         }
-        store.purge(Retention { audit_days: 365 }, t).await.unwrap();
+        store
+            .purge(hubpro::server::retention::policy(365), t)
+            .await
+            .unwrap();
         let body = |id: i64| {
             let store = store.clone();
             async move {
@@ -230,4 +236,9 @@ async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_d
         assert_eq!(store.unsent_emails().await.unwrap().len(), 5, "{name}");
         store.close().await;
     }
+}
+
+/// A pending account's end nobody reaches during a test.
+fn far_future() -> hubpro::server::store::OffsetDateTime {
+    hubpro::server::store::now() + hubpro::server::store::Duration::days(3650)
 }

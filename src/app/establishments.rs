@@ -22,22 +22,15 @@ pub async fn attach_establishment(
     siret: String,
     contact_email: String,
 ) -> Result<String, AttachProblem> {
-    use crate::domain::{FieldProblems, Problem};
-    use crate::server::establishments::{attach, AttachError};
-    use crate::server::web;
+    use crate::domain::Problem;
+    use crate::server::{establishments::attach, refusals::Refusal, web};
     let form = AttachForm {
         siret,
         contact_email,
     };
-    let refused = |fields: FieldProblems, general: Option<Problem>| {
-        web::refuse(FormProblem::keeping(form.clone(), fields, general))
-    };
     let state = expect_context::<crate::server::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
-        return Err(refused(
-            FieldProblems::default(),
-            Some(Problem::SessionEnded),
-        ));
+        return Err(web::refused(form, Refusal::general(Problem::SessionEnded)));
     };
     let ip = web::client_ip().await;
     match attach(&state.signup_deps(), &main, &form, &ip).await {
@@ -53,18 +46,7 @@ pub async fn attach_establishment(
             "L'établissement {} est de nouveau rattaché à votre contrat\u{a0}; son invitation du jour a déjà été envoyée.",
             attached.siret.grouped()
         )),
-        Err(AttachError::Invalid(fields)) => Err(refused(fields, None)),
-        Err(AttachError::Refused(reason)) => Err(refused(
-            FieldProblems::from([(Field::AttachSiret, Problem::Attach(reason))]),
-            None,
-        )),
-        Err(AttachError::DirectoryUnavailable(e)) => {
-            Err(refused(FieldProblems::default(), Some(e.problem())))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "attach failed");
-            Err(refused(FieldProblems::default(), Some(Problem::Unexpected)))
-        }
+        Err(e) => Err(web::refused(form, e)),
     }
 }
 

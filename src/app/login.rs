@@ -13,94 +13,39 @@ pub type AddressProblem = FormProblem<String>;
 
 #[server(prefix = "/api", endpoint = "connexion", output = super::codec::JsonOut)]
 pub async fn login(email: String, password: String) -> Result<(), AddressProblem> {
-    use crate::domain::{FieldProblems, Problem};
-    use crate::server::auth::{self, AuthError};
-    use crate::server::{cookies, web};
+    use crate::server::{auth, cookies, web};
     let state = expect_context::<crate::server::state::AppState>();
-    let refused = |problem| {
-        web::refuse(FormProblem::keeping(
-            email.clone(),
-            FieldProblems::default(),
-            Some(problem),
-        ))
-    };
     let ip = web::client_ip().await;
-    let notices = auth::Notices {
-        public_url: &state.settings.public_url,
-        support: &state.settings.support_contact,
-    };
-    let device = web::cookie(&state, cookies::Kind::Device);
+    let device = web::device_key(&state);
+    let session = web::session_id(&state);
     let browser = auth::Browser {
         ip: &ip,
-        device: device.as_deref(),
+        device: device.as_ref(),
+        session: session.as_ref(),
     };
-    match auth::login(&state.store, &notices, &email, &password, &browser).await {
+    match auth::login(&state.store, &state.notices(), &email, &password, &browser).await {
         Ok(logged_in) => {
-            // A new session id at every login; the previous one, if any, is ended.
-            if let Some(old) = web::session_id(&state) {
-                let _ = state.store.delete_session(&old).await;
-            }
-            match state.store.create_session(logged_in.account).await {
-                Ok(id) => {
-                    web::set_cookie(&state, cookies::Kind::Session, &id);
-                    web::set_cookie(&state, cookies::Kind::Device, &logged_in.device);
-                    leptos_axum::redirect(routes::SPACE);
-                    Ok(())
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "session creation failed");
-                    Err(refused(Problem::Unexpected))
-                }
-            }
+            web::set_cookie(&state, cookies::Kind::Session, logged_in.session.expose());
+            web::set_cookie(&state, cookies::Kind::Device, logged_in.device.expose());
+            leptos_axum::redirect(routes::SPACE);
+            Ok(())
         }
-        Err(AuthError::InvalidCredentials) => Err(refused(Problem::BadCredentials)),
-        Err(AuthError::Throttled(seconds)) => Err(refused(Problem::TooManyAttempts { seconds })),
-        Err(AuthError::Busy(seconds)) => Err(refused(Problem::TooManyRequests { seconds })),
-        Err(AuthError::Suspended) => Err(refused(Problem::AccountSuspended {
-            support: state.settings.support_contact.clone(),
-        })),
-        Err(e) => {
-            tracing::error!(error = %e, "login failed");
-            Err(refused(Problem::Unexpected))
-        }
+        Err(e) => Err(web::refused(email, e)),
     }
 }
 
 #[server(prefix = "/api", endpoint = "mot-de-passe-oublie", output = super::codec::JsonOut)]
 pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
-    use crate::domain::{FieldProblems, Problem};
-    use crate::server::auth::{self, AuthError};
-    use crate::server::web;
+    use crate::server::{auth, web};
     let state = expect_context::<crate::server::state::AppState>();
     let ip = web::client_ip().await;
-    let refused =
-        |fields, general| web::refuse(FormProblem::keeping(email.clone(), fields, general));
-    match auth::request_reset(
-        &state.store,
-        &state.settings.public_url,
-        &state.settings.support_contact,
-        &email,
-        &ip,
-    )
-    .await
-    {
+    match auth::request_reset(&state.store, &state.notices(), &email, &ip).await {
         Ok(()) => {
             state.outbox_wake.notify_one();
             leptos_axum::redirect(&routes::reset_sent());
             Ok(())
         }
-        Err(AuthError::InvalidEmail(e)) => Err(refused(
-            FieldProblems::from([(Field::Email, Problem::Email(e))]),
-            None,
-        )),
-        Err(AuthError::Throttled(seconds)) => Err(refused(
-            FieldProblems::default(),
-            Some(Problem::TooManyAttempts { seconds }),
-        )),
-        Err(e) => {
-            tracing::error!(error = %e, "reset request failed");
-            Err(refused(FieldProblems::default(), Some(Problem::Unexpected)))
-        }
+        Err(e) => Err(web::refused(email, e)),
     }
 }
 

@@ -24,16 +24,6 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The pages holding an island. The others are plain HTML: they load no script or WASM at all
-/// (the password link page, opened from an email, is usable at once on a poor connection).
-#[cfg(feature = "ssr")]
-const PAGES_WITH_ISLANDS: [&str; 4] = [
-    crate::routes::SIGNUP,
-    crate::routes::LOGIN,
-    crate::routes::NEW_PASSWORD,
-    crate::routes::SPACE,
-];
-
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     document(&options)
@@ -61,9 +51,12 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
         let _ = options;
         String::new()
     };
+    // Only the pages holding an island link the front end; the others are plain HTML (the
+    // password link page, opened from an email, is usable at once on a poor connection).
     #[cfg(feature = "ssr")]
     let islands = use_context::<axum::http::request::Parts>()
-        .is_some_and(|parts| PAGES_WITH_ISLANDS.contains(&parts.uri.path()));
+        .and_then(|parts| crate::routes::page_at(parts.uri.path()))
+        .is_some_and(|page| page.islands);
     #[cfg(not(feature = "ssr"))]
     let islands = true;
     view! {

@@ -10,41 +10,40 @@ use leptos_router::{components::A, hooks::use_query_map};
 /// Whether a « Ce n'est pas nous » link is still usable (without using it).
 #[server(prefix = "/api", endpoint = "lien-pas-nous", output = super::codec::JsonOut)]
 pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
+    use crate::server::{ownership, store::LinkToken, web};
     let state = expect_context::<crate::server::state::AppState>();
-    crate::server::ownership::not_us_link_is_valid(&state.store, &token)
+    let Some(token) = LinkToken::parse(&token) else {
+        return Ok(false);
+    };
+    ownership::not_us_link_is_valid(&state.store, &token)
         .await
-        .map_err(|e| crate::server::web::unexpected("not-us link check", &e))
+        .map_err(|e| web::refused((), e))
 }
 
 /// « Confirmer : ce n'est pas nous »: suspends the account at once.
 #[server(prefix = "/api", endpoint = "ce-n-est-pas-nous", output = super::codec::JsonOut)]
 pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
-    use crate::domain::{FormProblem, Problem};
     use crate::server::ownership::{self, OwnershipError};
-    use crate::server::web;
+    use crate::server::{store::LinkToken, web};
     let state = expect_context::<crate::server::state::AppState>();
     let ip = web::client_ip().await;
-    match ownership::suspend(&state.store, &token, &ip, &state.settings.support_contact).await {
+    let support = &state.settings.support_contact;
+    let suspended = match LinkToken::parse(&token) {
+        Some(link) => ownership::suspend(&state.store, &link, &ip, support).await,
+        None => Err(OwnershipError::LinkInvalid),
+    };
+    match suspended {
         Ok(_) => {
             state.outbox_wake.notify_one();
             leptos_axum::redirect(&format!("{}?{}=1", routes::NOT_US, routes::query::DONE));
             Ok(())
         }
-        Err(e) => {
-            let problem = match e {
-                OwnershipError::LinkInvalid => Problem::LinkInvalid,
-                e => {
-                    tracing::error!(error = %e, "not-us suspension failed");
-                    Problem::Unexpected
-                }
-            };
-            Err(web::refuse_back_to(
-                FormProblem::general(problem),
-                <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH,
-                routes::NOT_US,
-                &token,
-            ))
-        }
+        Err(e) => Err(web::refuse_back_to(
+            web::refused((), e),
+            <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH,
+            routes::NOT_US,
+            &token,
+        )),
     }
 }
 

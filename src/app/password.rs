@@ -15,43 +15,40 @@ use leptos_router::{components::A, hooks::use_query_map};
 /// Whether an emailed link is still usable (a GET never uses it: mail scanners open links).
 #[server(prefix = "/api", endpoint = "lien-valide", output = super::codec::JsonOut)]
 pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
-    use crate::server::store::LinkPurpose;
+    use crate::server::{auth, store::LinkToken, web};
     let state = expect_context::<crate::server::state::AppState>();
-    match state.store.peek_token(&token, &LinkPurpose::EMAILED).await {
-        Ok(account) => Ok(account.is_some()),
-        Err(e) => Err(crate::server::web::unexpected("link check", &e)),
-    }
+    let Some(token) = LinkToken::parse(&token) else {
+        return Ok(false);
+    };
+    auth::emailed_link_is_valid(&state.store, &token)
+        .await
+        .map_err(|e| web::refused((), e))
 }
 
 /// « Cliquer ici pour continuer »: opens the password form (the link stays valid until a
 /// password is saved).
 #[server(prefix = "/api", endpoint = "continuer", output = super::codec::JsonOut)]
 pub async fn open_flow(token: String) -> Result<(), Refused> {
-    use crate::domain::FormProblem;
-    use crate::server::{auth, cookies, web};
+    use crate::server::auth::{self, AuthError};
+    use crate::server::{cookies, store::LinkToken, web};
     let state = expect_context::<crate::server::state::AppState>();
     let ip = web::client_ip().await;
-    match auth::open_password_flow(&state.store, &token, &ip).await {
+    let opened = match LinkToken::parse(&token) {
+        Some(link) => auth::open_password_flow(&state.store, &link, &ip).await,
+        None => Err(AuthError::LinkInvalid),
+    };
+    match opened {
         Ok(flow) => {
-            web::set_cookie(&state, cookies::Kind::PasswordFlow, &flow);
+            web::set_cookie(&state, cookies::Kind::PasswordFlow, flow.expose());
             leptos_axum::redirect(routes::NEW_PASSWORD);
             Ok(())
         }
-        Err(e) => {
-            let problem = match e {
-                auth::AuthError::LinkInvalid => Problem::LinkInvalid,
-                e => {
-                    tracing::error!(error = %e, "opening a password flow failed");
-                    Problem::Unexpected
-                }
-            };
-            Err(web::refuse_back_to(
-                FormProblem::general(problem),
-                <OpenFlow as leptos::server_fn::ServerFn>::PATH,
-                routes::PASSWORD_LINK,
-                &token,
-            ))
-        }
+        Err(e) => Err(web::refuse_back_to(
+            web::refused((), e),
+            <OpenFlow as ServerFn>::PATH,
+            routes::PASSWORD_LINK,
+            &token,
+        )),
     }
 }
 
@@ -59,42 +56,34 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
 /// the page applies the server's rules live with them.
 #[server(prefix = "/api", endpoint = "flux-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
-    use crate::server::{auth, cookies, web};
+    use crate::server::{auth, web};
     let state = expect_context::<crate::server::state::AppState>();
-    let Some(flow) = web::cookie(&state, cookies::Kind::PasswordFlow) else {
+    let Some(flow) = web::password_flow(&state) else {
         return Ok(None);
     };
     match auth::flow_account(&state.store, &flow).await {
         Ok(account) => Ok(account.map(|a| auth::password_context(&a))),
-        Err(e) => Err(web::unexpected("flow lookup", &e)),
+        Err(e) => Err(web::refused((), e)),
     }
 }
 
 /// « Valider »: the server re-checks every rule.
 #[server(prefix = "/api", endpoint = "valider-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn set_password(password: String, confirmation: String) -> Result<(), Refused> {
-    use crate::domain::{FieldProblems, FormProblem};
     use crate::server::auth::{self, AuthError};
     use crate::server::{cookies, web};
     let state = expect_context::<crate::server::state::AppState>();
-    let on = |field, problem| {
-        web::refuse(FormProblem::keeping(
-            (),
-            FieldProblems::from([(field, problem)]),
-            None,
-        ))
+    let Some(flow) = web::password_flow(&state) else {
+        return Err(web::refused((), AuthError::LinkInvalid));
     };
-    let Some(flow) = web::cookie(&state, cookies::Kind::PasswordFlow) else {
-        return Err(web::refuse(FormProblem::general(Problem::LinkInvalid)));
-    };
+    let ip = web::client_ip().await;
     match auth::set_password(
         &state.store,
-        &state.settings.public_url,
-        &state.settings.support_contact,
+        &state.notices(),
         &flow,
         &password,
         &confirmation,
-        &web::client_ip().await,
+        &ip,
     )
     .await
     {
@@ -104,11 +93,7 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
             leptos_axum::redirect(routes::PASSWORD_SAVED);
             Ok(())
         }
-        Err(AuthError::LinkInvalid) => Err(web::refuse(FormProblem::general(Problem::LinkInvalid))),
-        Err(AuthError::PasswordInvalid(e)) => Err(on(Field::Password, Problem::Password(e))),
-        Err(AuthError::PasswordPolicy(r)) => Err(on(Field::Password, Problem::PasswordPolicy(r))),
-        Err(AuthError::PasswordsDiffer) => Err(on(Field::Confirmation, Problem::PasswordsDiffer)),
-        Err(e) => Err(web::unexpected("setting a password", &e)),
+        Err(e) => Err(web::refused((), e)),
     }
 }
 

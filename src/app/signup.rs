@@ -79,6 +79,7 @@ pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
 #[cfg(feature = "ssr")]
 async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<SiretAnswer, Refused>> {
     use crate::server::directory::{DirectoryError, KnownOnly};
+    use crate::server::refusals::Refusal;
     use crate::server::signup::{eligibility, SignupError};
     use crate::server::web;
     let state = expect_context::<crate::server::state::AppState>();
@@ -88,9 +89,7 @@ async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<Siret
     let client = web::client_ip().await;
     if let Err(seconds) = state.limits.eligibility.take(&client).await {
         counted("throttled");
-        return Some(Err(web::refuse(FormProblem::general(
-            Problem::TooManyRequests { seconds },
-        ))));
+        return Some(Err(web::refused((), too_many(seconds))));
     }
     let siret = match Siret::parse(&siret) {
         Ok(s) => s,
@@ -129,7 +128,7 @@ async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<Siret
             // This client's share of INSEE calls is spent: the check itself is refused.
             wait @ Problem::TooManyRequests { .. } => {
                 counted("throttled");
-                return Some(Err(web::refuse(FormProblem::general(wait))));
+                return Some(Err(web::refused((), Refusal::general(wait))));
             }
             problem => ("unavailable", SiretCheck::Refused(problem)),
         },
@@ -166,9 +165,7 @@ pub async fn create_account(
     email: String,
     email_confirmation: String,
 ) -> Result<(), SignupProblem> {
-    use crate::domain::FieldProblems;
-    use crate::server::signup::{sign_up, SignupError};
-    use crate::server::web;
+    use crate::server::{signup::sign_up, web};
     let form = SignupForm {
         siret,
         organisation,
@@ -178,15 +175,9 @@ pub async fn create_account(
         email_confirmation,
     };
     let state = expect_context::<crate::server::state::AppState>();
-    let refused = |fields: FieldProblems, general: Option<Problem>| {
-        web::refuse(FormProblem::keeping(form.clone(), fields, general))
-    };
     let ip = web::client_ip().await;
     if let Err(seconds) = state.limits.signup.take(&ip).await {
-        return Err(refused(
-            FieldProblems::default(),
-            Some(Problem::TooManyRequests { seconds }),
-        ));
+        return Err(web::refused(form, too_many(seconds)));
     }
     match sign_up(&state.signup_deps(), &form, &ip).await {
         Ok(signup) => {
@@ -195,25 +186,13 @@ pub async fn create_account(
             leptos_axum::redirect(&routes::signup_done(&signup.email));
             Ok(())
         }
-        Err(SignupError::Invalid(fields)) => Err(refused(fields, None)),
-        Err(SignupError::Refused(refusal)) => Err(refused(
-            FieldProblems::from([(
-                Field::Siret,
-                Problem::Ineligible {
-                    refusal,
-                    support: state.settings.support_contact.clone(),
-                },
-            )]),
-            None,
-        )),
-        Err(SignupError::DirectoryUnavailable(e)) => {
-            Err(refused(FieldProblems::default(), Some(e.problem())))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "signup failed");
-            Err(refused(FieldProblems::default(), Some(Problem::Unexpected)))
-        }
+        Err(e) => Err(web::refused(form, e)),
     }
+}
+
+#[cfg(feature = "ssr")]
+fn too_many(seconds: i64) -> crate::server::refusals::Refusal {
+    crate::server::refusals::Refusal::general(Problem::TooManyRequests { seconds })
 }
 
 /// A SIRET worth checking: 14 digits with a right check digit.

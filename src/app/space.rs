@@ -86,22 +86,13 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
 #[server(prefix = "/api", endpoint = "deconnexion", output = super::codec::JsonOut)]
 pub async fn logout() -> Result<(), Refused> {
     use crate::routes;
-    use crate::server::{cookies, web};
+    use crate::server::{cookies, sessions, web};
     let state = expect_context::<crate::server::state::AppState>();
-    if let Some(account) = web::current_account(&state).await {
-        use crate::server::audit::{Event, EventKind};
-        let ip = web::client_ip().await;
-        let event = Event::new(EventKind::Logout)
-            .siret(&account.siret)
-            .account(account.id)
-            .ip(&ip)
-            .detail("logout");
-        state.store.audit(&event).await;
-    }
     if let Some(id) = web::session_id(&state) {
-        if let Err(e) = state.store.delete_session(&id).await {
-            return Err(web::unexpected("logout", &e));
-        }
+        let ip = web::client_ip().await;
+        sessions::close(&state.store, &id, &ip)
+            .await
+            .map_err(|e| web::refused((), e))?;
     }
     web::clear_cookie(&state, cookies::Kind::Session);
     leptos_axum::redirect(routes::LOGIN);

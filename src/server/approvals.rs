@@ -3,10 +3,10 @@
 
 use crate::domain::{EmailAddress, Siret, Training, TransportType};
 use crate::routes::PublicUrl;
-use crate::server::audit::{Event, EventKind};
 use crate::server::emails;
 use crate::server::mailer::OutgoingEmail;
 use crate::server::store::{now, Approval, Store, StoreError, Tx};
+use crate::server::store::{Event, EventKind};
 
 /// The bundled demo approvals (fictitious), loaded at start-up in demo mode.
 pub const DEMO_APPROVALS: &str = include_str!("../../demo/agrements-demo.csv");
@@ -165,7 +165,7 @@ fn iso_date(input: &str) -> Option<time::Date> {
 
 /// Today in France's calendar (UTC is close enough for day granularity).
 pub fn today() -> time::Date {
-    crate::server::store::day_of(now())
+    now().date()
 }
 
 /// Inserts or updates every record, all in one transaction with their notices and audit events:

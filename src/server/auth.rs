@@ -1,11 +1,14 @@
 //! Password creation, login and forgotten password: the rules; server functions only translate.
 
-use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
 use super::hashing::{self, Lane};
 use super::ownership;
-use super::store::{now, Account, AccountId, LinkPurpose, OfficialNotice, Store, StoreError};
+use super::store::{
+    now, Account, AccountId, DeviceKey, LinkPurpose, LinkToken, OfficialNotice, SessionId, Store,
+    StoreError,
+};
+use super::store::{Event, EventKind};
 use super::throttle::{self, Turn};
 use super::tokens;
 use crate::domain::{
@@ -46,9 +49,9 @@ pub enum AuthError {
 /// first flow to save ends every other one ([`set_password`]).
 pub async fn open_password_flow(
     store: &Store,
-    link_token: &str,
+    link_token: &LinkToken,
     ip: &ClientIp,
-) -> Result<String, AuthError> {
+) -> Result<LinkToken, AuthError> {
     let mut tx = store.begin().await?;
     // Checked inside the transaction, the account locked: a save in another tab either commits
     // first (the link is then revoked) or waits for this flow, and revokes it too.
@@ -56,14 +59,13 @@ pub async fn open_password_flow(
         .peek_token_locked(link_token, &LinkPurpose::EMAILED)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
-    let (flow, flow_hash) = tokens::generate();
-    tx.insert_token(
-        account,
-        &flow_hash,
-        LinkPurpose::PasswordFlow,
-        tokens::PASSWORD_FLOW_TTL_SECONDS,
-    )
-    .await?;
+    let flow = tx
+        .insert_token(
+            account,
+            LinkPurpose::PasswordFlow,
+            tokens::PASSWORD_FLOW_TTL,
+        )
+        .await?;
     tx.audit(
         &Event::new(EventKind::LinkUsed)
             .account(account)
@@ -86,8 +88,16 @@ pub fn password_context(account: &Account) -> PasswordContext {
     }
 }
 
+/// Whether an emailed password link is still usable, without using it.
+pub async fn emailed_link_is_valid(store: &Store, link: &LinkToken) -> Result<bool, AuthError> {
+    Ok(store
+        .peek_token(link, &LinkPurpose::EMAILED)
+        .await?
+        .is_some())
+}
+
 /// The account a password flow belongs to, if the flow is still open.
-pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<Account>, AuthError> {
+pub async fn flow_account(store: &Store, flow: &LinkToken) -> Result<Option<Account>, AuthError> {
     match store.peek_token(flow, &[LinkPurpose::PasswordFlow]).await? {
         Some(id) => Ok(store.account_by_id(id).await?),
         None => Ok(None),
@@ -99,13 +109,16 @@ pub async fn flow_account(store: &Store, flow: &str) -> Result<Option<Account>, 
 /// every other flow, so it succeeds once whatever the tabs and devices.
 pub async fn set_password(
     store: &Store,
-    public_url: &PublicUrl,
-    support: &str,
-    flow: &str,
+    notices: &Notices<'_>,
+    flow: &LinkToken,
     password: &str,
     confirmation: &str,
     ip: &ClientIp,
 ) -> Result<(), AuthError> {
+    let Notices {
+        public_url,
+        support,
+    } = *notices;
     let account = flow_account(store, flow)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
@@ -169,14 +182,18 @@ pub async fn set_password(
 #[derive(Debug)]
 pub struct LoggedIn {
     pub account: AccountId,
-    pub device: String,
+    pub device: DeviceKey,
+    /// The new session's id.
+    pub session: SessionId,
 }
 
 /// The browser a login comes from.
 pub struct Browser<'a> {
     pub ip: &'a ClientIp,
-    /// Its device cookie, if it sent one.
-    pub device: Option<&'a str>,
+    /// Its device cookie, if it sent one (only ever a value we made: anything else is none).
+    pub device: Option<&'a DeviceKey>,
+    /// Its session, if it has one: a login ends it and opens a new one.
+    pub session: Option<&'a SessionId>,
 }
 
 /// Checks credentials; returns the account. Unknown addresses and pending accounts cost one
@@ -199,19 +216,16 @@ pub async fn login(
         Ok(address) => store.account_by_email(&address).await?,
         Err(_) => None,
     };
-    // A device cookie is only ever a value we made: anything else is no cookie at all.
-    let device = browser.device.filter(|c| tokens::looks_like_token(c));
+    let device = browser.device;
     let known_device = match device {
-        Some(cookie) => store
-            .is_known_device(cookie, account.as_ref().map(|a| a.id))
+        Some(key) => store
+            .is_known_device(key, account.as_ref().map(|a| a.id))
             .await?
-            .then(|| cookie.to_owned()),
+            .then_some(key),
         None => None,
     };
     let outcome = match (&known_device, &account) {
-        (Some(cookie), Some(account)) => {
-            check_from_known_device(store, password, cookie, account).await
-        }
+        (Some(key), Some(account)) => check_from_known_device(store, password, key, account).await,
         _ => check_credentials(store, notices, email, password, ip, account.as_ref()).await,
     };
     match &outcome {
@@ -247,15 +261,18 @@ pub async fn login(
     let account = outcome?;
     // The browser's cookie, if it has one (a shared computer known to another account keeps
     // one value for both), else a new one.
-    let device = match device {
-        Some(cookie) => cookie.to_owned(),
-        None => tokens::generate().0,
-    };
+    let device = device.cloned().unwrap_or_else(DeviceKey::generate);
     store.remember_device(account, &device).await?;
-    Ok(LoggedIn { account, device })
+    let session = super::sessions::open(store, account, browser.session).await?;
+    Ok(LoggedIn {
+        account,
+        device,
+        session,
+    })
 }
 
 /// Where emails sent on the user's behalf point to.
+#[derive(Clone, Copy)]
 pub struct Notices<'a> {
     pub public_url: &'a PublicUrl,
     pub support: &'a str,
@@ -265,10 +282,10 @@ pub struct Notices<'a> {
 async fn check_from_known_device(
     store: &Store,
     password: &str,
-    cookie: &str,
+    key: &DeviceKey,
     account: &Account,
 ) -> Result<AccountId, AuthError> {
-    let device_key = format!("login:device:{}", tokens::hash(cookie));
+    let device_key = format!("login:device:{}", key.hash().as_str());
     if let Turn::Wait(s) = store.take_turn(&device_key, throttle::LOGIN_DEVICE).await? {
         return Err(AuthError::Throttled(s));
     }
@@ -386,11 +403,14 @@ async fn warn_owner(
 /// die), and answers the same either way.
 pub async fn request_reset(
     store: &Store,
-    public_url: &PublicUrl,
-    support: &str,
+    notices: &Notices<'_>,
     email: &str,
     ip: &ClientIp,
 ) -> Result<(), AuthError> {
+    let Notices {
+        public_url,
+        support,
+    } = *notices;
     let address = EmailAddress::parse(email).map_err(AuthError::InvalidEmail)?;
     for (network, share) in ip.budget_keys() {
         let key = format!("reset:ip:{network}");
@@ -412,26 +432,25 @@ pub async fn request_reset(
         tracing::info!("reset asked for an address without account");
         return Ok(());
     };
-    let (token, token_hash) = tokens::generate();
     let mut tx = store.begin().await?;
     // The account first, then its links: the lock order of `set_password` and `suspend`.
     tx.lock_account(account.id).await?;
     tx.revoke_tokens(account.id).await?;
-    tx.insert_token(
-        account.id,
-        &token_hash,
-        LinkPurpose::PasswordReset,
-        tokens::PASSWORD_RESET_TTL_SECONDS,
-    )
-    .await?;
+    let token = tx
+        .insert_token(
+            account.id,
+            LinkPurpose::PasswordReset,
+            tokens::PASSWORD_RESET_TTL,
+        )
+        .await?;
     // A pending account holds its SIRET as long as one of its links lives.
-    tx.extend_pending(account.id, now() + tokens::PASSWORD_RESET_TTL_SECONDS)
+    tx.extend_pending(account.id, now() + tokens::PASSWORD_RESET_TTL)
         .await?;
     tx.enqueue_email(&emails::password_reset(
         &account.email,
         &account.first_name,
-        &public_url.password_link(&token),
-        tokens::PASSWORD_RESET_TTL_SECONDS / 60,
+        &public_url.password_link(token.expose()),
+        tokens::PASSWORD_RESET_TTL.whole_minutes(),
         support,
         account.state.password_hash().is_some(),
     ))

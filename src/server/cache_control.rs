@@ -12,18 +12,15 @@ use axum::response::Response;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
-/// Paths (and everything under them) whose answers are private.
-const PRIVATE: [&str; 9] = [
-    routes::NOT_US,
-    routes::API,
-    routes::SPACE,
-    routes::PASSWORD_PAGES,
-    routes::FORGOT_PASSWORD,
-    routes::LOGIN,
-    routes::DEV,
-    routes::METRICS,
-    routes::HEALTH,
-];
+/// Whether the answer at `path` is private: a private page, or under a private path.
+fn private(path: &str) -> bool {
+    routes::PAGES
+        .iter()
+        .filter(|p| p.private)
+        .map(|p| p.path)
+        .chain(routes::PRIVATE_PATHS)
+        .any(|p| under(path, p))
+}
 
 const FOR_A_YEAR: &str = "public, max-age=31536000, immutable";
 
@@ -50,7 +47,7 @@ impl Policy {
     }
 
     pub fn of(&self, path: &str, status: StatusCode, sets_cookie: bool) -> &'static str {
-        if PRIVATE.iter().any(|p| under(path, p)) || sets_cookie {
+        if private(path) || sets_cookie {
             "no-store"
         } else if status == StatusCode::OK
             && self.immutable.as_deref().is_some_and(|p| under(path, p))

@@ -217,9 +217,7 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,
         Command::Purge => {
-            let retention = super::store::Retention {
-                audit_days: settings.audit_retention_days,
-            };
+            let retention = super::retention::policy(settings.audit_retention_days);
             operator::purge(&store, retention, &mut out).await
         }
     };

@@ -137,6 +137,12 @@ impl ClientIp {
     }
 }
 
+impl AsRef<str> for ClientIp {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
 impl std::fmt::Display for ClientIp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)

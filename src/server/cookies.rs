@@ -3,8 +3,9 @@
 //! of a browser that logged in. All are `HttpOnly`; over https they are `Secure` and their names
 //! take the `__Host-` prefix, so no sub-domain or plain-http page can set them.
 
-use super::sessions::ABSOLUTE_SECONDS;
-use super::tokens::PASSWORD_FLOW_TTL_SECONDS;
+use super::sessions::LIFETIMES;
+use super::store::DEVICE_LIFETIME;
+use super::tokens::PASSWORD_FLOW_TTL;
 use axum::http::{header, HeaderMap};
 use cookie::{time::Duration, Cookie, SameSite};
 
@@ -20,9 +21,6 @@ pub enum Kind {
     Device,
 }
 
-/// How long a browser stays known without logging in again.
-pub const DEVICE_SECONDS: i64 = super::store::DEVICE_LIFETIME_SECONDS;
-
 impl Kind {
     pub fn name(self, https: bool) -> &'static str {
         match (self, https) {
@@ -35,11 +33,11 @@ impl Kind {
         }
     }
 
-    fn max_age(self) -> i64 {
+    fn max_age(self) -> Duration {
         match self {
-            Kind::Session => ABSOLUTE_SECONDS,
-            Kind::PasswordFlow => PASSWORD_FLOW_TTL_SECONDS,
-            Kind::Device => DEVICE_SECONDS,
+            Kind::Session => LIFETIMES.absolute,
+            Kind::PasswordFlow => PASSWORD_FLOW_TTL,
+            Kind::Device => DEVICE_LIFETIME,
         }
     }
 
@@ -58,16 +56,16 @@ pub fn set(kind: Kind, value: &str, https: bool) -> String {
 
 /// The `Set-Cookie` value that removes the cookie.
 pub fn clear(kind: Kind, https: bool) -> String {
-    build(kind, String::new(), 0, https)
+    build(kind, String::new(), Duration::ZERO, https)
 }
 
-fn build(kind: Kind, value: String, max_age: i64, https: bool) -> String {
+fn build(kind: Kind, value: String, max_age: Duration, https: bool) -> String {
     Cookie::build((kind.name(https), value))
         .path("/")
         .http_only(true)
         .secure(https)
         .same_site(kind.same_site())
-        .max_age(Duration::seconds(max_age))
+        .max_age(max_age)
         .build()
         .to_string()
 }
@@ -99,7 +97,7 @@ mod tests {
             "SameSite=Lax",
             "Secure",
             "Path=/",
-            &format!("Max-Age={ABSOLUTE_SECONDS}"),
+            &format!("Max-Age={}", LIFETIMES.absolute.whole_seconds()),
         ] {
             assert!(session.contains(part), "{session} lacks {part}");
         }
@@ -109,7 +107,8 @@ mod tests {
             assert!(over_https.starts_with("__Host-"), "{over_https}");
             assert!(over_https.contains("Secure") && over_https.contains("HttpOnly"));
         }
-        assert!(set(Kind::Device, "d", false).contains(&format!("Max-Age={DEVICE_SECONDS}")));
+        assert!(set(Kind::Device, "d", false)
+            .contains(&format!("Max-Age={}", DEVICE_LIFETIME.whole_seconds())));
         assert!(set(Kind::PasswordFlow, "f", false).contains("SameSite=Strict"));
         assert!(clear(Kind::PasswordFlow, false).contains("Max-Age=0"));
     }

@@ -1,12 +1,12 @@
 //! Attaching secondary establishments to a main establishment's contract (case 2 of the approval
 //! notice): the rules; server functions only translate.
 
-use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::directory::DirectoryError;
 use super::emails::{self, Invitation};
 use super::signup::{eligibility, SignupDeps, SignupError};
 use super::store::{Account, Store, StoreError, Tx, Unique};
+use super::store::{Event, EventKind};
 use crate::domain::{AttachForm, AttachRefusal, Eligibility, FieldProblems, Siret};
 
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +89,7 @@ pub async fn attach(
     // concurrent attachments take turns instead of all passing on the same count. (Of several
     // main establishments attaching one SIRET at once, its unique active attachment lets one in.)
     tx.lock_account(main.id).await?;
-    let day_ago = super::store::now() - 86_400;
+    let day_ago = super::store::now() - super::store::Duration::days(1);
     let (by_main, for_siret, pair) = tx
         .invitations_since(main.id, &request.siret, day_ago)
         .await?;

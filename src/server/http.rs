@@ -7,7 +7,7 @@ use super::mailer::{self, MailError};
 use super::outbox;
 use super::rate_limit::Budget;
 use super::state::AppState;
-use super::store::{Retention, Store, StoreError};
+use super::store::{Store, StoreError};
 use crate::app::{document, shell, App};
 use crate::routes;
 use axum::serve::ListenerExt;
@@ -89,9 +89,7 @@ impl Application {
             eligibility: Budget::new(&store, "eligibility", settings.rate_eligibility),
             signup: Budget::new(&store, "signup", settings.rate_signup),
         });
-        let retention = Retention {
-            audit_days: settings.audit_retention_days,
-        };
+        let retention = super::retention::policy(settings.audit_retention_days);
         let health = Arc::new(super::health::DatabaseHealth::default());
         let state = AppState {
             health: health.clone(),
@@ -216,7 +214,7 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.settings.public_url.is_https(),
-            super::sessions::anonymous_space_to_login,
+            super::anonymous::anonymous_space_to_login,
         ))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(state.settings.public_url.origin()),

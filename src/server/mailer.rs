@@ -6,16 +6,7 @@ use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-/// A message ready to send.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutgoingEmail {
-    /// The sender's display name, when not the configured one (same address).
-    pub sender_name: Option<String>,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
+pub use super::store::OutgoingEmail;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {

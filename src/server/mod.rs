@@ -1,8 +1,8 @@
 //! Server side (feature `ssr`): configuration, storage, external services and HTTP wiring.
 
+pub mod anonymous;
 pub mod approvals;
 pub mod assets;
-pub mod audit;
 pub mod auth;
 pub mod cache_control;
 pub mod cli;
@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod ownership;
 pub mod page_cache;
 pub mod rate_limit;
+pub mod refusals;
 pub mod retention;
 pub mod security;
 pub mod sessions;

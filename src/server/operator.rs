@@ -17,13 +17,11 @@ pub enum OperatorError {
 }
 
 /// `2026-11-24 09:14:03 UTC`.
-pub fn format_time(unix: i64) -> String {
+pub fn format_time(t: time::OffsetDateTime) -> String {
     let format =
         time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_else(|| unix.to_string())
+    t.format(&format)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// Stored text may come from users: never let it drive the operator's terminal.

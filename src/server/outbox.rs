@@ -21,6 +21,10 @@ pub fn backoff(attempts: i64) -> i64 {
     (5i64 << attempts.clamp(0, 10)).min(900)
 }
 
+fn next_try(attempts: i64) -> super::store::OffsetDateTime {
+    super::store::now() + super::store::Duration::seconds(backoff(attempts))
+}
+
 /// Sends what is due once; returns how many were sent.
 pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, StoreError> {
     let mut sent = 0;
@@ -47,7 +51,12 @@ pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, St
                 metrics::counter!("hubpro_email_failures_total").increment(1);
                 tracing::warn!(id = item.id, attempts = item.attempts + 1, error = %e, "email not sent, will retry");
                 store
-                    .mark_failed(item.id, item.attempts, &e.to_string())
+                    .mark_failed(
+                        item.id,
+                        item.attempts,
+                        &e.to_string(),
+                        next_try(item.attempts),
+                    )
                     .await?;
             }
         }

@@ -2,12 +2,12 @@
 //! fresh password link for a pending account. (A pending account whose link expired gives way to
 //! the next signup by itself: [`super::signup`].)
 
-use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::emails;
 use super::store::{
-    day_of, now, AccountId, AccountState, EndReason, LinkPurpose, Store, StoreError, Tx,
+    now, AccountId, AccountState, EndReason, LinkPurpose, LinkToken, Store, StoreError, Tx,
 };
+use super::store::{Event, EventKind};
 use super::tokens;
 use crate::domain::{EmailAddress, Siret, ValidSignup};
 use crate::routes::PublicUrl;
@@ -68,20 +68,15 @@ pub async fn tell_official_addresses(
         .iter()
         .filter(|a| a.identity() != claim.email.identity())
     {
-        let (token, token_hash) = tokens::generate();
-        tx.insert_token(
-            claim.account,
-            &token_hash,
-            LinkPurpose::NotUs,
-            tokens::NOT_US_TTL_SECONDS,
-        )
-        .await?;
+        let token = tx
+            .insert_token(claim.account, LinkPurpose::NotUs, tokens::NOT_US_TTL)
+            .await?;
         enqueue_notice(
             tx,
             to,
             claim.siret,
             claim.email,
-            &public_url.not_us_link(&token),
+            &public_url.not_us_link(token.expose()),
             support,
         )
         .await?;
@@ -112,13 +107,13 @@ pub async fn tell_official_addresses_of_hold(
     official: &[EmailAddress],
     siret: &Siret,
     email: &EmailAddress,
-    release_token: &str,
+    release_token: &LinkToken,
     notices: (&PublicUrl, &str),
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
     let (public_url, support) = notices;
     for to in official.iter().filter(|a| a.identity() != email.identity()) {
-        let link = public_url.not_us_link(release_token);
+        let link = public_url.not_us_link(release_token.expose());
         enqueue_notice(tx, to, siret, email, &link, support).await?;
         tx.audit(
             &Event::new(EventKind::OfficialAddressTold)
@@ -148,16 +143,16 @@ async fn enqueue_notice(
         to,
         siret,
         masked_address: &claimed.masked(),
-        date: &crate::domain::messages::french_date(day_of(now())),
+        date: &crate::domain::messages::french_date(now().date()),
         not_us_link: link,
-        valid_days: tokens::NOT_US_TTL_SECONDS / 86_400,
+        valid_days: tokens::NOT_US_TTL.whole_days(),
         support,
     }))
     .await
 }
 
 /// Whether a « Ce n'est pas nous » link (of a pending account, or of a hold) is still usable.
-pub async fn not_us_link_is_valid(store: &Store, token: &str) -> Result<bool, StoreError> {
+pub async fn not_us_link_is_valid(store: &Store, token: &LinkToken) -> Result<bool, StoreError> {
     Ok(store
         .peek_token(token, &[LinkPurpose::NotUs])
         .await?
@@ -169,7 +164,7 @@ pub async fn not_us_link_is_valid(store: &Store, token: &str) -> Result<bool, St
 /// (sessions, links), its SIRET is free, its address is told. Returns the SIRET.
 pub async fn suspend(
     store: &Store,
-    token: &str,
+    token: &LinkToken,
     ip: &ClientIp,
     support: &str,
 ) -> Result<Siret, OwnershipError> {
@@ -229,7 +224,7 @@ pub async fn suspend(
 /// address's for 30 days, as after a pending account's suspension.
 async fn release_contested_hold(
     mut tx: Tx,
-    token: &str,
+    token: &LinkToken,
     ip: &ClientIp,
 ) -> Result<Siret, OwnershipError> {
     let siret = tx
@@ -299,17 +294,16 @@ pub async fn resend(
     if let AccountState::Active { .. } = account.state {
         return Err(OwnershipError::AlreadyActive(siret.clone()));
     }
-    let (token, token_hash) = tokens::generate();
-    let until = now() + tokens::PASSWORD_SETUP_TTL_SECONDS;
     tx.revoke_tokens(account.id).await?;
-    tx.insert_token(
-        account.id,
-        &token_hash,
-        LinkPurpose::PasswordSetup,
-        tokens::PASSWORD_SETUP_TTL_SECONDS,
-    )
-    .await?;
-    tx.extend_pending(account.id, until).await?;
+    let token = tx
+        .insert_token(
+            account.id,
+            LinkPurpose::PasswordSetup,
+            tokens::PASSWORD_SETUP_TTL,
+        )
+        .await?;
+    tx.extend_pending(account.id, now() + tokens::PASSWORD_SETUP_TTL)
+        .await?;
     let signup = ValidSignup {
         siret: account.siret.clone(),
         organisation: account.organisation_name.clone(),
@@ -319,8 +313,8 @@ pub async fn resend(
     };
     tx.enqueue_email(&emails::password_setup(
         &signup,
-        &public_url.password_link(&token),
-        tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
+        &public_url.password_link(token.expose()),
+        tokens::PASSWORD_SETUP_TTL.whole_hours(),
         support,
     ))
     .await?;

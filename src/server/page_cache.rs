@@ -12,15 +12,6 @@ use axum::response::Response;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-/// Pages whose anonymous rendering never changes while the process runs.
-const CACHEABLE: [&str; 5] = [
-    routes::HOME,
-    routes::CREATE_ACCOUNT,
-    routes::SIGNUP,
-    routes::LOGIN,
-    routes::FORGOT_PASSWORD,
-];
-
 /// A rendered page cut where its nonce goes.
 #[derive(Debug)]
 struct CachedPage {
@@ -57,10 +48,10 @@ fn cacheable(request: &Request<Body>) -> Option<&'static str> {
     {
         return None;
     }
-    CACHEABLE
-        .iter()
-        .find(|p| **p == request.uri().path())
-        .copied()
+    // Pages whose anonymous rendering never changes while the process runs.
+    routes::page_at(request.uri().path())
+        .filter(|p| p.cacheable)
+        .map(|p| p.path)
 }
 
 /// The nonce named by a page's policy.

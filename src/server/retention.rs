@@ -8,6 +8,16 @@ use tokio::sync::watch;
 
 const EVERY: Duration = Duration::from_secs(3600);
 
+/// What is kept and for how long: the audit trail as configured, the rest by the lifetimes of
+/// sessions and links.
+pub fn policy(audit_days: u32) -> Retention {
+    Retention {
+        audit_days,
+        session_idle: super::sessions::LIFETIMES.idle,
+        longest_emailed_link: super::tokens::LONGEST_EMAILED_LINK_TTL,
+    }
+}
+
 /// Purges at start, then every hour, until `stop` turns true.
 pub fn spawn_purger(
     store: Store,

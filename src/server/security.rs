@@ -90,7 +90,7 @@ pub fn referrer_policy(path: &str) -> &'static str {
         "" => "/",
         p => p,
     };
-    if crate::routes::LINK_PAGES.contains(&path) {
+    if crate::routes::page_at(path).is_some_and(|p| p.secret_in_query) {
         "no-referrer"
     } else {
         "same-origin"
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn link_pages_alone_send_no_referrer() {
-        for path in crate::routes::LINK_PAGES {
+        for path in crate::routes::link_pages() {
             assert_eq!(referrer_policy(path), "no-referrer");
             assert_eq!(referrer_policy(&format!("{path}/")), "no-referrer");
         }

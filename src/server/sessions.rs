@@ -1,34 +1,79 @@
 //! Server-side sessions in the database (shared by every app instance). The cookie holds 256
-//! random bits; only their SHA-256 is stored ([`super::store`] holds the table,
-//! [`super::cookies`] the cookie).
+//! random bits; only their SHA-256 is stored ([`super::store`] keeps the table, this module
+//! decides when a session ends).
 
-use super::cookies;
-use crate::routes;
+use super::client_ip::ClientIp;
+use super::store::{
+    now, AccountId, Duration, SessionId, SessionLifetimes, Store, StoreError, StoredSession,
+};
+use super::store::{Event, EventKind};
 
-/// A session ends after this long without a request…
-pub const IDLE_SECONDS: i64 = 30 * 60;
-/// …and in any case this long after login.
-pub const ABSOLUTE_SECONDS: i64 = 12 * 3600;
+pub const LIFETIMES: SessionLifetimes = SessionLifetimes {
+    idle: Duration::minutes(30),
+    absolute: Duration::hours(12),
+};
 
-/// A visitor without a session cookie asking for the administrator's space goes to the login
-/// page straight away (302, as the page itself would answer), without rendering it. Besides the
-/// saved work, this avoids a rare stall of the space's fully-awaited render when its resource
-/// resolves at once (seen about once in 12 runs under load).
-pub async fn anonymous_space_to_login(
-    axum::extract::State(https): axum::extract::State<bool>,
-    request: axum::http::Request<axum::body::Body>,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let anonymous = request.uri().path() == routes::SPACE
-        && cookies::read(request.headers(), cookies::Kind::Session, https).is_none();
-    if anonymous {
-        return (
-            axum::http::StatusCode::FOUND,
-            [(header::LOCATION, routes::LOGIN)],
-        )
-            .into_response();
+/// Opens a session after a login. The previous one, if any, is ended: a new id at each login.
+pub async fn open(
+    store: &Store,
+    account: AccountId,
+    previous: Option<&SessionId>,
+) -> Result<SessionId, StoreError> {
+    if let Some(old) = previous {
+        store.delete_session(old).await?;
     }
-    next.run(request).await
+    store.create_session(account, LIFETIMES.absolute).await
+}
+
+/// The account of a live session, refreshing its idle timer; an ended session is deleted.
+pub async fn account(store: &Store, id: &SessionId) -> Result<Option<AccountId>, StoreError> {
+    let Some(session) = store.session(id).await? else {
+        return Ok(None);
+    };
+    let t = now();
+    if !alive(&session, t) {
+        store.delete_session(id).await?;
+        return Ok(None);
+    }
+    if t > session.last_seen {
+        store.touch_session(id, t).await?;
+    }
+    Ok(Some(session.account))
+}
+
+fn alive(session: &StoredSession, t: super::store::OffsetDateTime) -> bool {
+    t < session.expires && t - session.last_seen < LIFETIMES.idle
+}
+
+/// « Se déconnecter »: the session ends, and the trail says who left.
+pub async fn close(store: &Store, id: &SessionId, ip: &ClientIp) -> Result<(), StoreError> {
+    if let Some(session) = store.session(id).await? {
+        let event = Event::new(EventKind::Logout)
+            .account(session.account)
+            .ip(ip)
+            .detail("logout");
+        store.audit(&event).await;
+    }
+    store.delete_session(id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_ends_when_idle_or_old() {
+        let t = now();
+        let session = |last_seen, expires| StoredSession {
+            account: AccountId(1),
+            last_seen,
+            expires,
+        };
+        assert!(alive(&session(t, t + Duration::hours(1)), t));
+        assert!(!alive(
+            &session(t - LIFETIMES.idle, t + Duration::hours(1)),
+            t
+        ));
+        assert!(!alive(&session(t, t), t));
+    }
 }

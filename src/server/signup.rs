@@ -1,14 +1,15 @@
 //! The signup service: eligibility of a SIRET, and account creation. Server functions call these;
 //! they hold the rules, the server functions only translate.
 
-use super::audit::{Event, EventKind};
 use super::client_ip::ClientIp;
 use super::directory::{Directory, DirectoryError, Lookup};
 use super::emails;
 use super::ownership::{tell_official_addresses, Claim};
 use super::store::{
-    now, AccountId, AccountState, EndReason, LinkPurpose, NewAccount, Store, StoreError, Unique,
+    now, AccountId, AccountState, Duration, EndReason, LinkPurpose, NewAccount, Store, StoreError,
+    Unique,
 };
+use super::store::{Event, EventKind};
 use super::tokens;
 use crate::domain::{
     Eligibility, EstablishmentSummary, FieldProblems, MainEstablishment, Refusal, SignupForm,
@@ -17,9 +18,9 @@ use crate::domain::{
 use crate::routes::PublicUrl;
 
 /// How long after « Ce n'est pas nous » only the centre's official address may sign up.
-pub const CONTEST_SECONDS: i64 = 30 * 86_400;
+pub const CONTEST_PERIOD: Duration = Duration::days(30);
 /// At most one « vous avez déjà un compte » notice per address in this period.
-const SIGNUP_NOTICE_EVERY_SECONDS: i64 = 86_400;
+const SIGNUP_NOTICE_EVERY: Duration = Duration::days(1);
 
 /// Why a signup or an eligibility check did not go through.
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +135,7 @@ pub async fn sign_up(
     if !is_official
         && deps
             .store
-            .contested_since(&signup.siret, now() - CONTEST_SECONDS)
+            .contested_since(&signup.siret, now() - CONTEST_PERIOD)
             .await?
     {
         return Err(SignupError::Refused(Refusal::Contested));
@@ -177,13 +178,6 @@ async fn create_pending_account(
     official: &[crate::domain::EmailAddress],
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
-    let (token, token_hash) = tokens::generate();
-    let email = emails::password_setup(
-        signup,
-        &deps.public_url.password_link(&token),
-        tokens::PASSWORD_SETUP_TTL_SECONDS / 3600,
-        deps.support,
-    );
     let mut tx = deps.store.begin().await?;
     // A pending account whose link expired gives way: its SIRET and address are free. Its
     // address hears nothing.
@@ -213,17 +207,23 @@ async fn create_pending_account(
                 last_name: signup.last_name.clone(),
                 first_name: signup.first_name.clone(),
             },
-            now() + tokens::PASSWORD_SETUP_TTL_SECONDS,
+            now() + tokens::PASSWORD_SETUP_TTL,
         )
         .await?;
-    tx.insert_token(
-        account,
-        &token_hash,
-        LinkPurpose::PasswordSetup,
-        tokens::PASSWORD_SETUP_TTL_SECONDS,
-    )
+    let token = tx
+        .insert_token(
+            account,
+            LinkPurpose::PasswordSetup,
+            tokens::PASSWORD_SETUP_TTL,
+        )
+        .await?;
+    tx.enqueue_email(&emails::password_setup(
+        signup,
+        &deps.public_url.password_link(token.expose()),
+        tokens::PASSWORD_SETUP_TTL.whole_hours(),
+        deps.support,
+    ))
     .await?;
-    tx.enqueue_email(&email).await?;
     // Another address than the centre's official one: that one is told, and can say « Ce n'est
     // pas nous ».
     let claim = Claim {
@@ -256,18 +256,16 @@ async fn notify_existing_account(
     official: &[crate::domain::EmailAddress],
     ip: &ClientIp,
 ) -> Result<(), StoreError> {
-    let (release, release_hash) = tokens::generate();
     let mut tx = deps.store.begin().await?;
     let held = tx
         .hold_siret(
             &signup.siret,
-            now() + tokens::PASSWORD_SETUP_TTL_SECONDS,
-            &release_hash,
-            now() + tokens::NOT_US_TTL_SECONDS,
+            tokens::PASSWORD_SETUP_TTL,
+            tokens::NOT_US_TTL,
         )
         .await?;
     // The centre's official address hears of it as of any signup, « Ce n'est pas nous » included.
-    if held {
+    if let Some(release) = held {
         super::ownership::tell_official_addresses_of_hold(
             &mut tx,
             official,
@@ -280,7 +278,7 @@ async fn notify_existing_account(
         .await?;
     }
     let told = tx
-        .claim_signup_notice(holder, now() - SIGNUP_NOTICE_EVERY_SECONDS)
+        .claim_signup_notice(holder, now() - SIGNUP_NOTICE_EVERY)
         .await?;
     if told {
         tx.enqueue_email(&emails::account_already_exists(

@@ -42,6 +42,14 @@ impl AppState {
             support: &self.settings.support_contact,
         }
     }
+
+    /// Where emails sent on a user's behalf point to.
+    pub fn notices(&self) -> super::auth::Notices<'_> {
+        super::auth::Notices {
+            public_url: &self.settings.public_url,
+            support: &self.settings.support_contact,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

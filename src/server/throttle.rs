@@ -2,16 +2,7 @@
 //! attempts, capped so nobody can lock a victim out for long. Each attempt claims its turn with a
 //! compare-and-set, so parallel requests cannot slip past the wait.
 
-/// A kind of counted attempt.
-#[derive(Clone, Copy, Debug)]
-pub struct Policy {
-    /// Attempts allowed before waits begin.
-    pub free: i64,
-    /// First wait, in seconds; doubled at each further attempt.
-    pub first_wait: i64,
-    /// Longest wait, in seconds.
-    pub max_wait: i64,
-}
+pub use super::store::{Policy, Turn};
 
 /// Attempts on one account from one client address: a success resets only this key, so
 /// nobody can keep another client out of an account.
@@ -46,36 +37,6 @@ pub const RESET_IP: Policy = Policy {
     first_wait: 60,
     max_wait: 30 * 60,
 };
-
-impl Policy {
-    /// The policy of a network holding `share` times as many clients (an IPv6 /56 holds the
-    /// /64s of one subscriber): as many times the free attempts.
-    pub const fn times(self, share: u32) -> Policy {
-        Policy {
-            free: self.free * share as i64,
-            ..self
-        }
-    }
-
-    /// Wait imposed after the `n`-th counted attempt.
-    pub fn wait_after(&self, n: i64) -> i64 {
-        if n < self.free {
-            0
-        } else {
-            let doublings = (n - self.free).clamp(0, 20);
-            (self.first_wait << doublings).min(self.max_wait)
-        }
-    }
-}
-
-/// The result of asking for a turn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Turn {
-    /// The `n`-th attempt counted in the current window.
-    Granted(i64),
-    /// Try again in this many seconds.
-    Wait(i64),
-}
 
 #[cfg(test)]
 mod tests {

@@ -3,8 +3,9 @@
 
 use super::client_ip::ClientIp;
 use super::cookies;
+use super::refusals::Refusal;
 use super::state::AppState;
-use super::store::Account;
+use super::store::{Account, DeviceKey, LinkToken, SessionId};
 use crate::domain::FormProblem;
 use axum::http::{header, HeaderValue, StatusCode};
 
@@ -58,15 +59,25 @@ fn append_set_cookie(value: &str) {
     }
 }
 
-/// The session cookie's value, if any.
-pub fn session_id(state: &AppState) -> Option<String> {
-    cookie(state, cookies::Kind::Session)
+/// The session cookie's id, if any (and well formed).
+pub fn session_id(state: &AppState) -> Option<SessionId> {
+    SessionId::parse(&cookie(state, cookies::Kind::Session)?)
+}
+
+/// The open password flow's token (its cookie), if any.
+pub fn password_flow(state: &AppState) -> Option<LinkToken> {
+    LinkToken::parse(&cookie(state, cookies::Kind::PasswordFlow)?)
+}
+
+/// The browser's device key (its cookie), if it has one of ours.
+pub fn device_key(state: &AppState) -> Option<DeviceKey> {
+    DeviceKey::parse(&cookie(state, cookies::Kind::Device)?)
 }
 
 /// The logged-in account, if the session is alive.
 pub async fn current_account(state: &AppState) -> Option<Account> {
     let id = session_id(state)?;
-    let found = match state.store.session_account(&id).await {
+    let found = match super::sessions::account(&state.store, &id).await {
         Ok(Some(account)) => state.store.account_by_id(account).await,
         Ok(None) => Ok(None),
         Err(e) => Err(e),
@@ -75,6 +86,17 @@ pub async fn current_account(state: &AppState) -> Option<Account> {
         tracing::error!(error = %e, "session lookup failed");
         None
     })
+}
+
+/// A refused server-function call, the form as typed: the refusal names the configured support
+/// contact, and the response gets its status ([`refuse`]).
+pub fn refused<F>(form: F, refusal: impl Into<Refusal>) -> FormProblem<F> {
+    let Refusal { fields, general } = refusal.into();
+    let mut problem = FormProblem::keeping(form, fields, general);
+    if let Some(state) = leptos::prelude::use_context::<AppState>() {
+        problem = problem.naming_support(&state.settings.support_contact);
+    }
+    refuse(problem)
 }
 
 /// A refused server-function call: gives the response the problem's HTTP status (422 refused,

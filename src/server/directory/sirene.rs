@@ -152,7 +152,11 @@ impl Directory for SireneClient {
         if let Some(hit) = self.cached(digits) {
             return Some(hit);
         }
-        let shared = self.store.cached_insee_answer(digits, now()).await.ok()??;
+        let shared = self
+            .store
+            .cached_insee_answer(digits, now().unix_timestamp())
+            .await
+            .ok()??;
         self.remember(digits, &shared);
         Some(shared)
     }
@@ -175,7 +179,7 @@ impl SireneClient {
         };
         if let Some(hit) = self
             .store
-            .cached_insee_answer(digits, now())
+            .cached_insee_answer(digits, now().unix_timestamp())
             .await
             .map_err(unavailable)?
         {
@@ -204,7 +208,7 @@ impl SireneClient {
         metrics::histogram!("hubpro_insee_call_seconds").record(started.elapsed().as_secs_f64());
         if let Ok(lookup) = &result {
             self.remember(digits, lookup);
-            let expires = now() + CACHE_TTL.as_secs() as i64;
+            let expires = now().unix_timestamp() + CACHE_TTL.as_secs() as i64;
             if let Err(e) = self
                 .store
                 .remember_insee_answer(digits, lookup, expires)

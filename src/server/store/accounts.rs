@@ -1,6 +1,8 @@
 //! Administrator accounts.
 
-use super::{conflict_or, corrupt, now, Dialect, Store, StoreError, Tx};
+use super::{
+    conflict_or, corrupt, instant, unix, unix_now, Dialect, OffsetDateTime, Store, StoreError, Tx,
+};
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use sqlx::Row;
 
@@ -27,9 +29,9 @@ pub struct NewAccount {
 /// Where an account stands: it gets its password hash when it becomes active.
 #[derive(Clone, PartialEq, Eq)]
 pub enum AccountState {
-    /// Created, waiting for its password; it holds its SIRET until `until` (Unix seconds, the
-    /// end of its newest link), then a new signup may replace it.
-    Pending { until: i64 },
+    /// Created, waiting for its password; it holds its SIRET until `until` (the end of its
+    /// newest link), then a new signup may replace it.
+    Pending { until: OffsetDateTime },
     /// Password chosen (argon2id PHC string).
     Active { password_hash: String },
 }
@@ -50,7 +52,7 @@ impl AccountState {
     }
 
     /// Pending, and its newest link ended before `now`: it no longer holds its SIRET.
-    pub fn is_expired_pending(&self, now: i64) -> bool {
+    pub fn is_expired_pending(&self, now: OffsetDateTime) -> bool {
         matches!(self, Self::Pending { until } if *until <= now)
     }
 
@@ -70,7 +72,7 @@ pub enum OfficialNotice {
     /// next password tells the addresses then on file.
     Due,
     /// Told at `at` (Unix seconds), or asked from the official address itself.
-    Told { at: i64 },
+    Told { at: OffsetDateTime },
 }
 
 /// An account as stored, parsed back into domain values.
@@ -83,7 +85,7 @@ pub struct Account {
     pub last_name: PersonName,
     pub first_name: PersonName,
     pub state: AccountState,
-    pub created_at: i64,
+    pub created_at: OffsetDateTime,
     pub official: OfficialNotice,
 }
 
@@ -119,8 +121,8 @@ pub struct EndedAccount {
     pub email: EmailAddress,
     /// The state it had when it ended (`pending` / `active`).
     pub state: String,
-    pub created_at: i64,
-    pub ended_at: i64,
+    pub created_at: OffsetDateTime,
+    pub ended_at: OffsetDateTime,
     pub reason: String,
     pub detail: String,
 }
@@ -130,12 +132,16 @@ pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
     let hash: Option<String> = row.try_get("password_hash")?;
     let pending_until: Option<i64> = row.try_get("pending_until")?;
     let state = match (text("state")?.as_str(), hash, pending_until) {
-        ("pending", _, Some(until)) => AccountState::Pending { until },
+        ("pending", _, Some(until)) => AccountState::Pending {
+            until: instant("accounts.pending_until", until)?,
+        },
         ("active", Some(password_hash), _) => AccountState::Active { password_hash },
         (other, _, _) => return Err(corrupt("accounts.state", other)),
     };
     let official = match row.try_get::<Option<i64>, _>("official_told_at")? {
-        Some(at) => OfficialNotice::Told { at },
+        Some(at) => OfficialNotice::Told {
+            at: instant("accounts.official_told_at", at)?,
+        },
         None => OfficialNotice::Due,
     };
     Ok(Account {
@@ -149,7 +155,7 @@ pub(super) fn account(row: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
         first_name: PersonName::parse(&text("first_name")?)
             .map_err(|e| corrupt("accounts.first_name", e))?,
         state,
-        created_at: row.try_get("created_at")?,
+        created_at: instant("accounts.created_at", row.try_get("created_at")?)?,
         official,
     })
 }
@@ -160,7 +166,7 @@ impl Tx {
     pub async fn insert_pending_account(
         &mut self,
         account: &NewAccount,
-        pending_until: i64,
+        pending_until: OffsetDateTime,
     ) -> Result<AccountId, StoreError> {
         let row = sqlx::query(
             "INSERT INTO accounts (siret, email_identity, email, organisation_name, last_name, \
@@ -173,8 +179,8 @@ impl Tx {
         .bind(account.organisation_name.as_str())
         .bind(account.last_name.as_str())
         .bind(account.first_name.as_str())
-        .bind(now())
-        .bind(pending_until)
+        .bind(unix_now())
+        .bind(unix(pending_until))
         .fetch_one(self.conn())
         .await
         .map_err(conflict_or)?;
@@ -203,7 +209,7 @@ impl Tx {
         sqlx::query(
             "UPDATE accounts SET official_told_at = $1 WHERE id = $2 AND official_told_at IS NULL",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(id.0)
         .execute(self.conn())
         .await?;
@@ -227,12 +233,16 @@ impl Tx {
     }
 
     /// A pending account keeps its SIRET at least until `until` (a new link was sent).
-    pub async fn extend_pending(&mut self, id: AccountId, until: i64) -> Result<(), StoreError> {
+    pub async fn extend_pending(
+        &mut self,
+        id: AccountId,
+        until: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE accounts SET pending_until = $1 WHERE id = $2 AND state = 'pending' \
              AND pending_until < $1",
         )
-        .bind(until)
+        .bind(unix(until))
         .bind(id.0)
         .execute(self.conn())
         .await?;
@@ -250,7 +260,7 @@ impl Tx {
              AND a.pending_until <= $1 AND (a.siret = $2 OR a.email_identity = $3)"
         );
         let rows = sqlx::query(&sql)
-            .bind(now())
+            .bind(unix_now())
             .bind(siret.as_digits())
             .bind(email.identity())
             .fetch_all(self.conn())
@@ -274,8 +284,8 @@ impl Tx {
         .bind(account.siret.as_digits())
         .bind(account.email.as_str())
         .bind(account.state.code())
-        .bind(account.created_at)
-        .bind(now())
+        .bind(unix(account.created_at))
+        .bind(unix_now())
         .bind(reason.code())
         .bind(detail.chars().take(500).collect::<String>())
         .bind(account.state.password_hash())
@@ -406,8 +416,8 @@ impl Store {
                     email: EmailAddress::parse(&email)
                         .map_err(|e| corrupt("ended_accounts.email", e))?,
                     state: r.try_get("state")?,
-                    created_at: r.try_get("created_at")?,
-                    ended_at: r.try_get("ended_at")?,
+                    created_at: instant("ended_accounts.created_at", r.try_get("created_at")?)?,
+                    ended_at: instant("ended_accounts.ended_at", r.try_get("ended_at")?)?,
                     reason: r.try_get("reason")?,
                     detail: r.try_get("detail")?,
                 })

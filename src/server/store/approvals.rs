@@ -1,6 +1,6 @@
 //! The approvals registry (agréments), loaded from the DREAL's files.
 
-use super::{corrupt, now, Store, StoreError, Tx};
+use super::{corrupt, unix_now, Store, StoreError, Tx};
 use crate::domain::{ApprovalSummary, EmailAddress, Siret, Training, TransportType};
 use sqlx::Row;
 
@@ -101,7 +101,7 @@ impl Tx {
         .bind(a.ends_on.map(iso))
         .bind(&a.region)
         .bind(a.notification_email.as_str())
-        .bind(now())
+        .bind(unix_now())
         .execute(self.conn())
         .await?;
         Ok(())

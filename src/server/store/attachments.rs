@@ -1,6 +1,8 @@
 //! Attachments of secondary establishments to a main establishment's account.
 
-use super::{conflict_or, corrupt, day_of, now, AccountId, Store, StoreError, Tx};
+use super::{
+    conflict_or, corrupt, instant, unix, unix_now, AccountId, OffsetDateTime, Store, StoreError, Tx,
+};
 use crate::domain::{
     AttachedEstablishment, AttachmentState, EmailAddress, OrganisationName, Siret,
 };
@@ -25,7 +27,7 @@ impl Tx {
         contact_email: &EmailAddress,
         invited: bool,
     ) -> Result<(), StoreError> {
-        let t = now();
+        let t = unix_now();
         sqlx::query(
             "INSERT INTO attachments (main_account_id, siret, organisation_name, contact_email, \
              created_at, invited_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -48,7 +50,7 @@ impl Tx {
             "UPDATE attachments SET detached_at = $1 WHERE main_account_id = $2 AND siret = $3 \
              AND detached_at IS NULL",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(main.0)
         .bind(siret.as_digits())
         .execute(self.conn())
@@ -63,7 +65,7 @@ impl Tx {
         &mut self,
         main: AccountId,
         siret: &Siret,
-        since: i64,
+        since: OffsetDateTime,
     ) -> Result<(i64, i64, i64), StoreError> {
         let row = sqlx::query(
             "SELECT COALESCE(SUM(CASE WHEN main_account_id = $1 THEN 1 ELSE 0 END), 0) AS by_main, \
@@ -73,7 +75,7 @@ impl Tx {
         )
         .bind(main.0)
         .bind(siret.as_digits())
-        .bind(since)
+        .bind(unix(since))
         .fetch_one(self.conn())
         .await?;
         Ok((
@@ -133,7 +135,7 @@ impl Store {
                     name: r.try_get("organisation_name")?,
                     contact_email: EmailAddress::parse(&contact)
                         .map_err(|e| corrupt("attachments.contact_email", e))?,
-                    since: day_of(r.try_get("created_at")?),
+                    since: instant("attachments.created_at", r.try_get("created_at")?)?.date(),
                     state: match state.as_deref() {
                         None => AttachmentState::Invited,
                         Some("active") => AttachmentState::AccountActive,

@@ -1,7 +1,7 @@
 //! Budgets and the INSEE answer cache, in the database so that every instance shares them.
 
 use super::{Store, StoreError};
-use crate::server::directory::Lookup;
+use serde::{de::DeserializeOwned, Serialize};
 use sqlx::Row;
 
 /// Milliseconds since the Unix epoch (budgets need finer steps than `now()`'s seconds).
@@ -77,11 +77,11 @@ impl Store {
     }
 
     /// A cached INSEE answer still valid at `now` (seconds); an unreadable one is a miss.
-    pub async fn cached_insee_answer(
+    pub async fn cached_insee_answer<A: DeserializeOwned>(
         &self,
         siret: &str,
         now: i64,
-    ) -> Result<Option<Lookup>, StoreError> {
+    ) -> Result<Option<A>, StoreError> {
         let row =
             sqlx::query("SELECT answer FROM insee_answers WHERE siret = $1 AND expires_at > $2")
                 .bind(siret)
@@ -96,13 +96,13 @@ impl Store {
     }
 
     /// Keeps an INSEE answer for every instance until `expires_at` (seconds).
-    pub async fn remember_insee_answer(
+    pub async fn remember_insee_answer<A: Serialize>(
         &self,
         siret: &str,
-        answer: &Lookup,
+        answer: &A,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let text = serde_json::to_string(answer).expect("a lookup serialises");
+        let text = serde_json::to_string(answer).map_err(|e| super::corrupt("insee_answers", e))?;
         sqlx::query(
             "INSERT INTO insee_answers (siret, answer, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (siret) DO UPDATE SET answer = excluded.answer, \

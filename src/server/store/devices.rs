@@ -1,27 +1,26 @@
 //! Browsers known to an account (OWASP « device cookies »): the cookie's value is a random
 //! secret; only its hash is kept, bound to each account it logged into.
 
-use super::{now, AccountId, Store, StoreError, Tx};
-use crate::server::tokens::hash;
+use super::{unix_now, AccountId, DeviceKey, Duration, Store, StoreError, Tx};
 
 /// How long a browser stays known without logging in (its cookie's lifetime too).
-pub const DEVICE_LIFETIME_SECONDS: i64 = 365 * 86_400;
+pub const DEVICE_LIFETIME: Duration = Duration::days(365);
 /// Browsers an account keeps; logging in from one more forgets the least recently used. An
 /// account's owner cannot mint enough known browsers to crowd the known lane.
 const DEVICES_PER_ACCOUNT: i64 = 10;
 
 impl Store {
-    /// Whether this device cookie logged into `account`. Read whatever the account (even when
+    /// Whether this browser's key logged into `account`. Read whatever the account (even when
     /// there is none), so that the time taken tells nothing about it.
     pub async fn is_known_device(
         &self,
-        cookie: &str,
+        key: &DeviceKey,
         account: Option<AccountId>,
     ) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 AS known FROM known_devices WHERE token_hash = $1 AND account_id = $2",
         )
-        .bind(hash(cookie))
+        .bind(key.hash().0)
         .bind(account.map_or(-1, |a| a.0))
         .fetch_optional(self.pool())
         .await?;
@@ -33,16 +32,16 @@ impl Store {
     pub async fn remember_device(
         &self,
         account: AccountId,
-        cookie: &str,
+        key: &DeviceKey,
     ) -> Result<(), StoreError> {
-        let t = now();
+        let t = unix_now();
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO known_devices (token_hash, account_id, created_at, last_used_at) \
              VALUES ($1, $2, $3, $3) \
              ON CONFLICT (token_hash, account_id) DO UPDATE SET last_used_at = $3",
         )
-        .bind(hash(cookie))
+        .bind(key.hash().0)
         .bind(account.0)
         .bind(t)
         .execute(tx.conn())

@@ -1,9 +1,10 @@
 //! Who may sign a SIRET up, beyond its accounts: SIRETs held by a signup that created nothing
 //! (its address had an account), the notices sent to such addresses, and recent contests.
 
-use super::{now, AccountId, Store, StoreError, Tx};
+use super::{
+    unix, unix_now, AccountId, Duration, LinkToken, OffsetDateTime, Store, StoreError, Tx,
+};
 use crate::domain::Siret;
-use crate::server::tokens::hash;
 use sqlx::Row;
 
 impl Store {
@@ -11,7 +12,7 @@ impl Store {
     pub async fn siret_held(&self, siret: &Siret) -> Result<bool, StoreError> {
         let row = sqlx::query("SELECT 1 AS held FROM siret_holds WHERE siret = $1 AND until > $2")
             .bind(siret.as_digits())
-            .bind(now())
+            .bind(unix_now())
             .fetch_optional(self.pool())
             .await?;
         Ok(row.is_some())
@@ -22,31 +23,35 @@ impl Store {
     pub async fn release_hold(&self, siret: &Siret) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM siret_holds WHERE siret = $1 AND until > $2")
             .bind(siret.as_digits())
-            .bind(now())
+            .bind(unix_now())
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() > 0)
     }
 
     /// Whether the hold's « Ce n'est pas nous » link is still usable.
-    pub async fn hold_link_is_valid(&self, token: &str) -> Result<bool, StoreError> {
+    pub async fn hold_link_is_valid(&self, token: &LinkToken) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 AS valid FROM siret_holds WHERE release_token_hash = $1 AND link_until > $2",
         )
-        .bind(hash(token))
-        .bind(now())
+        .bind(token.hash().0)
+        .bind(unix_now())
         .fetch_optional(self.pool())
         .await?;
         Ok(row.is_some())
     }
 
     /// Whether the SIRET's official address said « Ce n'est pas nous » after `since`.
-    pub async fn contested_since(&self, siret: &Siret, since: i64) -> Result<bool, StoreError> {
+    pub async fn contested_since(
+        &self,
+        siret: &Siret,
+        since: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 AS contested FROM contests WHERE siret = $1 AND contested_at > $2 LIMIT 1",
         )
         .bind(siret.as_digits())
-        .bind(since)
+        .bind(unix(since))
         .fetch_optional(self.pool())
         .await?;
         Ok(row.is_some())
@@ -54,16 +59,16 @@ impl Store {
 }
 
 impl Tx {
-    /// Holds the SIRET until `until`, with a release link (its hash) valid until `link_until`,
-    /// unless a hold is already running: true when this call made the hold.
+    /// Holds the SIRET for `hold`, with a release link valid for `link`, unless a hold is
+    /// already running: the link when this call made the hold.
     pub async fn hold_siret(
         &mut self,
         siret: &Siret,
-        until: i64,
-        release_token_hash: &str,
-        link_until: i64,
-    ) -> Result<bool, StoreError> {
-        let t = now();
+        hold: Duration,
+        link: Duration,
+    ) -> Result<Option<LinkToken>, StoreError> {
+        let release = LinkToken::generate();
+        let t = unix_now();
         let done = sqlx::query(
             "INSERT INTO siret_holds (siret, created_at, until, release_token_hash, link_until) \
              VALUES ($1, $2, $3, $4, $5) \
@@ -72,22 +77,25 @@ impl Tx {
         )
         .bind(siret.as_digits())
         .bind(t)
-        .bind(until)
-        .bind(release_token_hash)
-        .bind(link_until)
+        .bind(t + hold.whole_seconds())
+        .bind(release.hash().0)
+        .bind(t + link.whole_seconds())
         .execute(self.conn())
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok((done.rows_affected() == 1).then_some(release))
     }
 
     /// « Ce n'est pas nous » from a hold's link: the hold ends; returns its SIRET.
-    pub async fn release_hold_by_link(&mut self, token: &str) -> Result<Option<Siret>, StoreError> {
+    pub async fn release_hold_by_link(
+        &mut self,
+        token: &LinkToken,
+    ) -> Result<Option<Siret>, StoreError> {
         let row = sqlx::query(
             "DELETE FROM siret_holds WHERE release_token_hash = $1 AND link_until > $2 \
              RETURNING siret",
         )
-        .bind(hash(token))
-        .bind(now())
+        .bind(token.hash().0)
+        .bind(unix_now())
         .fetch_optional(self.conn())
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -101,7 +109,7 @@ impl Tx {
     pub async fn record_contest(&mut self, siret: &Siret) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO contests (siret, contested_at) VALUES ($1, $2)")
             .bind(siret.as_digits())
-            .bind(now())
+            .bind(unix_now())
             .execute(self.conn())
             .await?;
         Ok(())
@@ -113,15 +121,15 @@ impl Tx {
     pub async fn claim_signup_notice(
         &mut self,
         account: AccountId,
-        since: i64,
+        since: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE accounts SET signup_notice_at = $1 WHERE id = $2 \
              AND (signup_notice_at IS NULL OR signup_notice_at <= $3)",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(account.0)
-        .bind(since)
+        .bind(unix(since))
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)

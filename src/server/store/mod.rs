@@ -16,6 +16,7 @@ mod devices;
 mod holds;
 mod outbox;
 mod retention;
+mod secrets;
 mod sessions;
 mod throttle;
 mod tokens;
@@ -25,17 +26,20 @@ pub use accounts::{
 };
 pub use approvals::Approval;
 pub use attachments::AttachmentOwner;
-pub use audit::StoredEvent;
+pub use audit::{Event, EventKind, StoredEvent};
 pub use budgets::now_ms;
-pub use devices::DEVICE_LIFETIME_SECONDS;
-pub use outbox::{OutboxCounts, StoredEmail, UnsentEmail};
+pub use devices::DEVICE_LIFETIME;
+pub use outbox::{OutboxCounts, OutgoingEmail, StoredEmail, UnsentEmail};
 pub use retention::{Purged, Retention};
+pub use secrets::{DeviceKey, LinkToken, SessionId, TokenHash};
+pub use sessions::{SessionLifetimes, StoredSession};
+pub use throttle::{Policy, Turn};
+pub use time::{Duration, OffsetDateTime};
 pub use tokens::LinkPurpose;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
 use std::str::FromStr;
-use std::time::Duration;
 
 /// Which SQL database is behind the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,7 +120,7 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 10 })
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
@@ -236,12 +240,31 @@ fn prepare_sqlite(url: &str) -> Result<String, StoreError> {
     })
 }
 
+/// The current instant, to the second (what the store keeps).
+pub fn now() -> OffsetDateTime {
+    instant_of(unix_now()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
 /// Seconds since the Unix epoch: how every timestamp is stored (same type on both dialects).
-pub fn now() -> i64 {
+fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+/// An instant as stored.
+fn unix(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp()
+}
+
+fn instant_of(unix: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(unix).ok()
+}
+
+/// A stored instant read back: one out of range is a corrupt row, never a default.
+fn instant(column: &'static str, unix: i64) -> Result<OffsetDateTime, StoreError> {
+    instant_of(unix).ok_or_else(|| corrupt(column, format!("{unix} is no instant")))
 }
 
 /// Maps a unique-constraint failure to the rule it broke; any other error stays a database error.
@@ -262,11 +285,4 @@ fn conflict_or(err: sqlx::Error) -> StoreError {
         Some(rule) => StoreError::Conflict(rule),
         None => StoreError::Database(err),
     }
-}
-
-/// The calendar day (UTC) of a Unix time.
-pub fn day_of(unix: i64) -> time::Date {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| t.date())
-        .unwrap_or(time::Date::MIN)
 }

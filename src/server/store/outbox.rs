@@ -1,8 +1,18 @@
 //! The outbox table: emails written with what caused them, then sent by the worker.
 
-use super::{now, Store, StoreError, Tx};
-use crate::server::mailer::OutgoingEmail;
+use super::{instant, unix, unix_now, OffsetDateTime, Store, StoreError, Tx};
 use sqlx::Row;
+
+/// A message ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// The sender's display name, when not the configured one (same address).
+    pub sender_name: Option<String>,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
 
 /// An email stored in the outbox.
 #[derive(Clone, Debug)]
@@ -10,8 +20,8 @@ pub struct StoredEmail {
     pub id: i64,
     pub email: OutgoingEmail,
     pub attempts: i64,
-    pub sent_at: Option<i64>,
-    pub created_at: i64,
+    pub sent_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
 }
 
 /// The outbox at a glance.
@@ -29,8 +39,8 @@ pub struct UnsentEmail {
     pub to: String,
     pub subject: String,
     pub attempts: i64,
-    pub created_at: i64,
-    pub next_attempt_at: i64,
+    pub created_at: OffsetDateTime,
+    pub next_attempt_at: OffsetDateTime,
     pub last_error: Option<String>,
     /// Never sendable: no longer retried.
     pub abandoned: bool,
@@ -39,7 +49,7 @@ pub struct UnsentEmail {
 impl Tx {
     /// Queues an email, sent once the transaction commits.
     pub async fn enqueue_email(&mut self, email: &OutgoingEmail) -> Result<(), StoreError> {
-        let t = now();
+        let t = unix_now();
         sqlx::query(
             "INSERT INTO outbox (recipient, subject, text_body, html_body, created_at, \
              next_attempt_at, attempts, sender_name) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
@@ -64,7 +74,7 @@ impl Store {
             "SELECT id, next_attempt_at FROM outbox WHERE sent_at IS NULL \
              AND abandoned_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
@@ -85,7 +95,7 @@ impl Store {
             "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL \
              AND abandoned_at IS NULL AND next_attempt_at = $3",
         )
-        .bind(now() + seconds)
+        .bind(unix_now() + seconds)
         .bind(id)
         .bind(due)
         .execute(self.pool())
@@ -105,7 +115,7 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| stored(&r)).transpose().map_err(Into::into)
+        row.map(|r| stored(&r)).transpose()
     }
 
     /// Marks an email sent; unless the mailbox is this database (dev mailbox), its bodies go:
@@ -118,19 +128,26 @@ impl Store {
              WHERE id = $2"
         };
         sqlx::query(sql)
-            .bind(now())
+            .bind(unix_now())
             .bind(id)
             .execute(self.pool())
             .await?;
         Ok(())
     }
 
-    pub async fn mark_failed(&self, id: i64, attempts: i64, error: &str) -> Result<(), StoreError> {
+    /// Records a failed try; the next one is due at `next`.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        attempts: i64,
+        error: &str,
+        next: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
         )
         .bind(attempts + 1)
-        .bind(now() + crate::server::outbox::backoff(attempts))
+        .bind(unix(next))
         .bind(error)
         .bind(id)
         .execute(self.pool())
@@ -144,7 +161,7 @@ impl Store {
             "UPDATE outbox SET abandoned_at = $1, attempts = attempts + 1, last_error = $2 \
              WHERE id = $3",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(error)
         .bind(id)
         .execute(self.pool())
@@ -161,10 +178,7 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(stored)
-            .collect::<Result<_, _>>()
-            .map_err(Into::into)
+        rows.iter().map(stored).collect()
     }
 
     /// Emails not sent yet, oldest first, with their last error (operator status).
@@ -182,14 +196,16 @@ impl Store {
                     to: r.try_get("recipient")?,
                     subject: r.try_get("subject")?,
                     attempts: r.try_get("attempts")?,
-                    created_at: r.try_get("created_at")?,
-                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    created_at: instant("outbox.created_at", r.try_get("created_at")?)?,
+                    next_attempt_at: instant(
+                        "outbox.next_attempt_at",
+                        r.try_get("next_attempt_at")?,
+                    )?,
                     last_error: r.try_get("last_error")?,
                     abandoned: r.try_get::<Option<i64>, _>("abandoned_at")?.is_some(),
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+            .collect()
     }
 
     /// How many emails wait for a first try, wait after a failure, and were sent.
@@ -226,7 +242,7 @@ impl Store {
             "UPDATE outbox SET next_attempt_at = $1 WHERE sent_at IS NULL AND attempts > 0 \
              AND abandoned_at IS NULL AND ($2 = 0 OR id = $3)",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(id.unwrap_or(0))
         .bind(id.unwrap_or(0))
         .execute(self.pool())
@@ -239,7 +255,7 @@ impl Store {
     }
 }
 
-fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, sqlx::Error> {
+fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, StoreError> {
     Ok(StoredEmail {
         id: row.try_get("id")?,
         email: OutgoingEmail {
@@ -250,7 +266,10 @@ fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, sqlx::Error> {
             html: row.try_get("html_body")?,
         },
         attempts: row.try_get("attempts")?,
-        sent_at: row.try_get("sent_at")?,
-        created_at: row.try_get("created_at")?,
+        sent_at: row
+            .try_get::<Option<i64>, _>("sent_at")?
+            .map(|t| instant("outbox.sent_at", t))
+            .transpose()?,
+        created_at: instant("outbox.created_at", row.try_get("created_at")?)?,
     })
 }

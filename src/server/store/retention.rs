@@ -2,15 +2,17 @@
 //! bodies of emails (they hold links) once sent or once their links are dead go; audit events stay
 //! for the configured period.
 
-use super::devices::DEVICE_LIFETIME_SECONDS;
-use super::{Store, StoreError};
-use crate::server::sessions::IDLE_SECONDS;
-use crate::server::tokens::LONGEST_EMAILED_LINK_TTL_SECONDS;
+use super::devices::DEVICE_LIFETIME;
+use super::{unix, Duration, OffsetDateTime, Store, StoreError};
 
-/// How long things are kept.
+/// How long things are kept: the caller's policies, handed in as values.
 #[derive(Clone, Copy, Debug)]
 pub struct Retention {
     pub audit_days: u32,
+    /// A session unused this long has ended.
+    pub session_idle: Duration,
+    /// The longest any emailed link stays valid: an email older than this holds dead links.
+    pub longest_emailed_link: Duration,
 }
 
 /// A used or expired link stays a day, so a second click still reads « déjà utilisé ».
@@ -19,11 +21,6 @@ const DEAD_LINK_GRACE: i64 = 24 * 3600;
 const IDLE_COUNTER: i64 = 3600;
 /// The dev mailbox shows sent emails for a week; SMTP deliveries are emptied when sent.
 const SENT_BODY_DAYS: i64 = 7;
-/// An email never delivered (failed, or abandoned) keeps its bodies while a link in it may live,
-/// so that a retry still sends a working link; a day later (as for dead links) they go, and the
-/// email is no longer retried (it would go out empty). Counted from the email's creation: its
-/// links were made in the same transaction.
-const UNDELIVERED_BODY_SECONDS: i64 = LONGEST_EMAILED_LINK_TTL_SECONDS + DEAD_LINK_GRACE;
 
 /// A contest keeps its SIRET for the official address for 30 days; a day more, as for links.
 const CONTEST_KEPT: i64 = 31 * 86_400;
@@ -48,13 +45,23 @@ pub struct Purged {
 }
 
 impl Store {
-    /// Removes what is no longer needed, as of `now` (seconds).
-    pub async fn purge(&self, retention: Retention, now: i64) -> Result<Purged, StoreError> {
+    /// Removes what is no longer needed, as of `now`.
+    pub async fn purge(
+        &self,
+        retention: Retention,
+        now: OffsetDateTime,
+    ) -> Result<Purged, StoreError> {
+        let now = unix(now);
+        // An email never delivered (failed, or abandoned) keeps its bodies while a link in it
+        // may live, so that a retry still sends a working link; a day later (as for dead links)
+        // they go, and the email is no longer retried (it would go out empty). Counted from the
+        // email's creation: its links were made in the same transaction.
+        let undelivered_body = retention.longest_emailed_link.whole_seconds() + DEAD_LINK_GRACE;
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
         let steps: [(&str, Vec<i64>); 14] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
-                vec![now, now - IDLE_SECONDS],
+                vec![now, now - retention.session_idle.whole_seconds()],
             ),
             (
                 "DELETE FROM tokens WHERE (used_at IS NOT NULL AND used_at <= $1) OR expires_at <= $1",
@@ -82,7 +89,7 @@ impl Store {
                  abandoned_at = COALESCE(abandoned_at, $2) WHERE sent_at IS NULL \
                  AND (attempts > 0 OR abandoned_at IS NOT NULL) AND created_at <= $1 \
                  AND (text_body <> '' OR html_body <> '')",
-                vec![now - UNDELIVERED_BODY_SECONDS, now],
+                vec![now - undelivered_body, now],
             ),
             (
                 "DELETE FROM outbox WHERE sent_at <= $1 OR abandoned_at <= $1",
@@ -99,7 +106,7 @@ impl Store {
             ),
             (
                 "DELETE FROM known_devices WHERE last_used_at <= $1",
-                vec![now - DEVICE_LIFETIME_SECONDS],
+                vec![now - DEVICE_LIFETIME.whole_seconds()],
             ),
             (
                 "DELETE FROM siret_holds WHERE until <= $1 AND link_until <= $1",

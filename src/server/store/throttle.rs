@@ -1,8 +1,48 @@
-//! Counters that slow down guessing ([`crate::server::throttle`] holds the policies).
+//! Counters that slow down guessing. The policies are the caller's, handed in as values.
 
-use super::{now, Store, StoreError};
-use crate::server::throttle::{Policy, Turn};
+use super::{unix_now, Store, StoreError};
 use sqlx::Row;
+
+/// A kind of counted attempt.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Attempts allowed before waits begin.
+    pub free: i64,
+    /// First wait, in seconds; doubled at each further attempt.
+    pub first_wait: i64,
+    /// Longest wait, in seconds.
+    pub max_wait: i64,
+}
+
+impl Policy {
+    /// The policy of a network holding `share` times as many clients (an IPv6 /56 holds the
+    /// /64s of one subscriber): as many times the free attempts.
+    pub const fn times(self, share: u32) -> Policy {
+        Policy {
+            free: self.free * share as i64,
+            ..self
+        }
+    }
+
+    /// Wait imposed after the `n`-th counted attempt.
+    pub fn wait_after(&self, n: i64) -> i64 {
+        if n < self.free {
+            0
+        } else {
+            let doublings = (n - self.free).clamp(0, 20);
+            (self.first_wait << doublings).min(self.max_wait)
+        }
+    }
+}
+
+/// The result of asking for a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// The `n`-th attempt counted in the current window.
+    Granted(i64),
+    /// Try again in this many seconds.
+    Wait(i64),
+}
 
 /// Seconds without attempts after which the count starts again.
 const FORGET_AFTER: i64 = 3600;
@@ -10,7 +50,7 @@ const FORGET_AFTER: i64 = 3600;
 impl Store {
     /// Counts an attempt for `key` and says whether it may proceed.
     pub async fn take_turn(&self, key: &str, policy: Policy) -> Result<Turn, StoreError> {
-        let t = now();
+        let t = unix_now();
         sqlx::query(
             "INSERT INTO throttle (key, failures, blocked_until, updated_at) VALUES ($1, 0, 0, $2) \
              ON CONFLICT (key) DO NOTHING",
@@ -59,7 +99,7 @@ impl Store {
 
     /// The wait `key` is under, without counting an attempt.
     pub async fn current_wait(&self, key: &str) -> Result<Option<i64>, StoreError> {
-        let t = now();
+        let t = unix_now();
         let row = sqlx::query("SELECT blocked_until FROM throttle WHERE key = $1")
             .bind(key)
             .fetch_optional(self.pool())

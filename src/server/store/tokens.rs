@@ -1,7 +1,6 @@
 //! Single-use links and password flows: only the SHA-256 of a token is stored.
 
-use super::{now, AccountId, Store, StoreError, Tx};
-use crate::server::tokens::hash;
+use super::{unix, unix_now, AccountId, Duration, LinkToken, Store, StoreError, Tx};
 use sqlx::Row;
 
 /// What a token opens.
@@ -43,33 +42,34 @@ impl LinkPurpose {
 }
 
 impl Tx {
+    /// A new link of `purpose` for `account`, valid for `ttl`.
     pub async fn insert_token(
         &mut self,
         account: AccountId,
-        token_hash: &str,
         purpose: LinkPurpose,
-        ttl_seconds: i64,
-    ) -> Result<(), StoreError> {
+        ttl: Duration,
+    ) -> Result<LinkToken, StoreError> {
+        let token = LinkToken::generate();
         sqlx::query(
             "INSERT INTO tokens (token_hash, account_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(token_hash)
+        .bind(token.hash().0)
         .bind(account.0)
         .bind(purpose.code())
-        .bind(now() + ttl_seconds)
+        .bind(unix(super::now() + ttl))
         .execute(self.conn())
         .await?;
-        Ok(())
+        Ok(token)
     }
 
     /// Marks a valid token used and returns its account; `None` when unknown, used, expired or
     /// of another purpose. The conditional update makes two concurrent uses succeed once.
     pub async fn consume_token(
         &mut self,
-        token: &str,
+        token: &LinkToken,
         purposes: &[LinkPurpose],
     ) -> Result<Option<AccountId>, StoreError> {
-        let token_hash = hash(token);
+        let token_hash = token.hash().0;
         let row = sqlx::query("SELECT account_id, purpose FROM tokens WHERE token_hash = $1")
             .bind(&token_hash)
             .fetch_optional(self.conn())
@@ -79,7 +79,7 @@ impl Tx {
         if !LinkPurpose::parse(&purpose).is_some_and(|p| purposes.contains(&p)) {
             return Ok(None);
         }
-        let t = now();
+        let t = unix_now();
         let done = sqlx::query(
             "UPDATE tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
@@ -98,7 +98,7 @@ impl Tx {
             "UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL \
              AND purpose <> 'not_us'",
         )
-        .bind(now())
+        .bind(unix_now())
         .bind(account.0)
         .execute(self.conn())
         .await?;
@@ -111,10 +111,10 @@ impl Tx {
     /// before this transaction ends.
     pub async fn peek_token_locked(
         &mut self,
-        token: &str,
+        token: &LinkToken,
         purposes: &[LinkPurpose],
     ) -> Result<Option<AccountId>, StoreError> {
-        let token_hash = hash(token);
+        let token_hash = token.hash().0;
         let owner = sqlx::query("SELECT account_id FROM tokens WHERE token_hash = $1")
             .bind(&token_hash)
             .fetch_optional(self.conn())
@@ -129,7 +129,7 @@ impl Tx {
         }
         let row = sqlx::query(VALID_TOKEN)
             .bind(&token_hash)
-            .bind(now())
+            .bind(unix_now())
             .fetch_optional(self.conn())
             .await?;
         valid_for(row, purposes)
@@ -157,12 +157,12 @@ impl Store {
     /// The account a still-valid token of one of `purposes` belongs to, without using it.
     pub async fn peek_token(
         &self,
-        token: &str,
+        token: &LinkToken,
         purposes: &[LinkPurpose],
     ) -> Result<Option<AccountId>, StoreError> {
         let row = sqlx::query(VALID_TOKEN)
-            .bind(hash(token))
-            .bind(now())
+            .bind(token.hash().0)
+            .bind(unix_now())
             .fetch_optional(self.pool())
             .await?;
         valid_for(row, purposes)
