@@ -100,7 +100,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         assert_eq!((report.inserted, report.notified), (2, 2), "{db}");
         let mail = &emails_to(&store, "ecole@example.fr").await[0];
         assert!(mail.text.contains(
-            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
+            "Votre organisme SIRET n°\u{a0}400\u{a0}734\u{a0}448\u{a0}00477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
              - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"), "{db}: {}", mail.text);
         assert!(mail.text.contains("Deux cas possibles"));
         assert!(mail.html.contains(
@@ -442,8 +442,9 @@ async fn only_the_same_centre_or_its_official_address_and_one_invitation_a_day()
     // Another company's establishment: only through its approvals' notification address.
     let (status, body) = attach(&app, &session, LYON, "x@example.fr").await;
     assert_eq!(status, 422, "{body}");
-    assert!(
-        message(&body, Field::AttachSiret).contains("même entreprise"),
+    assert_eq!(
+        support::codes(&body.to_string()),
+        "attach.other_centre",
         "{body}"
     );
     assert!(emails_to(&app.store, "x@example.fr").await.is_empty());

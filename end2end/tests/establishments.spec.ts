@@ -5,6 +5,7 @@ import { test, expect, Page } from '@playwright/test';
 // Brest's signup shows the attachment; the main's space follows its state; detaching works.
 // Uses only the BREIZH FORMATION ROUTE demo SIRETs.
 const MAIN = '53210987600013';
+const MAIN_GROUPED = '532 109 876 00013';
 const MAIN_EMAIL = 'admin-rennes@example.fr';
 const BREST = '53210987600021';
 const BREST_EMAIL = 'bfr-brest-contact@example.fr';
@@ -48,9 +49,9 @@ async function login(page: Page) {
 test.describe.configure({ mode: 'serial' });
 
 test('the approval notice leads to the pre-filled signup of the main establishment', async ({ page }) => {
-  await openMail(page, `Agrément CFA : organisme SIRET n°${MAIN}`);
+  await openMail(page, `Agrément CFA : organisme SIRET n° ${MAIN_GROUPED}`);
   const body = page.locator('body');
-  await expect(body).toContainText(`Votre organisme SIRET n°${MAIN} vient d'être agréé pour le type Voyageurs`);
+  await expect(body).toContainText(`Votre organisme SIRET n° ${MAIN_GROUPED} vient d'être agréé pour le type Voyageurs`);
   await expect(body).toContainText('FIMO Voyageurs');
   await expect(body).toContainText('Passerelle Voyageurs');
   await expect(body).toContainText('Deux cas possibles');

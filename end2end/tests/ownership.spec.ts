@@ -36,15 +36,15 @@ test('the official address says « Ce n\'est pas nous » and the centre signs up
     .click();
   await expect(page.locator('body')).toContainText('i***@example.fr');
   await expect(page.locator('body')).not.toContainText(SQUATTER);
-  const href = await page.getByRole('link', { name: "Ce n'est pas nous" }).getAttribute('href');
+  const href = await page.getByRole('link', { name: 'Suspendre ce compte' }).getAttribute('href');
   expect(href).toMatch(/\/ce-n-est-pas-nous\?jeton=[0-9a-f]{64}$/);
   const link = new URL(href!);
 
   // Opening the link shows a page; the button suspends.
   await hydrated(page, link.pathname + link.search);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Ce n'est pas nous");
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cette demande ne vient pas de votre centre ?');
   await page.screenshot({ path: 'screenshots/1280-pas-nous-confirmer.png', fullPage: true });
-  await page.getByRole('button', { name: "Confirmer : ce n'est pas nous" }).click();
+  await page.getByRole('button', { name: 'Suspendre ce compte' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Le compte a été suspendu.');
   await page.screenshot({ path: 'screenshots/1280-pas-nous.png', fullPage: true });
 

@@ -20,7 +20,7 @@ pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
         .map_err(|e| web::refused((), e))
 }
 
-/// « Confirmer : ce n'est pas nous »: suspends the account at once.
+/// « Suspendre ce compte »: suspends the account at once.
 #[server(prefix = "/api", endpoint = "ce-n-est-pas-nous", output = super::codec::JsonOut)]
 pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
     use crate::server::ownership::{self, OwnershipError};
@@ -59,7 +59,7 @@ pub fn NotUsPage() -> impl IntoView {
     let refused = StoredValue::new(super::forms::rendered_problem::<ConfirmNotUs, _>());
     let error = move || refused.with_value(|r| r.as_ref().and_then(|p| p.general_message()));
     view! {
-        <Title text="Ce n'est pas nous"/>
+        <Title text="Cette demande ne vient pas de votre centre\u{202f}?"/>
         <section class="card">
             <Show when=move || !done() fallback=|| view! {
                 <h1>"Le compte a été suspendu."</h1>
@@ -74,7 +74,7 @@ pub fn NotUsPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <p>"Vérification du lien…"</p> }>
                     {move || valid.get().map(|ok| if ok {
                         view! {
-                            <h1>"Ce n'est pas nous"</h1>
+                            <h1>"Cette demande ne vient pas de votre centre\u{202f}?"</h1>
                             <p>
                                 "Un compte administrateur a été demandé pour le SIRET de votre centre avec une autre adresse "
                                 "que la vôtre. Si cette demande ne vient pas de votre centre, suspendez ce compte\u{a0}: "
@@ -83,7 +83,7 @@ pub fn NotUsPage() -> impl IntoView {
                             {move || error().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
                             <ActionForm action=confirm>
                                 <input type="hidden" name="token" value=token/>
-                                <button type="submit" class="button primary">"Confirmer\u{a0}: ce n'est pas nous"</button>
+                                <button type="submit" class="button primary">"Suspendre ce compte"</button>
                             </ActionForm>
                             <p class="hint">"Si la demande vient bien de votre centre, fermez simplement cette page."</p>
                         }.into_any()

@@ -207,7 +207,7 @@ fn NewPasswordForm(context: PasswordContext, problem: Option<Refused>) -> impl I
                             <li class:met=met>
                                 <span aria-hidden="true">{move || if met() { "✓ " } else { "○ " }}</span>
                                 {rule.user_message()}
-                                <span class="visually-hidden">{move || if met() { "\u{a0}: respecté" } else { "\u{a0}: non respecté" }}</span>
+                                <span class="visually-hidden">{move || format!("\u{a0}: {}", rule.state_message(met()))}</span>
                             </li>
                         }
                     }).collect_view()}

@@ -2,8 +2,8 @@
 
 use super::password::PolicyRefusal;
 use super::{
-    AttachRefusal, AttachmentState, EmailError, NameError, PasswordError, PasswordRule, Problem,
-    Refusal, SiretError, Strength,
+    AttachRefusal, AttachmentState, EmailError, Field, NameError, PasswordError, PasswordRule,
+    Problem, Refusal, SiretError, Strength,
 };
 
 /// A message meant for the person filling the form, in French.
@@ -40,7 +40,7 @@ impl UserMessage for Problem {
             Problem::Attach(e) => e.user_message(),
             Problem::BadCredentials => "Adresse électronique ou mot de passe incorrect.".into(),
             Problem::AccountSuspended { support } => format!(
-                "Ce compte a été suspendu à la demande de l'adresse officielle du centre (celle de ses agréments). Contactez le service support\u{a0}: {support}."
+                "Ce compte a été suspendu\u{a0}: le centre de formation a signalé, depuis l'adresse électronique à laquelle il reçoit ses agréments, qu'il n'avait pas demandé ce compte. Si vous pensez qu'il s'agit d'une erreur, contactez le service support\u{a0}: {support}."
             ),
             Problem::LinkInvalid => {
                 "Ce lien n'est plus valable\u{a0}: il a déjà servi ou il a expiré. Demandez un nouveau lien avec «\u{a0}Mot de passe oublié\u{a0}».".into()
@@ -60,16 +60,44 @@ impl UserMessage for Problem {
                 "Le service INSEE est momentanément indisponible\u{a0}: réessayez dans quelques instants. Vos informations sont conservées.".into()
             }
             Problem::Malformed => {
-                "La requête est incomplète ou mal formée\u{a0}: rechargez la page et réessayez.".into()
+                "Votre demande n'a pas pu être traitée\u{a0}: elle est incomplète, ou la page n'était plus à jour. Rechargez la page, puis réessayez.".into()
             }
             Problem::CrossSite => {
-                "Requête refusée\u{a0}: elle ne provient pas de Hub Pro Transport.".into()
+                "Par sécurité, cette demande a été bloquée\u{a0}: elle ne vient pas d'une page du site Hub Pro Transport. Ouvrez directement le site Hub Pro Transport, puis réessayez.".into()
             }
             Problem::Unexpected => {
                 "Une erreur inattendue est survenue. Vos informations sont conservées\u{a0}: réessayez dans un instant.".into()
             }
             #[cfg(not(feature = "ssr"))]
             Problem::Shown { message, .. } => message.clone(),
+        }
+    }
+}
+
+impl Problem {
+    /// The message of this problem on `field`, naming the field where the message is about it
+    /// (« Le prénom ne peut pas dépasser 80 caractères. »). A refusal travels with these
+    /// messages ([`super::FieldProblems`]), and pages show them.
+    pub fn message_on(&self, field: Field) -> String {
+        match self {
+            Problem::Name(e) => e.message_about(field.subject()),
+            other => other.user_message(),
+        }
+    }
+}
+
+impl Field {
+    /// How a message names the field, as the subject of its sentence: « Le nom de l'organisme ».
+    pub fn subject(self) -> &'static str {
+        match self {
+            Field::Organisation => "Le nom de l'organisme",
+            Field::LastName => "Le nom",
+            Field::FirstName => "Le prénom",
+            Field::Siret | Field::AttachSiret => "Le numéro de SIRET",
+            Field::Email | Field::EmailConfirmation | Field::ContactEmail => {
+                "L'adresse électronique"
+            }
+            Field::Password | Field::Confirmation => "Le mot de passe",
         }
     }
 }
@@ -134,7 +162,7 @@ impl UserMessage for AttachRefusal {
             }
             Self::Ineligible(reason) => reason.user_message(),
             Self::OtherCentre => {
-                "Cet établissement n'appartient pas à la même entreprise (SIREN) que le vôtre\u{a0}: il ne peut être rattaché qu'en invitant l'adresse de notification de ses agréments.".into()
+                "Cet établissement appartient à une autre entreprise que la vôtre (les 9 premiers chiffres de son SIRET sont différents). Pour le rattacher, saisissez comme adresse du contact celle à laquelle il reçoit les notifications de ses agréments (l'adresse renseignée par la DREAL).".into()
             }
             Self::TooManyInvitations => {
                 "Vous avez envoyé beaucoup d'invitations aujourd'hui\u{a0}: réessayez demain, ou contactez le service support.".into()
@@ -204,7 +232,10 @@ impl UserMessage for EmailError {
     fn user_message(&self) -> String {
         match self {
             EmailError::Empty => "Saisissez votre adresse électronique.".into(),
-            EmailError::TooLong => "Cette adresse électronique est trop longue.".into(),
+            EmailError::TooLong => format!(
+                "L'adresse électronique ne peut pas dépasser {}\u{a0}caractères.",
+                super::email::EMAIL_MAX
+            ),
             EmailError::MissingAt => {
                 "L'adresse électronique doit contenir un seul «\u{a0}@\u{a0}», par exemple nom@exemple.fr."
                     .into()
@@ -221,14 +252,26 @@ impl UserMessage for EmailError {
     }
 }
 
+/// A name's problem without its field: the page always knows it ([`Problem::message_on`]).
 impl UserMessage for NameError {
     fn user_message(&self) -> String {
+        self.message_about("Ce champ")
+    }
+}
+
+/// The advice for an invisible character, the one a copy-and-paste brings along.
+const INVISIBLE_CHARACTER: &str =
+    "contient un caractère invisible, souvent ajouté par un copier-coller\u{a0}: effacez-le, puis saisissez-le de nouveau au clavier.";
+
+impl NameError {
+    /// The message, naming the field with `subject` (« Le nom », a masculine subject).
+    pub fn message_about(&self, subject: &str) -> String {
         match self {
             NameError::Empty => "Ce champ est obligatoire.".into(),
-            NameError::TooLong(max) => format!("{max} caractères au maximum."),
-            NameError::ControlCharacter => {
-                "Ce champ contient un caractère invisible ou de contrôle\u{a0}: retapez-le.".into()
+            NameError::TooLong(max) => {
+                format!("{subject} ne peut pas dépasser {max}\u{a0}caractères.")
             }
+            NameError::ControlCharacter => format!("{subject} {INVISIBLE_CHARACTER}"),
             NameError::InvalidCharacter => {
                 "Seuls les lettres, espaces, traits d'union, apostrophes et points sont acceptés."
                     .into()
@@ -247,9 +290,27 @@ impl UserMessage for PasswordRule {
             PasswordRule::MinLength => "12 caractères minimum",
             PasswordRule::Uppercase => "1 majuscule",
             PasswordRule::Lowercase => "1 minuscule",
-            PasswordRule::Special => "1 caractère spécial (par exemple\u{202f}?\u{202f}! * # . –)",
+            // The guide's examples, each sign kept from the line's start by a no-break space.
+            PasswordRule::Special => {
+                "1 caractère spécial (par exemple\u{a0}:\u{a0}?\u{a0}! * # . –)"
+            }
         }
         .into()
+    }
+}
+
+impl PasswordRule {
+    /// What a screen reader hears after the rule in the checklist, agreeing with it:
+    /// « 1 majuscule : respectée », « 12 caractères minimum : atteint ».
+    pub fn state_message(self, met: bool) -> &'static str {
+        match (self, met) {
+            (PasswordRule::MinLength, true) => "atteint",
+            (PasswordRule::MinLength, false) => "non atteint",
+            (PasswordRule::Uppercase | PasswordRule::Lowercase, true) => "respectée",
+            (PasswordRule::Uppercase | PasswordRule::Lowercase, false) => "non respectée",
+            (PasswordRule::Special, true) => "respecté",
+            (PasswordRule::Special, false) => "non respecté",
+        }
     }
 }
 
@@ -264,12 +325,11 @@ impl UserMessage for PasswordError {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            PasswordError::TooLong => {
-                format!("{} caractères au maximum.", super::password::PASSWORD_MAX)
-            }
-            PasswordError::ControlCharacter => {
-                "Le mot de passe contient un caractère de contrôle\u{a0}: retapez-le.".into()
-            }
+            PasswordError::TooLong => format!(
+                "Le mot de passe ne peut pas dépasser {}\u{a0}caractères.",
+                super::password::PASSWORD_MAX
+            ),
+            PasswordError::ControlCharacter => format!("Le mot de passe {INVISIBLE_CHARACTER}"),
         }
     }
 }
@@ -538,6 +598,14 @@ mod tests {
                 [400, 401, 403, 422, 429, 500, 503].contains(&problem.status()),
                 "{problem:?}"
             );
+            // As shown next to a field, too.
+            for field in [Field::Organisation, Field::LastName, Field::FirstName] {
+                let on = problem.message_on(field);
+                assert!(
+                    on.ends_with('.') && !has_plain_space_before_sign(&on),
+                    "{problem:?} on {field:?}: {on}"
+                );
+            }
             seen.insert(m);
         }
         // Distinct situations read distinctly (the attach form reuses the signup refusals).
@@ -575,6 +643,129 @@ mod tests {
         ] {
             assert!(!strength.user_message().is_empty());
         }
+    }
+
+    #[test]
+    fn the_checklist_tells_each_rule_met_or_not_in_agreement_with_it() {
+        let heard = |rule: PasswordRule, met| {
+            format!("{}\u{a0}: {}", rule.user_message(), rule.state_message(met))
+        };
+        let expected = [
+            (PasswordRule::MinLength, "12 caractères minimum", "atteint"),
+            (PasswordRule::Uppercase, "1 majuscule", "respectée"),
+            (PasswordRule::Lowercase, "1 minuscule", "respectée"),
+            (
+                PasswordRule::Special,
+                "1 caractère spécial (par exemple\u{a0}:\u{a0}?\u{a0}! * # . –)",
+                "respecté",
+            ),
+        ];
+        assert_eq!(expected.map(|(r, ..)| r), PasswordRule::ALL);
+        for (rule, text, met) in expected {
+            assert_eq!(heard(rule, true), format!("{text}\u{a0}: {met}"));
+            assert_eq!(heard(rule, false), format!("{text}\u{a0}: non {met}"));
+            assert!(!has_plain_space_before_sign(&heard(rule, false)));
+        }
+    }
+
+    #[test]
+    fn the_special_characters_are_the_guides() {
+        // The guide: « (par exemple : ? ! * # . – etc. ...) », its en dash (U+2013) included.
+        let special = PasswordRule::Special.user_message();
+        assert_eq!(
+            special.replace('\u{a0}', " "),
+            "1 caractère spécial (par exemple : ? ! * # . \u{2013})"
+        );
+        assert!(!has_plain_space_before_sign(&special));
+        assert!(
+            !special.contains('\u{202f}'),
+            "one kind of space: {special:?}"
+        );
+    }
+
+    #[test]
+    fn a_length_refusal_names_its_field() {
+        use crate::domain::names::{ORGANISATION_NAME_MAX, PERSON_NAME_MAX};
+        use crate::domain::{FieldProblems, FormProblem};
+        let person = Problem::Name(NameError::TooLong(PERSON_NAME_MAX));
+        let organisation = Problem::Name(NameError::TooLong(ORGANISATION_NAME_MAX));
+        let last_name = "Le nom ne peut pas dépasser 80\u{a0}caractères.";
+        let first_name = "Le prénom ne peut pas dépasser 80\u{a0}caractères.";
+        assert_eq!(person.message_on(Field::LastName), last_name);
+        assert_eq!(person.message_on(Field::FirstName), first_name);
+        assert_eq!(
+            organisation.message_on(Field::Organisation),
+            "Le nom de l'organisme ne peut pas dépasser 200\u{a0}caractères."
+        );
+        // On the page rendered from the code alone (no JavaScript), and as the browser gets it.
+        let refused = FormProblem::keeping(
+            (),
+            FieldProblems::from([
+                (Field::LastName, person.clone()),
+                (Field::FirstName, person.clone()),
+            ]),
+            None,
+        );
+        assert_eq!(
+            refused.message(Field::FirstName).as_deref(),
+            Some(first_name)
+        );
+        let json = serde_json::to_value(&refused).unwrap();
+        assert_eq!(json["fields"][0][1]["code"], "name.too_long:80");
+        assert_eq!(json["fields"][0][1]["message"], last_name);
+        assert_eq!(json["fields"][1][1]["message"], first_name);
+        let back: FormProblem<()> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, refused);
+        // The other lengths name theirs in any case.
+        for (problem, subject) in [
+            (Problem::Password(PasswordError::TooLong), "Le mot de passe"),
+            (
+                Problem::Email(EmailError::TooLong),
+                "L'adresse électronique",
+            ),
+        ] {
+            let m = problem.user_message();
+            assert!(
+                m.starts_with(&format!("{subject} ne peut pas dépasser ")),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_weakest_refusals_speak_plainly_and_say_what_to_do() {
+        let refusals = [
+            Problem::Malformed.user_message(),
+            Problem::CrossSite.user_message(),
+            Problem::Name(NameError::ControlCharacter).message_on(Field::LastName),
+            Problem::Password(PasswordError::ControlCharacter).user_message(),
+            Problem::AccountSuspended {
+                support: SUPPORT.into(),
+            }
+            .user_message(),
+            Problem::Attach(AttachRefusal::OtherCentre).user_message(),
+        ];
+        for m in &refusals {
+            for jargon in [
+                "requête",
+                "mal formée",
+                "contrôle",
+                "provient",
+                "adresse officielle",
+                "adresse de notification",
+                "(SIREN)",
+            ] {
+                assert!(!m.contains(jargon), "« {jargon} » in {m}");
+            }
+            assert!(
+                ["Rechargez", "Ouvrez", "saisissez", "contactez"]
+                    .iter()
+                    .any(|next| m.contains(next)),
+                "what to do next: {m}"
+            );
+        }
+        assert!(refusals[2].starts_with("Le nom contient un caractère invisible"));
+        assert!(refusals[4].ends_with(&format!("service support\u{a0}: {SUPPORT}.")));
     }
 
     #[test]

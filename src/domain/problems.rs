@@ -105,28 +105,26 @@ struct Wire {
     message: String,
 }
 
-impl Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use super::UserMessage;
+impl Problem {
+    /// The problem on the wire, with this message (its own, or the one naming its field).
+    fn wire(&self, message: String) -> Wire {
         #[cfg(feature = "ssr")]
-        let wire = Wire {
-            code: self.code(),
-            message: self.user_message(),
-        };
+        let code = self.code();
         // The browser only ever passes on what the server sent it: the codes and their
         // wording stay out of the WASM.
         #[cfg(not(feature = "ssr"))]
-        let wire = match self {
-            Problem::Shown { code, message } => Wire {
-                code: code.clone(),
-                message: message.clone(),
-            },
-            other => Wire {
-                code: "unexpected".into(),
-                message: other.user_message(),
-            },
+        let code = match self {
+            Problem::Shown { code, .. } => code.clone(),
+            _ => "unexpected".into(),
         };
-        wire.serialize(serializer)
+        Wire { code, message }
+    }
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use super::UserMessage;
+        self.wire(self.user_message()).serialize(serializer)
     }
 }
 
@@ -145,8 +143,21 @@ impl<'de> Deserialize<'de> for Problem {
 }
 
 /// The problems of a form, field by field, in form order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct FieldProblems(Vec<(Field, Problem)>);
+
+/// As derived, a list of `(field, problem)`, but each message names its field
+/// ([`Problem::message_on`]): the browser shows the message as the server sent it.
+impl Serialize for FieldProblems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let pairs: Vec<(Field, Wire)> = self
+            .0
+            .iter()
+            .map(|(field, problem)| (*field, problem.wire(problem.message_on(*field))))
+            .collect();
+        serializer.serialize_newtype_struct("FieldProblems", &pairs)
+    }
+}
 
 impl FieldProblems {
     pub fn get(&self, field: Field) -> Option<&Problem> {
@@ -241,10 +252,9 @@ impl<F> FormProblem<F> {
         self.general.as_ref().map(Problem::code)
     }
 
-    /// The French message of a field's problem.
+    /// The French message of a field's problem, naming the field where it is about it.
     pub fn message(&self, field: Field) -> Option<String> {
-        use super::UserMessage;
-        self.fields.get(field).map(UserMessage::user_message)
+        self.fields.get(field).map(|p| p.message_on(field))
     }
 
     /// The French message of the whole request's problem.

@@ -61,7 +61,6 @@ impl Siret {
         &self.0[9..]
     }
 
-    /// Grouped for reading: `477 280 846 03753`.
     /// For reading: `477 280 846 03753`, with no-break spaces so the number never splits.
     pub fn grouped(&self) -> String {
         display_grouped(&self.0)

@@ -34,12 +34,13 @@ pub fn approval_granted(
     approval: &ApprovalSummary,
     signup_link: &str,
 ) -> OutgoingEmail {
-    let digits = siret.as_digits();
+    // `400 734 448 00477`, with no-break spaces.
+    let grouped = siret.grouped();
     let kind = approval.transport_type.label();
-    let subject = format!("Agrément CFA\u{a0}: organisme SIRET n°{digits}");
+    let subject = format!("Agrément CFA\u{a0}: organisme SIRET n°\u{a0}{grouped}");
     let text = format!(
         "Madame, Monsieur,\n\n\
-         Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes\u{a0}:\n\n\
+         Votre organisme SIRET n°\u{a0}{grouped} vient d'être agréé pour le type {kind} pour les formations suivantes\u{a0}:\n\n\
          {list}\n\
          (agrément n°\u{a0}{number})\n\n\
          Deux cas possibles\u{a0}:\n\n\
@@ -53,7 +54,7 @@ pub fn approval_granted(
         &subject,
         &format!(
             "<p>Madame, Monsieur,</p>\
-             <p>Votre organisme SIRET n°{digits} vient d'être agréé pour le type {kind} pour les formations suivantes :</p>\
+             <p>Votre organisme SIRET n°\u{a0}{grouped} vient d'être agréé pour le type {kind} pour les formations suivantes :</p>\
              {list}<p style=\"color:#4b5366;font-size:13px\">Agrément n°\u{a0}{number}</p>\
              <p><strong>Deux cas possibles :</strong></p>\
              <ol>\
@@ -144,7 +145,7 @@ pub fn attachment_invitation(invitation: &Invitation<'_>) -> OutgoingEmail {
          Vous pouvez maintenant créer le compte administrateur de votre établissement\u{a0}:\n\
          Créer mon compte\u{a0}: {link}\n\n\
          Si vous ne connaissez pas cet établissement, ignorez ce message.\n\n\
-         {SIGNATURE_TEXT}"
+         {SIGNATURE_TEXT}{AUTOMATIC_NOTICE}\n"
     );
     let html = html_page(
         &subject,
@@ -191,9 +192,13 @@ mod tests {
         let to = EmailAddress::parse("ecole@example.fr").unwrap();
         let mail = approval_granted(&to, &siret, &approval(), link);
         assert!(mail.text.contains(
-            "Votre organisme SIRET n°40073444800477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
+            "Votre organisme SIRET n°\u{a0}400\u{a0}734\u{a0}448\u{a0}00477 vient d'être agréé pour le type Voyageurs pour les formations suivantes\u{a0}:\n\n\
              - FIMO Voyageurs\n- Passerelle Voyageurs\n- FCO Voyageurs\n"
         ), "{}", mail.text);
+        assert_eq!(
+            mail.subject,
+            "Agrément CFA\u{a0}: organisme SIRET n°\u{a0}400\u{a0}734\u{a0}448\u{a0}00477"
+        );
         assert!(mail.text.contains("Deux cas possibles"));
         assert!(mail
             .text

@@ -33,7 +33,7 @@ pub(crate) fn html_page(title: &str, body: &str) -> String {
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body style=\"font-family:Arial,sans-serif;color:#1b1f29;line-height:1.5\">\
          <p style=\"font-weight:bold;color:#1f3f8f\">Hub Pro Transport</p>{body}\
-         <p style=\"color:#4b5366;font-size:13px\">Ceci est un message automatique, veuillez ne pas répondre directement à ce message.</p>\
+         <p style=\"color:#4b5366;font-size:13px\">{AUTOMATIC_NOTICE}</p>\
          </body></html>",
         title = escape(title)
     )
@@ -59,7 +59,7 @@ fn finish(email: OutgoingEmail) -> OutgoingEmail {
     }
 }
 
-/// The last line of every plain-text email, as in the HTML ones.
+/// The last line of every email, plain text and HTML.
 pub const AUTOMATIC_NOTICE: &str =
     "Ceci est un message automatique, veuillez ne pas répondre directement à ce message.";
 
@@ -298,21 +298,67 @@ mod tests {
     #[test]
     fn every_plain_text_email_ends_with_the_automatic_notice_and_pending_accounts_hear_no_password_talk(
     ) {
+        use crate::domain::{ApprovalSummary, OrganisationName, Siret, Training, TransportType};
         let to = EmailAddress::parse("a@b.fr").unwrap();
         let lea = PersonName::parse("Léa").unwrap();
         let url = PublicUrl::parse("http://x").unwrap();
+        let siret = Siret::parse("40073444800477").unwrap();
+        let other = Siret::parse("40073444800014").unwrap();
+        let approval = ApprovalSummary {
+            number: "OCC-2021-V-0013".into(),
+            transport_type: TransportType::Passengers,
+            trainings: vec![Training::Fimo],
+            starts_on: time::macros::date!(2021 - 12 - 28),
+            ends_on: None,
+        };
+        let signup = SignupForm {
+            siret: "47728084603753".into(),
+            organisation: "Formatrans".into(),
+            last_name: "Dupont".into(),
+            first_name: "Claire".into(),
+            email: "a@example.fr".into(),
+            email_confirmation: "a@example.fr".into(),
+        }
+        .parse()
+        .unwrap();
         let mails = [
             account_already_exists(&to, &url),
             password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", true),
             password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", false),
             password_changed(&to, &lea, &url, "s@x.fr"),
             unusual_login_attempts(&to, &lea, &url, "s@x.fr"),
+            password_setup(&signup, "http://x/l", 72, "s@x.fr"),
+            approval_granted(&to, &siret, &approval, "http://x/l"),
+            new_approval_notice(&to, &siret, &approval, "http://x/l"),
+            attachment_invitation(&Invitation {
+                to: &to,
+                siret: &other,
+                main_organisation: &OrganisationName::parse("Formatrans").unwrap(),
+                main_siret: &siret,
+                signup_link: "http://x/l",
+            }),
+            account_requested(&AccountRequested {
+                to: &to,
+                siret: &siret,
+                masked_address: "c***@exemple.fr",
+                date: "25\u{a0}novembre\u{a0}2026",
+                not_us_link: "http://x/l",
+                valid_days: 30,
+                support: "s@x.fr",
+            }),
+            account_suspended(&to, &lea, &siret, "s@x.fr"),
         ];
         for mail in &mails {
             assert!(
                 mail.text.trim_end().ends_with(AUTOMATIC_NOTICE),
                 "{}",
                 mail.text
+            );
+            assert!(
+                mail.html
+                    .ends_with(&format!("{AUTOMATIC_NOTICE}</p></body></html>")),
+                "{}",
+                mail.html
             );
         }
         assert!(mails[1].text.contains("valable une heure"));

@@ -38,7 +38,7 @@ pub fn account_requested(n: &AccountRequested<'_>) -> OutgoingEmail {
          SIRET {siret}, avec l'adresse électronique {masked}.\n\n\
          Si cette demande vient bien de votre centre, vous n'avez rien à faire.\n\n\
          Sinon, suspendez ce compte aussitôt\u{a0}: le SIRET redeviendra libre pour votre propre inscription.\n\
-         Ce n'est pas nous\u{a0}: {link}\n\
+         Suspendre ce compte\u{a0}: {link}\n\
          (lien valable {days}\u{a0}jours, une seule fois)\n\n\
          Une question\u{202f}? Contactez le service support\u{a0}: {support}\n\n\
          Le service de délivrance Hub Pro Transport.\n\
@@ -57,7 +57,7 @@ pub fn account_requested(n: &AccountRequested<'_>) -> OutgoingEmail {
              <p>Une question\u{202f}? Contactez le service support\u{a0}: {support}</p>",
             siret = escape(&siret),
             masked = escape(masked),
-            button = button(link, "Ce n'est pas nous"),
+            button = button(link, "Suspendre ce compte"),
             support = escape(support),
         ),
     );
