@@ -282,7 +282,12 @@ mod tests {
         let router = include_str!("app/mod.rs");
         for page in PAGES {
             let route = format!("path!(\"{}\")", page.path);
-            assert_eq!(router.matches(&route).count(), 1, "one route for {}", page.path);
+            assert_eq!(
+                router.matches(&route).count(),
+                1,
+                "one route for {}",
+                page.path
+            );
         }
         assert_eq!(router.matches("<Route path=").count(), PAGES.len());
         let paths: std::collections::HashSet<_> = PAGES.iter().map(|p| p.path).collect();

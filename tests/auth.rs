@@ -502,7 +502,7 @@ async fn expired_links_and_idle_sessions_are_refused() {
     let token = last_link_token(&app).await;
     activate(&app, &token).await;
     let session = login(&app, "claire@example.fr", PASSWORD).await;
-    use hubpro::server::{sessions, store::SessionId};
+    use hubpro::server::{accounts::sessions, store::SessionId};
     let id = SessionId::parse(session.split('=').nth(1).unwrap()).unwrap();
     assert!(sessions::account(&app.store, &id).await.unwrap().is_some());
     // …left idle past the idle limit is over.

@@ -4,7 +4,7 @@
 mod support;
 
 use hubpro::domain::Field;
-use hubpro::server::approvals::{self, Notices};
+use hubpro::server::registry::approvals::{self, Notices};
 use hubpro::server::store::Store;
 use serde_json::Value;
 use support::journey::{link_token_for, login, post, set_password, sign_up};
@@ -69,7 +69,7 @@ async fn eligibility(app: &TestApp, siret: &str) -> Value {
     answer["check"].clone()
 }
 
-async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mailer::OutgoingEmail> {
+async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mail::mailer::OutgoingEmail> {
     let mut all = store.recent_emails(500).await.unwrap();
     all.reverse();
     all.into_iter()
@@ -90,7 +90,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
             "{HEADER}OCC-2021-V-0013;40073444800477;voyageurs;FIMO|PASSERELLE|FCO;2021-12-28;;Occitanie;ecole@example.fr\n\
              HDF-2021-V-0042;47728084603753;voyageurs;FCO;2021-12-28;;Hauts-de-France;lille@example.fr\n"
         );
-        let report = hubpro::server::approvals::import(
+        let report = hubpro::server::registry::approvals::import(
             &store,
             approvals::parse_file(&file).unwrap(),
             public,
@@ -108,7 +108,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         ));
 
         // The same file again, then with a changed line: nothing new is sent.
-        let again = hubpro::server::approvals::import(
+        let again = hubpro::server::registry::approvals::import(
             &store,
             approvals::parse_file(&file).unwrap(),
             public,
@@ -117,7 +117,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         .unwrap();
         assert_eq!((again.unchanged, again.notified), (2, 0), "{db}");
         let changed = file.replace("FCO;2021-12-28;;Hauts", "FIMO|FCO;2021-12-28;;Hauts");
-        let update = hubpro::server::approvals::import(
+        let update = hubpro::server::registry::approvals::import(
             &store,
             approvals::parse_file(&changed).unwrap(),
             public,
@@ -145,10 +145,13 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         let new = format!(
             "{HEADER}HDF-2022-M-0107;47728084603753;marchandises;FIMO|FCO;2022-03-01;;Hauts-de-France;lille@example.fr\n"
         );
-        let report =
-            hubpro::server::approvals::import(&store, approvals::parse_file(&new).unwrap(), public)
-                .await
-                .unwrap();
+        let report = hubpro::server::registry::approvals::import(
+            &store,
+            approvals::parse_file(&new).unwrap(),
+            public,
+        )
+        .await
+        .unwrap();
         assert_eq!(report.notified, 1);
         let notice = &emails_to(&store, "claire@example.fr").await[0];
         assert!(notice.subject.contains("nouvel agrément"), "{db}");
@@ -161,7 +164,7 @@ async fn each_new_approval_is_notified_once_and_accounts_get_a_short_notice() {
         let silent = format!(
             "{HEADER}BRE-2022-V-0017;53210987600013;voyageurs;FCO;2022-02-01;;Bretagne;rennes@example.fr\n"
         );
-        let report = hubpro::server::approvals::import(
+        let report = hubpro::server::registry::approvals::import(
             &store,
             approvals::parse_file(&silent).unwrap(),
             Notices::Skip,

@@ -370,7 +370,7 @@ async fn an_account_asked_before_the_notices_existed_tells_the_official_address_
         .insert_token(
             id,
             LinkPurpose::PasswordSetup,
-            hubpro::server::tokens::PASSWORD_SETUP_TTL,
+            hubpro::server::accounts::tokens::PASSWORD_SETUP_TTL,
         )
         .await
         .unwrap();
@@ -444,7 +444,7 @@ async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
         let purged = app
             .store
             .purge(
-                hubpro::server::retention::policy(30),
+                hubpro::server::ops::retention::policy(30),
                 now() + hubpro::server::store::Duration::days(40),
             )
             .await

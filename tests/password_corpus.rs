@@ -42,10 +42,10 @@ async fn app() -> TestApp {
         ("HUBPRO_SIRENE_PER_MINUTE", "100000"),
     ]))
     .await;
-    hubpro::server::approvals::import(
+    hubpro::server::registry::approvals::import(
         &app.store,
-        hubpro::server::approvals::parse_file(&csv).unwrap(),
-        hubpro::server::approvals::Notices::Skip,
+        hubpro::server::registry::approvals::parse_file(&csv).unwrap(),
+        hubpro::server::registry::approvals::Notices::Skip,
     )
     .await
     .unwrap();

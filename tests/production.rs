@@ -376,17 +376,19 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
         ("HUBPRO_DEMO_DATA", "false"),
     ]))
     .await;
-    hubpro::server::approvals::parse_file(hubpro::server::approvals::DEMO_APPROVALS)
-        .map(|file| {
-            hubpro::server::approvals::import(
-                &app.store,
-                file,
-                hubpro::server::approvals::Notices::Skip,
-            )
-        })
-        .unwrap()
-        .await
-        .unwrap();
+    hubpro::server::registry::approvals::parse_file(
+        hubpro::server::registry::approvals::DEMO_APPROVALS,
+    )
+    .map(|file| {
+        hubpro::server::registry::approvals::import(
+            &app.store,
+            file,
+            hubpro::server::registry::approvals::Notices::Skip,
+        )
+    })
+    .unwrap()
+    .await
+    .unwrap();
     // The official address itself: one email, the link.
     support::journey::sign_up(&app, "47728084603753", "Formatrans", "cfa-lille@example.fr").await;
     let delivered = smtp.wait_for(1).await;

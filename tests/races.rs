@@ -8,15 +8,17 @@ use hubpro::domain::{
     AttachForm, AttachRefusal, EmailAddress, OrganisationName, PersonName, Siret,
 };
 use hubpro::routes::PublicUrl;
-use hubpro::server::auth::{self, AuthError};
-use hubpro::server::client_ip::ClientIp;
-use hubpro::server::directory::OfflineExtract;
-use hubpro::server::establishments::{self, AttachError, INVITATIONS_PER_ACCOUNT_PER_DAY};
-use hubpro::server::signup::SignupDeps;
+use hubpro::server::accounts::auth::{self, AuthError};
+use hubpro::server::accounts::establishments::{
+    self, AttachError, INVITATIONS_PER_ACCOUNT_PER_DAY,
+};
+use hubpro::server::accounts::signup::SignupDeps;
+use hubpro::server::accounts::tokens;
+use hubpro::server::clients::ClientIp;
+use hubpro::server::registry::directory::OfflineExtract;
 use hubpro::server::store::{
     now, Account, AccountId, Dialect, LinkPurpose, LinkToken, NewAccount, Store,
 };
-use hubpro::server::tokens;
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,8 +3,8 @@
 
 mod support;
 
-use hubpro::server::approvals::{self, Notices};
 use hubpro::server::http::Application;
+use hubpro::server::registry::approvals::{self, Notices};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::fakes::{self, decoded, Answer, FakeInsee, SmtpSink};
@@ -48,7 +48,7 @@ async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_bac
         ("HUBPRO_SIRENE_PER_MINUTE", "1000"),
     ]))
     .await;
-    hubpro::server::approvals::import(
+    hubpro::server::registry::approvals::import(
         &app.store,
         approvals::parse_file(&file).unwrap(),
         Notices::Skip,

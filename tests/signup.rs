@@ -4,7 +4,7 @@ mod support;
 
 use hubpro::app::signup::{SignupProblem, SiretCheck};
 use hubpro::domain::{Field, Refusal, UserMessage};
-use hubpro::server::approvals;
+use hubpro::server::registry::approvals;
 use serde_json::Value;
 use std::time::Duration;
 use support::fakes::{self, Answer, FakeInsee, SmtpSink};
@@ -95,7 +95,7 @@ async fn world_with_vars(database_url: Option<String>, extra: &[(&str, &str)]) -
 
 /// The test approvals, recorded without notices.
 async fn load_approvals(store: &hubpro::server::store::Store) {
-    hubpro::server::approvals::import(
+    hubpro::server::registry::approvals::import(
         store,
         approvals::parse_file(APPROVALS).unwrap(),
         approvals::Notices::Skip,

@@ -143,10 +143,10 @@ async fn the_sqlite_file_and_its_folder_are_created() {
 
 #[tokio::test]
 async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_dead() {
-    use hubpro::server::mailer::OutgoingEmail;
+    use hubpro::server::mail::mailer::OutgoingEmail;
     use hubpro::server::store::{now, Duration};
     // The longest-lived emailed link is « Ce n'est pas nous » (30 days).
-    let longest = hubpro::server::tokens::NOT_US_TTL;
+    let longest = hubpro::server::accounts::tokens::NOT_US_TTL;
     for (name, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let mut ids = Vec::new();
@@ -194,7 +194,7 @@ async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_d
                 .unwrap();
         }
         store
-            .purge(hubpro::server::retention::policy(365), t)
+            .purge(hubpro::server::ops::retention::policy(365), t)
             .await
             .unwrap();
         let body = |id: i64| {

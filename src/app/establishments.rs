@@ -23,12 +23,12 @@ pub async fn attach_establishment(
     contact_email: String,
 ) -> Result<String, AttachProblem> {
     use crate::domain::Problem;
-    use crate::server::{establishments::attach, refusals::Refusal, web};
+    use crate::server::{accounts::establishments::attach, http::refusals::Refusal, http::web};
     let form = AttachForm {
         siret,
         contact_email,
     };
-    let state = expect_context::<crate::server::state::AppState>();
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
         return Err(web::refused(form, Refusal::general(Problem::SessionEnded)));
     };
@@ -54,8 +54,8 @@ pub async fn attach_establishment(
 #[server(prefix = "/api", endpoint = "detacher", output = super::codec::JsonOut)]
 pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     use crate::domain::Problem;
-    use crate::server::{establishments, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::establishments, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
         return Err(web::refuse(FormProblem::general(Problem::SessionEnded)));
     };
@@ -75,8 +75,8 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "etablissements-rattaches", output = super::codec::JsonOut)]
 pub async fn attached_establishments() -> Result<Markup, Refused> {
     use crate::domain::Problem;
-    use crate::server::web;
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(account) = web::current_account(&state).await else {
         return Err(web::refuse(FormProblem::general(Problem::SessionEnded)));
     };

@@ -23,7 +23,7 @@ where
             _ => Problem::Unexpected,
         };
         #[cfg(feature = "ssr")]
-        crate::server::web::set_status(problem.status());
+        crate::server::http::web::set_status(problem.status());
         FormProblem::general(problem)
     }
 }
@@ -46,7 +46,7 @@ where
         .get_untracked()
         .and_then(|r| r.err())?;
     #[cfg(feature = "ssr")]
-    let problem = match use_context::<crate::server::state::AppState>() {
+    let problem = match use_context::<crate::server::http::state::AppState>() {
         Some(state) => problem.naming_support(&state.settings.support_contact),
         None => problem,
     };

@@ -13,8 +13,8 @@ pub type AddressProblem = FormProblem<String>;
 
 #[server(prefix = "/api", endpoint = "connexion", output = super::codec::JsonOut)]
 pub async fn login(email: String, password: String) -> Result<(), AddressProblem> {
-    use crate::server::{auth, cookies, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::auth, http::cookies, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let ip = web::client_ip().await;
     let device = web::device_key(&state);
     let session = web::session_id(&state);
@@ -36,8 +36,8 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
 
 #[server(prefix = "/api", endpoint = "mot-de-passe-oublie", output = super::codec::JsonOut)]
 pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
-    use crate::server::{auth, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::auth, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let ip = web::client_ip().await;
     match auth::request_reset(&state.store, &state.notices(), &email, &ip).await {
         Ok(()) => {
@@ -136,7 +136,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn SupportContact() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let support = use_context::<crate::server::state::AppState>()
+    let support = use_context::<crate::server::http::state::AppState>()
         .map(|state| state.settings.support_contact.clone())
         .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]

@@ -38,14 +38,14 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
         if let Ok(value) =
-            axum::http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce))
+            axum::http::HeaderValue::from_str(&crate::server::http::security::page_policy(&nonce))
         {
             response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
     // Hashed names (hash.txt beside the binary) when the build made them.
     #[cfg(feature = "ssr")]
-    let stylesheet = crate::server::assets::stylesheet_href(options);
+    let stylesheet = crate::server::http::assets::stylesheet_href(options);
     #[cfg(not(feature = "ssr"))]
     let stylesheet = {
         let _ = options;
@@ -88,7 +88,7 @@ fn island_scripts(options: &LeptosOptions) -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let (js, wasm) = crate::server::assets::front_end(options);
+    let (js, wasm) = crate::server::http::assets::front_end(options);
     view! {
         <link rel="modulepreload" href=js.as_str() crossorigin=""/>
         <link rel="preload" href=wasm.as_str() r#as="fetch" r#type="application/wasm" crossorigin=""/>

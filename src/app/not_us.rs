@@ -10,8 +10,8 @@ use leptos_router::{components::A, hooks::use_query_map};
 /// Whether a « Ce n'est pas nous » link is still usable (without using it).
 #[server(prefix = "/api", endpoint = "lien-pas-nous", output = super::codec::JsonOut)]
 pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
-    use crate::server::{ownership, store::LinkToken, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::ownership, http::web, store::LinkToken};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(token) = LinkToken::parse(&token) else {
         return Ok(false);
     };
@@ -23,9 +23,9 @@ pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
 /// « Suspendre ce compte »: suspends the account at once.
 #[server(prefix = "/api", endpoint = "ce-n-est-pas-nous", output = super::codec::JsonOut)]
 pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
-    use crate::server::ownership::{self, OwnershipError};
-    use crate::server::{store::LinkToken, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::accounts::ownership::{self, OwnershipError};
+    use crate::server::{http::web, store::LinkToken};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let ip = web::client_ip().await;
     let support = &state.settings.support_contact;
     let suspended = match LinkToken::parse(&token) {

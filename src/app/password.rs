@@ -15,8 +15,8 @@ use leptos_router::{components::A, hooks::use_query_map};
 /// Whether an emailed link is still usable (a GET never uses it: mail scanners open links).
 #[server(prefix = "/api", endpoint = "lien-valide", output = super::codec::JsonOut)]
 pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
-    use crate::server::{auth, store::LinkToken, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::auth, http::web, store::LinkToken};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(token) = LinkToken::parse(&token) else {
         return Ok(false);
     };
@@ -29,9 +29,9 @@ pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
 /// password is saved).
 #[server(prefix = "/api", endpoint = "continuer", output = super::codec::JsonOut)]
 pub async fn open_flow(token: String) -> Result<(), Refused> {
-    use crate::server::auth::{self, AuthError};
-    use crate::server::{cookies, store::LinkToken, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::accounts::auth::{self, AuthError};
+    use crate::server::{http::cookies, http::web, store::LinkToken};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let ip = web::client_ip().await;
     let opened = match LinkToken::parse(&token) {
         Some(link) => auth::open_password_flow(&state.store, &link, &ip).await,
@@ -56,8 +56,8 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
 /// the page applies the server's rules live with them.
 #[server(prefix = "/api", endpoint = "flux-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
-    use crate::server::{auth, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::auth, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(flow) = web::password_flow(&state) else {
         return Ok(None);
     };
@@ -70,9 +70,9 @@ pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
 /// « Valider »: the server re-checks every rule.
 #[server(prefix = "/api", endpoint = "valider-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn set_password(password: String, confirmation: String) -> Result<(), Refused> {
-    use crate::server::auth::{self, AuthError};
-    use crate::server::{cookies, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::accounts::auth::{self, AuthError};
+    use crate::server::{http::cookies, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(flow) = web::password_flow(&state) else {
         return Err(web::refused((), AuthError::LinkInvalid));
     };

@@ -67,7 +67,7 @@ pub type SignupProblem = FormProblem<SignupForm>;
 #[server(prefix = "/api", endpoint = "verifier-siret", output = super::codec::JsonOut)]
 pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
     answer_siret(siret, true).await.unwrap_or_else(|| {
-        Err(crate::server::web::unexpected(
+        Err(crate::server::http::web::unexpected(
             "SIRET check",
             &"INSEE not asked while allowed",
         ))
@@ -78,11 +78,11 @@ pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
 /// then leaves the check to its island).
 #[cfg(feature = "ssr")]
 async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<SiretAnswer, Refused>> {
-    use crate::server::directory::{DirectoryError, KnownOnly};
-    use crate::server::refusals::Refusal;
-    use crate::server::signup::{eligibility, SignupError};
-    use crate::server::web;
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::accounts::signup::{eligibility, SignupError};
+    use crate::server::http::refusals::Refusal;
+    use crate::server::http::web;
+    use crate::server::registry::directory::{DirectoryError, KnownOnly};
+    let state = expect_context::<crate::server::http::state::AppState>();
     let counted = |outcome: &'static str| {
         metrics::counter!("hubpro_siret_checks_total", "outcome" => outcome).increment(1);
     };
@@ -146,7 +146,7 @@ async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<Siret
 /// its visitors' browsers spend our INSEE quota. `None`: the island checks it once loaded.
 #[cfg(feature = "ssr")]
 async fn prefilled_check(siret: String) -> Option<Result<SiretAnswer, Refused>> {
-    let navigation = crate::server::web::is_top_level_navigation();
+    let navigation = crate::server::http::web::is_top_level_navigation();
     answer_siret(siret, navigation).await
 }
 
@@ -165,7 +165,7 @@ pub async fn create_account(
     email: String,
     email_confirmation: String,
 ) -> Result<(), SignupProblem> {
-    use crate::server::{signup::sign_up, web};
+    use crate::server::{accounts::signup::sign_up, http::web};
     let form = SignupForm {
         siret,
         organisation,
@@ -174,7 +174,7 @@ pub async fn create_account(
         email,
         email_confirmation,
     };
-    let state = expect_context::<crate::server::state::AppState>();
+    let state = expect_context::<crate::server::http::state::AppState>();
     let ip = web::client_ip().await;
     if let Err(seconds) = state.limits.signup.take(&ip).await {
         return Err(web::refused(form, too_many(seconds)));
@@ -191,8 +191,8 @@ pub async fn create_account(
 }
 
 #[cfg(feature = "ssr")]
-fn too_many(seconds: i64) -> crate::server::refusals::Refusal {
-    crate::server::refusals::Refusal::general(Problem::TooManyRequests { seconds })
+fn too_many(seconds: i64) -> crate::server::http::refusals::Refusal {
+    crate::server::http::refusals::Refusal::general(Problem::TooManyRequests { seconds })
 }
 
 /// A SIRET worth checking: 14 digits with a right check digit.

@@ -35,9 +35,9 @@ pub struct SpaceView {
 #[server(prefix = "/api", endpoint = "espace", output = super::codec::JsonOut)]
 pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
     use crate::routes;
-    use crate::server::directory::Lookup;
-    use crate::server::web;
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::http::web;
+    use crate::server::registry::directory::Lookup;
+    let state = expect_context::<crate::server::http::state::AppState>();
     let Some(account) = web::current_account(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
@@ -73,7 +73,7 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         siret: account.siret,
         address,
         approvals,
-        today: crate::server::approvals::today(),
+        today: crate::server::registry::approvals::today(),
         first_name: account.first_name,
         last_name: account.last_name,
         email: account.email,
@@ -86,8 +86,8 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
 #[server(prefix = "/api", endpoint = "deconnexion", output = super::codec::JsonOut)]
 pub async fn logout() -> Result<(), Refused> {
     use crate::routes;
-    use crate::server::{cookies, sessions, web};
-    let state = expect_context::<crate::server::state::AppState>();
+    use crate::server::{accounts::sessions, http::cookies, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
     if let Some(id) = web::session_id(&state) {
         let ip = web::client_ip().await;
         sessions::close(&state.store, &id, &ip)

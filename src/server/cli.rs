@@ -1,11 +1,11 @@
 //! Command line: `hubpro` serves the app; operator commands come as sub-commands.
 
-use super::approvals;
-use super::config::{LogFormat, OperatorSettings, Settings};
-use super::http::Application;
-use super::operator;
-use super::store::Store;
 use crate::domain::Siret;
+use crate::server::config::{LogFormat, OperatorSettings, Settings};
+use crate::server::http::Application;
+use crate::server::ops::operator;
+use crate::server::registry::approvals;
+use crate::server::store::Store;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -126,7 +126,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    super::observability::init_logging(
+    crate::server::http::observability::init_logging(
         server_settings
             .as_ref()
             .map_or(LogFormat::Text, |s| s.log_format),
@@ -217,7 +217,7 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,
         Command::Purge => {
-            let retention = super::retention::policy(settings.audit_retention_days);
+            let retention = crate::server::ops::retention::policy(settings.audit_retention_days);
             operator::purge(&store, retention, &mut out).await
         }
     };

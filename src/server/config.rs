@@ -1,8 +1,8 @@
 //! Typed configuration, loaded once at start-up: the embedded `Leptos.toml` defaults, each key
 //! overridden by its environment variable.
 
-use super::client_ip::TrustedProxies;
 use crate::routes::PublicUrl;
+use crate::server::clients::TrustedProxies;
 use leptos::config::{Env, LeptosOptions};
 use std::net::SocketAddr;
 
@@ -134,7 +134,7 @@ impl Settings {
             .output_name(source.non_empty("LEPTOS_OUTPUT_NAME", "site", "output-name")?)
             .site_root(source.non_empty("LEPTOS_SITE_ROOT", "site", "site-root")?)
             .site_pkg_dir(source.non_empty("LEPTOS_SITE_PKG_DIR", "site", "site-pkg-dir")?)
-            .hash_files(super::assets::hashed_build("hash.txt"))
+            .hash_files(hashed_build("hash.txt"))
             .env(leptos_env)
             .site_addr(site_addr)
             .build();
@@ -474,6 +474,19 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
             _ => Err(self.error(var, &format!("{v:?} is not an http(s) URL"))),
         }
     }
+}
+
+/// Whether this binary was built with hashed names (cargo-leptos wrote `name` beside it).
+fn hashed_build(name: &str) -> bool {
+    beside_binary(name).is_file()
+}
+
+pub(crate) fn beside_binary(name: &str) -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_default()
+        .join(name)
 }
 
 #[cfg(test)]

@@ -1,35 +1,19 @@
-//! Server side (feature `ssr`): configuration, storage, external services and HTTP wiring.
+//! Server side (feature `ssr`), one folder per capability. From the top down, each layer uses
+//! only those below it (`tests/layers.rs` holds them to it):
+//!
+//! - `cli` (the binary's commands) and `http` (the router, its middleware, the server
+//!   functions' helpers) are the edges; `ops` holds the operator's commands and the purge;
+//! - `accounts` (signup, passwords, logins, sessions, ownership, establishments), `registry`
+//!   (INSEE and the approvals) and `mail` (emails and their outbox) are the services;
+//! - `clients` (the client's address and budgets) and `config` are values they all read;
+//! - `store` holds all SQL and depends on nothing above it.
 
-pub mod anonymous;
-pub mod approvals;
-pub mod assets;
-pub mod auth;
-pub mod cache_control;
+pub mod accounts;
 pub mod cli;
-pub mod client_ip;
+pub mod clients;
 pub mod config;
-pub mod cookies;
-pub mod dev_mailbox;
-pub mod directory;
-pub mod emails;
-pub mod establishments;
-pub mod hashing;
-pub mod health;
 pub mod http;
-pub mod mailer;
-pub mod observability;
-pub mod operator;
-pub mod outbox;
-pub mod ownership;
-pub mod page_cache;
-pub mod rate_limit;
-pub mod refusals;
-pub mod retention;
-pub mod security;
-pub mod sessions;
-pub mod signup;
-pub mod state;
+pub mod mail;
+pub mod ops;
+pub mod registry;
 pub mod store;
-pub mod throttle;
-pub mod tokens;
-pub mod web;

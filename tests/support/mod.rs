@@ -166,11 +166,15 @@ pub async fn approve(store: &Store, sirets: impl IntoIterator<Item = String>) {
             "TEST-{i};{siret};voyageurs;FCO;2020-01-01;;Test;test@example.fr\n"
         ));
     }
-    let parsed = hubpro::server::approvals::parse_file(&file).unwrap();
+    let parsed = hubpro::server::registry::approvals::parse_file(&file).unwrap();
     assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
-    hubpro::server::approvals::import(store, parsed, hubpro::server::approvals::Notices::Skip)
-        .await
-        .unwrap();
+    hubpro::server::registry::approvals::import(
+        store,
+        parsed,
+        hubpro::server::registry::approvals::Notices::Skip,
+    )
+    .await
+    .unwrap();
 }
 
 /// Runs an operator command of the binary `exe` on `database_url`: exit code, stdout, stderr.

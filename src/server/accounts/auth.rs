@@ -1,0 +1,468 @@
+//! Password creation, login and forgotten password: the rules; server functions only translate.
+
+use crate::domain::{
+    policy_refusal, EmailAddress, EmailError, NewPassword, PasswordContext, PasswordError,
+    PolicyRefusal,
+};
+use crate::routes::PublicUrl;
+use crate::server::accounts::hashing::{self, Lane};
+use crate::server::accounts::ownership;
+use crate::server::accounts::throttle::{self, Turn};
+use crate::server::accounts::tokens;
+use crate::server::clients::ClientIp;
+use crate::server::mail::emails;
+use crate::server::store::{
+    now, Account, AccountId, DeviceKey, LinkPurpose, LinkToken, OfficialNotice, SessionId, Store,
+    StoreError,
+};
+use crate::server::store::{Event, EventKind};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("email or password wrong")]
+    InvalidCredentials,
+    #[error("too many attempts, wait {0} s")]
+    Throttled(i64),
+    #[error("password queue full, come back in {0} s")]
+    Busy(i64),
+    #[error("account suspended from the centre's official address")]
+    Suspended,
+    #[error("link unknown, used or expired")]
+    LinkInvalid,
+    #[error("password breaks the rules: {0}")]
+    PasswordInvalid(PasswordError),
+    #[error("password refused: {0:?}")]
+    PasswordPolicy(PolicyRefusal),
+    #[error("the two passwords differ")]
+    PasswordsDiffer,
+    #[error("invalid email address: {0}")]
+    InvalidEmail(EmailError),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("hashing: {0}")]
+    Hash(#[from] hashing::HashError),
+}
+
+/// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
+/// returns the flow's secret (kept in a cookie). The link itself stays valid until a password is
+/// saved (or it expires): another tab, another device or a later visit can open a flow too; the
+/// first flow to save ends every other one ([`set_password`]).
+pub async fn open_password_flow(
+    store: &Store,
+    link_token: &LinkToken,
+    ip: &ClientIp,
+) -> Result<LinkToken, AuthError> {
+    let mut tx = store.begin().await?;
+    // Checked inside the transaction, the account locked: a save in another tab either commits
+    // first (the link is then revoked) or waits for this flow, and revokes it too.
+    let account = tx
+        .peek_token_locked(link_token, &LinkPurpose::EMAILED)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    let flow = tx
+        .insert_token(
+            account,
+            LinkPurpose::PasswordFlow,
+            tokens::PASSWORD_FLOW_TTL,
+        )
+        .await?;
+    tx.audit(
+        &Event::new(EventKind::LinkUsed)
+            .account(account)
+            .ip(ip)
+            .detail("password link opened"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(flow)
+}
+
+/// The account's own values, which its password may not merely decorate.
+pub fn password_context(account: &Account) -> PasswordContext {
+    PasswordContext {
+        siret: Some(account.siret.clone()),
+        organisation: account.organisation_name.to_string(),
+        last_name: account.last_name.to_string(),
+        first_name: account.first_name.to_string(),
+        email_local_part: account.email.local_part(),
+    }
+}
+
+/// Whether an emailed password link is still usable, without using it.
+pub async fn emailed_link_is_valid(store: &Store, link: &LinkToken) -> Result<bool, AuthError> {
+    Ok(store
+        .peek_token(link, &LinkPurpose::EMAILED)
+        .await?
+        .is_some())
+}
+
+/// The account a password flow belongs to, if the flow is still open.
+pub async fn flow_account(store: &Store, flow: &LinkToken) -> Result<Option<Account>, AuthError> {
+    match store.peek_token(flow, &[LinkPurpose::PasswordFlow]).await? {
+        Some(id) => Ok(store.account_by_id(id).await?),
+        None => Ok(None),
+    }
+}
+
+/// « Valider »: checks the password, stores its hash, activates the account, ends its sessions
+/// and queues a notice — all in one transaction that also uses the flow and kills the link and
+/// every other flow, so it succeeds once whatever the tabs and devices.
+pub async fn set_password(
+    store: &Store,
+    notices: &Notices<'_>,
+    flow: &LinkToken,
+    password: &str,
+    confirmation: &str,
+    ip: &ClientIp,
+) -> Result<(), AuthError> {
+    let Notices {
+        public_url,
+        support,
+    } = *notices;
+    let account = flow_account(store, flow)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    let password = NewPassword::parse(password).map_err(AuthError::PasswordInvalid)?;
+    if password.expose() != confirmation {
+        return Err(AuthError::PasswordsDiffer);
+    }
+    // The page applies the same rules live, so it never calls strong what is refused here.
+    if let Some(refusal) = policy_refusal(password.expose(), &password_context(&account)) {
+        return Err(AuthError::PasswordPolicy(refusal));
+    }
+    let hash = hashing::hash(password.expose().to_owned()).await?;
+    let official = ownership::official_addresses(store, &account.siret).await?;
+    let mut tx = store.begin().await?;
+    // Locked first, so that a flow being opened meanwhile is either revoked below or finds its
+    // link revoked ([`open_password_flow`]).
+    let account = tx
+        .lock_account(account.id)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    if tx.consume_token(flow, &[LinkPurpose::PasswordFlow]).await? != Some(account.id) {
+        return Err(AuthError::LinkInvalid);
+    }
+    tx.activate_account(account.id, &hash).await?;
+    // An account asked before any official address was on file is told now, once.
+    if account.official == OfficialNotice::Due {
+        let claim = ownership::Claim {
+            account: account.id,
+            siret: &account.siret,
+            email: &account.email,
+            ip,
+        };
+        ownership::tell_official_addresses(&mut tx, &official, &claim, public_url, support).await?;
+    }
+    tx.revoke_tokens(account.id).await?;
+    tx.delete_account_sessions(account.id).await?;
+    // A new password: browsers known with the old one must log in again to be known.
+    tx.forget_devices(account.id).await?;
+    tx.enqueue_email(&emails::password_changed(
+        &account.email,
+        &account.first_name,
+        public_url,
+        support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::PasswordChanged)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("password set, account active, other sessions ended"),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(account = %account.id, "password set, account active");
+    Ok(())
+}
+
+/// A successful login: the account, and the device cookie its browser keeps (a new one for a
+/// browser not yet known to the account, else the same, renewed).
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub account: AccountId,
+    pub device: DeviceKey,
+    /// The new session's id.
+    pub session: SessionId,
+}
+
+/// The browser a login comes from.
+pub struct Browser<'a> {
+    pub ip: &'a ClientIp,
+    /// Its device cookie, if it sent one (only ever a value we made: anything else is none).
+    pub device: Option<&'a DeviceKey>,
+    /// Its session, if it has one: a login ends it and opens a new one.
+    pub session: Option<&'a SessionId>,
+}
+
+/// Checks credentials; returns the account. Unknown addresses and pending accounts cost one
+/// argon2 verification too and answer like a wrong password.
+///
+/// A browser that logged into this account before (its device cookie) is judged by its own
+/// failures only and has its own hashing lane: strangers guessing from many addresses can
+/// neither lock its owner out nor make it wait. Other logins are slowed down per client
+/// address (and IPv6 /56), per (account, address) and, much higher, per account across
+/// addresses; their hashing queue is bounded.
+pub async fn login(
+    store: &Store,
+    notices: &Notices<'_>,
+    email: &str,
+    password: &str,
+    browser: &Browser<'_>,
+) -> Result<LoggedIn, AuthError> {
+    let ip = browser.ip;
+    let account = match EmailAddress::parse(email) {
+        Ok(address) => store.account_by_email(&address).await?,
+        Err(_) => None,
+    };
+    let device = browser.device;
+    let known_device = match device {
+        Some(key) => store
+            .is_known_device(key, account.as_ref().map(|a| a.id))
+            .await?
+            .then_some(key),
+        None => None,
+    };
+    let outcome = match (&known_device, &account) {
+        (Some(key), Some(account)) => check_from_known_device(store, password, key, account).await,
+        _ => check_credentials(store, notices, email, password, ip, account.as_ref()).await,
+    };
+    match &outcome {
+        Ok(_) => {}
+        Err(AuthError::Throttled(_)) | Err(AuthError::Busy(_)) => {
+            metrics::counter!("hubpro_login_slowdowns_total").increment(1)
+        }
+        Err(_) => metrics::counter!("hubpro_login_failures_total").increment(1),
+    }
+    let (kind, detail) = match &outcome {
+        Ok(_) if known_device.is_some() => (EventKind::LoginSucceeded, "login".to_owned()),
+        Ok(_) => (
+            EventKind::LoginSucceeded,
+            "login from a browser not known to the account".to_owned(),
+        ),
+        Err(e) => (
+            EventKind::LoginFailed,
+            match (e, &account) {
+                (AuthError::InvalidCredentials, None) => "unknown address".to_owned(),
+                // Answered like a wrong password; the trail says why, for support.
+                (AuthError::InvalidCredentials, Some(a)) if a.state.password_hash().is_none() => {
+                    "account still pending: no password yet".to_owned()
+                }
+                (e, _) => e.to_string(),
+            },
+        ),
+    };
+    let mut event = Event::new(kind).ip(ip).detail(detail);
+    if let Some(a) = &account {
+        event = event.siret(&a.siret).account(a.id);
+    }
+    store.audit(&event).await;
+    let account = outcome?;
+    // The browser's cookie, if it has one (a shared computer known to another account keeps
+    // one value for both), else a new one.
+    let device = device.cloned().unwrap_or_else(DeviceKey::generate);
+    store.remember_device(account, &device).await?;
+    let session = crate::server::accounts::sessions::open(store, account, browser.session).await?;
+    Ok(LoggedIn {
+        account,
+        device,
+        session,
+    })
+}
+
+/// Where emails sent on the user's behalf point to.
+#[derive(Clone, Copy)]
+pub struct Notices<'a> {
+    pub public_url: &'a PublicUrl,
+    pub support: &'a str,
+}
+
+/// A login from a browser known to the account: only its own failures slow it down.
+async fn check_from_known_device(
+    store: &Store,
+    password: &str,
+    key: &DeviceKey,
+    account: &Account,
+) -> Result<AccountId, AuthError> {
+    let device_key = format!("login:device:{}", key.hash().as_str());
+    if let Turn::Wait(s) = store.take_turn(&device_key, throttle::LOGIN_DEVICE).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    let stored = account.state.password_hash().map(str::to_owned);
+    if hashing::verify(Lane::Known, bounded_candidate(password), stored).await? {
+        store.reset_turns(&device_key).await?;
+        Ok(account.id)
+    } else {
+        Err(AuthError::InvalidCredentials)
+    }
+}
+
+/// Bounded like the form field, so a huge value cannot burn CPU.
+fn bounded_candidate(password: &str) -> String {
+    password
+        .chars()
+        .take(crate::domain::password::PASSWORD_MAX)
+        .collect()
+}
+
+async fn check_credentials(
+    store: &Store,
+    notices: &Notices<'_>,
+    email: &str,
+    password: &str,
+    ip: &ClientIp,
+    account: Option<&Account>,
+) -> Result<AccountId, AuthError> {
+    // Never reset by a success: a sprayer cannot clear it by logging into its own account. An
+    // IPv6 client is counted per /64 and, more loosely, per /56.
+    for (network, share) in ip.budget_keys() {
+        let key = format!("login:ip:{network}");
+        if let Turn::Wait(s) = store
+            .take_turn(&key, throttle::LOGIN_IP.times(share))
+            .await?
+        {
+            return Err(AuthError::Throttled(s));
+        }
+    }
+    let identity = email.trim().to_ascii_lowercase();
+    let pair_key = format!("login:pair:{identity}:{}", ip.budget_key());
+    if let Turn::Wait(s) = store.take_turn(&pair_key, throttle::LOGIN_PAIR).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    let ceiling_key = format!("login:account:{identity}");
+    if let Some(s) = store.current_wait(&ceiling_key).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    // An address whose account the centre suspended is told so — with its right password only.
+    let suspended = match (account, EmailAddress::parse(email)) {
+        (None, Ok(address)) => store.suspended_password_hash(&address).await?,
+        _ => None,
+    };
+    let stored = account
+        .and_then(|a| a.state.password_hash().map(str::to_owned))
+        .or_else(|| suspended.clone());
+    let ok = match hashing::verify(Lane::Open, bounded_candidate(password), stored).await {
+        Ok(ok) => ok,
+        Err(hashing::HashError::Busy) => return Err(AuthError::Busy(BUSY_RETRY_SECONDS)),
+        Err(e) => return Err(e.into()),
+    };
+    match account {
+        Some(a) if ok && a.state.password_hash().is_some() => {
+            store.reset_turns(&pair_key).await?;
+            Ok(a.id)
+        }
+        None if ok && suspended.is_some() => Err(AuthError::Suspended),
+        _ => {
+            // Every failure from a browser the account does not know counts against it.
+            let turn = store
+                .take_turn(&ceiling_key, throttle::LOGIN_ACCOUNT_CEILING)
+                .await?;
+            if let (Turn::Granted(n), Some(a)) = (turn, account) {
+                if n == throttle::LOGIN_ACCOUNT_CEILING.free {
+                    warn_owner(store, notices, a, ip).await?;
+                }
+            }
+            Err(AuthError::InvalidCredentials)
+        }
+    }
+}
+
+/// What a login refused for a full hashing queue is told to wait.
+const BUSY_RETRY_SECONDS: i64 = 5;
+
+/// The account's owner hears once that its account reached the ceiling of failed logins.
+async fn warn_owner(
+    store: &Store,
+    notices: &Notices<'_>,
+    account: &Account,
+    ip: &ClientIp,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    tx.enqueue_email(&emails::unusual_login_attempts(
+        &account.email,
+        &account.first_name,
+        notices.public_url,
+        notices.support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::LoginCeilingReached)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("failed logins reached the account's ceiling: owner emailed"),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(account = %account.id, "login ceiling reached");
+    Ok(())
+}
+
+/// « Mot de passe oublié »: emails a fresh link when the address has an account (previous links
+/// die), and answers the same either way.
+pub async fn request_reset(
+    store: &Store,
+    notices: &Notices<'_>,
+    email: &str,
+    ip: &ClientIp,
+) -> Result<(), AuthError> {
+    let Notices {
+        public_url,
+        support,
+    } = *notices;
+    let address = EmailAddress::parse(email).map_err(AuthError::InvalidEmail)?;
+    for (network, share) in ip.budget_keys() {
+        let key = format!("reset:ip:{network}");
+        if let Turn::Wait(s) = store
+            .take_turn(&key, throttle::RESET_IP.times(share))
+            .await?
+        {
+            return Err(AuthError::Throttled(s));
+        }
+    }
+    let address_key = format!("reset:address:{}", address.identity());
+    if let Turn::Wait(s) = store
+        .take_turn(&address_key, throttle::RESET_ADDRESS)
+        .await?
+    {
+        return Err(AuthError::Throttled(s));
+    }
+    let Some(account) = store.account_by_email(&address).await? else {
+        tracing::info!("reset asked for an address without account");
+        return Ok(());
+    };
+    let mut tx = store.begin().await?;
+    // The account first, then its links: the lock order of `set_password` and `suspend`.
+    tx.lock_account(account.id).await?;
+    tx.revoke_tokens(account.id).await?;
+    let token = tx
+        .insert_token(
+            account.id,
+            LinkPurpose::PasswordReset,
+            tokens::PASSWORD_RESET_TTL,
+        )
+        .await?;
+    // A pending account holds its SIRET as long as one of its links lives.
+    tx.extend_pending(account.id, now() + tokens::PASSWORD_RESET_TTL)
+        .await?;
+    tx.enqueue_email(&emails::password_reset(
+        &account.email,
+        &account.first_name,
+        &public_url.password_link(token.expose()),
+        tokens::PASSWORD_RESET_TTL.whole_minutes(),
+        support,
+        account.state.password_hash().is_some(),
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::PasswordResetRequested)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("new password link sent, older links revoked"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

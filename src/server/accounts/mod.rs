@@ -1,0 +1,11 @@
+//! Accounts and their secrets: signup, password and login, sessions, who holds a SIRET, the
+//! attached establishments, and the slow-down of guessing.
+
+pub mod auth;
+pub mod establishments;
+pub mod hashing;
+pub mod ownership;
+pub mod sessions;
+pub mod signup;
+pub mod throttle;
+pub mod tokens;

@@ -1,0 +1,59 @@
+//! What every request handler and server function can reach.
+
+use crate::server::accounts::signup::SignupDeps;
+use crate::server::clients::Budget;
+use crate::server::config::Settings;
+use crate::server::registry::directory::Directory;
+use crate::server::store::Store;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Shared state, provided to server functions through Leptos context.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Shared: every request gets its own copy of the state (a dozen strings otherwise).
+    pub leptos_options: Arc<LeptosOptions>,
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub directory: Arc<dyn Directory>,
+    /// Wakes the outbox worker when an email is queued.
+    pub outbox_wake: Arc<Notify>,
+    /// Per-IP budgets of the endpoints open to anyone.
+    pub limits: Arc<Limits>,
+    /// Whether the database answers (pages show « service indisponible » while it does not).
+    pub health: Arc<crate::server::http::health::DatabaseHealth>,
+}
+
+/// The per-client request budgets.
+#[derive(Debug)]
+pub struct Limits {
+    pub eligibility: Budget,
+    pub signup: Budget,
+}
+
+impl AppState {
+    pub fn signup_deps(&self) -> SignupDeps<'_> {
+        SignupDeps {
+            store: &self.store,
+            directory: self.directory.as_ref(),
+            public_url: &self.settings.public_url,
+            support: &self.settings.support_contact,
+        }
+    }
+
+    /// Where emails sent on a user's behalf point to.
+    pub fn notices(&self) -> crate::server::accounts::auth::Notices<'_> {
+        crate::server::accounts::auth::Notices {
+            public_url: &self.settings.public_url,
+            support: &self.settings.support_contact,
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        LeptosOptions::clone(&state.leptos_options)
+    }
+}

@@ -1,0 +1,173 @@
+//! Request helpers for server functions: the caller's IP, cookies, the logged-in account, and
+//! the status of a refused call.
+
+use crate::domain::FormProblem;
+use crate::server::clients::ClientIp;
+use crate::server::http::cookies;
+use crate::server::http::refusals::Refusal;
+use crate::server::http::state::AppState;
+use crate::server::store::{Account, DeviceKey, LinkToken, SessionId};
+use axum::http::{header, HeaderValue, StatusCode};
+
+/// The client's address, as resolved behind the trusted proxies ([`crate::server::http::client_ip`]).
+pub async fn client_ip() -> ClientIp {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientIp>().cloned())
+        .unwrap_or_else(|| ClientIp::new(std::net::IpAddr::from([127, 0, 0, 1])))
+}
+
+/// Whether this request is a person opening a page: a top-level navigation
+/// (`Sec-Fetch-Mode: navigate` and `Sec-Fetch-Dest: document`), or a client that sends no such
+/// headers. Not an `<img>`, an `<iframe>` or a script's `fetch` on another site's page.
+pub fn is_top_level_navigation() -> bool {
+    let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() else {
+        return true;
+    };
+    let get = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    match (get("sec-fetch-mode"), get("sec-fetch-dest")) {
+        (None, None) => true,
+        (mode, dest) => mode == Some("navigate") && dest == Some("document"),
+    }
+}
+
+/// The value of one of our cookies in the request.
+pub fn cookie(state: &AppState, kind: cookies::Kind) -> Option<String> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    cookies::read(&parts.headers, kind, state.settings.public_url.is_https())
+}
+
+/// Sets one of our cookies on the response.
+pub fn set_cookie(state: &AppState, kind: cookies::Kind, value: &str) {
+    append_set_cookie(&cookies::set(
+        kind,
+        value,
+        state.settings.public_url.is_https(),
+    ));
+}
+
+/// Removes one of our cookies.
+pub fn clear_cookie(state: &AppState, kind: cookies::Kind) {
+    append_set_cookie(&cookies::clear(kind, state.settings.public_url.is_https()));
+}
+
+fn append_set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+/// The session cookie's id, if any (and well formed).
+pub fn session_id(state: &AppState) -> Option<SessionId> {
+    SessionId::parse(&cookie(state, cookies::Kind::Session)?)
+}
+
+/// The open password flow's token (its cookie), if any.
+pub fn password_flow(state: &AppState) -> Option<LinkToken> {
+    LinkToken::parse(&cookie(state, cookies::Kind::PasswordFlow)?)
+}
+
+/// The browser's device key (its cookie), if it has one of ours.
+pub fn device_key(state: &AppState) -> Option<DeviceKey> {
+    DeviceKey::parse(&cookie(state, cookies::Kind::Device)?)
+}
+
+/// The logged-in account, if the session is alive.
+pub async fn current_account(state: &AppState) -> Option<Account> {
+    let id = session_id(state)?;
+    let found = match crate::server::accounts::sessions::account(&state.store, &id).await {
+        Ok(Some(account)) => state.store.account_by_id(account).await,
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    found.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "session lookup failed");
+        None
+    })
+}
+
+/// A refused server-function call, the form as typed: the refusal names the configured support
+/// contact, and the response gets its status ([`refuse`]).
+pub fn refused<F>(form: F, refusal: impl Into<Refusal>) -> FormProblem<F> {
+    let Refusal { fields, general } = refusal.into();
+    let mut problem = FormProblem::keeping(form, fields, general);
+    if let Some(state) = leptos::prelude::use_context::<AppState>() {
+        problem = problem.naming_support(&state.settings.support_contact);
+    }
+    refuse(problem)
+}
+
+/// A refused server-function call: gives the response the problem's HTTP status (422 refused,
+/// 429 too many, 503 INSEE down…) and hands the problem back. A plain form post (no
+/// JavaScript) keeps the redirect Leptos answers it with.
+pub fn refuse<F>(problem: FormProblem<F>) -> FormProblem<F> {
+    set_status(problem.status());
+    if let Some(seconds) = problem.general.as_ref().and_then(|p| p.retry_after()) {
+        if let (Some(res), Ok(v)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&seconds.to_string()),
+        ) {
+            res.insert_header(header::RETRY_AFTER, v);
+        }
+    }
+    problem
+}
+
+/// A refusal of a plain form post from a link page. Link pages send no `Referer` (their URL holds
+/// a secret), so the browser would otherwise be sent to the home page with the refusal: it goes
+/// back to the link page, with the refusal in its URL as from any other page.
+pub fn refuse_back_to<F>(
+    problem: FormProblem<F>,
+    server_fn_path: &str,
+    page: &str,
+    token: &str,
+) -> FormProblem<F>
+where
+    FormProblem<F>: leptos::server_fn::error::FromServerFnError + Clone,
+{
+    let problem = refuse(problem);
+    if is_plain_form_post() {
+        let mut url = url::Url::parse("http://page.invalid").expect("a valid base");
+        url.set_path(page);
+        url.query_pairs_mut()
+            .append_pair(crate::routes::query::TOKEN, token);
+        if let Ok(back) =
+            leptos::server_fn::error::ServerFnUrlError::new(server_fn_path, problem.clone())
+                .to_url(url.as_str())
+        {
+            leptos_axum::redirect(&format!("{}?{}", back.path(), back.query().unwrap_or("")));
+        }
+    }
+    problem
+}
+
+fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Sets the status of a server function's answer, unless it answers a plain form post.
+pub fn set_status(status: u16) {
+    if is_plain_form_post() {
+        return;
+    }
+    if let (Some(res), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        StatusCode::from_u16(status),
+    ) {
+        res.set_status(status);
+    }
+}
+
+/// Logs an error the user cannot fix and returns the problem they are shown.
+pub fn unexpected<F: Default>(what: &str, error: &dyn std::fmt::Display) -> FormProblem<F> {
+    tracing::error!(error = %error, "{what} failed");
+    refuse(FormProblem::general(crate::domain::Problem::Unexpected))
+}

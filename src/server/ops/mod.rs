@@ -1,0 +1,5 @@
+//! Operator work: the commands support runs (`hubpro accounts …`, `hubpro audit …`), and the
+//! periodic purge of what the database no longer needs.
+
+pub mod operator;
+pub mod retention;
