@@ -165,7 +165,16 @@ async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone()
         host_part.rsplit_once('@').unwrap().0,
         relay.port
     );
-    let app = support::spawn_app(support::settings(&[("DATABASE_URL", &relayed)])).await;
+    // A built site of its own: the stylesheet the 503 page links must be there to fetch.
+    let site = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("site-{}", support::free_port()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/hubpro.css"), "body { color: #1b1f29 }").unwrap();
+    let app = support::spawn_app(support::settings(&[
+        ("DATABASE_URL", &relayed),
+        ("LEPTOS_SITE_ROOT", site.to_str().unwrap()),
+    ]))
+    .await;
     let page = |path: &'static str| {
         let (client, base) = (app.client.clone(), app.base.clone());
         async move { client.get(format!("{base}{path}")).send().await.unwrap() }
@@ -174,10 +183,8 @@ async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone()
     assert_eq!(before.status(), 200);
     let before = before.text().await.unwrap();
     let stylesheet = |html: &str| {
-        let start = html
-            .find(r#"rel="stylesheet" href=""#)
-            .expect("a stylesheet")
-            + 24;
+        let needle = r#"rel="stylesheet" href=""#;
+        let start = html.find(needle).expect("a stylesheet") + needle.len();
         html[start..start + html[start..].find('"').unwrap()].to_owned()
     };
     let pages_stylesheet = stylesheet(&before);
@@ -197,6 +204,19 @@ async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone()
         "{html}"
     );
     assert_eq!(stylesheet(&html), pages_stylesheet, "styled like the pages");
+    assert!(
+        html.contains("class=\"site-header\""),
+        "in the pages' frame: {html}"
+    );
+    // The link works during the outage: the stylesheet is served.
+    let css = app
+        .client
+        .get(format!("{}{}", app.base, stylesheet(&html)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200, "{}", stylesheet(&html));
+    assert!(css.text().await.unwrap().contains("#1b1f29"));
     let health = page("/sante").await;
     assert_eq!(health.status(), 503);
     // A server function answers (an error, not a hang, not a crash).

@@ -2,17 +2,17 @@
 
 use super::texts;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn Frame(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#contenu">{texts::SKIP_LINK}</a>
         <header class="site-header">
-            <A href="/" attr:class="brand">
+            // A plain link: the frame is drawn outside the router too (`standalone`).
+            <a href="/" class="brand">
                 <span class="brand-mark" aria-hidden="true">"HPT"</span>
                 <span class="brand-name">"Hub Pro Transport"</span>
-            </A>
+            </a>
         </header>
         <main id="contenu" tabindex="-1">{children()}</main>
         <footer class="site-footer">

@@ -15,6 +15,8 @@ pub mod password;
 mod profile;
 pub mod signup;
 pub mod space;
+#[cfg(feature = "ssr")]
+pub mod standalone;
 pub mod texts;
 
 use leptos::prelude::*;

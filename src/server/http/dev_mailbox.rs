@@ -1,8 +1,8 @@
 //! The dev mailbox (letter_opener style): with no SMTP server configured, the emails the app sent
 //! can be read here and their links clicked. Not mounted when an SMTP server is configured.
 
+use crate::app::standalone::{dev_mailbox, MailboxEntry};
 use crate::server::http::state::AppState;
-use crate::server::mail::emails::escape;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -15,37 +15,17 @@ pub async fn list(State(state): State<AppState>) -> Response {
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let rows: String = emails
-        .iter()
-        .map(|m| {
-            format!(
-                "<li><a href=\"{mailbox}/{id}\">{subject}</a><br><span class=\"hint\">à {to} — {state}</span></li>",
-                mailbox = crate::routes::DEV_MAILBOX,
-                id = m.id,
-                subject = escape(&m.email.subject),
-                to = escape(&m.email.to),
-                state = if m.sent_at.is_some() { "distribué" } else { "en attente" },
-            )
+    let entries = emails
+        .into_iter()
+        .map(|m| MailboxEntry {
+            href: format!("{}/{}", crate::routes::DEV_MAILBOX, m.id),
+            subject: m.email.subject,
+            to: m.email.to,
+            sent: m.sent_at.is_some(),
         })
         .collect();
-    let body = if rows.is_empty() {
-        "<p>Aucun message pour l'instant.</p>".to_owned()
-    } else {
-        format!("<ul class=\"mailbox\">{rows}</ul>")
-    };
-    Html(format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Boîte de réception de développement · Hub Pro Transport</title>\
-         <link rel=\"stylesheet\" href=\"{css}\"></head><body><main>\
-         <section class=\"card\"><h1>Boîte de réception de développement</h1>\
-         <p class=\"hint\">Aucun serveur SMTP n'est configuré : les messages envoyés par l'application sont \
-         conservés ici (100 derniers). Configurez HUBPRO_SMTP_URL pour les envoyer réellement.</p>{body}\
-         <p><a href=\"/\">Revenir à l'accueil</a></p>\
-         </section></main></body></html>",
-        css = escape(&crate::server::http::assets::stylesheet_href(&state.leptos_options)),
-    ))
-    .into_response()
+    let stylesheet = crate::server::http::assets::stylesheet_href(&state.leptos_options);
+    Html(dev_mailbox(&stylesheet, entries)).into_response()
 }
 
 pub async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> Response {

@@ -69,7 +69,7 @@ impl Unavailable {
     pub fn new(health: Arc<DatabaseHealth>, stylesheet_href: &str) -> Self {
         Unavailable {
             health,
-            page: unavailable_html(stylesheet_href).into(),
+            page: crate::app::standalone::unavailable(stylesheet_href).into(),
         }
     }
 }
@@ -95,31 +95,4 @@ pub async fn unavailable_page(
             .into_response();
     }
     next.run(request).await
-}
-
-/// The page, in the pages' frame. It cannot be rendered by the app (no database, no session),
-/// so it is written here; the stylesheet is the one the pages link.
-fn unavailable_html(stylesheet_href: &str) -> String {
-    let href = crate::server::mail::emails::escape(stylesheet_href);
-    format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Service momentanément indisponible · Hub Pro Transport</title>\
-<link rel=\"stylesheet\" href=\"{href}\"></head><body>\
-<header class=\"site-header\"><span class=\"brand\"><span class=\"brand-mark\">HPT</span> Hub Pro Transport</span></header>\
-<main id=\"contenu\"><section class=\"card\"><h1>Service momentanément indisponible</h1>\
-<p>Hub Pro Transport ne peut pas accéder à ses données pour le moment. Aucune information n'a été perdue.</p>\
-<p>Réessayez dans quelques instants.</p>\
-<p><a class=\"button primary\" href=\"\">Réessayer</a></p></section></main></body></html>"
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_page_links_the_stylesheet_it_is_given() {
-        let html = super::unavailable_html("/pkg/hubpro.0aZ-9.css");
-        assert!(html.contains(r#"<link rel="stylesheet" href="/pkg/hubpro.0aZ-9.css">"#));
-        assert!(!html.contains("/pkg/hubpro.css"));
-    }
 }

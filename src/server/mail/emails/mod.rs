@@ -1,67 +1,18 @@
-//! The French emails the app sends, in plain text and HTML. Every value typed by a user is
-//! escaped in the HTML part.
+//! The French emails the app sends. Each is written once ([`Message`]); its plain text and its
+//! HTML are drawn from it, every value escaped in the HTML by construction.
 
 use crate::domain::{EmailAddress, PersonName, ValidSignup};
 use crate::routes::PublicUrl;
-use crate::server::mail::mailer::OutgoingEmail;
+use crate::server::store::OutgoingEmail;
 
 mod establishments;
+mod message;
 mod ownership;
 pub use establishments::{
     approval_granted, attachment_invitation, new_approval_notice, Invitation,
 };
+pub use message::{b, link, t, Message, AUTOMATIC_NOTICE};
 pub use ownership::{account_requested, account_suspended, AccountRequested};
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub(crate) fn html_page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body style=\"font-family:Arial,sans-serif;color:#1b1f29;line-height:1.5\">\
-         <p style=\"font-weight:bold;color:#1f3f8f\">Hub Pro Transport</p>{body}\
-         <p style=\"color:#4b5366;font-size:13px\">{AUTOMATIC_NOTICE}</p>\
-         </body></html>",
-        title = escape(title)
-    )
-}
-
-pub(crate) fn button(href: &str, label: &str) -> String {
-    format!(
-        "<p><a href=\"{href}\" style=\"display:inline-block;background:#1f3f8f;color:#ffffff;\
-         padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:bold\">{label}</a></p>",
-        href = escape(href),
-        label = escape(label)
-    )
-}
-
-/// French typography on everything the email says (its wording and the values put in it).
-fn finish(email: OutgoingEmail) -> OutgoingEmail {
-    use crate::domain::typography::french;
-    OutgoingEmail {
-        subject: french(&email.subject),
-        text: french(&email.text),
-        html: french(&email.html),
-        ..email
-    }
-}
-
-/// The last line of every email, plain text and HTML.
-pub const AUTOMATIC_NOTICE: &str =
-    "Ceci est un message automatique, veuillez ne pas répondre directement à ce message.";
 
 /// « une heure », « 72 heures », « 30 minutes »: a link's validity, said one way everywhere.
 pub fn validity(minutes: i64) -> String {
@@ -72,6 +23,8 @@ pub fn validity(minutes: i64) -> String {
     }
 }
 
+const IGNORE: &str = "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.";
+
 /// Sent at signup: the link to create the password.
 pub fn password_setup(
     signup: &ValidSignup,
@@ -79,90 +32,48 @@ pub fn password_setup(
     valid_hours: i64,
     support: &str,
 ) -> OutgoingEmail {
-    let greeting = format!(
-        "Bonjour {} {},",
-        signup.first_name.as_str(),
-        signup.last_name.as_str()
-    );
-    let org = signup.organisation.as_str();
-    let siret = signup.siret.grouped();
-    let subject = "Hub Pro Transport\u{a0}: Créer mon mot de passe".to_owned();
-    let text = format!(
-        "{greeting}\n\n\
-         Le compte administrateur de {org} (SIRET {siret}) a bien été créé sur Hub Pro Transport.\n\n\
-         Pour finaliser votre inscription, créez votre mot de passe en ouvrant ce lien\u{a0}:\n\
-         Créer mon mot de passe\u{a0}: {link}\n\n\
-         Ce lien reste valable {validity}, jusqu'à ce que votre mot de passe soit \
-         enregistré. Passé ce délai, utilisez «\u{a0}Mot de passe oublié\u{a0}» sur la page de connexion.\n\n\
-         Un problème\u{202f}? Contactez le service support\u{a0}: {support}\n\n\
-         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
-         Le service de délivrance Hub Pro Transport.\n\
-         {AUTOMATIC_NOTICE}\n",
-        validity = validity(valid_hours * 60),
-    );
-    let html = html_page(
-        &subject,
-        &format!(
-            "<p>{greeting}</p>\
-             <p>Le compte administrateur de <strong>{org}</strong> (SIRET {siret}) a bien été créé sur Hub Pro Transport.</p>\
-             <p>Pour finaliser votre inscription, créez votre mot de passe :</p>{button}\
-             <p>Ce lien reste valable {validity}, jusqu'à ce que votre mot de passe soit \
-             enregistré. Passé ce délai, utilisez «\u{a0}Mot de passe oublié\u{a0}» sur la page de connexion.</p>\
-             <p>Un problème\u{202f}? Contactez le service support\u{a0}: <strong>{support}</strong></p>\
-             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
-             <p>Le service de délivrance Hub Pro Transport.</p>",
-            greeting = escape(&greeting),
-            support = escape(support),
-            validity = validity(valid_hours * 60),
-            org = escape(org),
-            siret = escape(&siret),
-            button = button(link, "Créer mon mot de passe"),
-        ),
-    );
-    finish(OutgoingEmail {
-        sender_name: None,
-        to: signup.email.as_str().to_owned(),
-        subject,
-        text,
-        html,
-    })
+    Message::new("Hub Pro Transport\u{a0}: Créer mon mot de passe")
+        .say(format!(
+            "Bonjour {} {},",
+            signup.first_name.as_str(),
+            signup.last_name.as_str()
+        ))
+        .paragraph([
+            t("Le compte administrateur de "),
+            b(signup.organisation.as_str()),
+            t(format!(
+                " (SIRET {}) a bien été créé sur Hub Pro Transport.",
+                signup.siret.grouped()
+            )),
+        ])
+        .say("Pour finaliser votre inscription, créez votre mot de passe\u{a0}:")
+        .button("Créer mon mot de passe", link)
+        .say(format!(
+            "Ce lien reste valable {}, jusqu'à ce que votre mot de passe soit enregistré. Passé ce \
+             délai, utilisez «\u{a0}Mot de passe oublié\u{a0}» sur la page de connexion.",
+            validity(valid_hours * 60)
+        ))
+        .paragraph([
+            t("Un problème\u{202f}? Contactez le service support\u{a0}: "),
+            b(support),
+        ])
+        .say(IGNORE)
+        .to(&signup.email)
 }
 
 /// Sent instead of a second account when the address already has one (the page says nothing).
 pub fn account_already_exists(to: &EmailAddress, public_url: &PublicUrl) -> OutgoingEmail {
-    let login = public_url.login();
-    let reset = public_url.forgot_password();
-    let subject = "Hub Pro Transport\u{a0}: vous avez déjà un compte".to_owned();
-    let text = format!(
-        "Bonjour,\n\n\
-         Une demande de création de compte vient d'être faite avec votre adresse électronique, \
-         mais un compte Hub Pro Transport existe déjà pour cette adresse\u{a0}: aucun second compte n'a été créé.\n\n\
-         Se connecter\u{a0}: {login}\n\
-         Mot de passe oublié\u{a0}: {reset}\n\n\
-         Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n\
-         Le service de délivrance Hub Pro Transport.\n\
-         {AUTOMATIC_NOTICE}\n"
-    );
-    let html = html_page(
-        &subject,
-        &format!(
-            "<p>Bonjour,</p>\
-             <p>Une demande de création de compte vient d'être faite avec votre adresse électronique, \
-             mais un compte Hub Pro Transport existe déjà pour cette adresse\u{a0}: aucun second compte n'a été créé.</p>\
-             {login}{reset}\
-             <p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.</p>\
-             <p>Le service de délivrance Hub Pro Transport.</p>",
-            login = button(&login, "Se connecter"),
-            reset = button(&reset, "Mot de passe oublié"),
-        ),
-    );
-    finish(OutgoingEmail {
-        sender_name: None,
-        to: to.as_str().to_owned(),
-        subject,
-        text,
-        html,
-    })
+    Message::new("Hub Pro Transport\u{a0}: vous avez déjà un compte")
+        .say("Bonjour,")
+        .say(
+            "Une demande de création de compte vient d'être faite avec votre adresse \
+             électronique, mais un compte Hub Pro Transport existe déjà pour cette adresse\u{a0}: \
+             aucun second compte n'a été créé.",
+        )
+        .button("Se connecter", &public_url.login())
+        .button("Mot de passe oublié", &public_url.forgot_password())
+        .say(IGNORE)
+        .to(to)
 }
 
 /// Sent by « Mot de passe oublié » when the address has an account.
@@ -174,44 +85,27 @@ pub fn password_reset(
     support: &str,
     has_password: bool,
 ) -> OutgoingEmail {
-    let subject = "Hub Pro Transport\u{a0}: nouveau lien pour votre mot de passe".to_owned();
     // A pending account has no password yet: nothing « stays valid ».
     let ignore = if has_password {
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message\u{a0}: votre mot de passe actuel reste valable."
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message\u{a0}: votre mot de \
+         passe actuel reste valable."
     } else {
-        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
+        IGNORE
     };
-    let validity = validity(valid_minutes);
-    let text = format!(
-        "Bonjour {first_name},\n\n\
-         Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.\n\
-         Créer mon mot de passe\u{a0}: {link}\n\n\
-         Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; les liens envoyés avant celui-ci ne fonctionnent plus.\n\
-         {ignore}\n\
-         Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {support}\n\n\
-         Le service de délivrance Hub Pro Transport.\n\
-         {AUTOMATIC_NOTICE}\n"
-    );
-    let html = html_page(
-        &subject,
-        &format!(
-            "<p>Bonjour {first_name},</p>\
-             <p>Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.</p>{button}\
-             <p>Ce lien est valable {validity}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; les liens envoyés avant celui-ci ne fonctionnent plus.</p>\
-             <p>{ignore}</p>\
-             <p>Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {support}</p>",
-            first_name = escape(first_name.as_str()),
-            button = button(link, "Créer mon mot de passe"),
-            support = escape(support),
-        ),
-    );
-    finish(OutgoingEmail {
-        sender_name: None,
-        to: to.as_str().to_owned(),
-        subject,
-        text,
-        html,
-    })
+    Message::new("Hub Pro Transport\u{a0}: nouveau lien pour votre mot de passe")
+        .say(format!("Bonjour {first_name},"))
+        .say("Vous avez demandé un nouveau lien pour choisir votre mot de passe Hub Pro Transport.")
+        .button("Créer mon mot de passe", link)
+        .say(format!(
+            "Ce lien est valable {}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; \
+             les liens envoyés avant celui-ci ne fonctionnent plus.",
+            validity(valid_minutes)
+        ))
+        .say(ignore)
+        .say(format!(
+            "Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {support}"
+        ))
+        .to(to)
 }
 
 /// Sent after a password is set, so an unexpected change is noticed.
@@ -221,33 +115,18 @@ pub fn password_changed(
     public_url: &PublicUrl,
     support: &str,
 ) -> OutgoingEmail {
-    let login = public_url.login();
-    let subject = "Hub Pro Transport\u{a0}: votre mot de passe a été enregistré".to_owned();
-    let text = format!(
-        "Bonjour {first_name},\n\n\
-         Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous pouvez vous connecter\u{a0}: {login}\n\n\
-         Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support\u{a0}: {support}\n\n\
-         Le service de délivrance Hub Pro Transport.\n\
-         {AUTOMATIC_NOTICE}\n"
-    );
-    let html = html_page(
-        &subject,
-        &format!(
-            "<p>Bonjour {first_name},</p>\
-             <p>Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré.</p>{button}\
-             <p>Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service support\u{a0}: {support}</p>",
-            first_name = escape(first_name.as_str()),
-            button = button(&login, "Se connecter"),
-            support = escape(support),
-        ),
-    );
-    finish(OutgoingEmail {
-        sender_name: None,
-        to: to.as_str().to_owned(),
-        subject,
-        text,
-        html,
-    })
+    Message::new("Hub Pro Transport\u{a0}: votre mot de passe a été enregistré")
+        .say(format!("Bonjour {first_name},"))
+        .say(
+            "Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous \
+             pouvez vous connecter\u{a0}:",
+        )
+        .button("Se connecter", &public_url.login())
+        .say(format!(
+            "Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service \
+             support\u{a0}: {support}"
+        ))
+        .to(to)
 }
 
 /// Sent once when failed logins on the account, from every address, reach its ceiling.
@@ -257,37 +136,20 @@ pub fn unusual_login_attempts(
     public_url: &PublicUrl,
     support: &str,
 ) -> OutgoingEmail {
-    let reset = public_url.forgot_password();
-    let subject = "Hub Pro Transport\u{a0}: tentatives de connexion inhabituelles".to_owned();
-    let text = format!(
-        "Bonjour {first_name},\n\n\
-         De nombreuses tentatives de connexion avec un mot de passe erroné viennent d'être faites sur votre compte Hub Pro Transport. \
-         Par précaution, les connexions à votre compte sont ralenties pendant quelques minutes.\n\n\
-         Si c'était vous, choisissez un nouveau mot de passe avec «\u{a0}Mot de passe oublié\u{a0}»\u{a0}: {reset}\n\
-         Sinon, votre mot de passe reste valable\u{a0}; contactez le service support si cela se reproduit\u{a0}: {support}\n\n\
-         Le service de délivrance Hub Pro Transport.\n\
-         {AUTOMATIC_NOTICE}\n"
-    );
-    let html = html_page(
-        &subject,
-        &format!(
-            "<p>Bonjour {first_name},</p>\
-             <p>De nombreuses tentatives de connexion avec un mot de passe erroné viennent d'être faites sur votre compte Hub Pro Transport. \
-             Par précaution, les connexions à votre compte sont ralenties pendant quelques minutes.</p>\
-             <p>Si c'était vous, choisissez un nouveau mot de passe\u{a0}:</p>{button}\
-             <p>Sinon, votre mot de passe reste valable\u{a0}; contactez le service support si cela se reproduit\u{a0}: {support}</p>",
-            first_name = escape(first_name.as_str()),
-            button = button(&reset, "Mot de passe oublié"),
-            support = escape(support),
-        ),
-    );
-    finish(OutgoingEmail {
-        sender_name: None,
-        to: to.as_str().to_owned(),
-        subject,
-        text,
-        html,
-    })
+    Message::new("Hub Pro Transport\u{a0}: tentatives de connexion inhabituelles")
+        .say(format!("Bonjour {first_name},"))
+        .say(
+            "De nombreuses tentatives de connexion avec un mot de passe erroné viennent d'être \
+             faites sur votre compte Hub Pro Transport. Par précaution, les connexions à votre \
+             compte sont ralenties pendant quelques minutes.",
+        )
+        .say("Si c'était vous, choisissez un nouveau mot de passe\u{a0}:")
+        .button("Mot de passe oublié", &public_url.forgot_password())
+        .say(format!(
+            "Sinon, votre mot de passe reste valable\u{a0}; contactez le service support si cela \
+             se reproduit\u{a0}: {support}"
+        ))
+        .to(to)
 }
 
 #[cfg(test)]
@@ -360,6 +222,7 @@ mod tests {
                 "{}",
                 mail.html
             );
+            assert!(mail.html.starts_with("<!DOCTYPE html>"), "{}", mail.html);
         }
         assert!(mails[1].text.contains("valable une heure"));
         assert!(mails[1].text.contains("mot de passe actuel reste valable"));
@@ -385,10 +248,13 @@ mod tests {
             72,
             "support@example.fr",
         );
-        assert!(mail
-            .html
-            .contains("Dupont &amp; Fils &quot;L&#39;Étoile&quot;"));
-        assert!(mail.html.contains("jeton=abc&amp;x=&quot;"));
+        assert!(mail.html.contains("Dupont &amp; Fils"), "{}", mail.html);
+        assert!(!mail.html.contains("Dupont & Fils"), "{}", mail.html);
+        assert!(
+            mail.html.contains("jeton=abc&amp;x=&quot;"),
+            "{}",
+            mail.html
+        );
         assert!(mail.text.contains("SIRET 477\u{a0}280\u{a0}846\u{a0}03753"));
         assert!(mail
             .text
