@@ -1,6 +1,7 @@
 //! The user interface: server-rendered pages whose interactive parts are islands hydrated in
-//! the browser (`#[island]`: the signup, password, login and attach forms). French text shown to users
-//! is in [`texts`] or next to the markup it belongs to, never in the domain or server layers.
+//! the browser (`#[island]`: the signup, password, login and attach forms). The pages' French is in
+//! [`texts`] or next to the markup it belongs to; the French of problems is made in one place,
+//! `domain::messages`; the server layer writes none but its emails'.
 
 pub mod codec;
 pub mod establishments;
