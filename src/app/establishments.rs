@@ -54,10 +54,10 @@ pub async fn attach_establishment(
 #[server(prefix = "/api", endpoint = "detacher", output = super::codec::JsonOut)]
 pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     use crate::domain::Problem;
-    use crate::server::{accounts::establishments, http::web};
+    use crate::server::{accounts::establishments, http::refusals::Refusal, http::web};
     let state = expect_context::<crate::server::http::state::AppState>();
     let Some(main) = web::current_account(&state).await else {
-        return Err(web::refuse(FormProblem::general(Problem::SessionEnded)));
+        return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
     };
     // Only our own page posts here, with a SIRET it listed: anything else detaches nothing.
     let Ok(siret) = crate::domain::Siret::parse(&siret) else {
@@ -66,7 +66,7 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
     let ip = web::client_ip().await;
     match establishments::detach(&state.store, &main, &siret, &ip).await {
         Ok(_) => Ok(()),
-        Err(e) => Err(web::unexpected("detach", &e)),
+        Err(e) => Err(web::refused((), e)),
     }
 }
 
@@ -75,17 +75,17 @@ pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "etablissements-rattaches", output = super::codec::JsonOut)]
 pub async fn attached_establishments() -> Result<Markup, Refused> {
     use crate::domain::Problem;
-    use crate::server::http::web;
+    use crate::server::http::{refusals::Refusal, web};
     let state = expect_context::<crate::server::http::state::AppState>();
     let Some(account) = web::current_account(&state).await else {
-        return Err(web::refuse(FormProblem::general(Problem::SessionEnded)));
+        return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
     };
     state
         .store
         .attachments_of(account.id)
         .await
         .map(attached_list)
-        .map_err(|e| web::unexpected("attachments", &e))
+        .map_err(|e| web::refused((), e))
 }
 
 /// The list as the page shows it, drawn on the server: the WASM has no code for it.

@@ -67,10 +67,9 @@ pub type SignupProblem = FormProblem<SignupForm>;
 #[server(prefix = "/api", endpoint = "verifier-siret", output = super::codec::JsonOut)]
 pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
     answer_siret(siret, true).await.unwrap_or_else(|| {
-        Err(crate::server::http::web::unexpected(
-            "SIRET check",
-            &"INSEE not asked while allowed",
-        ))
+        use crate::server::http::{refusals::Refusal, web};
+        let cause = "SIRET check: INSEE not asked while allowed";
+        Err(web::refused((), Refusal::unexpected(&cause)))
     })
 }
 
@@ -120,8 +119,9 @@ async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<Siret
             } else {
                 SiretCheck::Refused
             };
-            let support = state.settings.support_contact.clone();
-            ("refused", outcome(Problem::Ineligible { refusal, support }))
+            let problem = crate::server::http::refusals::ineligible(refusal)
+                .naming_support(&state.settings.support_contact);
+            ("refused", outcome(problem))
         }
         Err(SignupError::DirectoryUnavailable(DirectoryError::NotAsked)) => return None,
         Err(SignupError::DirectoryUnavailable(e)) => match e.problem() {

@@ -35,51 +35,27 @@ pub struct SpaceView {
 #[server(prefix = "/api", endpoint = "espace", output = super::codec::JsonOut)]
 pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
     use crate::routes;
-    use crate::server::http::web;
-    use crate::server::registry::directory::Lookup;
+    use crate::server::{accounts::space, http::web};
     let state = expect_context::<crate::server::http::state::AppState>();
     let Some(account) = web::current_account(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
-    // The address is a nicety: INSEE being down must not hide the space.
-    let address = match state.directory.lookup(&account.siret).await {
-        Ok(Lookup::Found(e)) => e.postal_address(),
-        _ => None,
-    };
-    let unexpected = |e: &dyn std::fmt::Display| web::unexpected("space", e);
-    let approvals = state
-        .store
-        .approvals_of(&account.siret)
+    let centre = space::overview(&state.store, state.directory.as_ref(), &account)
         .await
-        .map_err(|e| unexpected(&e))?;
-    let main_establishment = state
-        .store
-        .attachment_owner(&account.siret)
-        .await
-        .map_err(|e| unexpected(&e))?
-        .map(|o| MainEstablishment {
-            organisation: o.main_organisation,
-            siret: o.main_siret,
-        });
-    let attachments = state
-        .store
-        .attachments_of(account.id)
-        .await
-        .map(super::establishments::attached_list)
-        .map_err(|e| unexpected(&e))?;
+        .map_err(|e| web::refused((), e))?;
     Ok(Some(SpaceView {
         organisation: account.organisation_name,
         siret: account.siret,
-        address,
-        approvals,
+        address: centre.address,
+        approvals: centre.approvals,
         today: crate::server::registry::approvals::today(),
         first_name: account.first_name,
         last_name: account.last_name,
         email: account.email,
         demo: state.directory.is_demo(),
-        main_establishment,
-        attachments,
+        main_establishment: centre.main_establishment,
+        attachments: super::establishments::attached_list(centre.attachments),
     }))
 }
 

@@ -7,5 +7,6 @@ pub mod hashing;
 pub mod ownership;
 pub mod sessions;
 pub mod signup;
+pub mod space;
 pub mod throttle;
 pub mod tokens;

@@ -32,7 +32,8 @@ impl Refusal {
         }
     }
 
-    fn unexpected(error: &dyn std::fmt::Display) -> Self {
+    /// Something the user cannot act on: logged here, told as unexpected.
+    pub fn unexpected(error: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %error, "request failed");
         Self::general(Problem::Unexpected)
     }
@@ -40,6 +41,14 @@ impl Refusal {
 
 /// Named by [`crate::server::http::web::refused`], from the configuration.
 const SUPPORT: String = String::new();
+
+/// A SIRET that may not sign up, as the user is told (the support contact named later).
+pub fn ineligible(refusal: crate::domain::Refusal) -> Problem {
+    Problem::Ineligible {
+        refusal,
+        support: SUPPORT,
+    }
+}
 
 impl From<AuthError> for Refusal {
     fn from(e: AuthError) -> Self {
@@ -65,13 +74,7 @@ impl From<SignupError> for Refusal {
                 fields,
                 general: None,
             },
-            SignupError::Refused(refusal) => Self::on(
-                Field::Siret,
-                Problem::Ineligible {
-                    refusal,
-                    support: SUPPORT,
-                },
-            ),
+            SignupError::Refused(refusal) => Self::on(Field::Siret, ineligible(refusal)),
             SignupError::DirectoryUnavailable(e) => e.into(),
             SignupError::Store(e) => e.into(),
         }

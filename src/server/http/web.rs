@@ -165,9 +165,3 @@ pub fn set_status(status: u16) {
         res.set_status(status);
     }
 }
-
-/// Logs an error the user cannot fix and returns the problem they are shown.
-pub fn unexpected<F: Default>(what: &str, error: &dyn std::fmt::Display) -> FormProblem<F> {
-    tracing::error!(error = %error, "{what} failed");
-    refuse(FormProblem::general(crate::domain::Problem::Unexpected))
-}
