@@ -67,16 +67,17 @@ impl Application {
             };
             approvals::import(&store, file, notices).await?;
         }
-        let directory: Arc<dyn Directory> = match &settings.directory {
+        let config = &settings.directory;
+        let directory: Arc<dyn Directory> = match &config.source {
             DirectorySource::Sirene(key) => Arc::new(SireneClient::new(
-                &settings.sirene_url,
+                &config.sirene_url,
                 key.clone(),
-                Duration::from_millis(settings.sirene_timeout_ms),
-                settings.sirene_per_minute,
-                settings.sirene_per_client,
+                config.timeout,
+                config.per_minute,
+                config.per_client,
                 store.clone(),
             )),
-            DirectorySource::OfflineExtract => Arc::new(OfflineExtract::demo()),
+            DirectorySource::OfflineExtract { .. } => Arc::new(OfflineExtract::demo()),
         };
         crate::server::http::observability::metrics_handle();
         let mailer = mailer::from_settings(&settings)?;
@@ -86,8 +87,8 @@ impl Application {
             .await
             .map_err(|source| StartError::Bind { addr, source })?;
         let limits = Arc::new(crate::server::http::state::Limits {
-            eligibility: Budget::new(&store, "eligibility", settings.rate_eligibility),
-            signup: Budget::new(&store, "signup", settings.rate_signup),
+            eligibility: Budget::new(&store, "eligibility", settings.limits.eligibility),
+            signup: Budget::new(&store, "signup", settings.limits.signup),
         });
         let retention = crate::server::ops::retention::policy(settings.audit_retention_days);
         let health = Arc::new(crate::server::http::health::DatabaseHealth::default());

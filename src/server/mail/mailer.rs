@@ -40,14 +40,11 @@ impl std::fmt::Debug for SmtpMailer {
 }
 
 impl SmtpMailer {
-    pub fn new(url: &Secret, from: &str) -> Result<Self, MailError> {
+    pub fn new(url: &Secret, from: Mailbox) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
             .map_err(|e| MailError::Invalid(format!("SMTP URL: {e}")))?
             .timeout(Some(std::time::Duration::from_secs(10)))
             .build();
-        let from = from
-            .parse()
-            .map_err(|e| MailError::Invalid(format!("sender: {e}")))?;
         Ok(Self { transport, from })
     }
 }
@@ -109,8 +106,10 @@ impl Mailer for DevMailbox {
 
 /// The mailer the configuration asks for.
 pub fn from_settings(settings: &Settings) -> Result<std::sync::Arc<dyn Mailer>, MailError> {
-    Ok(match &settings.mail {
-        MailDelivery::Smtp(url) => std::sync::Arc::new(SmtpMailer::new(url, &settings.mail_from)?),
+    Ok(match &settings.mail.delivery {
+        MailDelivery::Smtp(url) => {
+            std::sync::Arc::new(SmtpMailer::new(url, settings.mail.from.clone())?)
+        }
         MailDelivery::DevMailbox => std::sync::Arc::new(DevMailbox),
     })
 }
