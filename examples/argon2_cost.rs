@@ -7,10 +7,10 @@ use std::time::Instant;
 async fn main() {
     let rounds = 20;
     // The first hash also builds the dummy hash and the thread pool: not counted.
-    let _ = hubpro::server::hashing::hash("Mot-de-passe-préalable!".into()).await;
+    let _ = hubpro::server::accounts::hashing::hash("Mot-de-passe-préalable!".into()).await;
     let start = Instant::now();
     for i in 0..rounds {
-        hubpro::server::hashing::hash(format!("Vélo-Cargo n°{i} sur le Pont!"))
+        hubpro::server::accounts::hashing::hash(format!("Vélo-Cargo n°{i} sur le Pont!"))
             .await
             .expect("hashing works");
     }
