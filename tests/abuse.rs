@@ -5,12 +5,13 @@
 mod support;
 
 use base64::Engine;
+use support::api::{call, check_siret, Reply, Verdict};
 use support::fakes::{self, Answer, FakeInsee};
 use support::journey::{
-    active_account, cookie_pair, link_token_for, login_from, not_us_notice, not_us_token, post,
-    set_password, sign_up,
+    active_account, cookie_pair, link_token_for, login_from, not_us_notice, not_us_token,
+    set_password, sign_up, try_sign_up,
 };
-use support::TestApp;
+use support::{app_with, TestApp};
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 /// Demo SIRETs, active and approved in the offline extract.
@@ -33,10 +34,6 @@ const OTHER_SIRETS: [&str; 9] = [
 
 /// A sentence nobody at Hub Pro Transport wrote.
 const FORGED: &str = "Compte bloqué : appelez le 08 99 11 22 33";
-
-async fn app_with(vars: &[(&str, &str)]) -> TestApp {
-    support::spawn_app(support::settings(vars)).await
-}
 
 async fn page(app: &TestApp, path_and_query: &str, cookie: Option<&str>) -> (u16, String) {
     let mut req = app
@@ -149,21 +146,8 @@ async fn a_sentence_written_into_a_refusal_url_is_never_shown() {
 }
 
 /// « CRÉER » for `siret` with `email`, whatever the answer.
-async fn signup_as(app: &TestApp, siret: &str, email: &str) -> reqwest::Response {
-    post(
-        app,
-        "/api/creer-compte",
-        &[
-            ("siret", siret),
-            ("organisation", "Centre"),
-            ("last_name", "Martin"),
-            ("first_name", "Paul"),
-            ("email", email),
-            ("email_confirmation", email),
-        ],
-        None,
-    )
-    .await
+async fn signup_as(app: &TestApp, siret: &str, email: &str) -> Reply {
+    try_sign_up(app, siret, "Centre", email).await
 }
 
 #[tokio::test]
@@ -189,24 +173,16 @@ async fn a_refused_link_page_form_goes_back_to_its_page_without_a_referer() {
         );
         let (status, body) = page(&app, &location, None).await;
         assert_eq!(status, 200);
-        assert!(body.contains("Lien expiré"), "{server_fn}");
+        assert!(
+            body.contains(r#"data-problem="link.invalid""#),
+            "{server_fn}: {body}"
+        );
     }
 }
 
-/// The answer of the live SIRET check: the code of its refusal, or `eligible`.
-async fn check_code(app: &TestApp, siret: &str) -> String {
-    let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
-    let v: serde_json::Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
-    let check = &v["check"];
-    match check
-        .as_object()
-        .and_then(|o| o.keys().next().cloned())
-        .as_deref()
-    {
-        Some("Eligible") => "eligible".into(),
-        Some(kind) => check[kind]["code"].as_str().unwrap().to_owned(),
-        None => panic!("no check: {v}"),
-    }
+/// What the live SIRET check decides.
+async fn verdict(app: &TestApp, siret: &str) -> Verdict {
+    check_siret(app, siret).await.verdict()
 }
 
 #[tokio::test]
@@ -218,8 +194,11 @@ async fn ten_signups_naming_an_address_with_an_account_email_it_once_and_look_li
         // through as any signup does (the tenth finds its SIRET held, as after any signup).
         for (n, siret) in OTHER_SIRETS.iter().chain([&ECOLE_ROUTIERE]).enumerate() {
             let res = signup_as(&app, siret, "victime@example.fr").await;
-            let expected = if n < OTHER_SIRETS.len() { 200 } else { 422 };
-            assert_eq!(res.status(), expected, "{db}: signup {n} ({siret})");
+            if n < OTHER_SIRETS.len() {
+                res.assert_ok();
+            } else {
+                res.assert_refused(422, "ineligible.pending");
+            }
         }
         let notices = app
             .store
@@ -234,54 +213,43 @@ async fn ten_signups_naming_an_address_with_an_account_email_it_once_and_look_li
         assert_eq!(notices, 1, "{db}: one notice a day, whatever the signups");
         // Each SIRET reads as held, exactly as the victim's own (a signup with an address that
         // had no account yet).
-        assert_eq!(
-            check_code(&app, FORMATRANS).await,
-            "ineligible.pending",
-            "{db}"
-        );
-        assert_eq!(
-            check_code(&app, CFA_RHONE).await,
-            "ineligible.pending",
-            "{db}"
-        );
-        assert_eq!(
-            check_code(&app, ECOLE_ROUTIERE).await,
-            "ineligible.pending",
-            "{db}"
-        );
+        for siret in [FORMATRANS, CFA_RHONE, ECOLE_ROUTIERE] {
+            assert_eq!(
+                verdict(&app, siret).await,
+                Verdict::registered("ineligible.pending"),
+                "{db}: {siret}"
+            );
+        }
         // And a second signup for either is refused the same way.
         for siret in [FORMATRANS, ECOLE_ROUTIERE] {
-            let res = signup_as(&app, siret, "paul@example.fr").await;
-            assert_eq!(res.status(), 422, "{db}");
-            assert_eq!(
-                support::codes(&res.text().await.unwrap()),
-                "ineligible.pending"
-            );
+            signup_as(&app, siret, "paul@example.fr")
+                .await
+                .assert_refused(422, "ineligible.pending");
         }
         // The centre's official address is told as of any signup, and its « Ce n'est pas
         // nous » ends the hold and keeps the SIRET for it.
         let notice = not_us_notice(&app, "route-academie@example.fr").await;
         assert!(notice.email.text.contains("v***@example.fr"), "{db}");
         let token = not_us_token(&app, "route-academie@example.fr").await;
-        let confirmed = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
-        assert_eq!(confirmed.status(), 200, "{db}");
+        call(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None)
+            .await
+            .assert_ok();
         // Single use: a replay (or a second tab) finds the link spent.
-        let replay = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
-        assert_eq!(replay.status(), 422, "{db}");
+        call(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None)
+            .await
+            .assert_refused(422, "link.invalid");
         assert_eq!(
-            support::codes(&replay.text().await.unwrap()),
-            "link.invalid"
+            verdict(&app, "64128793500010").await,
+            Verdict::Eligible,
+            "{db}"
         );
-        assert_eq!(check_code(&app, "64128793500010").await, "eligible", "{db}");
-        let watcher = signup_as(&app, "64128793500010", "guetteur@example.fr").await;
-        assert_eq!(watcher.status(), 422, "{db}");
-        assert_eq!(
-            support::codes(&watcher.text().await.unwrap()),
-            "ineligible.contested"
-        );
+        signup_as(&app, "64128793500010", "guetteur@example.fr")
+            .await
+            .assert_refused(422, "ineligible.contested");
         // The centre's own address is never kept out by such a hold.
-        let own = signup_as(&app, ECOLE_ROUTIERE, "ecole-routiere@example.fr").await;
-        assert_eq!(own.status(), 200, "{db}");
+        signup_as(&app, ECOLE_ROUTIERE, "ecole-routiere@example.fr")
+            .await
+            .assert_ok();
     }
 }
 
@@ -314,9 +282,7 @@ async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_strange
         assert_eq!(owner.status(), 200, "{db}: {}", owner.text().await.unwrap());
         // An unknown browser, with the right password, is slowed down.
         let stranger = login_from(&app, "192.0.2.14", "claire@example.fr", PASSWORD, None).await;
-        assert_eq!(stranger.status(), 429, "{db}");
-        assert!(stranger.headers().contains_key("retry-after"));
-        assert!(support::codes(&stranger.text().await.unwrap()).starts_with("too_many_attempts:"));
+        Reply::of(stranger).await.assert_waits("too_many_attempts");
         // A device cookie of another account is no key to this one.
         active_account(&app, ECOLE_ROUTIERE, "paul@example.fr", PASSWORD).await;
         let other = login_from(&app, "192.0.2.15", "paul@example.fr", PASSWORD, None).await;
@@ -329,7 +295,7 @@ async fn the_owners_browser_logs_in_after_failures_from_many_addresses_a_strange
             Some(&other_device),
         )
         .await;
-        assert_eq!(borrowed.status(), 429, "{db}");
+        Reply::of(borrowed).await.assert_waits("too_many_attempts");
     }
 }
 
@@ -340,14 +306,14 @@ async fn a_new_password_forgets_the_known_browsers() {
     let first = login_from(&app, "203.0.113.1", "claire@example.fr", PASSWORD, None).await;
     let device = cookie_pair(&first, "hubpro_device").expect("device cookie");
     // A new password through « Mot de passe oublié ».
-    let reset = post(
+    call(
         &app,
         "/api/mot-de-passe-oublie",
         &[("email", "claire@example.fr")],
         None,
     )
-    .await;
-    assert_eq!(reset.status(), 200);
+    .await
+    .assert_ok();
     let token = link_token_for(&app, "claire@example.fr").await;
     let renewed = "Trottinette du Vieux-Lille!";
     assert_eq!(
@@ -365,7 +331,7 @@ async fn a_new_password_forgets_the_known_browsers() {
         Some(&device),
     )
     .await;
-    assert_eq!(before.status(), 429);
+    Reply::of(before).await.assert_waits("too_many_attempts");
 }
 
 #[tokio::test]
@@ -389,43 +355,29 @@ async fn after_ce_nest_pas_nous_only_the_official_address_may_sign_the_siret_up(
         let app = app_with(&[("DATABASE_URL", &url)]).await;
         sign_up(&app, FORMATRANS, "Formatrans", "squatteur@example.fr").await;
         // The check says « en attente », without a date.
-        let res = post(&app, "/api/verifier-siret", &[("siret", FORMATRANS)], None).await;
-        let v: serde_json::Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+        let held = check_siret(&app, FORMATRANS).await;
         assert_eq!(
-            v["check"]["Registered"]["code"], "ineligible.pending",
+            held.verdict(),
+            Verdict::registered("ineligible.pending"),
             "{db}"
         );
         // Dates are written in words now: no day number, no year either.
-        let message = v["check"]["Registered"]["message"].as_str().unwrap();
+        let message = held.message();
         assert!(
             !message.chars().any(|c| c.is_ascii_digit()),
             "{db}: no date in {message}"
         );
 
         let token = not_us_token(&app, FORMATRANS_OFFICIAL).await;
-        let res = post(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None).await;
-        assert_eq!(res.status(), 200, "{db}");
+        call(&app, "/api/ce-n-est-pas-nous", &[("token", &token)], None)
+            .await
+            .assert_ok();
 
         // The watcher signs up again at once: refused, sent to support.
-        let again = post(
-            &app,
-            "/api/creer-compte",
-            &[
-                ("siret", FORMATRANS),
-                ("organisation", "Formatrans"),
-                ("last_name", "Dupont"),
-                ("first_name", "Claire"),
-                ("email", "guetteur@example.fr"),
-                ("email_confirmation", "guetteur@example.fr"),
-            ],
-            None,
-        )
-        .await;
-        assert_eq!(again.status(), 422, "{db}");
-        let body = again.text().await.unwrap();
-        assert_eq!(support::codes(&body), "ineligible.contested", "{db}");
+        let again = try_sign_up(&app, FORMATRANS, "Formatrans", "guetteur@example.fr").await;
+        again.assert_refused(422, "ineligible.contested");
         assert!(
-            body.contains("support@"),
+            again.body.contains("support@"),
             "{db}: the support contact is named"
         );
         // The centre's official address may.

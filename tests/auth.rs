@@ -5,15 +5,20 @@ mod support;
 use hubpro::domain::Siret;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use std::time::{Duration, Instant};
+use support::api::{call, Reply};
 use support::journey::{cookie_pair, link_token_for, login, post, set_password, sign_up};
 use support::TestApp;
 
 const FORMATRANS: &str = "47728084603753";
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+/// The form of « Cliquer ici pour continuer », which the link page offers while the link is valid.
+const CONTINUE_FORM: &str = r#"action="/api/continuer""#;
+/// The mark of « Lien expiré ou déjà utilisé ».
+const LINK_INVALID: &str = r#"data-problem="link.invalid""#;
 
 /// A demo-mode app (offline extract, demo approvals, dev mailbox) with one pending account.
 async fn app_with_pending_account() -> (TestApp, String) {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     sign_up(&app, FORMATRANS, "Formatrans", "claire@example.fr").await;
     let token = last_link_token(&app).await;
     (app, token)
@@ -42,7 +47,7 @@ async fn a_get_of_the_link_never_uses_it() {
             .await
             .unwrap();
         let body = page.text().await.unwrap();
-        assert!(body.contains("Cliquer ici pour continuer"), "{body}");
+        assert!(body.contains(CONTINUE_FORM), "{body}");
     }
     let res = set_password(&app, &token, PASSWORD, PASSWORD).await;
     assert_eq!(res.status(), 200);
@@ -65,11 +70,7 @@ async fn the_link_stays_valid_until_a_password_is_saved_from_any_tab_or_device()
         .send()
         .await
         .unwrap();
-    assert!(page
-        .text()
-        .await
-        .unwrap()
-        .contains("Cliquer ici pour continuer"));
+    assert!(page.text().await.unwrap().contains(CONTINUE_FORM));
     let second = post(&app, "/api/continuer", &[("token", &token)], None).await;
     assert_eq!(second.status(), 200);
     let second_flow = cookie_pair(&second, "hubpro_flow").unwrap();
@@ -82,38 +83,40 @@ async fn the_link_stays_valid_until_a_password_is_saved_from_any_tab_or_device()
     )
     .await;
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
-    let late = post(
+    call(
         &app,
         "/api/valider-mot-de-passe",
         &[("password", PASSWORD), ("confirmation", PASSWORD)],
         Some(&first_flow),
     )
-    .await;
-    assert_ne!(late.status(), 200);
-    let replay = post(&app, "/api/continuer", &[("token", &token)], None).await;
-    assert_ne!(replay.status(), 200);
+    .await
+    .assert_refused(422, "link.invalid");
+    call(&app, "/api/continuer", &[("token", &token)], None)
+        .await
+        .assert_refused(422, "link.invalid");
 }
 
 #[tokio::test]
 async fn the_link_serves_once() {
     let (app, token) = app_with_pending_account().await;
     activate(&app, &token).await;
-    let replay = post(&app, "/api/continuer", &[("token", &token)], None).await;
-    assert_ne!(replay.status(), 200);
-    assert!(support::codes(&replay.text().await.unwrap()) == "link.invalid");
+    call(&app, "/api/continuer", &[("token", &token)], None)
+        .await
+        .assert_refused(422, "link.invalid");
     let page = app
         .client
         .get(format!("{}/mot-de-passe/creer?jeton={token}", app.base))
         .send()
         .await
         .unwrap();
-    assert!(page
-        .text()
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(LINK_INVALID) && !html.contains(CONTINUE_FORM),
+        "{html}"
+    );
+    call(&app, "/api/continuer", &[("token", &"0".repeat(64))], None)
         .await
-        .unwrap()
-        .contains("Lien expiré ou déjà utilisé"));
-    let unknown = post(&app, "/api/continuer", &[("token", &"0".repeat(64))], None).await;
-    assert_ne!(unknown.status(), 200);
+        .assert_refused(422, "link.invalid");
 }
 
 #[tokio::test]
@@ -138,18 +141,16 @@ async fn the_server_rechecks_every_password_rule() {
         ("Xq!47728084603753", "Xq!47728084603753", "policy.siret"),
         ("Claire!!1984##", "Claire!!1984##", "policy.name"),
     ] {
-        let res = post(
+        let res = call(
             &app,
             "/api/valider-mot-de-passe",
             &[("password", password), ("confirmation", confirmation)],
             Some(&flow),
         )
         .await;
-        assert_ne!(res.status(), 200, "{password}");
-        let body = res.text().await.unwrap();
-        assert_eq!(support::codes(&body), code, "{password}: {body}");
+        res.assert_refused(422, code);
         assert!(
-            !body.contains(password) || password == "court",
+            !res.body.contains(password) || password == "court",
             "the password is never echoed"
         );
     }
@@ -194,14 +195,14 @@ async fn two_concurrent_submits_of_one_flow_succeed_once() {
 async fn login_sessions_and_logout() {
     let (app, token) = app_with_pending_account().await;
     // Pending: the same answer as a wrong password (a login reveals nothing of the account).
-    let pending = post(
+    call(
         &app,
         "/api/connexion",
         &[("email", "claire@example.fr"), ("password", PASSWORD)],
         None,
     )
-    .await;
-    assert!(support::codes(&pending.text().await.unwrap()) == "login.bad_credentials");
+    .await
+    .assert_refused(401, "login.bad_credentials");
 
     activate(&app, &token).await;
     let account = app
@@ -298,13 +299,13 @@ async fn failures_look_alike_and_take_similar_time() {
     };
     let (s1, b1, t1) = timed("claire@example.fr").await;
     let (s2, b2, t2) = timed("nobody@example.fr").await;
-    assert_eq!(s1, s2);
+    assert_eq!((s1.as_u16(), s2.as_u16()), (401, 401));
     assert_eq!(
         b1.replace("claire@", "nobody@"),
         b2,
         "same body but for the address typed"
     );
-    assert!(support::codes(&b1) == "login.bad_credentials");
+    assert_eq!(support::codes(&b1), "login.bad_credentials");
     let (fast, slow) = if t1 < t2 { (t1, t2) } else { (t2, t1) };
     assert!(
         slow < fast * 3 + Duration::from_millis(50),
@@ -352,14 +353,14 @@ async fn repeated_failures_slow_down_even_in_parallel() {
     );
     assert_eq!(throttled, 7);
     // Even the right password waits now.
-    let right = post(
+    call(
         &app,
         "/api/connexion",
         &[("email", "claire@example.fr"), ("password", PASSWORD)],
         None,
     )
-    .await;
-    assert!(support::codes(&right.text().await.unwrap()).starts_with("too_many_attempts:"));
+    .await
+    .assert_waits("too_many_attempts");
 }
 
 #[tokio::test]
@@ -392,12 +393,9 @@ async fn forgotten_password_answers_the_same_and_kills_older_links() {
         "claire@example.fr"
     );
     // The first link died with the new one.
-    assert_ne!(
-        post(&app, "/api/continuer", &[("token", &first_token)], None)
-            .await
-            .status(),
-        200
-    );
+    call(&app, "/api/continuer", &[("token", &first_token)], None)
+        .await
+        .assert_refused(422, "link.invalid");
     assert_eq!(
         set_password(&app, &new_token, PASSWORD, PASSWORD)
             .await
@@ -443,25 +441,26 @@ async fn a_new_password_ends_other_sessions() {
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
-    let app = support::spawn_app(support::settings(&[])).await;
-    let res = app
-        .client
-        .post(format!("{}/api/connexion", app.base))
-        .header("origin", "https://evil.example")
-        .form(&[("email", "a@example.fr"), ("password", "x")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
-    let res = app
-        .client
-        .post(format!("{}/api/connexion", app.base))
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("email", "a@example.fr"), ("password", "x")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    let app = support::app_with(&[]).await;
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/api/connexion", app.base))
+            .header(header, value)
+            .form(&[("email", "a@example.fr"), ("password", "x")])
+            .send()
+            .await
+            .unwrap();
+        // Refused before any server function, in plain text (no problem code to read).
+        assert_eq!(res.status(), 403, "{header}");
+        assert!(res
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("text/plain")));
+    }
 }
 
 #[tokio::test]
@@ -479,17 +478,14 @@ async fn expired_links_and_idle_sessions_are_refused() {
         .send()
         .await
         .unwrap();
-    assert!(page
-        .text()
-        .await
-        .unwrap()
-        .contains("Lien expiré ou déjà utilisé"));
-    assert_ne!(
-        post(&app, "/api/continuer", &[("token", &token)], None)
-            .await
-            .status(),
-        200
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(LINK_INVALID) && !html.contains(CONTINUE_FORM),
+        "{html}"
     );
+    call(&app, "/api/continuer", &[("token", &token)], None)
+        .await
+        .assert_refused(422, "link.invalid");
 
     // A fresh link from « mot de passe oublié », a password, a session…
     post(
@@ -521,14 +517,15 @@ async fn expired_links_and_idle_sessions_are_refused() {
     assert_eq!(left, 0, "the expired session is deleted");
 }
 
-async fn login_from(app: &TestApp, client: &reqwest::Client, password: &str) -> (u16, String) {
+/// Claire's login from a client bound to its own loopback address.
+async fn login_from(app: &TestApp, client: &reqwest::Client, password: &str) -> Reply {
     let res = client
         .post(format!("{}/api/connexion", app.base))
         .form(&[("email", "claire@example.fr"), ("password", password)])
         .send()
         .await
         .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
+    Reply::of(res).await
 }
 
 #[tokio::test]
@@ -537,29 +534,31 @@ async fn an_attacker_cannot_lock_a_centre_out_but_a_campaign_stops_and_its_owner
     activate(&app, &token).await;
     // One address guessing is slowed down after its free attempts…
     let attacker = support::client_from(2);
-    let mut last = 0;
-    for _ in 0..8 {
-        last = login_from(&app, &attacker, "Wrong password!").await.0;
+    for _ in 0..5 {
+        login_from(&app, &attacker, "Wrong password!")
+            .await
+            .assert_refused(401, "login.bad_credentials");
     }
-    assert_eq!(last, 429);
+    for _ in 0..3 {
+        login_from(&app, &attacker, "Wrong password!")
+            .await
+            .assert_waits("too_many_attempts");
+    }
     // …while the centre, from its own address, logs in at once.
     let owner = support::client_from(3);
-    assert_eq!(login_from(&app, &owner, PASSWORD).await.0, 200);
+    login_from(&app, &owner, PASSWORD).await.assert_ok();
 
     // A campaign spread over many addresses reaches the account's ceiling: its owner gets one
     // email, and further tries wait, from any address.
     let mut throttled_from_fresh_address = false;
     for n in 10..80u8 {
-        let (status, body) = login_from(&app, &support::client_from(n), "Wrong password!").await;
-        if status == 429 {
-            assert!(
-                support::codes(&body).starts_with("too_many_attempts:"),
-                "{body}"
-            );
+        let reply = login_from(&app, &support::client_from(n), "Wrong password!").await;
+        if reply.status == 429 {
+            reply.assert_waits("too_many_attempts");
             throttled_from_fresh_address = true;
             break;
         }
-        assert_eq!(status, 401, "{body}");
+        reply.assert_refused(401, "login.bad_credentials");
     }
     assert!(
         throttled_from_fresh_address,

@@ -3,12 +3,11 @@
 
 mod support;
 
-use hubpro::domain::Field;
 use hubpro::server::registry::approvals::{self, Notices};
 use hubpro::server::store::Store;
-use serde_json::Value;
-use support::journey::{link_token_for, login, post, set_password, sign_up};
-use support::TestApp;
+use support::api::{call, check_siret, Reply};
+use support::journey::{link_token_for, login, set_password, sign_up};
+use support::{demo_app, TestApp};
 
 const RENNES: &str = "53210987600013";
 const BREST: &str = "53210987600021";
@@ -18,14 +17,6 @@ const NO_APPROVAL: &str = "84567891200013";
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 const HEADER: &str =
     "numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n";
-
-async fn demo_app(database_url: &str) -> TestApp {
-    support::spawn_app(support::settings(&[
-        ("DATABASE_URL", database_url),
-        ("HUBPRO_PUBLIC_URL", "http://hubpro.example"),
-    ]))
-    .await
-}
 
 /// A main establishment (BFR Rennes) with an active account, logged in: its session cookie.
 async fn main_session(app: &TestApp) -> String {
@@ -38,35 +29,15 @@ async fn main_session(app: &TestApp) -> String {
     login(app, "rennes@example.fr", PASSWORD).await
 }
 
-async fn attach(app: &TestApp, session: &str, siret: &str, contact: &str) -> (u16, Value) {
-    let res = post(
+/// « Rattacher » `siret` with its contact's address, from `session`.
+async fn attach(app: &TestApp, session: &str, siret: &str, contact: &str) -> Reply {
+    call(
         app,
         "/api/rattacher",
         &[("siret", siret), ("contact_email", contact)],
         Some(session),
     )
-    .await;
-    let status = res.status().as_u16();
-    (
-        status,
-        serde_json::from_str(&res.text().await.unwrap()).unwrap(),
-    )
-}
-
-/// The French message the page shows next to a field of a refused attach form.
-fn message(body: &Value, field: Field) -> String {
-    let problem: hubpro::app::establishments::AttachProblem =
-        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{e}: {body}"));
-    problem
-        .message(field)
-        .unwrap_or_else(|| panic!("no problem on {field:?}: {body}"))
-}
-
-/// The check of a SIRET (its answer also carries the status the page shows).
-async fn eligibility(app: &TestApp, siret: &str) -> Value {
-    let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
-    let answer: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
-    answer["check"].clone()
+    .await
 }
 
 async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mail::mailer::OutgoingEmail> {
@@ -188,31 +159,33 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         let session = main_session(&app).await;
 
         // Refusals, each next to its field.
-        let (status, body) = attach(&app, &session, RENNES, "x@example.fr").await;
-        assert_eq!(status, 422, "{db}");
-        assert!(message(&body, Field::AttachSiret).contains("propre établissement"));
-        let (_, body) = attach(&app, &session, NO_APPROVAL, "x@example.fr").await;
-        assert!(
-            message(&body, Field::AttachSiret).contains("agrément"),
-            "{body}"
+        attach(&app, &session, RENNES, "x@example.fr")
+            .await
+            .assert_refused(422, "attach.own_siret");
+        attach(&app, &session, NO_APPROVAL, "x@example.fr")
+            .await
+            .assert_refused(422, "attach.ineligible.no_approval");
+        let refused = attach(&app, &session, "532 109 876 0002", "pas-une-adresse").await;
+        refused.assert_refused(422, "siret.length:13\nemail.missing_at");
+        assert_eq!(
+            refused.json()["form"]["contact_email"],
+            "pas-une-adresse",
+            "kept"
         );
-        let (_, body) = attach(&app, &session, "532 109 876 0002", "pas-une-adresse").await;
-        assert!(message(&body, Field::AttachSiret).contains("14 chiffres"));
-        assert!(message(&body, Field::ContactEmail).contains("@"));
-        assert_eq!(body["form"]["contact_email"], "pas-une-adresse", "kept");
-        let res = post(
+        call(
             &app,
             "/api/rattacher",
             &[("siret", BREST), ("contact_email", "brest@example.fr")],
             None,
         )
-        .await;
-        assert_eq!(res.status(), 401, "{db}: no session, no attachment");
+        .await
+        .assert_refused(401, "session.ended");
 
         // Attached: the contact is invited with a pre-filled link.
-        let (status, body) = attach(&app, &session, "532 109 876 00021", "Brest@Example.fr").await;
-        assert_eq!(status, 200, "{db}: {body}");
-        assert!(body
+        let attached = attach(&app, &session, "532 109 876 00021", "Brest@Example.fr").await;
+        attached.assert_ok();
+        assert!(attached
+            .json()
             .as_str()
             .unwrap()
             .contains("532\u{a0}109\u{a0}876\u{a0}00021"));
@@ -231,14 +204,16 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
             "{}",
             invitation.text
         );
-        let (_, body) = attach(&app, &session, BREST, "brest@example.fr").await;
-        assert!(message(&body, Field::AttachSiret).contains("déjà rattaché à votre contrat"));
+        attach(&app, &session, BREST, "brest@example.fr")
+            .await
+            .assert_refused(422, "attach.attached_here");
 
         // The secondary's signup shows its main establishment, then its account is listed.
-        let check = eligibility(&app, BREST).await;
+        let check = check_siret(&app, BREST).await;
         assert_eq!(
-            check["Eligible"]["establishment"]["main_establishment"]["organisation"], "BFR Rennes",
-            "{db}: {check}"
+            check.eligible()["establishment"]["main_establishment"]["organisation"],
+            "BFR Rennes",
+            "{db}: {check:?}"
         );
         sign_up(&app, BREST, "BFR Brest", "brest@example.fr").await;
         let main_id = app
@@ -262,21 +237,18 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         let brest_token = link_token_for(&app, "brest@example.fr").await;
         set_password(&app, &brest_token, PASSWORD, PASSWORD).await;
         let brest_session = login(&app, "brest@example.fr", PASSWORD).await;
-        let (_, body) = attach(&app, &brest_session, QUIMPER, "q@example.fr").await;
-        assert!(
-            message(&body, Field::AttachSiret).contains("lui-même rattaché"),
-            "{body}"
-        );
+        attach(&app, &brest_session, QUIMPER, "q@example.fr")
+            .await
+            .assert_refused(422, "attach.main_attached");
         sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
-        let (_, body) = attach(&app, &session, LYON, "lyon@example.fr").await;
-        assert!(
-            message(&body, Field::AttachSiret).contains("propre compte"),
-            "{body}"
-        );
+        attach(&app, &session, LYON, "lyon@example.fr")
+            .await
+            .assert_refused(422, "attach.own_account");
 
         // Detach: gone from the list, logged on both trails, signup no longer shows the link.
-        let res = post(&app, "/api/detacher", &[("siret", BREST)], Some(&session)).await;
-        assert_eq!(res.status(), 200, "{db}");
+        call(&app, "/api/detacher", &[("siret", BREST)], Some(&session))
+            .await
+            .assert_ok();
         assert!(app.store.attachments_of(main_id).await.unwrap().is_empty());
         let kinds = |trail: Vec<hubpro::server::store::StoredEvent>| {
             trail.into_iter().map(|e| e.kind).collect::<Vec<_>>()
@@ -300,8 +272,9 @@ async fn a_main_establishment_attaches_invites_lists_and_detaches() {
         );
         assert!(rennes_trail.contains(&"establishment_detached".to_owned()));
         // Re-attaching after a detachment is possible.
-        let (status, _) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
-        assert_eq!(status, 200, "{db}");
+        attach(&app, &session, QUIMPER, "quimper@example.fr")
+            .await
+            .assert_ok();
     }
 }
 
@@ -311,7 +284,7 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
     sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
     let token = link_token_for(&app, "lyon@example.fr").await;
     set_password(&app, &token, PASSWORD, PASSWORD).await;
-    let bad = post(
+    call(
         &app,
         "/api/connexion",
         &[
@@ -320,16 +293,17 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
         ],
         None,
     )
-    .await;
-    assert_eq!(bad.status(), 401);
+    .await
+    .assert_refused(401, "login.bad_credentials");
     login(&app, "lyon@example.fr", PASSWORD).await;
-    post(
+    call(
         &app,
         "/api/mot-de-passe-oublie",
         &[("email", "lyon@example.fr")],
         None,
     )
-    .await;
+    .await
+    .assert_ok();
     let trail = app
         .store
         .audit_of(&hubpro::domain::Siret::parse(LYON).unwrap())
@@ -356,11 +330,6 @@ async fn the_audit_trail_records_the_journey_with_ip_and_never_a_secret() {
     assert!(trail[5].detail.contains("wrong"), "{:?}", trail[5]);
 }
 
-fn hubpro_cli(database_url: &str, args: &[&str]) -> (bool, String, String) {
-    let (code, out, err) = support::hubpro_cli(env!("CARGO_BIN_EXE_hubpro"), database_url, args);
-    (code == Some(0), out, err)
-}
-
 #[tokio::test]
 async fn operator_commands_answer_what_support_asks() {
     // The SMTP server is down: every email fails and waits in the outbox.
@@ -371,19 +340,16 @@ async fn operator_commands_answer_what_support_asks() {
         .port();
     let url = support::sqlite_url();
     let smtp = format!("smtp://127.0.0.1:{closed_port}");
-    let app = support::spawn_app(support::settings(&[
-        ("DATABASE_URL", &url),
-        ("HUBPRO_SMTP_URL", &smtp),
-    ]))
-    .await;
+    let app = support::app_with(&[("DATABASE_URL", &url), ("HUBPRO_SMTP_URL", &smtp)]).await;
     sign_up(&app, LYON, "CFA Lyon", "lyon@example.fr").await;
-    post(
+    call(
         &app,
         "/api/connexion",
         &[("email", "lyon@example.fr"), ("password", "pas-le-bon")],
         None,
     )
-    .await;
+    .await
+    .assert_refused(401, "login.bad_credentials");
     for _ in 0..100 {
         let unsent = app.store.unsent_emails().await.unwrap();
         if unsent.len() == 19 && unsent.iter().all(|e| e.attempts > 0) {
@@ -392,43 +358,61 @@ async fn operator_commands_answer_what_support_asks() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
-    let (ok, out, err) = hubpro_cli(&url, &["accounts", "list"]);
-    assert!(ok, "{err}");
-    assert!(out.contains("612 345 678 00009  pending"), "{out}");
+    let run = support::cli(&url, &["accounts", "list"]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
     assert!(
-        out.contains("lyon@example.fr  CFA Lyon (Claire Dupont)"),
-        "{out}"
+        run.out.contains("612 345 678 00009  pending"),
+        "{}",
+        run.out
     );
-    assert!(out.ends_with("1 account(s)\n"));
-
-    let (ok, out, _) = hubpro_cli(&url, &["approvals", "list", "--siret", "612 345 678 00009"]);
-    assert!(ok);
-    assert!(out.contains("ARA-2024-V-0101"), "{out}");
-    assert!(out.contains("en cours"));
-    assert!(out.ends_with("1 approval(s)\n"), "{out}");
-    let (_, out, _) = hubpro_cli(&url, &["approvals", "list"]);
-    assert!(out.ends_with("17 approval(s)\n"), "{out}");
-    let (ok, _, err) = hubpro_cli(&url, &["approvals", "list", "--siret", "123"]);
-    assert!(!ok && err.contains("SIRET \"123\""), "{err}");
-
-    let (ok, out, _) = hubpro_cli(&url, &["outbox", "status"]);
-    assert!(ok);
     assert!(
-        out.contains("0 sent, 0 waiting (first try), 19 failed"),
-        "{out}"
+        run.out
+            .contains("lyon@example.fr  CFA Lyon (Claire Dupont)"),
+        "{}",
+        run.out
     );
-    assert!(out.contains("last error: SMTP delivery failed"), "{out}");
-    assert!(out.contains("« Hub Pro Transport\u{a0}: Créer mon mot de passe »"));
-    let (ok, out, _) = hubpro_cli(&url, &["outbox", "retry", "--all"]);
-    assert!(ok);
-    assert!(out.starts_with("19 failed email(s) due now"), "{out}");
-    let (ok, _, _) = hubpro_cli(&url, &["outbox", "retry", "zéro"]);
-    assert!(!ok);
+    assert!(run.out.ends_with("1 account(s)\n"));
 
-    let (ok, out, _) = hubpro_cli(&url, &["audit", "--siret", LYON]);
-    assert!(ok);
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 5, "{out}");
+    let run = support::cli(&url, &["approvals", "list", "--siret", "612 345 678 00009"]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    assert!(run.out.contains("ARA-2024-V-0101"), "{}", run.out);
+    assert!(run.out.contains("en cours"));
+    assert!(run.out.ends_with("1 approval(s)\n"), "{}", run.out);
+    let run = support::cli(&url, &["approvals", "list"]);
+    assert!(run.out.ends_with("17 approval(s)\n"), "{}", run.out);
+    let run = support::cli(&url, &["approvals", "list", "--siret", "123"]);
+    assert_eq!(run.code, Some(2), "a usage error: {}", run.err);
+    assert!(run.err.contains("SIRET \"123\""), "{}", run.err);
+
+    let run = support::cli(&url, &["outbox", "status"]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    assert!(
+        run.out.contains("0 sent, 0 waiting (first try), 19 failed"),
+        "{}",
+        run.out
+    );
+    assert!(
+        run.out.contains("last error: SMTP delivery failed"),
+        "{}",
+        run.out
+    );
+    assert!(run
+        .out
+        .contains("« Hub Pro Transport\u{a0}: Créer mon mot de passe »"));
+    let run = support::cli(&url, &["outbox", "retry", "--all"]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    assert!(
+        run.out.starts_with("19 failed email(s) due now"),
+        "{}",
+        run.out
+    );
+    let run = support::cli(&url, &["outbox", "retry", "zéro"]);
+    assert_eq!(run.code, Some(2), "a usage error: {}", run.err);
+
+    let run = support::cli(&url, &["audit", "--siret", LYON]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    let lines: Vec<&str> = run.out.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", run.out);
     assert!(lines[0].contains("approval_imported") && lines[0].contains("ip -"));
     assert!(lines[1].contains("official_address_told") && lines[1].contains("cfa-rhone@"));
     assert!(lines[2].contains("signup") && lines[2].contains("ip 127.0.0.1"));
@@ -443,27 +427,31 @@ async fn only_the_same_centre_or_its_official_address_and_one_invitation_a_day()
     let session = main_session(&app).await;
 
     // Another company's establishment: only through its approvals' notification address.
-    let (status, body) = attach(&app, &session, LYON, "x@example.fr").await;
-    assert_eq!(status, 422, "{body}");
-    assert_eq!(
-        support::codes(&body.to_string()),
-        "attach.other_centre",
-        "{body}"
-    );
+    attach(&app, &session, LYON, "x@example.fr")
+        .await
+        .assert_refused(422, "attach.other_centre");
     assert!(emails_to(&app.store, "x@example.fr").await.is_empty());
-    let (status, body) = attach(&app, &session, LYON, "cfa-rhone@example.fr").await;
-    assert_eq!(status, 200, "{body}");
+    attach(&app, &session, LYON, "cfa-rhone@example.fr")
+        .await
+        .assert_ok();
 
     // Attach, detach, attach the same day: attached again, invited once.
-    let (status, _) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
-    assert_eq!(status, 200);
-    let res = post(&app, "/api/detacher", &[("siret", QUIMPER)], Some(&session)).await;
-    assert_eq!(res.status(), 200);
-    let (status, body) = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
-    assert_eq!(status, 200, "{body}");
+    attach(&app, &session, QUIMPER, "quimper@example.fr")
+        .await
+        .assert_ok();
+    call(&app, "/api/detacher", &[("siret", QUIMPER)], Some(&session))
+        .await
+        .assert_ok();
+    let again = attach(&app, &session, QUIMPER, "quimper@example.fr").await;
+    again.assert_ok();
     assert!(
-        body.as_str().unwrap().contains("de nouveau rattaché"),
-        "{body}"
+        again
+            .json()
+            .as_str()
+            .unwrap()
+            .contains("de nouveau rattaché"),
+        "{}",
+        again.body
     );
     let invitations = emails_to(&app.store, "quimper@example.fr").await;
     assert_eq!(invitations.len(), 1);

@@ -4,15 +4,12 @@
 mod support;
 
 use std::time::Duration;
+use support::api::Reply;
+use support::app_with;
 use support::journey::{active_account, cookie_pair, login_from};
-use support::TestApp;
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 const FORMATRANS: &str = "47728084603753";
-
-async fn app_with(vars: &[(&str, &str)]) -> TestApp {
-    support::spawn_app(support::settings(vars)).await
-}
 
 #[tokio::test]
 async fn a_flood_of_wrong_passwords_is_refused_at_once_beyond_the_queue_and_the_owner_gets_in() {
@@ -35,8 +32,7 @@ async fn a_flood_of_wrong_passwords_is_refused_at_once_beyond_the_queue_and_the_
                     .send()
                     .await
                     .unwrap();
-                let retry = res.headers().contains_key("retry-after");
-                (res.status().as_u16(), retry, res.text().await.unwrap())
+                Reply::of(res).await
             })
         })
         .collect();
@@ -52,16 +48,12 @@ async fn a_flood_of_wrong_passwords_is_refused_at_once_beyond_the_queue_and_the_
     assert_eq!(owner.status(), 200);
     let mut busy = 0;
     for task in flood {
-        let (status, retry, body) = task.await.unwrap();
-        if status == 429 {
-            assert!(retry, "429 without Retry-After");
-            assert!(
-                support::codes(&body).starts_with("too_many_requests:"),
-                "{body}"
-            );
+        let reply = task.await.unwrap();
+        if reply.status == 429 {
+            reply.assert_waits("too_many_requests");
             busy += 1;
         } else {
-            assert_eq!(status, 401, "{body}");
+            reply.assert_refused(401, "login.bad_credentials");
         }
     }
     assert!(busy > 0, "beyond the queue, refused at once");

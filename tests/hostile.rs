@@ -4,6 +4,10 @@
 
 mod support;
 
+use leptos::server_fn::ServerFn;
+use reqwest::header::COOKIE;
+use reqwest::Method;
+use support::api::Reply;
 use support::journey::{cookie_pair, link_token_for, login, post, set_password, sign_up};
 use support::TestApp;
 
@@ -33,15 +37,15 @@ fn corpus() -> Vec<String> {
 }
 
 async fn app() -> TestApp {
-    support::spawn_app(support::settings(&[
+    support::app_with(&[
         ("HUBPRO_RATE_ELIGIBILITY", "100000"),
         ("HUBPRO_RATE_SIGNUP", "100000"),
-    ]))
+    ])
     .await
 }
 
 /// What a server function needs before it looks at its arguments.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Needs {
     Nothing,
     /// A logged-in session.
@@ -50,40 +54,136 @@ enum Needs {
     Flow,
 }
 
-/// Every server function with a form, and what it needs to reach its code.
-const ENDPOINTS: [(&str, &[&str], Needs); 10] = [
-    ("/api/verifier-siret", &["siret"], Needs::Nothing),
-    (
-        "/api/creer-compte",
-        &[
-            "siret",
-            "organisation",
-            "last_name",
-            "first_name",
-            "email",
-            "email_confirmation",
-        ],
-        Needs::Nothing,
-    ),
-    ("/api/connexion", &["email", "password"], Needs::Nothing),
-    ("/api/mot-de-passe-oublie", &["email"], Needs::Nothing),
-    ("/api/continuer", &["token"], Needs::Nothing),
-    (
-        "/api/valider-mot-de-passe",
-        &["password", "confirmation"],
-        Needs::Flow,
-    ),
-    (
-        "/api/rattacher",
-        &["siret", "contact_email"],
-        Needs::Session,
-    ),
-    ("/api/detacher", &["siret"], Needs::Session),
-    // No argument: the attach island reads the list again with the session.
-    ("/api/etablissements-rattaches", &[], Needs::Session),
-    // No argument: hostile values cannot reach it; without a session it only clears the cookie.
-    ("/api/deconnexion", &[], Needs::Nothing),
-];
+/// The path of a server function, named by its type.
+fn path<S: ServerFn>() -> &'static str {
+    S::PATH
+}
+
+/// What each server function takes (its form's fields) and needs to reach its code. Which
+/// server functions there are comes from the registry ([`endpoints`]): one missing here fails
+/// [`every_registered_server_function_is_described`].
+fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
+    use hubpro::app::{establishments, login, not_us, password, signup, space};
+    vec![
+        (path::<signup::CheckSiret>(), &["siret"], Needs::Nothing),
+        (
+            path::<signup::CreateAccount>(),
+            &[
+                "siret",
+                "organisation",
+                "last_name",
+                "first_name",
+                "email",
+                "email_confirmation",
+            ],
+            Needs::Nothing,
+        ),
+        (
+            path::<login::Login>(),
+            &["email", "password"],
+            Needs::Nothing,
+        ),
+        (path::<login::RequestReset>(), &["email"], Needs::Nothing),
+        (path::<password::LinkIsValid>(), &["token"], Needs::Nothing),
+        (path::<password::OpenFlow>(), &["token"], Needs::Nothing),
+        // No argument: it reads the flow cookie.
+        (path::<password::FlowStatus>(), &[], Needs::Flow),
+        (
+            path::<password::SetPassword>(),
+            &["password", "confirmation"],
+            Needs::Flow,
+        ),
+        (
+            path::<not_us::NotUsLinkIsValid>(),
+            &["token"],
+            Needs::Nothing,
+        ),
+        (path::<not_us::ConfirmNotUs>(), &["token"], Needs::Nothing),
+        (
+            path::<establishments::AttachEstablishment>(),
+            &["siret", "contact_email"],
+            Needs::Session,
+        ),
+        (
+            path::<establishments::DetachEstablishment>(),
+            &["siret"],
+            Needs::Session,
+        ),
+        // No argument: the attach island reads the list again with the session.
+        (
+            path::<establishments::AttachedEstablishments>(),
+            &[],
+            Needs::Session,
+        ),
+        // No argument: the space reads the session.
+        (path::<space::MySpace>(), &[], Needs::Session),
+        // No argument: hostile values cannot reach it; without a session it only clears the cookie.
+        (path::<space::Logout>(), &[], Needs::Nothing),
+    ]
+}
+
+/// A server function the app serves, as the hostile tests call it.
+struct Endpoint {
+    path: String,
+    method: Method,
+    fields: &'static [&'static str],
+    needs: Needs,
+}
+
+/// Every server function the app registers (Leptos' registry), each with its description.
+fn endpoints() -> Vec<Endpoint> {
+    let described = described();
+    let endpoints: Vec<Endpoint> = support::api::server_functions()
+        .into_iter()
+        .map(|(path, method)| {
+            let (_, fields, needs) =
+                described
+                    .iter()
+                    .find(|(p, ..)| *p == path)
+                    .unwrap_or_else(|| {
+                        panic!("{path}: registered, but not described to the hostile tests")
+                    });
+            Endpoint {
+                path,
+                method,
+                fields,
+                needs: *needs,
+            }
+        })
+        .collect();
+    assert!(!endpoints.is_empty(), "no server function registered");
+    endpoints
+}
+
+/// Sends `form` to a server function the way its method says (a form body, or the query).
+fn request(app: &TestApp, endpoint: &Endpoint, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    let req = app.client.request(
+        endpoint.method.clone(),
+        format!("{}{}", app.base, endpoint.path),
+    );
+    if endpoint.method == Method::GET {
+        req.query(form)
+    } else {
+        req.form(form)
+    }
+}
+
+#[test]
+fn every_registered_server_function_is_described() {
+    let registered: Vec<String> = support::api::server_functions()
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let mut described: Vec<String> = described()
+        .into_iter()
+        .map(|(path, ..)| path.to_owned())
+        .collect();
+    described.sort();
+    assert_eq!(
+        registered, described,
+        "the server functions registered under /api and those the hostile tests describe"
+    );
+}
 
 const MAIN: &str = "53210987600013";
 const PENDING: &str = "53210987600021";
@@ -124,35 +224,36 @@ fn assert_clear(path: &str, value: &str, status: u16, content_type: &str, body: 
 async fn every_server_function_answers_hostile_values_clearly() {
     let app = app().await;
     let (session, flow) = session_and_flow(&app).await;
+    let endpoints = endpoints();
     for value in corpus() {
-        for (path, fields, needs) in ENDPOINTS {
+        for endpoint in &endpoints {
+            let path = endpoint.path.as_str();
             // A confirmation that differs keeps the flow open when a value happens to be a valid
             // password (the SQL-looking one is): every value is still judged.
             let differing = format!("{value}~");
-            let form: Vec<(&str, &str)> = fields
+            let form: Vec<(&str, &str)> = endpoint
+                .fields
                 .iter()
                 .map(|f| match *f {
                     "confirmation" => (*f, differing.as_str()),
                     _ => (*f, value.as_str()),
                 })
                 .collect();
-            let cookie = match needs {
+            let cookie = match endpoint.needs {
                 Needs::Nothing => None,
                 Needs::Session => Some(session.as_str()),
                 Needs::Flow => Some(flow.as_str()),
             };
-            let res = post(&app, path, &form, cookie).await;
-            let status = res.status().as_u16();
-            let content_type = res
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default();
-            let body = res.text().await.unwrap();
-            assert_clear(path, &value, status, &content_type, &body);
+            let mut req = request(&app, endpoint, &form);
+            if let Some(c) = cookie {
+                req = req.header(COOKIE, c);
+            }
+            let res = Reply::of(req.send().await.unwrap()).await;
+            let content_type = res.header("content-type").unwrap_or_default();
+            assert_clear(path, &value, res.status, content_type, &res.body);
             // Past the session or flow check: the values themselves were judged.
-            if needs != Needs::Nothing && status != 200 {
-                let codes = support::codes(&body);
+            if endpoint.needs != Needs::Nothing && res.status != 200 {
+                let codes = res.codes();
                 assert!(
                     !codes.contains("session.ended") && !codes.contains("link.invalid"),
                     "{path} with {value:?} stopped at the door: {codes}"
@@ -174,38 +275,54 @@ async fn every_server_function_answers_hostile_values_clearly() {
 #[tokio::test]
 async fn missing_fields_wrong_encodings_and_garbage_bodies_are_refused_without_a_500() {
     let app = app().await;
-    for (path, fields, _) in ENDPOINTS {
-        for body in [
-            String::new(),
-            "garbage=%ZZ&&&".into(),
-            "siret=%FF%FE".into(),
-            fields
-                .iter()
-                .map(|f| format!("{f}=1&{f}=2"))
-                .collect::<Vec<_>>()
-                .join("&"),
+    for endpoint in endpoints() {
+        let path = endpoint.path.as_str();
+        // What the server function answers to a well-formed call without a cookie: a garbage body
+        // changes nothing for one that takes no argument.
+        let clean = Reply::of(request(&app, &endpoint, &[]).send().await.unwrap()).await;
+        let duplicated = endpoint
+            .fields
+            .iter()
+            .map(|f| format!("{f}=1&{f}=2"))
+            .collect::<Vec<_>>()
+            .join("&");
+        for (content_type, body) in [
+            ("application/x-www-form-urlencoded", String::new()),
+            ("application/x-www-form-urlencoded", "garbage=%ZZ&&&".into()),
+            ("application/x-www-form-urlencoded", "siret=%FF%FE".into()),
+            ("application/x-www-form-urlencoded", duplicated),
+            ("application/json", "{\"siret\": [1, 2]}".into()),
         ] {
             let res = app
                 .client
-                .post(format!("{}{path}", app.base))
-                .header("content-type", "application/x-www-form-urlencoded")
+                .request(endpoint.method.clone(), format!("{}{path}", app.base))
+                .header("content-type", content_type)
                 .body(body.clone())
                 .send()
                 .await
                 .unwrap();
-            let status = res.status().as_u16();
-            let text = res.text().await.unwrap();
-            assert!(status < 500, "{path} with {body:?}: {status} {text}");
+            let res = Reply::of(res).await;
+            if endpoint.fields == ["siret"] && body == "siret=%FF%FE" {
+                // All its arguments, bytes that are not UTF-8 read as U+FFFD: judged as typed.
+                let typed = request(&app, &endpoint, &[("siret", "\u{FFFD}\u{FFFD}")]);
+                let typed = Reply::of(typed.send().await.unwrap()).await;
+                assert_eq!(
+                    (res.status, &res.body),
+                    (typed.status, &typed.body),
+                    "{path} with {body:?}"
+                );
+            } else if endpoint.fields.is_empty() && content_type != "application/json" {
+                assert_eq!(
+                    (res.status, &res.body),
+                    (clean.status, &clean.body),
+                    "{path} with {body:?}"
+                );
+            } else {
+                // Server functions take forms: a JSON body is as malformed as a missing field.
+                assert_eq!(res.status, 400, "{path} with {body:?}: {}", res.body);
+                assert_eq!(res.codes(), "request.malformed", "{path} with {body:?}");
+            }
         }
-        let res = app
-            .client
-            .post(format!("{}{path}", app.base))
-            .header("content-type", "application/json")
-            .body("{\"siret\": [1, 2]}")
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().as_u16() < 500, "{path} json: {}", res.status());
     }
 }
 
@@ -241,10 +358,10 @@ async fn hostile_values_are_never_rendered_unescaped_in_pages() {
 
 #[tokio::test]
 async fn budgets_per_ip_answer_429_in_french() {
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("HUBPRO_RATE_ELIGIBILITY", "3"),
         ("HUBPRO_RATE_SIGNUP", "2"),
-    ]))
+    ])
     .await;
     for _ in 0..3 {
         let res = post(
@@ -263,8 +380,7 @@ async fn budgets_per_ip_answer_429_in_french() {
         None,
     )
     .await;
-    assert_eq!(res.status(), 429);
-    assert!(support::codes(&res.text().await.unwrap()).starts_with("too_many_requests:"));
+    Reply::of(res).await.assert_waits("too_many_requests");
 
     let form = [
         ("siret", "1"),
@@ -278,18 +394,16 @@ async fn budgets_per_ip_answer_429_in_french() {
         let res = post(&app, "/api/creer-compte", &form, None).await;
         assert_eq!(res.status(), 422);
     }
-    let res = post(&app, "/api/creer-compte", &form, None).await;
-    assert_eq!(res.status(), 429);
-    let text = res.text().await.unwrap();
-    assert!(
-        support::codes(&text).starts_with("too_many_requests:"),
-        "{text}"
+    let res = Reply::of(post(&app, "/api/creer-compte", &form, None).await).await;
+    res.assert_waits("too_many_requests");
+    assert_eq!(
+        res.json()["form"]["siret"],
+        "1",
+        "what was typed comes back"
     );
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(body["form"]["siret"], "1", "what was typed comes back");
 
     // Login: 20 free attempts per IP, then 429 with the wait.
-    let mut last = 0;
+    let mut last = None;
     for i in 0..22 {
         let email = format!("inconnu{i}@example.fr");
         let res = post(
@@ -299,7 +413,7 @@ async fn budgets_per_ip_answer_429_in_french() {
             None,
         )
         .await;
-        last = res.status().as_u16();
+        last = Some(Reply::of(res).await);
     }
-    assert_eq!(last, 429);
+    last.unwrap().assert_waits("too_many_attempts");
 }

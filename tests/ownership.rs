@@ -4,27 +4,12 @@
 mod support;
 
 use hubpro::domain::Siret;
-use serde_json::Value;
-use support::journey::{link_token_for, not_us_token, post, set_password, sign_up};
-use support::TestApp;
+use support::api::{call, check_siret, Verdict};
+use support::journey::{link_token_for, not_us_token, set_password, sign_up, try_sign_up};
+use support::{demo_app as app, TestApp};
 
 const FORMATRANS: &str = "47728084603753";
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
-
-async fn app(url: &str) -> TestApp {
-    support::spawn_app(support::settings(&[
-        ("DATABASE_URL", url),
-        ("HUBPRO_PUBLIC_URL", "http://hubpro.example"),
-    ]))
-    .await
-}
-
-/// The check of a SIRET (its answer also carries the status the page shows).
-async fn check(app: &TestApp, siret: &str) -> Value {
-    let res = post(app, "/api/verifier-siret", &[("siret", siret)], None).await;
-    let answer: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
-    answer["check"].clone()
-}
 
 fn emails_to(all: &[hubpro::server::store::StoredEmail], to: &str) -> usize {
     all.iter().filter(|m| m.email.to == to).count()
@@ -49,31 +34,25 @@ async fn a_pending_account_holds_its_siret_until_its_link_expires_then_gives_way
 
         // Pending: the check says so honestly, without the address and without dates (a
         // stranger watching the SIRET would take it the moment it ends).
-        let v = check(&app, FORMATRANS).await;
-        assert_eq!(v["Registered"]["code"], "ineligible.pending", "{db}: {v}");
-        let message = v["Registered"]["message"].as_str().unwrap();
+        let held = check_siret(&app, FORMATRANS).await;
+        assert_eq!(
+            held.verdict(),
+            Verdict::registered("ineligible.pending"),
+            "{db}"
+        );
+        // The message shown: neither the address typed nor a date (the test's own values).
+        let message = held.message();
         assert!(!message.contains("squatteur"), "{message}");
         assert!(!message.chars().any(|c| c.is_ascii_digit()), "{message}");
-        let res = post(
-            &app,
-            "/api/creer-compte",
-            &[
-                ("siret", FORMATRANS),
-                ("organisation", "Formatrans"),
-                ("last_name", "Martin"),
-                ("first_name", "Léa"),
-                ("email", "direction@formatrans.fr"),
-                ("email_confirmation", "direction@formatrans.fr"),
-            ],
-            None,
-        )
-        .await;
-        assert_eq!(res.status(), 422, "{db}: still held");
+        try_sign_up(&app, FORMATRANS, "Formatrans", "direction@formatrans.fr")
+            .await
+            .assert_refused(422, "ineligible.pending");
 
         // Its link expired: the centre signs up; the old account ends; its address hears nothing.
         expire(&app, FORMATRANS).await;
-        assert!(
-            check(&app, FORMATRANS).await["Eligible"].is_object(),
+        assert_eq!(
+            check_siret(&app, FORMATRANS).await.verdict(),
+            Verdict::Eligible,
             "{db}"
         );
         let before = app.store.recent_emails(100).await.unwrap();
@@ -105,8 +84,9 @@ async fn a_pending_account_holds_its_siret_until_its_link_expires_then_gives_way
             .unwrap();
         let start = old.email.text.find("jeton=").unwrap() + 6;
         let token = &old.email.text[start..start + 64];
-        let res = post(&app, "/api/continuer", &[("token", token)], None).await;
-        assert_eq!(res.status(), 422, "{db}");
+        call(&app, "/api/continuer", &[("token", token)], None)
+            .await
+            .assert_refused(422, "link.invalid");
         // The new centre goes on as usual.
         let token = link_token_for(&app, "direction@formatrans.fr").await;
         assert_eq!(
@@ -118,10 +98,6 @@ async fn a_pending_account_holds_its_siret_until_its_link_expires_then_gives_way
     }
 }
 
-fn hubpro_cli(database_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
-    support::hubpro_cli(env!("CARGO_BIN_EXE_hubpro"), database_url, args)
-}
-
 #[tokio::test]
 async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() {
     let url = support::sqlite_url();
@@ -130,8 +106,9 @@ async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() 
     let siret = Siret::parse(FORMATRANS).unwrap();
 
     // show: state and masked address, never the whole address.
-    let (code, out, err) = hubpro_cli(&url, &["accounts", "show", "477 280 846 03753"]);
-    assert_eq!(code, Some(0), "{err}");
+    let run = support::cli(&url, &["accounts", "show", "477 280 846 03753"]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    let out = run.out;
     assert!(out.contains("pending, holds the SIRET until"), "{out}");
     assert!(
         out.contains("c***@example.fr") && !out.contains("claire@"),
@@ -154,25 +131,22 @@ async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() 
         (&["accounts", "resend", "53210987600013"][..], 1),
         (&["accounts", "frobnicate"][..], 2),
     ] {
-        let (code, _, err) = hubpro_cli(&url, args);
-        assert_eq!(code, Some(expected_code), "{args:?}: {err}");
-        assert!(!err.trim().is_empty(), "{args:?}");
+        let run = support::cli(&url, args);
+        assert_eq!(run.code, Some(expected_code), "{args:?}: {}", run.err);
+        assert!(!run.err.trim().is_empty(), "{args:?}");
     }
     assert!(app.store.account_by_siret(&siret).await.unwrap().is_some());
 
     // resend: a fresh link; the earlier one dies.
     let first = link_token_for(&app, "claire@example.fr").await;
-    let (code, out, err) = hubpro_cli(&url, &["accounts", "resend", FORMATRANS]);
-    assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("new password link queued"), "{out}");
+    let run = support::cli(&url, &["accounts", "resend", FORMATRANS]);
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    assert!(run.out.contains("new password link queued"), "{}", run.out);
     let second = link_token_for(&app, "claire@example.fr").await;
     assert_ne!(first, second);
-    assert_eq!(
-        post(&app, "/api/continuer", &[("token", &first)], None)
-            .await
-            .status(),
-        422
-    );
+    call(&app, "/api/continuer", &[("token", &first)], None)
+        .await
+        .assert_refused(422, "link.invalid");
 
     // An active account cannot be « resent »; it can be released, with a reason.
     assert_eq!(
@@ -181,10 +155,11 @@ async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() 
             .status(),
         200
     );
-    let (code, _, err) = hubpro_cli(&url, &["accounts", "resend", FORMATRANS]);
-    assert_eq!(code, Some(1));
-    assert!(err.contains("Mot de passe oublié"), "{err}");
-    let (code, out, err) = hubpro_cli(
+    let run = support::cli(&url, &["accounts", "resend", FORMATRANS]);
+    assert_eq!(run.code, Some(1));
+    // The operator is told what the centre can do (the guide's label).
+    assert!(run.err.contains("Mot de passe oublié"), "{}", run.err);
+    let run = support::cli(
         &url,
         &[
             "accounts",
@@ -194,26 +169,29 @@ async fn support_sees_frees_and_revives_a_siret_and_bad_input_changes_nothing() 
             "adresse erronée, confirmé par téléphone",
         ],
     );
-    assert_eq!(code, Some(0), "{err}");
-    assert!(out.contains("released"), "{out}");
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    assert!(run.out.contains("released"), "{}", run.out);
     assert!(app.store.account_by_siret(&siret).await.unwrap().is_none());
-    assert!(check(&app, FORMATRANS).await["Eligible"].is_object());
+    assert_eq!(
+        check_siret(&app, FORMATRANS).await.verdict(),
+        Verdict::Eligible
+    );
     let trail = app.store.audit_of(&siret).await.unwrap();
     assert!(trail
         .iter()
         .any(|e| e.kind == "account_ended" && e.detail.contains("confirmé par téléphone")));
-    let (_, out, _) = hubpro_cli(&url, &["accounts", "show", FORMATRANS]);
+    let out = support::cli(&url, &["accounts", "show", FORMATRANS]).out;
     assert!(out.contains("no account: the SIRET is free"), "{out}");
     assert!(out.contains("released"), "{out}");
     // The released address can no longer log in.
-    let res = post(
+    call(
         &app,
         "/api/connexion",
         &[("email", "claire@example.fr"), ("password", PASSWORD)],
         None,
     )
-    .await;
-    assert_eq!(res.status(), 401);
+    .await
+    .assert_refused(401, "login.bad_credentials");
 }
 
 #[tokio::test]
@@ -265,19 +243,23 @@ async fn the_official_address_says_not_us_and_the_centre_takes_its_siret_back() 
             .await
             .unwrap();
         assert_eq!(page.status(), 200);
-        assert!(page.text().await.unwrap().contains("Suspendre ce compte"));
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains(r#"action="/api/ce-n-est-pas-nous""#),
+            "the form is offered: {html}"
+        );
     }
     assert!(app.store.account_by_siret(&siret).await.unwrap().is_some());
 
     // …the button suspends at once: session ended, login refused with a clear message, SIRET free.
-    let res = post(
+    call(
         &app,
         "/api/ce-n-est-pas-nous",
         &[("token", &notice_token)],
         None,
     )
-    .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    .await
+    .assert_ok();
     assert!(app.store.account_by_siret(&siret).await.unwrap().is_none());
     let space = app
         .client
@@ -288,16 +270,15 @@ async fn the_official_address_says_not_us_and_the_centre_takes_its_siret_back() 
         .await
         .unwrap();
     assert_eq!(space.status(), 302, "the session ended");
-    let login = post(
+    call(
         &app,
         "/api/connexion",
         &[("email", "squatteur@example.fr"), ("password", PASSWORD)],
         None,
     )
-    .await;
-    assert_eq!(login.status(), 401);
-    assert!(support::codes(&login.text().await.unwrap()) == "login.suspended");
-    let wrong = post(
+    .await
+    .assert_refused(401, "login.suspended");
+    call(
         &app,
         "/api/connexion",
         &[
@@ -306,8 +287,8 @@ async fn the_official_address_says_not_us_and_the_centre_takes_its_siret_back() 
         ],
         None,
     )
-    .await;
-    assert!(support::codes(&wrong.text().await.unwrap()) == "login.bad_credentials");
+    .await
+    .assert_refused(401, "login.bad_credentials");
     let mails = app.store.recent_emails(100).await.unwrap();
     assert!(mails.iter().any(|m| m.email.to == "squatteur@example.fr"
         && m.email.subject.contains("votre compte a été suspendu")));
@@ -317,14 +298,14 @@ async fn the_official_address_says_not_us_and_the_centre_takes_its_siret_back() 
         .any(|e| e.kind == "account_ended" && e.detail.contains("Ce n'est pas nous")));
 
     // Single use.
-    let again = post(
+    call(
         &app,
         "/api/ce-n-est-pas-nous",
         &[("token", &notice_token)],
         None,
     )
-    .await;
-    assert_eq!(again.status(), 422);
+    .await
+    .assert_refused(422, "link.invalid");
 
     // The centre signs up with its official address: no notice to itself this time.
     sign_up(&app, FORMATRANS, "Formatrans", &official).await;
@@ -457,14 +438,14 @@ async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
         let told = emails_to_official().await;
 
         // « Mot de passe oublié », a new password: the official address hears nothing new.
-        let res = post(
+        call(
             &app,
             "/api/mot-de-passe-oublie",
             &[("email", "claire@example.fr")],
             None,
         )
-        .await;
-        assert_eq!(res.status(), 200, "{db}");
+        .await
+        .assert_ok();
         let link = link_token_for(&app, "claire@example.fr").await;
         assert_eq!(
             set_password(

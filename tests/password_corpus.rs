@@ -33,14 +33,14 @@ async fn app() -> TestApp {
         ));
     }
     let sirene_url = fakes::start_insee(insee).await;
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("HUBPRO_SIRENE_URL", &sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
         ("HUBPRO_DEMO_DATA", "false"),
         ("HUBPRO_RATE_SIGNUP", "100000"),
         ("HUBPRO_RATE_ELIGIBILITY", "100000"),
         ("HUBPRO_SIRENE_PER_MINUTE", "100000"),
-    ]))
+    ])
     .await;
     hubpro::server::registry::approvals::import(
         &app.store,

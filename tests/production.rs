@@ -147,7 +147,7 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
     for (vars, key) in cases {
         let db = support::sqlite_url();
         let (code, err) = refusal(hubpro(&vars, &db).spawn().unwrap());
-        assert_ne!(code, 0, "{key}: {err}");
+        assert_eq!(code, 2, "{key}: a configuration error: {err}");
         let line = err.trim_end();
         assert!(!line.contains('\n'), "one line: {line}");
         assert!(
@@ -302,13 +302,13 @@ async fn a_forwarded_for_from_an_untrusted_peer_is_counted_and_logged_once() {
 
 #[tokio::test]
 async fn production_with_metrics_turned_off_has_no_metrics_page() {
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("LEPTOS_ENV", "PROD"),
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
         ("HUBPRO_SIRENE_API_KEY", "unused"),
         ("HUBPRO_METRICS", "false"),
-    ]))
+    ])
     .await;
     let res = app
         .client
@@ -321,7 +321,7 @@ async fn production_with_metrics_turned_off_has_no_metrics_page() {
 
 #[tokio::test]
 async fn private_answers_are_never_stored_and_the_rest_is_revalidated() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     for (path, expected) in [
         ("/inscription", "no-cache"),
         ("/", "no-cache"),
@@ -351,7 +351,7 @@ async fn private_answers_are_never_stored_and_the_rest_is_revalidated() {
 
 #[tokio::test]
 async fn metrics_without_a_token_answer_only_this_machine_and_never_through_a_proxy() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     let metrics = format!("{}/metrics", app.base);
     assert_eq!(app.client.get(&metrics).send().await.unwrap().status(), 200);
     // A local reverse proxy (not declared as trusted) forwards the world's requests.
@@ -370,11 +370,11 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
     let smtp = SmtpSink::default();
     let smtp_url = smtp.start().await;
     let db = support::sqlite_url();
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("DATABASE_URL", &db),
         ("HUBPRO_SMTP_URL", &smtp_url),
         ("HUBPRO_DEMO_DATA", "false"),
-    ]))
+    ])
     .await;
     hubpro::server::registry::approvals::parse_file(
         hubpro::server::registry::approvals::DEMO_APPROVALS,
@@ -425,18 +425,9 @@ async fn the_purge_forgets_dead_links_sessions_counters_and_email_bodies() {
             .await
             .unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_hubpro"))
-        .args(["purge"])
-        .env_clear()
-        .env("DATABASE_URL", &db)
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let purge = support::cli(&db, &["purge"]);
+    assert_eq!(purge.code, Some(0), "{}{}", purge.out, purge.err);
+    let text = purge.out;
     assert!(
         text.starts_with("purged: 1 session(s), 1 dead link(s), 1 counter(s), 0 sent and 0 undelivered email body(ies) emptied, 0 old email(s), 1 audit event(s) and 0 ended account(s) older than 365 days"),
         "{text}"

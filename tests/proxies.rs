@@ -6,37 +6,12 @@ mod support;
 
 use hubpro::routes::{link_pages, query};
 use std::time::Duration;
+use support::api::check_siret_via;
+use support::app_with;
 use support::fakes::{self, Answer, FakeInsee};
-use support::journey::{cookie_pair, link_token_for, set_password};
-use support::TestApp;
+use support::journey::{cookie_pair, link_token_for, set_password, signup_form};
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
-
-async fn check(base: &str, client: &reqwest::Client, siret: &str, xff: Option<&str>) -> u16 {
-    let mut req = client
-        .post(format!("{base}/api/verifier-siret"))
-        .form(&[("siret", siret)]);
-    if let Some(xff) = xff {
-        req = req.header("x-forwarded-for", xff);
-    }
-    req.send().await.unwrap().status().as_u16()
-}
-
-/// « CRÉER » for Formatrans with Claire's address.
-fn signup_form(siret: &str) -> [(&str, &str); 6] {
-    [
-        ("siret", siret),
-        ("organisation", "Formatrans"),
-        ("last_name", "Dupont"),
-        ("first_name", "Claire"),
-        ("email", "claire@example.fr"),
-        ("email_confirmation", "claire@example.fr"),
-    ]
-}
-
-async fn app_with(vars: &[(&str, &str)]) -> TestApp {
-    support::spawn_app(support::settings(vars)).await
-}
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
@@ -48,34 +23,51 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
     let siret = "47728084603753";
     for _ in 0..3 {
         assert_eq!(
-            check(&app.base, &app.client, siret, Some("198.51.100.1")).await,
+            check_siret_via(&app.base, &app.client, siret, Some("198.51.100.1"))
+                .await
+                .status,
             200
         );
     }
     assert_eq!(
-        check(&app.base, &app.client, siret, Some("198.51.100.1")).await,
+        check_siret_via(&app.base, &app.client, siret, Some("198.51.100.1"))
+            .await
+            .status,
         429
     );
     // A forged first entry changes nothing: the proxy's own entry (right-most) counts.
     assert_eq!(
-        check(&app.base, &app.client, siret, Some("1.1.1.1, 198.51.100.1")).await,
+        check_siret_via(&app.base, &app.client, siret, Some("1.1.1.1, 198.51.100.1"))
+            .await
+            .status,
         429
     );
     assert_eq!(
-        check(&app.base, &app.client, siret, Some("198.51.100.2")).await,
+        check_siret_via(&app.base, &app.client, siret, Some("198.51.100.2"))
+            .await
+            .status,
         200
     );
     // IPv6 clients are counted per /64.
     for i in 1..=3 {
         let ip = format!("2001:db8:1:2::{i}");
-        assert_eq!(check(&app.base, &app.client, siret, Some(&ip)).await, 200);
+        assert_eq!(
+            check_siret_via(&app.base, &app.client, siret, Some(&ip))
+                .await
+                .status,
+            200
+        );
     }
     assert_eq!(
-        check(&app.base, &app.client, siret, Some("2001:db8:1:2::99")).await,
+        check_siret_via(&app.base, &app.client, siret, Some("2001:db8:1:2::99"))
+            .await
+            .status,
         429
     );
     assert_eq!(
-        check(&app.base, &app.client, siret, Some("2001:db8:1:3::1")).await,
+        check_siret_via(&app.base, &app.client, siret, Some("2001:db8:1:3::1"))
+            .await
+            .status,
         200
     );
 
@@ -84,7 +76,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
         .client
         .post(format!("{}/api/creer-compte", app.base))
         .header("x-forwarded-for", "198.51.100.7")
-        .form(&signup_form(siret))
+        .form(&signup_form(siret, "Formatrans", "claire@example.fr"))
         .send()
         .await
         .unwrap();
@@ -109,15 +101,24 @@ async fn a_forged_header_from_an_untrusted_peer_changes_nothing() {
     for i in 0..3 {
         let forged = format!("198.51.100.{i}");
         assert_eq!(
-            check(&app.base, &app.client, siret, Some(&forged)).await,
+            check_siret_via(&app.base, &app.client, siret, Some(&forged))
+                .await
+                .status,
             200
         );
     }
     assert_eq!(
-        check(&app.base, &app.client, siret, Some("203.0.113.50")).await,
+        check_siret_via(&app.base, &app.client, siret, Some("203.0.113.50"))
+            .await
+            .status,
         429
     );
-    assert_eq!(check(&app.base, &app.client, siret, None).await, 429);
+    assert_eq!(
+        check_siret_via(&app.base, &app.client, siret, None)
+            .await
+            .status,
+        429
+    );
 }
 
 #[tokio::test]
@@ -157,7 +158,9 @@ async fn two_instances_on_postgres_share_the_insee_quota_the_cache_and_the_clien
         let client = a.client.clone();
         checks.spawn(async move {
             let xff = format!("198.51.100.{}", i % 20);
-            check(&base, &client, &support::numbered_siret(i), Some(&xff)).await
+            check_siret_via(&base, &client, &support::numbered_siret(i), Some(&xff))
+                .await
+                .status
         });
     }
     while let Some(status) = checks.join_next().await {
@@ -171,8 +174,18 @@ async fn two_instances_on_postgres_share_the_insee_quota_the_cache_and_the_clien
 
     // An answer one instance got is the other's too (and survives a restart: it is stored).
     let answered = insee.calls.lock().unwrap()[0].clone();
-    assert_eq!(check(&b.base, &b.client, &answered, None).await, 200);
-    assert_eq!(check(&a.base, &a.client, &answered, None).await, 200);
+    assert_eq!(
+        check_siret_via(&b.base, &b.client, &answered, None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        check_siret_via(&a.base, &a.client, &answered, None)
+            .await
+            .status,
+        200
+    );
     assert_eq!(insee.calls_for(&answered), 1);
 
     // A client's budget is one across instances: 3 on A and 3 on B.
@@ -192,11 +205,17 @@ async fn two_instances_on_postgres_share_the_insee_quota_the_cache_and_the_clien
     let mut statuses = Vec::new();
     for i in 0..6 {
         let app = if i % 2 == 0 { &c } else { &d };
-        statuses.push(check(&app.base, &app.client, "47728084603753", Some(client)).await);
+        statuses.push(
+            check_siret_via(&app.base, &app.client, "47728084603753", Some(client))
+                .await
+                .status,
+        );
     }
     assert_eq!(statuses, [200, 200, 200, 200, 200, 429]);
     assert_eq!(
-        check(&d.base, &d.client, "47728084603753", Some("203.0.113.10")).await,
+        check_siret_via(&d.base, &d.client, "47728084603753", Some("203.0.113.10"))
+            .await
+            .status,
         200
     );
 }
@@ -316,16 +335,22 @@ async fn through_nginx_signup_and_login_work_and_clients_keep_separate_budgets()
 
     // Five checks from Alice: the sixth waits; Bob is not slowed down by her.
     for _ in 0..5 {
-        assert_eq!(check(&front, &alice, siret, None).await, 200);
+        assert_eq!(
+            check_siret_via(&front, &alice, siret, None).await.status,
+            200
+        );
     }
-    assert_eq!(check(&front, &alice, siret, None).await, 429);
-    assert_eq!(check(&front, &bob, siret, None).await, 200);
+    assert_eq!(
+        check_siret_via(&front, &alice, siret, None).await.status,
+        429
+    );
+    assert_eq!(check_siret_via(&front, &bob, siret, None).await.status, 200);
 
     // Bob signs up from a page whose Origin is the proxy's (Host kept with its port).
     let res = bob
         .post(format!("{front}/api/creer-compte"))
         .header("origin", &front)
-        .form(&signup_form(siret))
+        .form(&signup_form(siret, "Formatrans", "claire@example.fr"))
         .send()
         .await
         .unwrap();

@@ -7,8 +7,9 @@ use hubpro::server::http::Application;
 use hubpro::server::registry::approvals::{self, Notices};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::api::{check_siret_via, Reply, Verdict};
 use support::fakes::{self, decoded, Answer, FakeInsee, SmtpSink};
-use support::journey::{cookie_pair, post, sign_up};
+use support::journey::{cookie_pair, post, sign_up, signup_form};
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 
@@ -38,7 +39,7 @@ async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_bac
     let sirene_url = fakes::start_insee(insee).await;
     let port = free_port();
     let smtp_url = format!("smtp://127.0.0.1:{port}");
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("HUBPRO_SIRENE_URL", &sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
         ("HUBPRO_SMTP_URL", &smtp_url),
@@ -46,7 +47,7 @@ async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_bac
         ("HUBPRO_RATE_SIGNUP", "1000"),
         ("HUBPRO_RATE_ELIGIBILITY", "1000"),
         ("HUBPRO_SIRENE_PER_MINUTE", "1000"),
-    ]))
+    ])
     .await;
     hubpro::server::registry::approvals::import(
         &app.store,
@@ -62,21 +63,13 @@ async fn fifty_signups_while_smtp_is_down_are_each_delivered_once_when_it_is_bac
         signups.spawn(async move {
             let email = format!("centre{i}@example.fr");
             let s = siret(i);
-            let form = [
-                ("siret", s.as_str()),
-                ("organisation", "Centre"),
-                ("last_name", "Dupont"),
-                ("first_name", "Claire"),
-                ("email", email.as_str()),
-                ("email_confirmation", email.as_str()),
-            ];
             let res = client
                 .post(format!("{base}/api/creer-compte"))
-                .form(&form)
+                .form(&signup_form(&s, "Centre", &email))
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+            Reply::of(res).await.assert_ok();
         });
     }
     while let Some(done) = signups.join_next().await {
@@ -170,10 +163,10 @@ async fn an_unreachable_database_gives_a_clear_page_and_the_app_recovers_alone()
         .join(format!("site-{}", support::free_port()));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/hubpro.css"), "body { color: #1b1f29 }").unwrap();
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("DATABASE_URL", &relayed),
         ("LEPTOS_SITE_ROOT", site.to_str().unwrap()),
-    ]))
+    ])
     .await;
     let page = |path: &'static str| {
         let (client, base) = (app.client.clone(), app.base.clone());
@@ -252,8 +245,8 @@ async fn two_instances_on_one_postgres_share_the_journey_and_send_each_email_onc
         ("DATABASE_URL", url.as_str()),
         ("HUBPRO_SMTP_URL", &smtp_url),
     ];
-    let a = support::spawn_app(support::settings(&vars)).await;
-    let b = support::spawn_app(support::settings(&vars)).await;
+    let a = support::app_with(&vars).await;
+    let b = support::app_with(&vars).await;
     // The demo approvals' notices, queued once by the first instance.
     let notices = sink.wait_for(17).await;
     assert_eq!(notices.len(), 17);
@@ -364,11 +357,11 @@ async fn the_insee_budget_holds_whatever_the_traffic() {
         );
     }
     let sirene_url = fakes::start_insee(insee.clone()).await;
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("HUBPRO_SIRENE_URL", &sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
         ("HUBPRO_RATE_ELIGIBILITY", "1000"),
-    ]))
+    ])
     .await;
     support::approve(&app.store, (0..40).map(siret)).await;
     let mut checks = tokio::task::JoinSet::new();
@@ -376,28 +369,25 @@ async fn the_insee_budget_holds_whatever_the_traffic() {
         for i in 0..40 {
             let (base, client) = (app.base.clone(), app.client.clone());
             checks.spawn(async move {
-                let res = client
-                    .post(format!("{base}/api/verifier-siret"))
-                    .form(&[("siret", siret(i))])
-                    .send()
-                    .await
-                    .unwrap();
-                (round, res.status().as_u16(), res.text().await.unwrap())
+                let reply = check_siret_via(&base, &client, &siret(i), None).await;
+                (round, reply)
             });
         }
         while let Some(done) = checks.join_next().await {
-            let (_, status, body) = done.unwrap();
+            let (_, reply) = done.unwrap();
             // Polite either way: the check's answer, or (one client asking this much) « Patientez ».
-            match status {
+            match reply.status {
                 200 => assert!(
-                    body.contains("Eligible") || body.contains("Refused"),
-                    "{body}"
+                    matches!(
+                        reply.checked().verdict(),
+                        Verdict::Eligible | Verdict::Refused(_)
+                    ),
+                    "{}",
+                    reply.body
                 ),
-                429 => assert!(
-                    support::codes(&body).starts_with("too_many_requests:"),
-                    "{body}"
-                ),
-                other => panic!("{other}: {body}"),
+                _ => {
+                    reply.assert_waits("too_many_requests");
+                }
             }
         }
     }

@@ -4,7 +4,7 @@ mod support;
 
 #[tokio::test]
 async fn serves_french_pages_and_a_404() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     let home = app.client.get(&app.base).send().await.unwrap();
     assert_eq!(home.status(), 200);
     let body = home.text().await.unwrap();
@@ -23,7 +23,7 @@ async fn serves_french_pages_and_a_404() {
 
 #[tokio::test]
 async fn health_reports_the_database() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     let res = app
         .client
         .get(format!("{}/sante", app.base))
@@ -37,7 +37,7 @@ async fn health_reports_the_database() {
 #[tokio::test]
 async fn runs_on_postgres_too() {
     let url = support::postgres_url().await;
-    let app = support::spawn_app(support::settings(&[("DATABASE_URL", &url)])).await;
+    let app = support::app_with(&[("DATABASE_URL", &url)]).await;
     let res = app.client.get(&app.base).send().await.unwrap();
     assert_eq!(res.status(), 200);
 }
@@ -48,8 +48,12 @@ fn a_wrong_setting_stops_the_binary_with_one_line() {
         .env("HUBPRO_PUBLIC_URL", "pas une url")
         .output()
         .unwrap();
-    assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a configuration error: {stderr}"
+    );
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(lines[0].starts_with("configuration error: HUBPRO_PUBLIC_URL: "));
@@ -66,52 +70,55 @@ fn approvals_import_is_all_or_nothing_and_idempotent() {
     let good = "HDF-2021-V-0042;47728084603753;voyageurs;FIMO|FCO;2021-12-28;;Hauts-de-France;a@example.fr\n";
     let bad =
         "HDF-2021-V-0043;47728084603754;voyageurs;FIMO;2021-12-28;;Hauts-de-France;a@example.fr\n";
+    let file = dir.join("agrements.csv");
     let run = |content: &str, extra: &[&str]| {
-        let file = dir.join("agrements.csv");
         std::fs::write(&file, content).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
-            .args(["approvals", "import", file.to_str().unwrap()])
-            .args(extra)
-            .env("DATABASE_URL", &db)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
+        let mut args = vec!["approvals", "import", file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        support::cli(&db, &args)
     };
-    let (ok, _, err) = run(&format!("{header}{good}{bad}"), &[]);
-    assert!(!ok);
-    assert!(err.contains("line 3: siret"), "{err}");
-    assert!(err.contains("nothing imported"), "{err}");
-    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
-        .args(["approvals", "list"])
-        .env("DATABASE_URL", &db)
-        .output()
-        .unwrap();
+    let refused = run(&format!("{header}{good}{bad}"), &[]);
+    assert_eq!(refused.code, Some(1), "{}", refused.err);
+    assert!(refused.err.contains("line 3: siret"), "{}", refused.err);
+    assert!(refused.err.contains("nothing imported"), "{}", refused.err);
     assert_eq!(
-        String::from_utf8(listed.stdout).unwrap(),
+        support::cli(&db, &["approvals", "list"]).out,
         "0 approval(s)\n",
         "nothing half-imported"
     );
-    let (ok, out, _) = run(&format!("{header}{good}"), &[]);
-    assert!(ok);
+    let imported = run(&format!("{header}{good}"), &[]);
+    assert_eq!(imported.code, Some(0), "{}", imported.err);
     assert!(
-        out.contains("1 new, 0 updated, 0 unchanged, 0 rejected; 1 notice(s) queued"),
-        "{out}"
+        imported
+            .out
+            .contains("1 new, 0 updated, 0 unchanged, 0 rejected; 1 notice(s) queued"),
+        "{}",
+        imported.out
     );
-    let (ok, out, _) = run(&format!("{header}{good}"), &[]);
-    assert!(ok);
-    assert!(out.contains("0 new, 0 updated, 1 unchanged"), "{out}");
-    let (ok, out, _) = run(&format!("{header}{good}{bad}"), &["--skip-invalid"]);
-    assert!(!ok, "rejected lines still fail the command");
-    assert!(out.contains("1 unchanged, 1 rejected"), "{out}");
+    let again = run(&format!("{header}{good}"), &[]);
+    assert_eq!(again.code, Some(0), "{}", again.err);
+    assert!(
+        again.out.contains("0 new, 0 updated, 1 unchanged"),
+        "{}",
+        again.out
+    );
+    let skipped = run(&format!("{header}{good}{bad}"), &["--skip-invalid"]);
+    assert_eq!(
+        skipped.code,
+        Some(1),
+        "rejected lines still fail the command: {}",
+        skipped.err
+    );
+    assert!(
+        skipped.out.contains("1 unchanged, 1 rejected"),
+        "{}",
+        skipped.out
+    );
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     let mut nonces = Vec::new();
     for _ in 0..2 {
         let res = app
@@ -164,12 +171,12 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
     assert!(policy.starts_with("default-src 'none'"), "{policy}");
 
     // An https public URL is production: real email and INSEE settings are required.
-    let https = support::spawn_app(support::settings(&[
+    let https = support::app_with(&[
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
         ("HUBPRO_SIRENE_API_KEY", "unused"),
         ("HUBPRO_METRICS_TOKEN", "unused"),
-    ]))
+    ])
     .await;
     let res = https.client.get(&https.base).send().await.unwrap();
     assert!(res.headers()["strict-transport-security"]
@@ -182,7 +189,7 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
 async fn pages_opened_by_an_emailed_link_send_no_referrer() {
     // Their address holds the link's secret: no request they cause (their files, their form's
     // post, a link followed) may carry it in `Referer`, to us or anyone.
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     for (path, policy) in [
         ("/mot-de-passe/creer?jeton=0123abcd", "no-referrer"),
         ("/ce-n-est-pas-nous?jeton=0123abcd", "no-referrer"),
@@ -216,7 +223,7 @@ fn without_nonce(policy: &str, html: &str) -> String {
 
 #[tokio::test]
 async fn pages_alike_for_everyone_come_from_memory_and_the_others_are_rendered() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     let get = |path: &'static str, cookie: Option<&'static str>| {
         let (client, base) = (app.client.clone(), app.base.clone());
         async move {
@@ -265,7 +272,7 @@ async fn front_end_files_come_precompressed_and_pages_compressed() {
         std::fs::write(pkg.join(name), body).unwrap();
     }
     let root = site.to_str().unwrap();
-    let app = support::spawn_app(support::settings(&[("LEPTOS_SITE_ROOT", root)])).await;
+    let app = support::app_with(&[("LEPTOS_SITE_ROOT", root)]).await;
     let wasm = format!("{}/pkg/hubpro.wasm", app.base);
     for (accepted, encoding, body) in [
         ("br, gzip", Some("br"), "brotli"),
@@ -317,7 +324,7 @@ async fn front_end_files_come_precompressed_and_pages_compressed() {
 /// A page loads the WASM exactly when it holds an island: the others are interactive as HTML.
 #[tokio::test]
 async fn only_pages_with_an_island_load_the_wasm() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     for (path, island) in [
         ("/", false),
         ("/creer-un-compte", false),

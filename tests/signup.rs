@@ -2,12 +2,13 @@
 
 mod support;
 
-use hubpro::app::signup::{SignupProblem, SiretCheck};
-use hubpro::domain::{Field, Refusal, UserMessage};
+use hubpro::domain::{Field, SignupForm};
 use hubpro::server::registry::approvals;
 use serde_json::Value;
 use std::time::Duration;
+use support::api::{check_siret, check_siret_via, Checked, Reply, Verdict};
 use support::fakes::{self, Answer, FakeInsee, SmtpSink};
+use support::journey::signup_form;
 
 const FORMATRANS: &str = "47728084603753";
 const CLOSED: &str = "81234567000010";
@@ -109,90 +110,27 @@ async fn world() -> World {
 }
 
 impl World {
-    /// The check of a SIRET.
-    async fn check(&self, siret: &str) -> Value {
-        self.answer(siret).await["check"].clone()
+    /// The live check of a SIRET.
+    async fn check(&self, siret: &str) -> Checked {
+        check_siret(&self.app, siret).await
     }
 
-    /// The whole answer: the check, the status the page shows, the name it pre-fills.
-    async fn answer(&self, siret: &str) -> Value {
-        let res = self
-            .app
-            .client
-            .post(format!("{}/api/verifier-siret", self.app.base))
-            .form(&[("siret", siret)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        res.json().await.unwrap()
-    }
-
-    async fn submit(&self, fields: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, String) {
-        let res = self
-            .app
-            .client
-            .post(format!("{}/api/creer-compte", self.app.base))
-            .form(fields)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        let headers = res.headers().clone();
-        (status, headers, res.text().await.unwrap())
+    /// « CRÉER » with `fields`.
+    async fn submit(&self, fields: &[(&str, &str)]) -> Reply {
+        support::api::call(&self.app, "/api/creer-compte", fields, None).await
     }
 }
 
-fn form<'a>(siret: &'a str, email: &'a str) -> Vec<(&'static str, &'a str)> {
-    vec![
-        ("siret", siret),
-        ("organisation", "Formatrans"),
-        ("last_name", "Dupont"),
-        ("first_name", "Claire"),
-        ("email", email),
-        ("email_confirmation", email),
-    ]
-}
-
-/// The code of a refused check.
-fn refusal(v: &Value) -> String {
-    v["Refused"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("not a refusal: {v}"))
-        .to_owned()
-}
-
-/// The code of a refusal for `r`.
-fn says(r: Refusal) -> String {
-    ineligible(r).code()
-}
-
-/// The problem a refusal for `r` is shown as.
-fn ineligible(refusal: Refusal) -> hubpro::domain::Problem {
-    hubpro::domain::Problem::Ineligible {
-        refusal,
-        support: String::new(),
-    }
-}
-
-/// The code of a refused check, whether the SIRET has an account or not.
-fn check_code(v: &Value) -> String {
-    match serde_json::from_value::<SiretCheck>(v.clone()) {
-        Ok(SiretCheck::Refused(problem) | SiretCheck::Registered(problem)) => problem.code(),
-        other => panic!("not a refused check: {v} ({other:?})"),
-    }
-}
-
-/// A refused signup, as the page receives it.
-fn problem(body: &str) -> SignupProblem {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+/// Formatrans's signup form, with `email`.
+fn form<'a>(siret: &'a str, email: &'a str) -> [(&'static str, &'a str); 6] {
+    signup_form(siret, "Formatrans", email)
 }
 
 #[tokio::test]
 async fn eligibility_reports_each_insee_and_registry_case() {
     let w = world().await;
     let ok = w.check("477 280 846 03753").await;
-    let eligible = &ok["Eligible"];
+    let eligible = ok.eligible();
     assert_eq!(eligible["establishment"]["name"], "FORMATRANS");
     assert_eq!(eligible["establishment"]["town"], "LILLE");
     assert_eq!(eligible["establishment"]["demo"], false);
@@ -202,41 +140,32 @@ async fn eligibility_reports_each_insee_and_registry_case() {
         "both approvals, one account"
     );
 
-    assert_eq!(
-        refusal(&w.check(CLOSED).await),
-        says(Refusal::EstablishmentClosed)
-    );
-    assert_eq!(
-        refusal(&w.check(CEASED).await),
-        says(Refusal::LegalUnitCeased)
-    );
-    assert_eq!(
-        refusal(&w.check(FORBIDDEN).await),
-        says(Refusal::NotDiffusible)
-    );
-    assert_eq!(
-        refusal(&w.check("12345678900007").await),
-        says(Refusal::UnknownSiret)
-    );
-    assert_eq!(
-        refusal(&w.check(NO_APPROVAL).await),
-        says(Refusal::NoApproval),
-        "expired approval"
-    );
+    for (siret, code) in [
+        (CLOSED, "ineligible.closed"),
+        (CEASED, "ineligible.ceased"),
+        (FORBIDDEN, "ineligible.not_diffusible"),
+        ("12345678900007", "ineligible.unknown_siret"),
+        // An expired approval.
+        (NO_APPROVAL, "ineligible.no_approval"),
+        ("47728084603754", "siret.checksum"),
+    ] {
+        assert_eq!(
+            w.check(siret).await.verdict(),
+            Verdict::refused(code),
+            "{siret}"
+        );
+    }
     let partial = w.check(PARTIAL).await;
     assert_eq!(
-        partial["Eligible"]["establishment"]["name"],
+        partial.eligible()["establishment"]["name"],
         Value::Null,
         "[ND] never shown"
     );
 
-    let refused = w.check(CLOSED).await;
-    assert_eq!(check_code(&refused), says(Refusal::EstablishmentClosed));
-
     // What the page shows is drawn on the server: the browser inserts it as it is.
-    let shown = w.answer("477 280 846 03753").await;
-    assert_eq!(shown["organisation"], "FORMATRANS", "pre-filled name");
-    let status = shown["status"].as_str().unwrap();
+    let shown = w.check("477 280 846 03753").await;
+    assert_eq!(shown.organisation(), Some("FORMATRANS"), "pre-filled name");
+    let status = shown.shown();
     assert!(
         status.starts_with(r#"<div class="notice ok">"#)
             && status.contains("✓ Établissement actif")
@@ -245,33 +174,37 @@ async fn eligibility_reports_each_insee_and_registry_case() {
             && status.matches("<li>").count() == 2,
         "{status}"
     );
-    let shown = w.answer(CLOSED).await;
-    assert_eq!(shown["organisation"], Value::Null);
-    let status = shown["status"].as_str().unwrap();
+    let shown = w.check(CLOSED).await;
+    assert_eq!(shown.organisation(), None);
+    let status = shown.shown();
     assert!(
         status.contains(r#"class="notice error""#)
-            && status.contains(&ineligible(Refusal::EstablishmentClosed).user_message())
-            && !status.contains("Se connecter"),
+            && status.contains(r#"data-problem="ineligible.closed""#),
         "{status}"
     );
-    let invalid = w.check("47728084603754").await;
-    assert_eq!(check_code(&invalid), "siret.checksum");
+    // A refused SIRET has no account to log in to.
+    assert!(
+        !status.contains(&format!("href=\"{}\"", hubpro::routes::LOGIN)),
+        "{status}"
+    );
 }
 
 #[tokio::test]
 async fn insee_outages_are_polite_and_create_nothing() {
     let w = world().await;
     for siret in [THROTTLED, DOWN, SLOW, GARBAGE, BROKEN] {
-        let v = w.check(siret).await;
-        assert_eq!(check_code(&v), "directory.unavailable", "{siret}");
-        let (status, _, body) = w.submit(&form(siret, "a@example.fr")).await;
-        assert_ne!(status, 200, "{siret}");
-        let problem = problem(&body);
         assert_eq!(
-            problem.general_code().as_deref(),
-            Some("directory.unavailable")
+            w.check(siret).await.verdict(),
+            Verdict::refused("directory.unavailable"),
+            "{siret}"
         );
-        assert_eq!(problem.form.email, "a@example.fr", "nothing typed is lost");
+        let refused = w.submit(&form(siret, "a@example.fr")).await;
+        refused.assert_refused(503, "directory.unavailable");
+        assert_eq!(
+            refused.refusal::<SignupForm>().form.email,
+            "a@example.fr",
+            "nothing typed is lost"
+        );
     }
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 0);
 }
@@ -281,7 +214,9 @@ async fn insee_answers_are_cached() {
     let w = world().await;
     w.check(FORMATRANS).await;
     w.check(FORMATRANS).await;
-    w.submit(&form(FORMATRANS, "a@example.fr")).await;
+    w.submit(&form(FORMATRANS, "a@example.fr"))
+        .await
+        .assert_ok();
     assert_eq!(w.insee.calls_for(FORMATRANS), 1);
 }
 
@@ -292,23 +227,21 @@ async fn concurrent_first_checks_of_one_siret_share_one_insee_call() {
     let mut checks = tokio::task::JoinSet::new();
     for siret in [FORMATRANS; 12].into_iter().chain([SLOW; 12]) {
         let (base, client) = (w.app.base.clone(), w.app.client.clone());
-        checks.spawn(async move {
-            let res = client
-                .post(format!("{base}/api/verifier-siret"))
-                .form(&[("siret", siret)])
-                .send()
-                .await
-                .unwrap();
-            (siret, res.text().await.unwrap())
-        });
+        checks.spawn(async move { (siret, check_siret_via(&base, &client, siret, None).await) });
     }
     while let Some(done) = checks.join_next().await {
-        let (siret, body) = done.unwrap();
+        let (siret, reply) = done.unwrap();
+        let checked = reply.checked();
         if siret == FORMATRANS {
-            assert!(body.contains("FORMATRANS"), "{body}");
+            assert_eq!(checked.verdict(), Verdict::Eligible, "{}", reply.body);
+            assert_eq!(checked.organisation(), Some("FORMATRANS"));
         } else {
-            let v: Value = serde_json::from_str(&body).unwrap();
-            assert_eq!(check_code(&v["check"]), "directory.unavailable", "{body}");
+            assert_eq!(
+                checked.verdict(),
+                Verdict::refused("directory.unavailable"),
+                "{}",
+                reply.body
+            );
         }
     }
     assert_eq!(
@@ -327,11 +260,11 @@ async fn concurrent_first_checks_of_one_siret_share_one_insee_call() {
 #[tokio::test]
 async fn happy_path_creates_a_pending_account_and_emails_the_link() {
     let w = world().await;
-    let (status, headers, _) = w
+    let created = w
         .submit(&form("477 280 846 03753", "Claire.Dupont@Example.fr"))
         .await;
-    assert_eq!(status, 200);
-    let location = headers.get("location").unwrap().to_str().unwrap();
+    created.assert_ok();
+    let location = created.header("location").unwrap();
     assert_eq!(
         location,
         "/inscription/confirmee?adresse=Claire.Dupont%40Example.fr"
@@ -402,17 +335,17 @@ async fn sqlx_count(w: &World, sql: &str) -> i64 {
 #[tokio::test]
 async fn refusals_point_at_the_siret_field_and_keep_the_form() {
     let w = world().await;
-    for (siret, refusal) in [
-        (CLOSED, Refusal::EstablishmentClosed),
-        (CEASED, Refusal::LegalUnitCeased),
-        (NO_APPROVAL, Refusal::NoApproval),
-        ("12345678900007", Refusal::UnknownSiret),
+    for (siret, code) in [
+        (CLOSED, "ineligible.closed"),
+        (CEASED, "ineligible.ceased"),
+        (NO_APPROVAL, "ineligible.no_approval"),
+        ("12345678900007", "ineligible.unknown_siret"),
     ] {
-        let (status, _, body) = w.submit(&form(siret, "a@example.fr")).await;
-        assert_eq!(status, 422);
-        let problem = problem(&body);
-        assert_eq!(problem.fields.iter().count(), 1, "{body}");
-        assert_eq!(problem.code(Field::Siret), Some(says(refusal)), "{body}");
+        let refused = w.submit(&form(siret, "a@example.fr")).await;
+        refused.assert_refused(422, code);
+        let problem = refused.refusal::<SignupForm>();
+        assert_eq!(problem.fields.iter().count(), 1, "{}", refused.body);
+        assert_eq!(problem.code(Field::Siret).as_deref(), Some(code));
         assert_eq!(problem.form.organisation, "Formatrans");
     }
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 0);
@@ -421,7 +354,7 @@ async fn refusals_point_at_the_siret_field_and_keep_the_form() {
 #[tokio::test]
 async fn bad_fields_are_all_reported_in_french() {
     let w = world().await;
-    let (status, _, body) = w
+    let refused = w
         .submit(&[
             ("siret", "4772808460375"),
             ("organisation", ""),
@@ -431,8 +364,11 @@ async fn bad_fields_are_all_reported_in_french() {
             ("email_confirmation", "autre@example.fr"),
         ])
         .await;
-    assert_ne!(status, 200);
-    let problem = problem(&body);
+    refused.assert_refused(
+        422,
+        "siret.length:13\nname.empty\nname.character\nemail.domain\nemail.mismatch",
+    );
+    let problem = refused.refusal::<SignupForm>();
     let fields: Vec<Field> = problem.fields.iter().map(|(f, _)| *f).collect();
     assert_eq!(
         fields,
@@ -444,6 +380,7 @@ async fn bad_fields_are_all_reported_in_french() {
             Field::EmailConfirmation
         ]
     );
+    // Each is a sentence (the wording itself is the point here).
     for field in fields {
         let message = problem.message(field).unwrap();
         assert!(message.ends_with('.'), "{field:?}: {message}");
@@ -459,22 +396,21 @@ async fn bad_fields_are_all_reported_in_french() {
 #[tokio::test]
 async fn a_second_signup_for_the_siret_is_refused() {
     let w = world().await;
-    assert_eq!(w.submit(&form(FORMATRANS, "a@example.fr")).await.0, 200);
-    // Pending: held until its link expires, and said so.
-    let v = w.check(FORMATRANS).await;
-    assert_eq!(v["Registered"]["code"], "ineligible.pending", "{v}");
-    let status = w.answer(FORMATRANS).await["status"].clone();
+    w.submit(&form(FORMATRANS, "a@example.fr"))
+        .await
+        .assert_ok();
+    // Pending: held until its link expires, and said so; the page offers to log in.
+    let held = w.check(FORMATRANS).await;
+    assert_eq!(held.verdict(), Verdict::registered("ineligible.pending"));
+    let status = held.shown();
     assert!(
-        status.as_str().unwrap().contains("Mot de passe oublié</a>"),
+        status.contains(r#"data-problem="ineligible.pending""#)
+            && status.contains(&format!("href=\"{}\"", hubpro::routes::FORGOT_PASSWORD)),
         "the page offers to log in: {status}"
     );
-    assert_eq!(check_code(&v), "ineligible.pending");
-    let (status, _, body) = w.submit(&form(FORMATRANS, "b@example.fr")).await;
-    assert_ne!(status, 200);
-    assert_eq!(
-        problem(&body).code(Field::Siret).as_deref(),
-        Some("ineligible.pending")
-    );
+    w.submit(&form(FORMATRANS, "b@example.fr"))
+        .await
+        .assert_refused(422, "ineligible.pending");
     assert_eq!(w.app.store.count_accounts().await.unwrap(), 1);
 }
 
@@ -482,28 +418,16 @@ async fn a_second_signup_for_the_siret_is_refused() {
 async fn an_address_with_an_account_is_not_revealed_and_its_owner_is_told() {
     let w = world().await;
     let first = w.submit(&form(FORMATRANS, "cfa@example.fr")).await;
-    assert_eq!(first.0, 200);
+    first.assert_ok();
     w.smtp.wait_for(1).await;
     // Another eligible centre types the same address.
     w.insee.set(PARTIAL, Answer::PartiallyDiffusible);
     let second = w.submit(&form(PARTIAL, "CFA@example.fr")).await;
-    assert_eq!(second.0, first.0, "same status");
-    assert_eq!(second.2, first.2, "same body");
+    assert_eq!(second.status, first.status, "same status");
+    assert_eq!(second.body, first.body, "same body");
     assert_eq!(
-        second
-            .1
-            .get("location")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_lowercase(),
-        first
-            .1
-            .get("location")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_lowercase()
+        second.header("location").unwrap().to_lowercase(),
+        first.header("location").unwrap().to_lowercase()
     );
     assert_eq!(
         w.app.store.count_accounts().await.unwrap(),
@@ -578,23 +502,18 @@ async fn emails_wait_for_a_down_smtp_server() {
     );
     let sirene_url = fakes::start_insee(insee).await;
     let smtp_url = format!("smtp://127.0.0.1:{port}");
-    let app = support::spawn_app(support::settings(&[
+    let app = support::app_with(&[
         ("HUBPRO_SIRENE_URL", &sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY),
         ("HUBPRO_SMTP_URL", &smtp_url),
         ("HUBPRO_DEMO_DATA", "false"),
-    ]))
+    ])
     .await;
     load_approvals(&app.store).await;
-    let res = app
-        .client
-        .post(format!("{}/api/creer-compte", app.base))
-        // The official address itself: one email, the link.
-        .form(&form(FORMATRANS, "cfa-lille@example.fr"))
-        .send()
+    // The official address itself: one email, the link.
+    support::journey::try_sign_up(&app, FORMATRANS, "Formatrans", "cfa-lille@example.fr")
         .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+        .assert_ok();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let pending = app.store.recent_emails(10).await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -619,14 +538,8 @@ async fn emails_wait_for_a_down_smtp_server() {
 }
 
 /// Checks a SIRET from a client bound to its own loopback address.
-async fn check_from(w: &World, last_octet: u8, siret: &str) -> (u16, String) {
-    let res = support::client_from(last_octet)
-        .post(format!("{}/api/verifier-siret", w.app.base))
-        .form(&[("siret", siret)])
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
+async fn check_from(w: &World, last_octet: u8, siret: &str) -> Reply {
+    check_siret_via(&w.app.base, &support::client_from(last_octet), siret, None).await
 }
 
 #[tokio::test]
@@ -641,30 +554,28 @@ async fn local_checks_come_first_and_one_client_cannot_empty_the_insee_quota() {
     .await;
     // Without an approval in force, INSEE is never asked.
     for siret in [NO_APPROVAL, "98765432100007"] {
-        let (status, body) = check_from(&w, 2, siret).await;
-        assert_eq!(status, 200);
-        let v: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(refusal(&v["check"]), says(Refusal::NoApproval), "{siret}");
+        assert_eq!(
+            check_from(&w, 2, siret).await.checked().verdict(),
+            Verdict::refused("ineligible.no_approval"),
+            "{siret}"
+        );
     }
     assert_eq!(w.insee.calls.lock().unwrap().len(), 0);
 
     // One client spends its share, then waits — alone.
     for siret in [FORMATRANS, CLOSED] {
-        assert_eq!(check_from(&w, 2, siret).await.0, 200);
+        check_from(&w, 2, siret).await.assert_ok();
     }
-    let (status, body) = check_from(&w, 2, CEASED).await;
-    assert_eq!(status, 429, "{body}");
-    assert!(
-        support::codes(&body).starts_with("too_many_requests:"),
-        "{body}"
-    );
+    check_from(&w, 2, CEASED)
+        .await
+        .assert_waits("too_many_requests");
     assert_eq!(w.insee.calls_for(CEASED), 0);
     // What is cached costs nothing: the same client still reads it.
-    assert_eq!(check_from(&w, 2, FORMATRANS).await.0, 200);
+    check_from(&w, 2, FORMATRANS).await.assert_ok();
     // Another client is answered from the budget left.
-    let (status, body) = check_from(&w, 3, CEASED).await;
-    assert_eq!(status, 200, "{body}");
-    let v: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(refusal(&v["check"]), says(Refusal::LegalUnitCeased));
+    assert_eq!(
+        check_from(&w, 3, CEASED).await.checked().verdict(),
+        Verdict::refused("ineligible.ceased")
+    );
     assert_eq!(w.insee.calls.lock().unwrap().len(), 3);
 }

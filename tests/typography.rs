@@ -42,7 +42,7 @@ fn assert_french(what: &str, text: &str) {
 
 #[tokio::test]
 async fn no_page_or_email_has_a_plain_space_before_a_sign() {
-    let app = support::spawn_app(support::settings(&[])).await;
+    let app = support::app_with(&[]).await;
     sign_up(&app, "47728084603753", "Formatrans", "claire@example.fr").await;
     let token = link_token_for(&app, "claire@example.fr").await;
     let get = |path: String, cookie: Option<String>| {

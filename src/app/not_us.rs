@@ -90,7 +90,7 @@ pub fn NotUsPage() -> impl IntoView {
                     } else {
                         view! {
                             <h1>"Lien expiré ou déjà utilisé"</h1>
-                            <p>"Ce lien n'est plus valable\u{a0}: il a déjà servi, ou ses 30\u{a0}jours sont passés."</p>
+                            <p data-problem=crate::domain::Problem::LinkInvalid.code()>"Ce lien n'est plus valable\u{a0}: il a déjà servi, ou ses 30\u{a0}jours sont passés."</p>
                             <p class="hint">"Contactez le service support\u{a0}: " <super::login::SupportContact/></p>
                         }.into_any()
                     })}

@@ -101,7 +101,7 @@ pub async fn set_password(password: String, confirmation: String) -> Result<(), 
 fn LinkInvalid() -> impl IntoView {
     view! {
         <h1>"Lien expiré ou déjà utilisé"</h1>
-        <p>{Problem::LinkInvalid.user_message()}</p>
+        <p data-problem=Problem::LinkInvalid.code()>{Problem::LinkInvalid.user_message()}</p>
         <p><A href=routes::FORGOT_PASSWORD attr:class="button primary">"Recevoir un nouveau lien"</A></p>
     }
 }

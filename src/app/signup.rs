@@ -500,7 +500,7 @@ fn SiretStatus(check: SiretCheck) -> impl IntoView {
         SiretCheck::Registered(problem) | SiretCheck::Refused(problem) => {
             view! {
                 <div class="notice error" role="status">
-                    <p>{problem.user_message()}</p>
+                    <p data-problem=problem.code()>{problem.user_message()}</p>
                     {registered.then(|| view! {
                         <p><a href=routes::LOGIN>"Se connecter"</a> " · " <a href=routes::FORGOT_PASSWORD>"Mot de passe oublié"</a></p>
                     })}

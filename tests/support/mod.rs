@@ -1,6 +1,8 @@
-//! Helpers shared by the integration tests: databases and a running app on a free port.
+//! Helpers shared by the integration tests: databases, a running app on a free port, the
+//! operator commands; [`api`] calls the server functions, [`journey`] walks the user journey.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod fakes;
 pub mod journey;
 
@@ -119,6 +121,21 @@ pub async fn spawn_app(settings: Settings) -> TestApp {
     }
 }
 
+/// The app with the test settings plus `vars` (by default: demo data, dev mailbox, a fresh
+/// SQLite database).
+pub async fn app_with(vars: &[(&str, &str)]) -> TestApp {
+    spawn_app(settings(vars)).await
+}
+
+/// The demo app on `database_url`, its emailed links on `http://hubpro.example`.
+pub async fn demo_app(database_url: &str) -> TestApp {
+    app_with(&[
+        ("DATABASE_URL", database_url),
+        ("HUBPRO_PUBLIC_URL", "http://hubpro.example"),
+    ])
+    .await
+}
+
 /// A free TCP port on loopback (for servers that must be told their port).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -177,19 +194,29 @@ pub async fn approve(store: &Store, sirets: impl IntoIterator<Item = String>) {
     .unwrap();
 }
 
-/// Runs an operator command of the binary `exe` on `database_url`: exit code, stdout, stderr.
-pub fn hubpro_cli(exe: &str, database_url: &str, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = std::process::Command::new(exe)
+/// What an operator command printed, and how it ended.
+#[derive(Debug)]
+pub struct Cli {
+    /// The exit code: 0 done, 1 refused or failed, 2 a usage error (clap's convention).
+    pub code: Option<i32>,
+    pub out: String,
+    pub err: String,
+}
+
+/// Runs an operator command of the `hubpro` binary on `database_url`, with no other setting.
+pub fn cli(database_url: &str, args: &[&str]) -> Cli {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubpro"))
         .args(args)
+        .env_clear()
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "error")
         .output()
         .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    Cli {
+        code: out.status.code(),
+        out: String::from_utf8(out.stdout).unwrap(),
+        err: String::from_utf8(out.stderr).unwrap(),
+    }
 }
 
 /// A client bound to its own loopback address (127.0.0.x): the app, or nginx, sees it as that
