@@ -128,8 +128,12 @@ pub fn link_pages() -> impl Iterator<Item = &'static str> {
     PAGES.iter().filter(|p| p.secret_in_query).map(|p| p.path)
 }
 
-/// What is not a page and is private all the same (everything under these paths).
-pub const PRIVATE_PATHS: [&str; 4] = [API, DEV, METRICS, HEALTH];
+/// Every password page starts with this.
+pub const PASSWORD_PAGES: &str = "/mot-de-passe";
+
+/// What is private beyond the private pages (everything under these paths): server functions,
+/// tools, and any other address under the password pages.
+pub const PRIVATE_PATHS: [&str; 5] = [API, DEV, METRICS, HEALTH, PASSWORD_PAGES];
 
 /// The query parameters pages read.
 pub mod query {

@@ -276,6 +276,18 @@ async fn login_sessions_and_logout() {
         .await
         .unwrap();
     assert_eq!(after.status(), 302, "the old session id is dead");
+    // The trail of the centre's SIRET says who left.
+    let trail = app
+        .store
+        .audit_of(&Siret::parse(FORMATRANS).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.kind == "logout" && e.account_id == Some(account.id)),
+        "{trail:?}"
+    );
 }
 
 #[tokio::test]

@@ -19,8 +19,11 @@ pub async fn open(
     account: AccountId,
     previous: Option<&SessionId>,
 ) -> Result<SessionId, StoreError> {
+    // The login succeeded: a previous session that cannot be ended now still ends on its own.
     if let Some(old) = previous {
-        store.delete_session(old).await?;
+        if let Err(e) = store.delete_session(old).await {
+            tracing::warn!(error = %e, "previous session not ended at login");
+        }
     }
     store.create_session(account, LIFETIMES.absolute).await
 }
@@ -45,14 +48,19 @@ fn alive(session: &StoredSession, t: crate::server::store::OffsetDateTime) -> bo
     t < session.expires && t - session.last_seen < LIFETIMES.idle
 }
 
-/// « Se déconnecter »: the session ends, and the trail says who left.
+/// « Se déconnecter »: the session ends, and the trail says who left (a live session only; the
+/// event takes its account's SIRET).
 pub async fn close(store: &Store, id: &SessionId, ip: &ClientIp) -> Result<(), StoreError> {
-    if let Some(session) = store.session(id).await? {
-        let event = Event::new(EventKind::Logout)
-            .account(session.account)
-            .ip(ip)
-            .detail("logout");
-        store.audit(&event).await;
+    match store.session(id).await {
+        Ok(Some(session)) if alive(&session, now()) => {
+            let event = Event::new(EventKind::Logout)
+                .account(session.account)
+                .ip(ip)
+                .detail("logout");
+            store.audit(&event).await;
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "session not read at logout"),
     }
     store.delete_session(id).await
 }

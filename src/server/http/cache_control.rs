@@ -101,6 +101,7 @@ mod tests {
         assert_eq!(policy("/inscription", true), "no-store");
         assert_eq!(policy("/inscription", false), "no-cache");
         assert_eq!(policy("/espacement", false), "no-cache");
+        assert_eq!(policy("/mot-de-passe/inconnu", false), "no-store");
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub fn approval_granted(
                 "Votre établissement souhaite contractualiser avec IN Groupe\u{a0}: veuillez \
                    vous enrôler depuis le portail ",
             ),
+            // Last: nothing may follow the address in the plain text.
             link("Hub Pro Transport", signup_link),
-            t("."),
         ],
         vec![t(
             "Votre établissement est rattaché au contrat d'un établissement principal\u{a0}: \
@@ -141,7 +141,7 @@ mod tests {
         assert!(mail.text.contains("Deux cas possibles"));
         assert!(mail
             .text
-            .contains(&format!("portail Hub Pro Transport\u{a0}: {link}")));
+            .contains(&format!("portail Hub Pro Transport\u{a0}: {link}\n")));
         assert!(mail.text.contains("attendre de recevoir une notification"));
         assert!(mail
             .html
