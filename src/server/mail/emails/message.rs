@@ -212,8 +212,14 @@ fn block_view(block: Block) -> AnyView {
             <ol>{items.into_iter().map(|i| view! { <li>{spans_view(i)}</li> }).collect_view()}</ol>
         }
         .into_any(),
+        // A sentence of its own in the HTML (in parentheses in the text).
         Block::Note(text) => {
-            view! { <p style="color:#4b5366;font-size:13px">{text}</p> }.into_any()
+            let mut chars = text.chars();
+            let sentence = chars
+                .next()
+                .map(|first| format!("{}{}.", first.to_uppercase(), chars.as_str()))
+                .unwrap_or_default();
+            view! { <p style="color:#4b5366;font-size:13px">{sentence}</p> }.into_any()
         }
     }
 }
