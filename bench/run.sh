@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, run on demand (not in CI): `bash bench/run.sh`. Builds the release app (skip with
 # BENCH_SKIP_BUILD=1), starts it on local ports with fresh databases and local doubles of INSEE,
-# and prints the numbers kept in the README's « Measurements ». Needs wrk (installed if missing).
+# and prints the numbers kept in bench/RESULTS.md (the current ones in the README). Needs wrk (installed if missing).
 # BENCH_SECONDS (default 10) sets each wrk run's length; PostgreSQL runs are skipped when
 # HUBPRO_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test) does not answer.
 set -euo pipefail
