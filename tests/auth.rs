@@ -592,3 +592,115 @@ async fn an_attacker_cannot_lock_a_centre_out_but_a_campaign_stops_and_its_owner
     assert_eq!(warnings[0].email.to, "claire@example.fr");
     assert!(warnings[0].email.text.contains("/mot-de-passe-oublie"));
 }
+
+/// Logs in from a browser that names itself `user_agent`; returns its session cookie.
+async fn login_as(app: &TestApp, user_agent: &str) -> String {
+    let res = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header("user-agent", user_agent)
+        .form(&[("email", "claire@example.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    cookie_pair(&res, "hubpro_session").expect("session cookie")
+}
+
+async fn space_html(app: &TestApp, session: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header(COOKIE, session)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The `value` of each « Terminer cette session » form of the page.
+fn session_handles(html: &str) -> Vec<String> {
+    html.match_indices(r#"name="handle" value=""#)
+        .map(|(i, m)| html[i + m.len()..i + m.len() + 16].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_space_lists_the_sessions_and_ends_one_or_all_the_others() {
+    const FIREFOX: &str =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0";
+    const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                          Chrome/120.0.0.0 Safari/537.36";
+    let (app, token) = app_with_pending_account().await;
+    activate(&app, &token).await;
+    let office = login_as(&app, FIREFOX).await;
+    let laptop = login_as(&app, CHROME).await;
+    let phone = login_as(&app, "curl/8.0").await;
+
+    // Each session sees every open one, its own marked and without an end button.
+    let (status, html) = space_html(&app, &office).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Firefox sur Windows 10"), "{html}");
+    assert!(html.contains("Chrome sur Linux"), "{html}");
+    assert!(html.contains("127.0.0.1"), "{html}");
+    assert_eq!(html.matches(r#"data-current="true""#).count(), 1);
+    let handles = session_handles(&html);
+    assert_eq!(handles.len(), 2, "the two other sessions: {html}");
+    assert!(html.contains(r#"action="/api/terminer-autres-sessions""#));
+
+    // The office ends one other session (the laptop's or the phone's): it is refused at once.
+    let ended = post(
+        &app,
+        "/api/terminer-session",
+        &[("handle", &handles[0])],
+        Some(&office),
+    )
+    .await;
+    assert_eq!(ended.status(), 200);
+    let alive = |session: &String| {
+        let app = &app;
+        let session = session.clone();
+        async move { space_html(app, &session).await.0 == 200 }
+    };
+    let still = [alive(&laptop).await, alive(&phone).await];
+    assert_eq!(still.iter().filter(|a| **a).count(), 1, "{still:?}");
+    assert!(alive(&office).await, "the office's own session stays");
+
+    // Another account's session cannot be named, nor its own: a wrong handle ends nothing.
+    let (_, html) = space_html(&app, &office).await;
+    let own = session_handles(&html);
+    let forged = post(
+        &app,
+        "/api/terminer-session",
+        &[("handle", "0000000000000000")],
+        Some(&office),
+    )
+    .await;
+    assert_eq!(forged.status(), 200);
+    assert_eq!(session_handles(&space_html(&app, &office).await.1), own);
+
+    // « Terminer les autres sessions »: only the office's remains.
+    let all = post(&app, "/api/terminer-autres-sessions", &[], Some(&office)).await;
+    assert_eq!(all.status(), 200);
+    assert!(!alive(&laptop).await && !alive(&phone).await);
+    assert!(alive(&office).await);
+    assert!(session_handles(&space_html(&app, &office).await.1).is_empty());
+
+    // Without a session, nothing ends and the refusal says why.
+    call(&app, "/api/terminer-autres-sessions", &[], None)
+        .await
+        .assert_refused(401, "session.ended");
+
+    // The trail says who ended them.
+    let trail = app
+        .store
+        .audit_of(&Siret::parse(FORMATRANS).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        trail.iter().filter(|e| e.kind == "sessions_ended").count(),
+        2,
+        "{trail:?}"
+    );
+}

@@ -119,6 +119,8 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
         (path::<space::MySpace>(), &[], Needs::Session),
         // No argument: hostile values cannot reach it; without a session it only clears the cookie.
         (path::<space::Logout>(), &[], Needs::Nothing),
+        (path::<space::EndSession>(), &["handle"], Needs::Session),
+        (path::<space::EndOtherSessions>(), &[], Needs::Session),
     ]
 }
 

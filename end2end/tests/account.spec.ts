@@ -178,3 +178,34 @@ test('screenshots of the password page and the space at 360 and 1280 px', async 
     await page.screenshot({ path: `screenshots/${width}-12-espace.png`, fullPage: true });
   }
 });
+
+test('open sessions are listed, and one ends from another browser', async ({ browser }) => {
+  const logIn = async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await hydrated(page, '/connexion');
+    await page.getByLabel('Adresse électronique *').fill(EMAIL);
+    await page.getByLabel('Mot de passe *', { exact: true }).fill('Trois Pommes & 2 Poires');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page).toHaveURL(/\/espace$/);
+    return { context, page };
+  };
+  const office = await logIn();
+  const laptop = await logIn();
+
+  await office.page.reload();
+  const list = office.page.getByRole('region', { name: 'Sessions ouvertes' });
+  await expect(list).toContainText('cette session');
+  await expect(list.getByRole('listitem')).toHaveCount(2);
+  await list.getByRole('button', { name: 'Terminer cette session' }).click();
+  await expect(office.page).toHaveURL(/\/espace$/);
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+
+  // The other browser's session is over: its next page is the login.
+  await laptop.page.goto('/espace');
+  await expect(laptop.page).toHaveURL(/\/connexion$/);
+  await office.page.goto('/espace');
+  await expect(office.page).toHaveURL(/\/espace$/);
+  await office.context.close();
+  await laptop.context.close();
+});

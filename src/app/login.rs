@@ -18,10 +18,12 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
     let ip = web::client_ip().await;
     let device = web::device_key(&state);
     let session = web::session_id(&state);
+    let user_agent = web::user_agent();
     let browser = auth::Browser {
         ip: &ip,
         device: device.as_ref(),
         session: session.as_ref(),
+        user_agent: &user_agent,
     };
     match auth::login(&state.store, &state.notices(), &email, &password, &browser).await {
         Ok(logged_in) => {

@@ -29,21 +29,53 @@ pub struct SpaceView {
     /// The establishments this one has attached (it is then the main establishment), as the
     /// page lists them.
     pub attachments: Markup,
+    /// The account's open sessions, this one first.
+    pub sessions: Vec<SessionView>,
+}
+
+/// An open session, as the space lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub handle: String,
+    pub browser: Option<String>,
+    pub system: Option<String>,
+    pub ip: String,
+    pub opened_on: time::Date,
+    /// Minutes since its last request.
+    pub idle_minutes: i64,
+    pub current: bool,
 }
 
 /// The logged-in administrator's space; without a session, a redirect to the login page.
 #[server(prefix = "/api", endpoint = "espace", output = super::codec::JsonOut)]
 pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
     use crate::routes;
-    use crate::server::{accounts::space, http::web};
+    use crate::server::{accounts::sessions, accounts::space, http::web};
     let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(account) = web::current_account(&state).await else {
+    let (Some(account), Some(current)) =
+        (web::current_account(&state).await, web::session_id(&state))
+    else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
     let centre = space::overview(&state.store, state.directory.as_ref(), &account)
         .await
         .map_err(|e| web::refused((), e))?;
+    let now = crate::server::store::now();
+    let open = sessions::list(&state.store, account.id, &current)
+        .await
+        .map_err(|e| web::refused((), e))?
+        .into_iter()
+        .map(|s| SessionView {
+            handle: s.handle,
+            browser: s.browser,
+            system: s.system,
+            ip: s.ip,
+            opened_on: s.opened.date(),
+            idle_minutes: (now - s.last_seen).whole_minutes().max(0),
+            current: s.current,
+        })
+        .collect();
     Ok(Some(SpaceView {
         organisation: account.organisation_name,
         siret: account.siret,
@@ -56,7 +88,54 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         demo: state.directory.is_demo(),
         main_establishment: centre.main_establishment,
         attachments: super::establishments::attached_list(centre.attachments),
+        sessions: open,
     }))
+}
+
+/// « Terminer cette session »: another session of the account ends.
+#[server(prefix = "/api", endpoint = "terminer-session", output = super::codec::JsonOut)]
+pub async fn end_session(handle: String) -> Result<(), Refused> {
+    use crate::server::{accounts::sessions, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let (account, current) = signed_in(&state).await?;
+    let ip = web::client_ip().await;
+    sessions::end_one(&state.store, account, &current, &handle, &ip)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    leptos_axum::redirect(crate::routes::SPACE);
+    Ok(())
+}
+
+/// « Terminer les autres sessions »: every other session of the account ends.
+#[server(prefix = "/api", endpoint = "terminer-autres-sessions", output = super::codec::JsonOut)]
+pub async fn end_other_sessions() -> Result<(), Refused> {
+    use crate::server::{accounts::sessions, http::web};
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let (account, current) = signed_in(&state).await?;
+    let ip = web::client_ip().await;
+    sessions::end_others(&state.store, account, &current, &ip)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    leptos_axum::redirect(crate::routes::SPACE);
+    Ok(())
+}
+
+/// The logged-in account and its session, or the refusal of a call without one.
+#[cfg(feature = "ssr")]
+async fn signed_in(
+    state: &crate::server::http::state::AppState,
+) -> Result<
+    (
+        crate::server::store::AccountId,
+        crate::server::store::SessionId,
+    ),
+    Refused,
+> {
+    use crate::server::http::{refusals::Refusal, web};
+    match (web::current_account(state).await, web::session_id(state)) {
+        (Some(account), Some(current)) => Ok((account.id, current)),
+        _ => Err(web::refused((), Refusal::general(Problem::SessionEnded))),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "deconnexion", output = super::codec::JsonOut)]
@@ -98,6 +177,7 @@ fn SpaceContent(
     logout: ServerAction<Logout>,
     attach_problem: Option<AttachProblem>,
 ) -> impl IntoView {
+    let sessions = space.sessions.clone();
     let today = space.today;
     let establishments = match space.main_establishment.clone() {
         Some(main) => view! {
@@ -161,5 +241,73 @@ fn SpaceContent(
                 <dd>{space.email.to_string()} <span class="hint">" — non modifiable"</span></dd>
             </dl>
         </section>
+        <OpenSessions sessions/>
+    }
+}
+
+/// « Sessions ouvertes »: where the account is logged in, each other session with its button.
+#[component]
+fn OpenSessions(sessions: Vec<SessionView>) -> impl IntoView {
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let others = sessions.iter().filter(|s| !s.current).count();
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">"Sessions ouvertes"</h2>
+            <p class="hint">
+                "Les navigateurs connectés à votre compte. Si vous ne reconnaissez pas l'un d'eux, "
+                "terminez sa session et changez votre mot de passe avec «\u{a0}Mot de passe oublié\u{a0}»."
+            </p>
+            <ul class="sessions">
+                {sessions.into_iter().map(|s| {
+                    let label = session_label(&s);
+                    let seen = if s.current {
+                        "cette session".to_owned()
+                    } else {
+                        last_seen(s.idle_minutes)
+                    };
+                    view! {
+                        <li data-current=s.current.then_some("true")>
+                            <strong>{label}</strong>
+                            <br/>
+                            <span class="hint">
+                                {format!("{} · ouverte le {} · {}", s.ip, french_date(s.opened_on), seen)}
+                            </span>
+                            {(!s.current).then(|| view! {
+                                <ActionForm action=end_one>
+                                    <input type="hidden" name="handle" value=s.handle.clone()/>
+                                    <button type="submit" class="button secondary">"Terminer cette session"</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(others > 1).then(|| view! {
+                <ActionForm action=end_others>
+                    <button type="submit" class="button secondary">"Terminer les autres sessions"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// « Firefox sur Windows 10 », or what of it the browser says.
+fn session_label(s: &SessionView) -> String {
+    match (&s.browser, &s.system) {
+        (Some(b), Some(o)) => format!("{b} sur {o}"),
+        (Some(b), None) => b.clone(),
+        (None, Some(o)) => format!("Navigateur sur {o}"),
+        (None, None) => "Navigateur inconnu".to_owned(),
+    }
+}
+
+/// « dernière activité à l'instant », « … il y a 5 minutes ».
+fn last_seen(minutes: i64) -> String {
+    match minutes {
+        0 => "dernière activité à l'instant".to_owned(),
+        1 => "dernière activité il y a 1 minute".to_owned(),
+        m if m < 60 => format!("dernière activité il y a {m} minutes"),
+        m => format!("dernière activité il y a {} h", m / 60),
     }
 }

@@ -12,8 +12,8 @@ use crate::server::accounts::tokens;
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails;
 use crate::server::store::{
-    now, Account, AccountId, DeviceKey, LinkPurpose, LinkToken, OfficialNotice, SessionId, Store,
-    StoreError,
+    now, Account, AccountId, DeviceKey, LinkPurpose, LinkToken, OfficialNotice, SessionId,
+    SessionOrigin, Store, StoreError,
 };
 use crate::server::store::{Event, EventKind};
 
@@ -194,6 +194,8 @@ pub struct Browser<'a> {
     pub device: Option<&'a DeviceKey>,
     /// Its session, if it has one: a login ends it and opens a new one.
     pub session: Option<&'a SessionId>,
+    /// Its `User-Agent`, kept with the new session (the space lists the sessions).
+    pub user_agent: &'a str,
 }
 
 /// Checks credentials; returns the account. Unknown addresses and pending accounts cost one
@@ -263,7 +265,12 @@ pub async fn login(
     // one value for both), else a new one.
     let device = device.cloned().unwrap_or_else(DeviceKey::generate);
     store.remember_device(account, &device).await?;
-    let session = crate::server::accounts::sessions::open(store, account, browser.session).await?;
+    let origin = SessionOrigin {
+        user_agent: browser.user_agent.to_owned(),
+        ip: ip.as_str().to_owned(),
+    };
+    let session =
+        crate::server::accounts::sessions::open(store, account, browser.session, &origin).await?;
     Ok(LoggedIn {
         account,
         device,

@@ -4,7 +4,8 @@
 
 use crate::server::clients::ClientIp;
 use crate::server::store::{
-    now, AccountId, Duration, SessionId, SessionLifetimes, Store, StoreError, StoredSession,
+    now, AccountId, Duration, OffsetDateTime, SessionEntry, SessionId, SessionLifetimes,
+    SessionOrigin, Store, StoreError, StoredSession,
 };
 use crate::server::store::{Event, EventKind};
 
@@ -18,6 +19,7 @@ pub async fn open(
     store: &Store,
     account: AccountId,
     previous: Option<&SessionId>,
+    origin: &SessionOrigin,
 ) -> Result<SessionId, StoreError> {
     // The login succeeded: a previous session that cannot be ended now still ends on its own.
     if let Some(old) = previous {
@@ -25,7 +27,9 @@ pub async fn open(
             tracing::warn!(error = %e, "previous session not ended at login");
         }
     }
-    store.create_session(account, LIFETIMES.absolute).await
+    store
+        .create_session(account, LIFETIMES.absolute, origin)
+        .await
 }
 
 /// The account of a live session, refreshing its idle timer; an ended session is deleted.
@@ -65,6 +69,98 @@ pub async fn close(store: &Store, id: &SessionId, ip: &ClientIp) -> Result<(), S
     store.delete_session(id).await
 }
 
+/// One open session, as the space lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenSession {
+    /// Names it in « Terminer cette session ».
+    pub handle: String,
+    /// The browser and the system, as its `User-Agent` names them (`None` when it does not).
+    pub browser: Option<String>,
+    pub system: Option<String>,
+    pub ip: String,
+    pub opened: OffsetDateTime,
+    pub last_seen: OffsetDateTime,
+    /// The session of the request.
+    pub current: bool,
+}
+
+/// The account's live sessions, the current one first, then the most recently seen.
+pub async fn list(
+    store: &Store,
+    account: AccountId,
+    current: &SessionId,
+) -> Result<Vec<OpenSession>, StoreError> {
+    let t = now();
+    let mut open: Vec<OpenSession> = store
+        .sessions_of(account, current)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            let stored = StoredSession {
+                account,
+                last_seen: s.last_seen,
+                expires: s.expires,
+            };
+            s.current || alive(&stored, t)
+        })
+        .map(describe)
+        .collect();
+    open.sort_by_key(|s| !s.current);
+    Ok(open)
+}
+
+fn describe(entry: SessionEntry) -> OpenSession {
+    let parsed = woothee::parser::Parser::new().parse(&entry.origin.user_agent);
+    let known =
+        |v: &str| (!v.is_empty() && v != woothee::woothee::VALUE_UNKNOWN).then(|| v.to_owned());
+    OpenSession {
+        browser: parsed.as_ref().and_then(|p| known(p.name)),
+        system: parsed.as_ref().and_then(|p| known(p.os)),
+        handle: entry.handle,
+        ip: entry.origin.ip,
+        opened: entry.opened,
+        last_seen: entry.last_seen,
+        current: entry.current,
+    }
+}
+
+/// « Terminer cette session »: ends another session of the account; false when none is named.
+pub async fn end_one(
+    store: &Store,
+    account: AccountId,
+    current: &SessionId,
+    handle: &str,
+    ip: &ClientIp,
+) -> Result<bool, StoreError> {
+    let ended = store
+        .delete_session_by_handle(account, handle, current)
+        .await?;
+    if ended {
+        let event = Event::new(EventKind::SessionsEnded)
+            .account(account)
+            .ip(ip)
+            .detail("one other session ended from the space");
+        store.audit(&event).await;
+    }
+    Ok(ended)
+}
+
+/// « Terminer les autres sessions »: every session of the account but this one ends.
+pub async fn end_others(
+    store: &Store,
+    account: AccountId,
+    current: &SessionId,
+    ip: &ClientIp,
+) -> Result<u64, StoreError> {
+    let ended = store.delete_other_sessions(account, current).await?;
+    let event = Event::new(EventKind::SessionsEnded)
+        .account(account)
+        .ip(ip)
+        .detail(format!("{ended} other session(s) ended from the space"));
+    store.audit(&event).await;
+    Ok(ended)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +179,27 @@ mod tests {
             t
         ));
         assert!(!alive(&session(t, t), t));
+    }
+
+    #[test]
+    fn a_session_names_its_browser_and_system_when_its_user_agent_does() {
+        let entry = |user_agent: &str| SessionEntry {
+            handle: "0123456789abcdef".into(),
+            origin: SessionOrigin {
+                user_agent: user_agent.into(),
+                ip: "192.0.2.1".into(),
+            },
+            opened: now(),
+            last_seen: now(),
+            expires: now(),
+            current: false,
+        };
+        let firefox = describe(entry(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0",
+        ));
+        assert_eq!(firefox.browser.as_deref(), Some("Firefox"));
+        assert_eq!(firefox.system.as_deref(), Some("Windows 10"));
+        let unknown = describe(entry(""));
+        assert_eq!((unknown.browser, unknown.system), (None, None));
     }
 }

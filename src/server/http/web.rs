@@ -30,6 +30,18 @@ pub fn is_top_level_navigation() -> bool {
     }
 }
 
+/// The request's `User-Agent`, if any.
+pub fn user_agent() -> String {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 /// The value of one of our cookies in the request.
 pub fn cookie(state: &AppState, kind: cookies::Kind) -> Option<String> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;

@@ -20,6 +20,8 @@ pub enum EventKind {
     /// Failed logins from every address reached the account's ceiling; its owner was emailed.
     LoginCeilingReached,
     Logout,
+    /// The administrator ended other sessions of the account from its space.
+    SessionsEnded,
     PasswordChanged,
     PasswordResetRequested,
     /// An approval was recorded or changed by an import.
@@ -44,6 +46,7 @@ impl EventKind {
             Self::LoginFailed => "login_failed",
             Self::LoginCeilingReached => "login_ceiling_reached",
             Self::Logout => "logout",
+            Self::SessionsEnded => "sessions_ended",
             Self::PasswordChanged => "password_changed",
             Self::PasswordResetRequested => "password_reset_requested",
             Self::ApprovalImported => "approval_imported",

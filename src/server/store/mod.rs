@@ -32,7 +32,7 @@ pub use devices::DEVICE_LIFETIME;
 pub use outbox::{OutboxCounts, OutgoingEmail, StoredEmail, UnsentEmail};
 pub use retention::{Purged, Retention};
 pub use secrets::{DeviceKey, LinkToken, SessionId, TokenHash};
-pub use sessions::{SessionLifetimes, StoredSession};
+pub use sessions::{SessionEntry, SessionLifetimes, SessionOrigin, StoredSession};
 pub use throttle::{Policy, Turn};
 pub use time::{Duration, OffsetDateTime};
 pub use tokens::LinkPurpose;

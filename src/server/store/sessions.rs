@@ -21,27 +21,128 @@ pub struct StoredSession {
     pub expires: OffsetDateTime,
 }
 
+/// Where a session was opened from, as its list shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionOrigin {
+    /// The browser's `User-Agent` (bounded).
+    pub user_agent: String,
+    /// The client's address at login.
+    pub ip: String,
+}
+
+/// One of an account's sessions, as its list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionEntry {
+    /// Names the session in « Terminer cette session » (the start of its id's hash: it opens
+    /// nothing, and only its account may end it).
+    pub handle: String,
+    pub origin: SessionOrigin,
+    pub opened: OffsetDateTime,
+    pub last_seen: OffsetDateTime,
+    pub expires: OffsetDateTime,
+    /// The session of the request that lists them.
+    pub current: bool,
+}
+
+/// How many hexadecimal digits of a session's hash name it.
+const HANDLE_LEN: usize = 16;
+/// Longest `User-Agent` kept.
+const USER_AGENT_MAX: usize = 300;
+
 impl Store {
     /// Opens a session for `account`, ending at the latest `absolute` from now.
     pub async fn create_session(
         &self,
         account: AccountId,
         absolute: Duration,
+        origin: &SessionOrigin,
     ) -> Result<SessionId, StoreError> {
         let id = SessionId::generate();
         let t = super::now();
+        let user_agent: String = origin.user_agent.chars().take(USER_AGENT_MAX).collect();
         sqlx::query(
-            "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at, \
+             user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id.hash().0)
         .bind(account.0)
         .bind(unix(t))
         .bind(unix(t))
         .bind(unix(t + absolute))
+        .bind(user_agent)
+        .bind(origin.ip.as_str())
         .execute(self.pool())
         .await?;
         Ok(id)
+    }
+
+    /// The sessions of `account`, most recently seen first; `current` marks the caller's.
+    pub async fn sessions_of(
+        &self,
+        account: AccountId,
+        current: &SessionId,
+    ) -> Result<Vec<SessionEntry>, StoreError> {
+        let current = current.hash().0;
+        let rows = sqlx::query(
+            "SELECT id_hash, user_agent, ip, created_at, last_seen_at, expires_at FROM sessions \
+             WHERE account_id = $1 ORDER BY last_seen_at DESC, created_at DESC",
+        )
+        .bind(account.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let hash: String = r.try_get("id_hash")?;
+                Ok(SessionEntry {
+                    handle: hash.chars().take(HANDLE_LEN).collect(),
+                    current: hash == current,
+                    origin: SessionOrigin {
+                        user_agent: r.try_get("user_agent")?,
+                        ip: r.try_get("ip")?,
+                    },
+                    opened: instant("sessions.created_at", r.try_get("created_at")?)?,
+                    last_seen: instant("sessions.last_seen_at", r.try_get("last_seen_at")?)?,
+                    expires: instant("sessions.expires_at", r.try_get("expires_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends the session of `account` that `handle` names, never `keep`: true when one ended.
+    pub async fn delete_session_by_handle(
+        &self,
+        account: AccountId,
+        handle: &str,
+        keep: &SessionId,
+    ) -> Result<bool, StoreError> {
+        if handle.len() != HANDLE_LEN || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let done = sqlx::query(
+            "DELETE FROM sessions WHERE account_id = $1 AND substr(id_hash, 1, $2) = $3 \
+             AND id_hash <> $4",
+        )
+        .bind(account.0)
+        .bind(HANDLE_LEN as i64)
+        .bind(handle)
+        .bind(keep.hash().0)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Ends every session of `account` but `keep`; returns how many ended.
+    pub async fn delete_other_sessions(
+        &self,
+        account: AccountId,
+        keep: &SessionId,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+            .bind(account.0)
+            .bind(keep.hash().0)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// The session `id` opens, if stored.
