@@ -704,3 +704,72 @@ async fn the_space_lists_the_sessions_and_ends_one_or_all_the_others() {
         "{trail:?}"
     );
 }
+
+#[tokio::test]
+async fn a_login_from_a_new_browser_is_told_to_the_account_but_not_the_first_nor_a_known_one() {
+    const FIREFOX: &str =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0";
+    let (app, token) = app_with_pending_account().await;
+    activate(&app, &token).await;
+    let notices = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .recent_emails(100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.email.subject.contains("nouveau navigateur"))
+                .collect::<Vec<_>>()
+        }
+    };
+    // The first login ever, right after the password: no news.
+    let first = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .form(&[("email", "claire@example.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    let device = cookie_pair(&first, "hubpro_device").expect("a device cookie");
+    assert!(notices(&app).await.is_empty());
+
+    // The same browser again (its device cookie): nothing either.
+    let again = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .header(COOKIE, &device)
+        .form(&[("email", "claire@example.fr"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    assert!(notices(&app).await.is_empty());
+
+    // Another browser: its owner is told what, when, from where, and what to do.
+    login_as(&app, FIREFOX).await;
+    let told = notices(&app).await;
+    assert_eq!(told.len(), 1);
+    let mail = &told[0].email;
+    assert_eq!(mail.to, "claire@example.fr");
+    for said in [
+        "Firefox sur Windows",
+        "adresse IP\u{a0}: 127.0.0.1",
+        "(heure de Paris)",
+        "/mot-de-passe-oublie",
+        "support@",
+    ] {
+        assert!(mail.text.contains(said), "{said}: {}", mail.text);
+    }
+    // A wrong password from yet another browser tells nothing.
+    let wrong = app
+        .client
+        .post(format!("{}/api/connexion", app.base))
+        .form(&[("email", "claire@example.fr"), ("password", "Pas le bon !")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(notices(&app).await.len(), 1);
+}

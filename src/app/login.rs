@@ -27,6 +27,8 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
     };
     match auth::login(&state.store, &state.notices(), &email, &password, &browser).await {
         Ok(logged_in) => {
+            // A login from a new browser may have queued its notice.
+            state.outbox_wake.notify_one();
             web::set_cookie(&state, cookies::Kind::Session, logged_in.session.expose());
             web::set_cookie(&state, cookies::Kind::Device, logged_in.device.expose());
             leptos_axum::redirect(routes::SPACE);

@@ -292,14 +292,8 @@ fn OpenSessions(sessions: Vec<SessionView>) -> impl IntoView {
     }
 }
 
-/// « Firefox sur Windows 10 », or what of it the browser says.
 fn session_label(s: &SessionView) -> String {
-    match (&s.browser, &s.system) {
-        (Some(b), Some(o)) => format!("{b} sur {o}"),
-        (Some(b), None) => b.clone(),
-        (None, Some(o)) => format!("Navigateur sur {o}"),
-        (None, None) => "Navigateur inconnu".to_owned(),
-    }
+    crate::domain::messages::browser_label(s.browser.as_deref(), s.system.as_deref())
 }
 
 /// « dernière activité à l'instant », « … il y a 5 minutes ».

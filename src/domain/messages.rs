@@ -199,6 +199,21 @@ pub fn french_date(day: time::Date) -> String {
     format!("{number}\u{a0}{month}\u{a0}{}", day.year())
 }
 
+/// A time of day the French way: « 15 h 02 », « 9 h 00 ».
+pub fn french_time(hour: u8, minute: u8) -> String {
+    format!("{hour}\u{a0}h\u{a0}{minute:02}")
+}
+
+/// A browser as people name it: « Firefox sur Windows 10 », or what of it its `User-Agent` said.
+pub fn browser_label(browser: Option<&str>, system: Option<&str>) -> String {
+    match (browser, system) {
+        (Some(b), Some(o)) => format!("{b} sur {o}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(o)) => format!("Navigateur sur {o}"),
+        (None, None) => "Navigateur inconnu".to_owned(),
+    }
+}
+
 /// A wait in French: « 1 seconde », « 40 secondes », « 3 minutes » (rounded up).
 pub fn french_wait(seconds: i64) -> String {
     match seconds {

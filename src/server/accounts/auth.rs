@@ -260,7 +260,15 @@ pub async fn login(
         event = event.siret(&a.siret).account(a.id);
     }
     store.audit(&event).await;
+    let record = account;
     let account = outcome?;
+    // A browser not seen before, on an account that has known one: its owner is told. (The
+    // very first login, right after the password was chosen, is no news.)
+    if let (None, Some(record)) = (known_device, &record) {
+        if store.has_known_devices(account).await? {
+            tell_of_new_browser(store, notices, record, browser).await?;
+        }
+    }
     // The browser's cookie, if it has one (a shared computer known to another account keeps
     // one value for both), else a new one.
     let device = device.cloned().unwrap_or_else(DeviceKey::generate);
@@ -276,6 +284,29 @@ pub async fn login(
         device,
         session,
     })
+}
+
+/// « Connexion depuis un nouveau navigateur », to the account's address.
+async fn tell_of_new_browser(
+    store: &Store,
+    notices: &Notices<'_>,
+    account: &Account,
+    browser: &Browser<'_>,
+) -> Result<(), StoreError> {
+    let (name, system) = crate::server::accounts::sessions::browser_of(browser.user_agent);
+    let label = crate::domain::messages::browser_label(name.as_deref(), system.as_deref());
+    let mut tx = store.begin().await?;
+    tx.enqueue_email(&emails::new_browser_login(&emails::NewBrowser {
+        to: &account.email,
+        first_name: &account.first_name,
+        at: now(),
+        browser: &label,
+        ip: browser.ip.as_str(),
+        public_url: notices.public_url,
+        support: notices.support,
+    }))
+    .await?;
+    tx.commit().await
 }
 
 /// Where emails sent on the user's behalf point to.

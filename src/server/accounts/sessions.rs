@@ -109,13 +109,22 @@ pub async fn list(
     Ok(open)
 }
 
-fn describe(entry: SessionEntry) -> OpenSession {
-    let parsed = woothee::parser::Parser::new().parse(&entry.origin.user_agent);
+/// The browser and the system a `User-Agent` names, when it names them.
+pub fn browser_of(user_agent: &str) -> (Option<String>, Option<String>) {
+    let parsed = woothee::parser::Parser::new().parse(user_agent);
     let known =
         |v: &str| (!v.is_empty() && v != woothee::woothee::VALUE_UNKNOWN).then(|| v.to_owned());
+    (
+        parsed.as_ref().and_then(|p| known(p.name)),
+        parsed.as_ref().and_then(|p| known(p.os)),
+    )
+}
+
+fn describe(entry: SessionEntry) -> OpenSession {
+    let (browser, system) = browser_of(&entry.origin.user_agent);
     OpenSession {
-        browser: parsed.as_ref().and_then(|p| known(p.name)),
-        system: parsed.as_ref().and_then(|p| known(p.os)),
+        browser,
+        system,
         handle: entry.handle,
         ip: entry.origin.ip,
         opened: entry.opened,

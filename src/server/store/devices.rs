@@ -27,6 +27,15 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// Whether any browser is known to `account` (it has logged in before).
+    pub async fn has_known_devices(&self, account: AccountId) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 AS known FROM known_devices WHERE account_id = $1 LIMIT 1")
+            .bind(account.0)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// Remembers (or marks used) a browser that just logged into `account`, keeping the
     /// account's most recently used browsers only.
     pub async fn remember_device(

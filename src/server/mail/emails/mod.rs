@@ -129,6 +129,73 @@ pub fn password_changed(
         .to(to)
 }
 
+/// « le 30 novembre 2026 à 15 h 02 (heure de Paris) »: France's time, whatever the server's.
+fn in_france(t: crate::server::store::OffsetDateTime) -> String {
+    use crate::domain::messages::{french_date, french_time};
+    let zoned = jiff::Timestamp::from_second(t.unix_timestamp())
+        .ok()
+        .zip(jiff::tz::TimeZone::get("Europe/Paris").ok())
+        .map(|(at, paris)| at.to_zoned(paris));
+    match zoned {
+        Some(z) => {
+            let day = time::Date::from_calendar_date(
+                i32::from(z.year()),
+                time::Month::try_from(z.month() as u8).unwrap_or(time::Month::January),
+                z.day() as u8,
+            )
+            .unwrap_or(t.date());
+            format!(
+                "le {} à {} (heure de Paris)",
+                french_date(day),
+                french_time(z.hour() as u8, z.minute() as u8)
+            )
+        }
+        None => format!(
+            "le {} à {} (UTC)",
+            french_date(t.date()),
+            french_time(t.hour(), t.minute())
+        ),
+    }
+}
+
+/// What « connexion depuis un nouveau navigateur » says.
+pub struct NewBrowser<'a> {
+    pub to: &'a EmailAddress,
+    pub first_name: &'a PersonName,
+    pub at: crate::server::store::OffsetDateTime,
+    /// « Firefox sur Windows 10 ».
+    pub browser: &'a str,
+    pub ip: &'a str,
+    pub public_url: &'a PublicUrl,
+    pub support: &'a str,
+}
+
+/// Sent when the account logs in from a browser it had not seen (it has known others).
+pub fn new_browser_login(n: &NewBrowser<'_>) -> OutgoingEmail {
+    Message::new("Hub Pro Transport\u{a0}: connexion depuis un nouveau navigateur")
+        .say(format!("Bonjour {},", n.first_name))
+        .say(
+            "Votre compte Hub Pro Transport vient d'être ouvert depuis un navigateur qui ne s'y \
+             était encore jamais connecté\u{a0}:",
+        )
+        .bullets([
+            format!("quand\u{a0}: {}", in_france(n.at)),
+            format!("navigateur\u{a0}: {}", n.browser),
+            format!("adresse IP\u{a0}: {}", n.ip),
+        ])
+        .say("Si c'était vous, vous n'avez rien à faire.")
+        .say(
+            "Sinon, changez votre mot de passe sans attendre\u{a0}: toutes les sessions ouvertes \
+             seront fermées.",
+        )
+        .button("Mot de passe oublié", &n.public_url.forgot_password())
+        .say(format!(
+            "Besoin d'aide\u{202f}? Contactez le service support\u{a0}: {}",
+            n.support
+        ))
+        .to(n.to)
+}
+
 /// Sent once when failed logins on the account, from every address, reach its ceiling.
 pub fn unusual_login_attempts(
     to: &EmailAddress,
@@ -209,6 +276,15 @@ mod tests {
                 support: "s@x.fr",
             }),
             account_suspended(&to, &lea, &siret, "s@x.fr"),
+            new_browser_login(&NewBrowser {
+                to: &to,
+                first_name: &lea,
+                at: crate::server::store::now(),
+                browser: "Firefox sur Windows 10",
+                ip: "192.0.2.1",
+                public_url: &url,
+                support: "s@x.fr",
+            }),
         ];
         for mail in &mails {
             assert!(
@@ -228,6 +304,20 @@ mod tests {
         assert!(mails[1].text.contains("mot de passe actuel reste valable"));
         assert!(!mails[2].text.contains("actuel"));
         assert_eq!(validity(72 * 60), "72 heures");
+    }
+
+    #[test]
+    fn times_are_told_in_france() {
+        use time::macros::datetime;
+        // Winter: UTC+1; summer: UTC+2.
+        assert_eq!(
+            in_france(datetime!(2026-11-30 14:02 UTC)),
+            "le 30\u{a0}novembre\u{a0}2026 à 15\u{a0}h\u{a0}02 (heure de Paris)"
+        );
+        assert_eq!(
+            in_france(datetime!(2026-07-14 22:30 UTC)),
+            "le 15\u{a0}juillet\u{a0}2026 à 0\u{a0}h\u{a0}30 (heure de Paris)"
+        );
     }
 
     #[test]
