@@ -680,6 +680,35 @@ async fn the_space_lists_the_sessions_and_ends_one_or_all_the_others() {
     assert_eq!(forged.status(), 200);
     assert_eq!(session_handles(&space_html(&app, &office).await.1), own);
 
+    // Past a few minutes, ending a session asks for the password again.
+    sqlx::query("UPDATE sessions SET authenticated_at = authenticated_at - 601")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (_, html) = space_html(&app, &office).await;
+    assert!(session_handles(&html).is_empty(), "no end button: {html}");
+    assert!(html.contains(r#"action="/api/confirmer-mot-de-passe""#), "{html}");
+    call(&app, "/api/terminer-autres-sessions", &[], Some(&office))
+        .await
+        .assert_refused(401, "session.recent_login");
+    call(
+        &app,
+        "/api/confirmer-mot-de-passe",
+        &[("password", "Pas le bon !")],
+        Some(&office),
+    )
+    .await
+    .assert_refused(401, "login.bad_credentials");
+    let confirmed = post(
+        &app,
+        "/api/confirmer-mot-de-passe",
+        &[("password", PASSWORD)],
+        Some(&office),
+    )
+    .await;
+    assert_eq!(confirmed.status(), 200);
+    assert_eq!(session_handles(&space_html(&app, &office).await.1).len(), 1);
+
     // « Terminer les autres sessions »: only the office's remains.
     let all = post(&app, "/api/terminer-autres-sessions", &[], Some(&office)).await;
     assert_eq!(all.status(), 200);

@@ -121,6 +121,11 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
         (path::<space::Logout>(), &[], Needs::Nothing),
         (path::<space::EndSession>(), &["handle"], Needs::Session),
         (path::<space::EndOtherSessions>(), &[], Needs::Session),
+        (
+            path::<space::ConfirmPassword>(),
+            &["password"],
+            Needs::Session,
+        ),
     ]
 }
 

@@ -31,6 +31,8 @@ pub struct SpaceView {
     pub attachments: Markup,
     /// The account's open sessions, this one first.
     pub sessions: Vec<SessionView>,
+    /// The password was typed recently enough for a sensitive change (else it is asked again).
+    pub recent_login: bool,
 }
 
 /// An open session, as the space lists it.
@@ -76,6 +78,9 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
             current: s.current,
         })
         .collect();
+    let recent_login = sessions::is_recent(&state.store, &current)
+        .await
+        .map_err(|e| web::refused((), e))?;
     Ok(Some(SpaceView {
         organisation: account.organisation_name,
         siret: account.siret,
@@ -89,7 +94,27 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         main_establishment: centre.main_establishment,
         attachments: super::establishments::attached_list(centre.attachments),
         sessions: open,
+        recent_login,
     }))
+}
+
+/// « Confirmer » my password, before ending sessions: the session counts as recent again.
+#[server(prefix = "/api", endpoint = "confirmer-mot-de-passe", output = super::codec::JsonOut)]
+pub async fn confirm_password(password: String) -> Result<(), Refused> {
+    use crate::server::accounts::auth;
+    use crate::server::http::{refusals::Refusal, web};
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let (Some(account), Some(current)) =
+        (web::current_account(&state).await, web::session_id(&state))
+    else {
+        return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
+    };
+    let ip = web::client_ip().await;
+    auth::confirm_password(&state.store, &account, &current, &password, &ip)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    leptos_axum::redirect(crate::routes::SPACE);
+    Ok(())
 }
 
 /// « Terminer cette session »: another session of the account ends.
@@ -178,6 +203,7 @@ fn SpaceContent(
     attach_problem: Option<AttachProblem>,
 ) -> impl IntoView {
     let sessions = space.sessions.clone();
+    let recent_login = space.recent_login;
     let today = space.today;
     let establishments = match space.main_establishment.clone() {
         Some(main) => view! {
@@ -241,16 +267,34 @@ fn SpaceContent(
                 <dd>{space.email.to_string()} <span class="hint">" — non modifiable"</span></dd>
             </dl>
         </section>
-        <OpenSessions sessions/>
+        <OpenSessions sessions recent_login/>
     }
 }
 
 /// « Sessions ouvertes »: where the account is logged in, each other session with its button.
 #[component]
-fn OpenSessions(sessions: Vec<SessionView>) -> impl IntoView {
+fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool) -> impl IntoView {
+    use super::forms::rendered_problem;
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
+    let confirm = ServerAction::<ConfirmPassword>::new();
     let others = sessions.iter().filter(|s| !s.current).count();
+    // A refusal of one of these forms, back in the URL after a post without JavaScript.
+    let refused = rendered_problem::<ConfirmPassword, _>()
+        .or_else(rendered_problem::<EndSession, _>)
+        .or_else(rendered_problem::<EndOtherSessions, _>)
+        .and_then(|p| Some((p.general_code()?, p.general_message()?)));
+    // Ending a session is a sensitive change: past a few minutes, the password is asked again.
+    let confirm_form = (others > 0 && !recent_login).then(|| view! {
+        <ActionForm action=confirm attr:class="reauth">
+            <div class="field">
+                <label for="reauth-password">"Confirmez votre mot de passe pour terminer une session *"</label>
+                <input id="reauth-password" name="password" type="password" required
+                    autocomplete="current-password" aria-describedby="sessions-error"/>
+            </div>
+            <button type="submit" class="button secondary">"Confirmer"</button>
+        </ActionForm>
+    });
     view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">"Sessions ouvertes"</h2>
@@ -258,6 +302,10 @@ fn OpenSessions(sessions: Vec<SessionView>) -> impl IntoView {
                 "Les navigateurs connectés à votre compte. Si vous ne reconnaissez pas l'un d'eux, "
                 "terminez sa session et changez votre mot de passe avec «\u{a0}Mot de passe oublié\u{a0}»."
             </p>
+            <div id="sessions-error" aria-live="assertive">
+                {refused.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
+            </div>
+            {confirm_form}
             <ul class="sessions">
                 {sessions.into_iter().map(|s| {
                     let label = session_label(&s);
@@ -273,7 +321,7 @@ fn OpenSessions(sessions: Vec<SessionView>) -> impl IntoView {
                             <span class="hint">
                                 {format!("{} · ouverte le {} · {}", s.ip, french_date(s.opened_on), seen)}
                             </span>
-                            {(!s.current).then(|| view! {
+                            {(!s.current && recent_login).then(|| view! {
                                 <ActionForm action=end_one>
                                     <input type="hidden" name="handle" value=s.handle.clone()/>
                                     <button type="submit" class="button secondary">"Terminer cette session"</button>
@@ -283,7 +331,7 @@ fn OpenSessions(sessions: Vec<SessionView>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            {(others > 1).then(|| view! {
+            {(others > 1 && recent_login).then(|| view! {
                 <ActionForm action=end_others>
                     <button type="submit" class="button secondary">"Terminer les autres sessions"</button>
                 </ActionForm>

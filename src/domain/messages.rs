@@ -48,6 +48,9 @@ impl UserMessage for Problem {
             Problem::SessionEnded => {
                 "Votre session a expiré\u{a0}: reconnectez-vous pour continuer.".into()
             }
+            Problem::RecentLoginRequired => {
+                "Pour cette opération, confirmez d'abord votre mot de passe.".into()
+            }
             Problem::TooManyRequests { seconds } => format!(
                 "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
                 french_wait(*seconds)
@@ -107,9 +110,10 @@ impl Problem {
     pub fn status(&self) -> u16 {
         match self {
             Problem::Malformed => 400,
-            Problem::BadCredentials | Problem::AccountSuspended { .. } | Problem::SessionEnded => {
-                401
-            }
+            Problem::BadCredentials
+            | Problem::AccountSuspended { .. }
+            | Problem::SessionEnded
+            | Problem::RecentLoginRequired => 401,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
@@ -512,6 +516,7 @@ mod tests {
             },
             Problem::LinkInvalid,
             Problem::SessionEnded,
+            Problem::RecentLoginRequired,
             Problem::TooManyRequests { seconds: 1 },
             Problem::TooManyRequests { seconds: 900 },
             Problem::TooManyAttempts { seconds: 30 },
@@ -536,6 +541,7 @@ mod tests {
                 | Problem::AccountSuspended { .. }
                 | Problem::LinkInvalid
                 | Problem::SessionEnded
+                | Problem::RecentLoginRequired
                 | Problem::TooManyRequests { .. }
                 | Problem::TooManyAttempts { .. }
                 | Problem::DirectoryUnavailable

@@ -223,6 +223,7 @@ const UNIT_CODES: &[(&str, Problem)] = &[
     ),
     ("link.invalid", Problem::LinkInvalid),
     ("session.ended", Problem::SessionEnded),
+    ("session.recent_login", Problem::RecentLoginRequired),
     ("directory.unavailable", Problem::DirectoryUnavailable),
     ("request.malformed", Problem::Malformed),
     ("request.cross_site", Problem::CrossSite),

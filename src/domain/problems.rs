@@ -74,6 +74,8 @@ pub enum Problem {
     /// The emailed link or the password flow is unknown, used or expired.
     LinkInvalid,
     SessionEnded,
+    /// A sensitive change, the last password typed too long ago: the password is asked again.
+    RecentLoginRequired,
     /// A per-client budget of requests is spent.
     TooManyRequests {
         seconds: i64,

@@ -27,6 +27,8 @@ pub enum AuthError {
     Busy(i64),
     #[error("account suspended from the centre's official address")]
     Suspended,
+    #[error("a sensitive change needs the password typed again")]
+    RecentLoginRequired,
     #[error("link unknown, used or expired")]
     LinkInvalid,
     #[error("password breaks the rules: {0}")]
@@ -284,6 +286,34 @@ pub async fn login(
         device,
         session,
     })
+}
+
+/// « Confirmer mon mot de passe », before a sensitive change: the session counts as recently
+/// logged in again. Wrong passwords count in a slow-down of their own.
+pub async fn confirm_password(
+    store: &Store,
+    account: &Account,
+    session: &SessionId,
+    password: &str,
+    ip: &ClientIp,
+) -> Result<(), AuthError> {
+    let key = format!("reauth:account:{}", account.id);
+    if let Turn::Wait(s) = store.take_turn(&key, throttle::LOGIN_PAIR).await? {
+        return Err(AuthError::Throttled(s));
+    }
+    let stored = account.state.password_hash().map(str::to_owned);
+    if !hashing::verify(Lane::Known, bounded_candidate(password), stored).await? {
+        let event = Event::new(EventKind::LoginFailed)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(ip)
+            .detail("password confirmation refused");
+        store.audit(&event).await;
+        return Err(AuthError::InvalidCredentials);
+    }
+    store.reset_turns(&key).await?;
+    store.reauthenticate_session(session, now()).await?;
+    Ok(())
 }
 
 /// « Connexion depuis un nouveau navigateur », to the account's address.

@@ -2,6 +2,7 @@
 //! random bits; only their SHA-256 is stored ([`crate::server::store`] keeps the table, this module
 //! decides when a session ends).
 
+use crate::server::accounts::auth::AuthError;
 use crate::server::clients::ClientIp;
 use crate::server::store::{
     now, AccountId, Duration, OffsetDateTime, SessionEntry, SessionId, SessionLifetimes,
@@ -13,6 +14,10 @@ pub const LIFETIMES: SessionLifetimes = SessionLifetimes {
     idle: Duration::minutes(30),
     absolute: Duration::hours(12),
 };
+
+/// How long after its password was typed a session may make a sensitive change (end other
+/// sessions…) without typing it again (OWASP ASVS 3.7.1).
+pub const RECENT_LOGIN: Duration = Duration::minutes(10);
 
 /// Opens a session after a login. The previous one, if any, is ended: a new id at each login.
 pub async fn open(
@@ -38,7 +43,7 @@ pub async fn account(store: &Store, id: &SessionId) -> Result<Option<AccountId>,
         return Ok(None);
     };
     let t = now();
-    if !alive(&session, t) {
+    if !alive(session.last_seen, session.expires, t) {
         store.delete_session(id).await?;
         return Ok(None);
     }
@@ -48,15 +53,33 @@ pub async fn account(store: &Store, id: &SessionId) -> Result<Option<AccountId>,
     Ok(Some(session.account))
 }
 
-fn alive(session: &StoredSession, t: crate::server::store::OffsetDateTime) -> bool {
-    t < session.expires && t - session.last_seen < LIFETIMES.idle
+fn alive(last_seen: OffsetDateTime, expires: OffsetDateTime, t: OffsetDateTime) -> bool {
+    t < expires && t - last_seen < LIFETIMES.idle
+}
+
+/// Whether the session's password was typed recently enough for a sensitive change.
+pub async fn is_recent(store: &Store, id: &SessionId) -> Result<bool, StoreError> {
+    Ok(store.session(id).await?.is_some_and(|s| recent(&s, now())))
+}
+
+fn recent(session: &StoredSession, t: OffsetDateTime) -> bool {
+    t - session.authenticated < RECENT_LOGIN
+}
+
+/// A sensitive change may go on: the session's password is recent, else it is asked again.
+pub async fn require_recent_login(store: &Store, id: &SessionId) -> Result<(), AuthError> {
+    if is_recent(store, id).await? {
+        Ok(())
+    } else {
+        Err(AuthError::RecentLoginRequired)
+    }
 }
 
 /// « Se déconnecter »: the session ends, and the trail says who left (a live session only; the
 /// event takes its account's SIRET).
 pub async fn close(store: &Store, id: &SessionId, ip: &ClientIp) -> Result<(), StoreError> {
     match store.session(id).await {
-        Ok(Some(session)) if alive(&session, now()) => {
+        Ok(Some(session)) if alive(session.last_seen, session.expires, now()) => {
             let event = Event::new(EventKind::Logout)
                 .account(session.account)
                 .ip(ip)
@@ -95,14 +118,7 @@ pub async fn list(
         .sessions_of(account, current)
         .await?
         .into_iter()
-        .filter(|s| {
-            let stored = StoredSession {
-                account,
-                last_seen: s.last_seen,
-                expires: s.expires,
-            };
-            s.current || alive(&stored, t)
-        })
+        .filter(|s| s.current || alive(s.last_seen, s.expires, t))
         .map(describe)
         .collect();
     open.sort_by_key(|s| !s.current);
@@ -133,14 +149,16 @@ fn describe(entry: SessionEntry) -> OpenSession {
     }
 }
 
-/// « Terminer cette session »: ends another session of the account; false when none is named.
+/// « Terminer cette session »: ends another session of the account (its password recent); false
+/// when none is named.
 pub async fn end_one(
     store: &Store,
     account: AccountId,
     current: &SessionId,
     handle: &str,
     ip: &ClientIp,
-) -> Result<bool, StoreError> {
+) -> Result<bool, AuthError> {
+    require_recent_login(store, current).await?;
     let ended = store
         .delete_session_by_handle(account, handle, current)
         .await?;
@@ -154,13 +172,15 @@ pub async fn end_one(
     Ok(ended)
 }
 
-/// « Terminer les autres sessions »: every session of the account but this one ends.
+/// « Terminer les autres sessions »: every session of the account but this one ends (its
+/// password recent).
 pub async fn end_others(
     store: &Store,
     account: AccountId,
     current: &SessionId,
     ip: &ClientIp,
-) -> Result<u64, StoreError> {
+) -> Result<u64, AuthError> {
+    require_recent_login(store, current).await?;
     let ended = store.delete_other_sessions(account, current).await?;
     let event = Event::new(EventKind::SessionsEnded)
         .account(account)
@@ -177,17 +197,17 @@ mod tests {
     #[test]
     fn a_session_ends_when_idle_or_old() {
         let t = now();
-        let session = |last_seen, expires| StoredSession {
+        assert!(alive(t, t + Duration::hours(1), t));
+        assert!(!alive(t - LIFETIMES.idle, t + Duration::hours(1), t));
+        assert!(!alive(t, t, t));
+        let session = |authenticated| StoredSession {
             account: AccountId(1),
-            last_seen,
-            expires,
+            last_seen: t,
+            expires: t + Duration::hours(1),
+            authenticated,
         };
-        assert!(alive(&session(t, t + Duration::hours(1)), t));
-        assert!(!alive(
-            &session(t - LIFETIMES.idle, t + Duration::hours(1)),
-            t
-        ));
-        assert!(!alive(&session(t, t), t));
+        assert!(recent(&session(t - Duration::minutes(9)), t));
+        assert!(!recent(&session(t - RECENT_LOGIN), t));
     }
 
     #[test]

@@ -57,6 +57,7 @@ impl From<AuthError> for Refusal {
             AuthError::Throttled(seconds) => Self::general(Problem::TooManyAttempts { seconds }),
             AuthError::Busy(seconds) => Self::general(Problem::TooManyRequests { seconds }),
             AuthError::Suspended => Self::general(Problem::AccountSuspended { support: SUPPORT }),
+            AuthError::RecentLoginRequired => Self::general(Problem::RecentLoginRequired),
             AuthError::LinkInvalid => Self::general(Problem::LinkInvalid),
             AuthError::PasswordInvalid(e) => Self::on(Field::Password, Problem::Password(e)),
             AuthError::PasswordPolicy(r) => Self::on(Field::Password, Problem::PasswordPolicy(r)),

@@ -19,6 +19,8 @@ pub struct StoredSession {
     pub account: AccountId,
     pub last_seen: OffsetDateTime,
     pub expires: OffsetDateTime,
+    /// When its owner last typed the password (at login, or to confirm a change).
+    pub authenticated: OffsetDateTime,
 }
 
 /// Where a session was opened from, as its list shows it.
@@ -62,7 +64,7 @@ impl Store {
         let user_agent: String = origin.user_agent.chars().take(USER_AGENT_MAX).collect();
         sqlx::query(
             "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at, expires_at, \
-             user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             user_agent, ip, authenticated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $3)",
         )
         .bind(id.hash().0)
         .bind(account.0)
@@ -148,7 +150,8 @@ impl Store {
     /// The session `id` opens, if stored.
     pub async fn session(&self, id: &SessionId) -> Result<Option<StoredSession>, StoreError> {
         let row = sqlx::query(
-            "SELECT account_id, last_seen_at, expires_at FROM sessions WHERE id_hash = $1",
+            "SELECT account_id, last_seen_at, expires_at, authenticated_at FROM sessions \
+             WHERE id_hash = $1",
         )
         .bind(id.hash().0)
         .fetch_optional(self.pool())
@@ -158,6 +161,10 @@ impl Store {
             account: AccountId(row.try_get("account_id")?),
             last_seen: instant("sessions.last_seen_at", row.try_get("last_seen_at")?)?,
             expires: instant("sessions.expires_at", row.try_get("expires_at")?)?,
+            authenticated: instant(
+                "sessions.authenticated_at",
+                row.try_get("authenticated_at")?,
+            )?,
         }))
     }
 
@@ -168,6 +175,20 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(unix(at))
+            .bind(id.hash().0)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the session's owner typed the password again at `at`.
+    pub async fn reauthenticate_session(
+        &self,
+        id: &SessionId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET authenticated_at = $1 WHERE id_hash = $2")
             .bind(unix(at))
             .bind(id.hash().0)
             .execute(self.pool())
