@@ -192,17 +192,30 @@ test('open sessions are listed, and one ends from another browser', async ({ bro
     return { context, page };
   };
   const office = await logIn();
-  const laptop = await logIn();
+  let laptop = await logIn();
+  const phone = await logIn();
 
+  // Earlier tests may have left sessions open too: the office ends every other one.
   await office.page.reload();
   const list = office.page.getByRole('region', { name: 'Sessions ouvertes' });
   await expect(list).toContainText('cette session');
+  expect(await list.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
+  await list.getByRole('button', { name: 'Terminer les autres sessions' }).click();
+  await expect(office.page).toHaveURL(/\/espace$/);
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  for (const other of [laptop, phone]) {
+    await other.page.goto('/espace');
+    await expect(other.page).toHaveURL(/\/connexion$/);
+    await other.context.close();
+  }
+
+  // One other browser: its own button ends it.
+  laptop = await logIn();
+  await office.page.reload();
   await expect(list.getByRole('listitem')).toHaveCount(2);
   await list.getByRole('button', { name: 'Terminer cette session' }).click();
   await expect(office.page).toHaveURL(/\/espace$/);
   await expect(list.getByRole('listitem')).toHaveCount(1);
-
-  // The other browser's session is over: its next page is the login.
   await laptop.page.goto('/espace');
   await expect(laptop.page).toHaveURL(/\/connexion$/);
   await office.page.goto('/espace');
