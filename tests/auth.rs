@@ -687,7 +687,10 @@ async fn the_space_lists_the_sessions_and_ends_one_or_all_the_others() {
         .unwrap();
     let (_, html) = space_html(&app, &office).await;
     assert!(session_handles(&html).is_empty(), "no end button: {html}");
-    assert!(html.contains(r#"action="/api/confirmer-mot-de-passe""#), "{html}");
+    assert!(
+        html.contains(r#"action="/api/confirmer-mot-de-passe""#),
+        "{html}"
+    );
     call(&app, "/api/terminer-autres-sessions", &[], Some(&office))
         .await
         .assert_refused(401, "session.recent_login");
