@@ -701,7 +701,7 @@ async fn the_space_lists_the_sessions_and_ends_one_or_all_the_others() {
         Some(&office),
     )
     .await
-    .assert_refused(401, "login.bad_credentials");
+    .assert_refused(401, "session.wrong_password");
     let confirmed = post(
         &app,
         "/api/confirmer-mot-de-passe",

@@ -51,6 +51,9 @@ impl UserMessage for Problem {
             Problem::RecentLoginRequired => {
                 "Pour cette opération, confirmez d'abord votre mot de passe.".into()
             }
+            Problem::WrongPassword => {
+                "Ce mot de passe n'est pas celui de votre compte. Vérifiez-le et réessayez.".into()
+            }
             Problem::TooManyRequests { seconds } => format!(
                 "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
                 french_wait(*seconds)
@@ -113,7 +116,8 @@ impl Problem {
             Problem::BadCredentials
             | Problem::AccountSuspended { .. }
             | Problem::SessionEnded
-            | Problem::RecentLoginRequired => 401,
+            | Problem::RecentLoginRequired
+            | Problem::WrongPassword => 401,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
@@ -517,6 +521,7 @@ mod tests {
             Problem::LinkInvalid,
             Problem::SessionEnded,
             Problem::RecentLoginRequired,
+            Problem::WrongPassword,
             Problem::TooManyRequests { seconds: 1 },
             Problem::TooManyRequests { seconds: 900 },
             Problem::TooManyAttempts { seconds: 30 },
@@ -542,6 +547,7 @@ mod tests {
                 | Problem::LinkInvalid
                 | Problem::SessionEnded
                 | Problem::RecentLoginRequired
+                | Problem::WrongPassword
                 | Problem::TooManyRequests { .. }
                 | Problem::TooManyAttempts { .. }
                 | Problem::DirectoryUnavailable

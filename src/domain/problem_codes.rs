@@ -224,6 +224,7 @@ const UNIT_CODES: &[(&str, Problem)] = &[
     ("link.invalid", Problem::LinkInvalid),
     ("session.ended", Problem::SessionEnded),
     ("session.recent_login", Problem::RecentLoginRequired),
+    ("session.wrong_password", Problem::WrongPassword),
     ("directory.unavailable", Problem::DirectoryUnavailable),
     ("request.malformed", Problem::Malformed),
     ("request.cross_site", Problem::CrossSite),

@@ -76,6 +76,8 @@ pub enum Problem {
     SessionEnded,
     /// A sensitive change, the last password typed too long ago: the password is asked again.
     RecentLoginRequired,
+    /// The password typed to confirm a change is not the account's.
+    WrongPassword,
     /// A per-client budget of requests is spent.
     TooManyRequests {
         seconds: i64,

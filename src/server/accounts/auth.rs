@@ -29,6 +29,8 @@ pub enum AuthError {
     Suspended,
     #[error("a sensitive change needs the password typed again")]
     RecentLoginRequired,
+    #[error("the password typed to confirm a change is wrong")]
+    WrongPassword,
     #[error("link unknown, used or expired")]
     LinkInvalid,
     #[error("password breaks the rules: {0}")]
@@ -309,7 +311,7 @@ pub async fn confirm_password(
             .ip(ip)
             .detail("password confirmation refused");
         store.audit(&event).await;
-        return Err(AuthError::InvalidCredentials);
+        return Err(AuthError::WrongPassword);
     }
     store.reset_turns(&key).await?;
     store.reauthenticate_session(session, now()).await?;

@@ -58,6 +58,7 @@ impl From<AuthError> for Refusal {
             AuthError::Busy(seconds) => Self::general(Problem::TooManyRequests { seconds }),
             AuthError::Suspended => Self::general(Problem::AccountSuspended { support: SUPPORT }),
             AuthError::RecentLoginRequired => Self::general(Problem::RecentLoginRequired),
+            AuthError::WrongPassword => Self::general(Problem::WrongPassword),
             AuthError::LinkInvalid => Self::general(Problem::LinkInvalid),
             AuthError::PasswordInvalid(e) => Self::on(Field::Password, Problem::Password(e)),
             AuthError::PasswordPolicy(r) => Self::on(Field::Password, Problem::PasswordPolicy(r)),
