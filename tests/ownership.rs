@@ -463,3 +463,79 @@ async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
         assert_eq!(emails_to_official().await, told, "{db}");
     }
 }
+
+#[tokio::test]
+async fn support_ends_every_session_of_an_account_and_the_account_hears_of_it() {
+    use support::journey::{active_account, login};
+    let url = support::sqlite_url();
+    let app = app(&url).await;
+    active_account(&app, FORMATRANS, "lea@example.fr", PASSWORD).await;
+    let office = login(&app, "lea@example.fr", PASSWORD).await;
+    let laptop = login(&app, "lea@example.fr", PASSWORD).await;
+    let space = |session: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(format!("{}/espace", app.base))
+                .header(reqwest::header::COOKIE, session)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(space(office.clone()).await, 200);
+
+    // A reason is required; an unknown SIRET changes nothing.
+    let run = support::cli(
+        &url,
+        &["accounts", "end-sessions", FORMATRANS, "--reason", " "],
+    );
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let run = support::cli(
+        &url,
+        &[
+            "accounts",
+            "end-sessions",
+            "40073444800477",
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert_eq!(space(office.clone()).await, 200);
+
+    let run = support::cli(
+        &url,
+        &[
+            "accounts",
+            "end-sessions",
+            FORMATRANS,
+            "--reason",
+            "ordinateur volé, confirmé par téléphone",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.out.starts_with("2 session(s)"), "{run:?}");
+    for session in [office, laptop] {
+        assert_eq!(space(session).await, 302, "back to the login page");
+    }
+    let mails = app.store.recent_emails(20).await.unwrap();
+    let told = mails
+        .iter()
+        .find(|m| m.email.subject.contains("fermées par le service support"))
+        .expect("the account is told");
+    assert_eq!(told.email.to, "lea@example.fr");
+    assert!(told.email.text.contains("(heure de Paris)"));
+    let trail = app
+        .store
+        .audit_of(&Siret::parse(FORMATRANS).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        trail.iter().any(|e| e.kind == "sessions_ended"
+            && e.detail.contains("ordinateur volé, confirmé par téléphone")),
+        "{trail:?}"
+    );
+}

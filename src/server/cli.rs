@@ -87,6 +87,15 @@ enum AccountsCommand {
         #[arg(value_parser = siret)]
         siret: Siret,
     },
+    /// Close every open session of a SIRET's account (a lost or stolen computer). The account
+    /// is emailed; recorded with the reason.
+    EndSessions {
+        #[arg(value_parser = siret)]
+        siret: Siret,
+        /// Why (kept in the audit trail), e.g. "laptop stolen, confirmed by phone".
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +175,9 @@ pub fn main() -> ExitCode {
             Command::Release(siret, reason)
         }
         Top::Accounts(AccountsCommand::Resend { siret }) => Command::Resend(siret),
+        Top::Accounts(AccountsCommand::EndSessions { siret, reason }) => {
+            Command::EndSessions(siret, reason)
+        }
         Top::Outbox(OutboxCommand::Status) => Command::OutboxStatus,
         Top::Outbox(OutboxCommand::Retry { id, .. }) => Command::OutboxRetry(id),
         Top::Audit { siret } => Command::Audit(siret),
@@ -188,6 +200,7 @@ enum Command {
     Show(Siret),
     Release(Siret, String),
     Resend(Siret),
+    EndSessions(Siret, String),
     OutboxStatus,
     OutboxRetry(Option<i64>),
     Audit(Siret),
@@ -213,6 +226,9 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
             operator::release(&store, &siret, &reason, &mut out).await
         }
         Command::Resend(siret) => operator::resend(&store, settings, &siret, &mut out).await,
+        Command::EndSessions(siret, reason) => {
+            operator::end_sessions(&store, settings, &siret, &reason, &mut out).await
+        }
         Command::OutboxStatus => operator::outbox_status(&store, &mut out).await,
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,

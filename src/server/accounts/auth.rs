@@ -164,6 +164,10 @@ pub async fn set_password(
     tx.enqueue_email(&emails::password_changed(
         &account.email,
         &account.first_name,
+        &emails::Change {
+            at: now(),
+            ip: ip.as_str(),
+        },
         public_url,
         support,
     ))

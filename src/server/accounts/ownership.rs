@@ -246,6 +246,45 @@ async fn release_contested_hold(
 
 /// `hubpro accounts release`: ends the account of `siret` (pending or active), which frees the
 /// SIRET and the address; recorded with the reason.
+/// `hubpro accounts end-sessions SIRET --reason …`: support closes every session of the SIRET's
+/// account (a lost or stolen computer); the account is told, the trail keeps the reason.
+/// Returns how many sessions ended.
+pub async fn end_sessions(
+    store: &Store,
+    public_url: &PublicUrl,
+    support: &str,
+    siret: &Siret,
+    reason: &str,
+) -> Result<u64, OwnershipError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(OwnershipError::NoReason);
+    }
+    let mut tx = store.begin().await?;
+    let account = tx
+        .account_by_siret(siret)
+        .await?
+        .ok_or_else(|| OwnershipError::NoAccount(siret.clone()))?;
+    let ended = tx.delete_account_sessions(account.id).await?;
+    tx.enqueue_email(&emails::sessions_ended_by_support(
+        &account.email,
+        &account.first_name,
+        now(),
+        public_url,
+        support,
+    ))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::SessionsEnded)
+            .siret(siret)
+            .account(account.id)
+            .detail(format!("{ended} session(s) ended by support: {reason}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
 pub async fn release(store: &Store, siret: &Siret, reason: &str) -> Result<(), OwnershipError> {
     let reason = reason.trim();
     if reason.is_empty() {

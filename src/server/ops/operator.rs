@@ -187,6 +187,29 @@ pub async fn resend(
     Ok(())
 }
 
+/// `hubpro accounts end-sessions SIRET --reason …`.
+pub async fn end_sessions(
+    store: &Store,
+    settings: &crate::server::config::OperatorSettings,
+    siret: &Siret,
+    reason: &str,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    let ended = crate::server::accounts::ownership::end_sessions(
+        store,
+        &settings.public_url,
+        &settings.support_contact,
+        siret,
+        reason,
+    )
+    .await?;
+    writeln!(
+        out,
+        "{ended} session(s) of SIRET {siret} ended; the account is emailed (a running server sends it within seconds)"
+    )?;
+    Ok(())
+}
+
 pub async fn outbox_status(store: &Store, out: &mut impl Write) -> Result<(), OperatorError> {
     let unsent = store.unsent_emails().await?;
     let failed = unsent.iter().filter(|e| e.attempts > 0).count();

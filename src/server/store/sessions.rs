@@ -206,12 +206,13 @@ impl Store {
 }
 
 impl Tx {
-    /// Ends every session of an account (after a password change).
-    pub async fn delete_account_sessions(&mut self, account: AccountId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+    /// Ends every session of an account (after a password change, or by support); returns how
+    /// many ended.
+    pub async fn delete_account_sessions(&mut self, account: AccountId) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
             .bind(account.0)
             .execute(self.conn())
             .await?;
-        Ok(())
+        Ok(done.rows_affected())
     }
 }

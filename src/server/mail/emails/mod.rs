@@ -108,19 +108,31 @@ pub fn password_reset(
         .to(to)
 }
 
+/// What happened to the account, for a security notice: when and from which address.
+pub struct Change<'a> {
+    pub at: crate::server::store::OffsetDateTime,
+    pub ip: &'a str,
+}
+
 /// Sent after a password is set, so an unexpected change is noticed.
 pub fn password_changed(
     to: &EmailAddress,
     first_name: &PersonName,
+    change: &Change<'_>,
     public_url: &PublicUrl,
     support: &str,
 ) -> OutgoingEmail {
     Message::new("Hub Pro Transport\u{a0}: votre mot de passe a été enregistré")
         .say(format!("Bonjour {first_name},"))
         .say(
-            "Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré. Vous \
-             pouvez vous connecter\u{a0}:",
+            "Le mot de passe de votre compte Hub Pro Transport vient d'être enregistré\u{a0}; \
+             les sessions ouvertes avec l'ancien ont été fermées.",
         )
+        .bullets([
+            format!("quand\u{a0}: {}", in_france(change.at)),
+            format!("adresse IP\u{a0}: {}", change.ip),
+        ])
+        .say("Vous pouvez vous connecter\u{a0}:")
         .button("Se connecter", &public_url.login())
         .say(format!(
             "Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement le service \
@@ -196,6 +208,33 @@ pub fn new_browser_login(n: &NewBrowser<'_>) -> OutgoingEmail {
         .to(n.to)
 }
 
+/// Sent when support closed every session of the account.
+pub fn sessions_ended_by_support(
+    to: &EmailAddress,
+    first_name: &PersonName,
+    at: crate::server::store::OffsetDateTime,
+    public_url: &PublicUrl,
+    support: &str,
+) -> OutgoingEmail {
+    Message::new("Hub Pro Transport\u{a0}: vos sessions ont été fermées par le service support")
+        .say(format!("Bonjour {first_name},"))
+        .say(format!(
+            "Le service support a fermé toutes les sessions ouvertes de votre compte Hub Pro \
+             Transport, {}. Pour continuer, reconnectez-vous\u{a0}:",
+            in_france(at)
+        ))
+        .button("Se connecter", &public_url.login())
+        .say(
+            "Si vous n'avez pas demandé cette intervention, changez votre mot de passe sans \
+             attendre\u{a0}:",
+        )
+        .button("Mot de passe oublié", &public_url.forgot_password())
+        .say(format!(
+            "Une question\u{202f}? Contactez le service support\u{a0}: {support}"
+        ))
+        .to(to)
+}
+
 /// Sent once when failed logins on the account, from every address, reach its ceiling.
 pub fn unusual_login_attempts(
     to: &EmailAddress,
@@ -254,7 +293,17 @@ mod tests {
             account_already_exists(&to, &url),
             password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", true),
             password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", false),
-            password_changed(&to, &lea, &url, "s@x.fr"),
+            password_changed(
+                &to,
+                &lea,
+                &Change {
+                    at: crate::server::store::now(),
+                    ip: "192.0.2.1",
+                },
+                &url,
+                "s@x.fr",
+            ),
+            sessions_ended_by_support(&to, &lea, crate::server::store::now(), &url, "s@x.fr"),
             unusual_login_attempts(&to, &lea, &url, "s@x.fr"),
             password_setup(&signup, "http://x/l", 72, "s@x.fr"),
             approval_granted(&to, &siret, &approval, "http://x/l"),
