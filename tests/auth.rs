@@ -6,7 +6,9 @@ use hubpro::domain::Siret;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use std::time::{Duration, Instant};
 use support::api::{call, Reply};
-use support::journey::{cookie_pair, link_token_for, login, post, set_password, sign_up};
+use support::journey::{
+    cookie_pair, link_token_for, login, post, set_password, sign_up, space as space_html,
+};
 use support::TestApp;
 
 const FORMATRANS: &str = "47728084603753";
@@ -605,18 +607,6 @@ async fn login_as(app: &TestApp, user_agent: &str) -> String {
         .unwrap();
     assert_eq!(res.status(), 200);
     cookie_pair(&res, "hubpro_session").expect("session cookie")
-}
-
-async fn space_html(app: &TestApp, session: &str) -> (u16, String) {
-    let res = app
-        .client
-        .get(format!("{}/espace", app.base))
-        .header(COOKIE, session)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
 }
 
 /// The `value` of each « Terminer cette session » form of the page.

@@ -474,16 +474,7 @@ async fn support_ends_every_session_of_an_account_and_the_account_hears_of_it() 
     let laptop = login(&app, "lea@example.fr", PASSWORD).await;
     let space = |session: String| {
         let app = &app;
-        async move {
-            app.client
-                .get(format!("{}/espace", app.base))
-                .header(reqwest::header::COOKIE, session)
-                .header("accept", "text/html")
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+        async move { support::journey::space(app, &session).await.0 }
     };
     assert_eq!(space(office.clone()).await, 200);
 

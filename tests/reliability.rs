@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::api::{check_siret_via, Reply, Verdict};
 use support::fakes::{self, decoded, Answer, FakeInsee, SmtpSink};
-use support::journey::{cookie_pair, post, sign_up, signup_form};
+use support::journey::{cookie_pair, post, sign_up, signup_form, space};
 
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 
@@ -404,30 +404,22 @@ async fn a_session_ended_on_one_instance_is_refused_by_the_other_at_once() {
     let a = support::app_with(&vars).await;
     let b = support::app_with(&vars).await;
     active_account(&a, "47728084603753", "claire@example.fr", PASSWORD).await;
-    let space = |app: &support::TestApp, session: &str| {
-        let req = app
-            .client
-            .get(format!("{}/espace", app.base))
-            .header(reqwest::header::COOKIE, session)
-            .header("accept", "text/html");
-        async move { req.send().await.unwrap().status().as_u16() }
-    };
     // Three sessions opened on A, each seen by B.
     let office = login(&a, "claire@example.fr", PASSWORD).await;
     let laptop = login(&a, "claire@example.fr", PASSWORD).await;
     let phone = login(&a, "claire@example.fr", PASSWORD).await;
     for session in [&office, &laptop, &phone] {
-        assert_eq!(space(&b, session).await, 200);
+        assert_eq!(space(&b, session).await.0, 200);
     }
     // Logged out on B: A refuses it on its very next request (well within a second).
     let out = post(&b, "/api/deconnexion", &[], Some(&phone)).await;
     assert_eq!(out.status(), 200);
     let ended = Instant::now();
-    assert_eq!(space(&a, &phone).await, 302);
+    assert_eq!(space(&a, &phone).await.0, 302);
     assert!(ended.elapsed() < Duration::from_secs(1));
     // « Terminer les autres sessions » on B: A refuses the laptop at once, keeps the office.
     let out = post(&b, "/api/terminer-autres-sessions", &[], Some(&office)).await;
     assert_eq!(out.status(), 200);
-    assert_eq!(space(&a, &laptop).await, 302);
-    assert_eq!(space(&a, &office).await, 200);
+    assert_eq!(space(&a, &laptop).await.0, 302);
+    assert_eq!(space(&a, &office).await.0, 200);
 }

@@ -64,9 +64,12 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         .await
         .map_err(|e| web::refused((), e))?;
     let now = crate::server::store::now();
-    let open = sessions::list(&state.store, account.id, &current)
+    let listed = sessions::list(&state.store, account.id, &current)
         .await
-        .map_err(|e| web::refused((), e))?
+        .map_err(|e| web::refused((), e))?;
+    let recent_login = listed.recent_login;
+    let open = listed
+        .open
         .into_iter()
         .map(|s| SessionView {
             handle: s.handle,
@@ -78,9 +81,6 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
             current: s.current,
         })
         .collect();
-    let recent_login = sessions::is_recent(&state.store, &current)
-        .await
-        .map_err(|e| web::refused((), e))?;
     Ok(Some(SpaceView {
         organisation: account.organisation_name,
         siret: account.siret,

@@ -4,6 +4,20 @@ use super::api::{call, Reply};
 use super::TestApp;
 use reqwest::header::{COOKIE, SET_COOKIE};
 
+/// The administrator's space as a browser with `session` gets it: its status and its HTML
+/// (302 to the login page once the session is over).
+pub async fn space(app: &TestApp, session: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(format!("{}/espace", app.base))
+        .header(COOKIE, session)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
 /// Posts a form (as the no-JS browser or the hydrated page does) with an optional cookie.
 pub async fn post(
     app: &TestApp,

@@ -6,7 +6,7 @@ use crate::server::accounts::auth::AuthError;
 use crate::server::clients::ClientIp;
 use crate::server::store::{
     now, AccountId, Duration, OffsetDateTime, SessionEntry, SessionId, SessionLifetimes,
-    SessionOrigin, Store, StoreError, StoredSession,
+    SessionOrigin, Store, StoreError,
 };
 use crate::server::store::{Event, EventKind};
 
@@ -59,11 +59,14 @@ fn alive(last_seen: OffsetDateTime, expires: OffsetDateTime, t: OffsetDateTime) 
 
 /// Whether the session's password was typed recently enough for a sensitive change.
 pub async fn is_recent(store: &Store, id: &SessionId) -> Result<bool, StoreError> {
-    Ok(store.session(id).await?.is_some_and(|s| recent(&s, now())))
+    Ok(store
+        .session(id)
+        .await?
+        .is_some_and(|s| recent(s.authenticated, now())))
 }
 
-fn recent(session: &StoredSession, t: OffsetDateTime) -> bool {
-    t - session.authenticated < RECENT_LOGIN
+fn recent(authenticated: OffsetDateTime, t: OffsetDateTime) -> bool {
+    t - authenticated < RECENT_LOGIN
 }
 
 /// A sensitive change may go on: the session's password is recent, else it is asked again.
@@ -107,22 +110,33 @@ pub struct OpenSession {
     pub current: bool,
 }
 
-/// The account's live sessions, the current one first, then the most recently seen.
+/// The account's live sessions, and whether the current one may make a sensitive change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionList {
+    /// The current session first, then the most recently seen.
+    pub open: Vec<OpenSession>,
+    /// The current session's password is recent ([`require_recent_login`] would let it pass).
+    pub recent_login: bool,
+}
+
+/// The account's live sessions, read once for the list and the current one's password age.
 pub async fn list(
     store: &Store,
     account: AccountId,
     current: &SessionId,
-) -> Result<Vec<OpenSession>, StoreError> {
+) -> Result<SessionList, StoreError> {
     let t = now();
-    let mut open: Vec<OpenSession> = store
-        .sessions_of(account, current)
-        .await?
+    let entries = store.sessions_of(account, current).await?;
+    let recent_login = entries
+        .iter()
+        .any(|s| s.current && recent(s.authenticated, t));
+    let mut open: Vec<OpenSession> = entries
         .into_iter()
         .filter(|s| s.current || alive(s.last_seen, s.expires, t))
         .map(describe)
         .collect();
     open.sort_by_key(|s| !s.current);
-    Ok(open)
+    Ok(SessionList { open, recent_login })
 }
 
 /// The browser and the system a `User-Agent` names, when it names them.
@@ -200,14 +214,8 @@ mod tests {
         assert!(alive(t, t + Duration::hours(1), t));
         assert!(!alive(t - LIFETIMES.idle, t + Duration::hours(1), t));
         assert!(!alive(t, t, t));
-        let session = |authenticated| StoredSession {
-            account: AccountId(1),
-            last_seen: t,
-            expires: t + Duration::hours(1),
-            authenticated,
-        };
-        assert!(recent(&session(t - Duration::minutes(9)), t));
-        assert!(!recent(&session(t - RECENT_LOGIN), t));
+        assert!(recent(t - Duration::minutes(9), t));
+        assert!(!recent(t - RECENT_LOGIN, t));
     }
 
     #[test]
@@ -221,6 +229,7 @@ mod tests {
             opened: now(),
             last_seen: now(),
             expires: now(),
+            authenticated: now(),
             current: false,
         };
         let firefox = describe(entry(

@@ -42,6 +42,8 @@ pub struct SessionEntry {
     pub opened: OffsetDateTime,
     pub last_seen: OffsetDateTime,
     pub expires: OffsetDateTime,
+    /// When its owner last typed the password.
+    pub authenticated: OffsetDateTime,
     /// The session of the request that lists them.
     pub current: bool,
 }
@@ -86,8 +88,9 @@ impl Store {
     ) -> Result<Vec<SessionEntry>, StoreError> {
         let current = current.hash().0;
         let rows = sqlx::query(
-            "SELECT id_hash, user_agent, ip, created_at, last_seen_at, expires_at FROM sessions \
-             WHERE account_id = $1 ORDER BY last_seen_at DESC, created_at DESC",
+            "SELECT id_hash, user_agent, ip, created_at, last_seen_at, expires_at, \
+             authenticated_at FROM sessions WHERE account_id = $1 \
+             ORDER BY last_seen_at DESC, created_at DESC",
         )
         .bind(account.0)
         .fetch_all(self.pool())
@@ -105,6 +108,10 @@ impl Store {
                     opened: instant("sessions.created_at", r.try_get("created_at")?)?,
                     last_seen: instant("sessions.last_seen_at", r.try_get("last_seen_at")?)?,
                     expires: instant("sessions.expires_at", r.try_get("expires_at")?)?,
+                    authenticated: instant(
+                        "sessions.authenticated_at",
+                        r.try_get("authenticated_at")?,
+                    )?,
                 })
             })
             .collect()
