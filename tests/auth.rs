@@ -795,3 +795,52 @@ async fn a_login_from_a_new_browser_is_told_to_the_account_but_not_the_first_nor
     assert_eq!(wrong.status(), 401);
     assert_eq!(notices(&app).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_stranger_cannot_end_a_session_nor_guess_the_password_confirmation() {
+    use support::journey::active_account;
+    let (app, token) = app_with_pending_account().await;
+    activate(&app, &token).await;
+    // Another centre, with its own administrator and two sessions.
+    active_account(&app, "61234567800009", "lyon@example.fr", PASSWORD).await;
+    let lyon = login(&app, "lyon@example.fr", PASSWORD).await;
+    let lyon_other = login(&app, "lyon@example.fr", PASSWORD).await;
+    let lyon_handles = session_handles(&space_html(&app, &lyon).await.1);
+    assert_eq!(lyon_handles.len(), 1, "lyon sees its other session");
+
+    // Claire names Lyon's session: nothing ends.
+    let claire = login(&app, "claire@example.fr", PASSWORD).await;
+    let res = post(
+        &app,
+        "/api/terminer-session",
+        &[("handle", &lyon_handles[0])],
+        Some(&claire),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(space_html(&app, &lyon_other).await.0, 200);
+    // Nor do all of Claire's « others » reach Lyon's.
+    post(&app, "/api/terminer-autres-sessions", &[], Some(&claire)).await;
+    assert_eq!(space_html(&app, &lyon).await.0, 200);
+    assert_eq!(space_html(&app, &lyon_other).await.0, 200);
+
+    // Guessing the password confirmation slows down like a login from one place.
+    for _ in 0..5 {
+        call(
+            &app,
+            "/api/confirmer-mot-de-passe",
+            &[("password", "Pas le bon !")],
+            Some(&claire),
+        )
+        .await
+        .assert_refused(401, "session.wrong_password");
+    }
+    call(
+        &app,
+        "/api/confirmer-mot-de-passe",
+        &[("password", PASSWORD)],
+        Some(&claire),
+    )
+    .await
+    .assert_waits("too_many_attempts");
+}

@@ -103,7 +103,57 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
     .await;
     assert_eq!(res.status(), 200);
     let session = login(&app, "claire@example.fr", PASSWORD).await;
-    pages.push(("/espace".into(), get("/espace".into(), Some(session)).await));
+    pages.push((
+        "/espace".into(),
+        get("/espace".into(), Some(session.clone())).await,
+    ));
+    // A second browser: the space lists two sessions, and the account hears of the new one.
+    let other = login(&app, "claire@example.fr", PASSWORD).await;
+    pages.push((
+        "/espace (two sessions)".into(),
+        get("/espace".into(), Some(session.clone())).await,
+    ));
+    // The password typed too long ago: the space asks it, the refusals say why.
+    sqlx::query("UPDATE sessions SET authenticated_at = authenticated_at - 3600")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    pages.push((
+        "/espace (confirm the password)".into(),
+        get("/espace".into(), Some(session.clone())).await,
+    ));
+    for (path, form) in [
+        ("/api/terminer-autres-sessions", vec![]),
+        (
+            "/api/confirmer-mot-de-passe",
+            vec![("password", "Pas le bon !")],
+        ),
+    ] {
+        let body = post(&app, path, &form, Some(&other))
+            .await
+            .text()
+            .await
+            .unwrap();
+        pages.push((path.to_owned(), body));
+    }
+    // Support closes the sessions: the account is told.
+    hubpro::server::accounts::ownership::end_sessions(
+        &app.store,
+        &hubpro::routes::PublicUrl::parse("http://hubpro.example").unwrap(),
+        "support@example.fr",
+        &hubpro::domain::Siret::parse("47728084603753").unwrap(),
+        "ordinateur volé",
+    )
+    .await
+    .unwrap();
+    pages.push((
+        "/dev/boite-mail".into(),
+        get("/dev/boite-mail".into(), None).await,
+    ));
+    pages.push((
+        "503".into(),
+        hubpro::app::standalone::unavailable("/pkg/hubpro.css"),
+    ));
     post(
         &app,
         "/api/mot-de-passe-oublie",
@@ -121,6 +171,12 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
         "notices, link, password, reset: {}",
         emails.len()
     );
+    for notice in ["nouveau navigateur", "fermées par le service support"] {
+        assert!(
+            emails.iter().any(|m| m.email.subject.contains(notice)),
+            "the {notice} email is among those read"
+        );
+    }
     for mail in emails {
         assert_french(&mail.email.subject, &mail.email.subject);
         assert_french(&mail.email.subject, &mail.email.text);

@@ -1,5 +1,5 @@
 import { test, expect, Page, Locator } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { noViolation } from './journey';
 
 // RGAA / WCAG 2.1 AA: axe-core on every page and error state, and the whole journey with the
 // keyboard only. Uses the demo SIRETs of ROUTE ACADEMIE (641 287 935 00010 and 00028).
@@ -10,14 +10,6 @@ const PASSWORD = 'Vélo-Cargo sur le Pont Neuf!';
 async function hydrated(page: Page, path: string) {
   await page.goto(path);
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-}
-
-async function noViolation(page: Page, what: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  expect(found, `${what}: ${found.join('\n')}`).toEqual([]);
 }
 
 /** Presses Tab until `target` has the focus: it must be reachable with the keyboard. */

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, latestLink } from './journey';
+import { hydrated, latestLink, noViolation } from './journey';
 
 // The whole journey after signup: the email link, the password, login, the space, logout,
 // the forgotten password. Uses the demo SIRET 612 345 678 00009 (CFA RHONE TRANSPORT).
@@ -200,6 +200,7 @@ test('open sessions are listed, and one ends from another browser', async ({ bro
   const list = office.page.getByRole('region', { name: 'Sessions ouvertes' });
   await expect(list).toContainText('cette session');
   expect(await list.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
+  await noViolation(office.page, 'space with several sessions');
   await list.getByRole('button', { name: 'Terminer les autres sessions' }).click();
   await expect(office.page).toHaveURL(/\/espace$/);
   await expect(list.getByRole('listitem')).toHaveCount(1);

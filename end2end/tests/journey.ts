@@ -1,4 +1,5 @@
 import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 // Steps the journey specs share.
 
@@ -15,4 +16,13 @@ export async function latestLink(page: Page, subject: string): Promise<string> {
   const href = await page.getByRole('link', { name: 'Créer mon mot de passe' }).getAttribute('href');
   expect(href).toMatch(/\/mot-de-passe\/creer\?jeton=[0-9a-f]{64}$/);
   return new URL(href!).pathname + new URL(href!).search;
+}
+
+/** No WCAG 2.1 AA violation axe-core can find on the page as it stands. */
+export async function noViolation(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(found, `${what}: ${found.join('\n')}`).toEqual([]);
 }

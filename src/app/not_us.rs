@@ -38,8 +38,8 @@ pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
             leptos_axum::redirect(&format!("{}?{}=1", routes::NOT_US, routes::query::DONE));
             Ok(())
         }
-        Err(e) => Err(web::refuse_back_to(
-            web::refused((), e),
+        Err(e) => Err(web::refused_back_to(
+            e,
             <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH,
             routes::NOT_US,
             &token,

@@ -43,8 +43,8 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
             leptos_axum::redirect(routes::NEW_PASSWORD);
             Ok(())
         }
-        Err(e) => Err(web::refuse_back_to(
-            web::refused((), e),
+        Err(e) => Err(web::refused_back_to(
+            e,
             <OpenFlow as ServerFn>::PATH,
             routes::PASSWORD_LINK,
             &token,
