@@ -17,11 +17,17 @@ pub const NEW_PASSWORD: &str = "/mot-de-passe/nouveau";
 /// « Votre mot de passe a bien été enregistré ».
 pub const PASSWORD_SAVED: &str = "/mot-de-passe/enregistre";
 pub const LOGIN: &str = "/connexion";
+/// The login's second step: the authenticator app's code, or a recovery code.
+pub const LOGIN_CODE: &str = "/connexion/code";
 pub const FORGOT_PASSWORD: &str = "/mot-de-passe-oublie";
 /// « Ce n'est pas nous »: the centre's official address suspends an account asked for its SIRET.
 pub const NOT_US: &str = "/ce-n-est-pas-nous";
 /// The administrator's space.
 pub const SPACE: &str = "/espace";
+/// Setting up the authenticator app (its QR code, its secret, a first code).
+pub const SECOND_FACTOR: &str = "/espace/double-authentification";
+/// New recovery codes, shown once.
+pub const RECOVERY_CODES: &str = "/espace/codes-de-secours";
 /// Server functions.
 pub const API: &str = "/api";
 /// Compiled assets (WASM, JS, CSS).
@@ -65,7 +71,7 @@ const fn page(path: &'static str) -> Page {
 }
 
 /// Every page of the router (`app::App`; a test holds the two together).
-pub const PAGES: [Page; 11] = [
+pub const PAGES: [Page; 14] = [
     Page {
         cacheable: true,
         ..page(HOME)
@@ -102,6 +108,10 @@ pub const PAGES: [Page; 11] = [
     },
     Page {
         private: true,
+        ..page(LOGIN_CODE)
+    },
+    Page {
+        private: true,
         cacheable: true,
         ..page(FORGOT_PASSWORD)
     },
@@ -115,6 +125,16 @@ pub const PAGES: [Page; 11] = [
         islands: true,
         needs_session: true,
         ..page(SPACE)
+    },
+    Page {
+        private: true,
+        needs_session: true,
+        ..page(SECOND_FACTOR)
+    },
+    Page {
+        private: true,
+        needs_session: true,
+        ..page(RECOVERY_CODES)
     },
 ];
 

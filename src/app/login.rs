@@ -26,15 +26,109 @@ pub async fn login(email: String, password: String) -> Result<(), AddressProblem
         user_agent: &user_agent,
     };
     match auth::login(&state.store, &state.notices(), &email, &password, &browser).await {
-        Ok(logged_in) => {
-            // A login from a new browser may have queued its notice.
-            state.outbox_wake.notify_one();
-            web::set_cookie(&state, cookies::Kind::Session, logged_in.session.expose());
-            web::set_cookie(&state, cookies::Kind::Device, logged_in.device.expose());
-            leptos_axum::redirect(routes::SPACE);
+        Ok(auth::LoginOutcome::Done(logged_in)) => {
+            logged_in_here(&state, &logged_in);
+            Ok(())
+        }
+        Ok(auth::LoginOutcome::SecondStep(step)) => {
+            web::set_cookie(&state, cookies::Kind::LoginStep, step.expose());
+            leptos_axum::redirect(routes::LOGIN_CODE);
             Ok(())
         }
         Err(e) => Err(web::refused(email, e)),
+    }
+}
+
+/// A login is complete: the session and device cookies, and off to the space.
+#[cfg(feature = "ssr")]
+fn logged_in_here(
+    state: &crate::server::http::state::AppState,
+    logged_in: &crate::server::accounts::auth::LoggedIn,
+) {
+    use crate::server::http::{cookies, web};
+    // A login from a new browser (or with a recovery code) may have queued its notice.
+    state.outbox_wake.notify_one();
+    web::set_cookie(state, cookies::Kind::Session, logged_in.session.expose());
+    web::set_cookie(state, cookies::Kind::Device, logged_in.device.expose());
+    web::clear_cookie(state, cookies::Kind::LoginStep);
+    leptos_axum::redirect(routes::SPACE);
+}
+
+/// The login's second step: a code of the authenticator app, or a recovery code.
+#[server(prefix = "/api", endpoint = "connexion-code", output = super::codec::JsonOut)]
+pub async fn login_code(code: String) -> Result<(), super::forms::Refused> {
+    use crate::server::accounts::auth::{self, AuthError};
+    use crate::server::http::{cookies, web};
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let Some(step) = web::login_step(&state) else {
+        return Err(web::refused((), AuthError::LoginExpired));
+    };
+    let ip = web::client_ip().await;
+    let device = web::device_key(&state);
+    let session = web::session_id(&state);
+    let user_agent = web::user_agent();
+    let browser = auth::Browser {
+        ip: &ip,
+        device: device.as_ref(),
+        session: session.as_ref(),
+        user_agent: &user_agent,
+    };
+    match auth::second_step(&state.factors(), &step, &code, &browser).await {
+        Ok(logged_in) => {
+            logged_in_here(&state, &logged_in);
+            Ok(())
+        }
+        Err(e) => {
+            if matches!(e, AuthError::LoginExpired) {
+                web::clear_cookie(&state, cookies::Kind::LoginStep);
+            }
+            Err(web::refused((), e))
+        }
+    }
+}
+
+/// « Vérification en deux étapes »: the code of the authenticator app, or a recovery code (two
+/// forms, one server function). Plain HTML: no script on this page.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    use crate::domain::second_factor::CODE_MAX;
+    let action = ServerAction::<LoginCode>::new();
+    let error = super::forms::rendered_problem::<LoginCode, _>()
+        .and_then(|p| Some((p.general_code()?, p.general_message()?)));
+    view! {
+        <Title text="Vérification en deux étapes"/>
+        <section class="card form-card">
+            <h1>"Vérification en deux étapes"</h1>
+            <div id="code-error" aria-live="assertive">
+                {error.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
+            </div>
+            <ActionForm action=action>
+                <div class="field">
+                    <label for="code">"Code à 6 chiffres de votre application d'authentification *"</label>
+                    <p class="hint" id="code-hint">"Ouvrez l'application (Google Authenticator, Microsoft Authenticator, FreeOTP…) et saisissez le code affiché pour Hub Pro Transport."</p>
+                    <input id="code" name="code" type="text" required inputmode="numeric"
+                        autocomplete="one-time-code" maxlength=CODE_MAX.to_string() spellcheck="false"
+                        aria-describedby="code-hint code-error" class="code-input"/>
+                </div>
+                <button type="submit" class="button primary wide">"Valider"</button>
+            </ActionForm>
+            <h2 class="small-title">"Vous n'avez pas votre téléphone\u{202f}?"</h2>
+            <ActionForm action=action>
+                <div class="field">
+                    <label for="recovery-code">"Code de secours *"</label>
+                    <p class="hint" id="recovery-hint">"L'un des 10 codes de secours reçus en activant la double authentification (de la forme ABCDE-12345). Chacun ne sert qu'une fois."</p>
+                    <input id="recovery-code" name="code" type="text" required
+                        autocomplete="off" autocapitalize="characters" maxlength=CODE_MAX.to_string()
+                        spellcheck="false" aria-describedby="recovery-hint code-error" class="code-input"/>
+                </div>
+                <button type="submit" class="button secondary wide">"Utiliser ce code de secours"</button>
+            </ActionForm>
+            <p class="hint">
+                "Plus de téléphone ni de code de secours\u{202f}? Contactez le service support\u{a0}: "
+                <SupportContact/>
+            </p>
+            <p><A href=routes::LOGIN>"Revenir à la connexion"</A></p>
+        </section>
     }
 }
 

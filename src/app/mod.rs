@@ -14,6 +14,7 @@ mod not_found;
 pub mod not_us;
 pub mod password;
 mod profile;
+pub mod second_factor;
 pub mod signup;
 pub mod space;
 #[cfg(feature = "ssr")]
@@ -137,10 +138,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mot-de-passe/nouveau") view=password::NewPasswordPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/mot-de-passe/enregistre") view=password::PasswordSavedPage/>
                     <Route path=path!("/connexion") view=login::LoginPage/>
+                    <Route path=path!("/connexion/code") view=login::LoginCodePage/>
                     <Route path=path!("/ce-n-est-pas-nous") view=not_us::NotUsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/mot-de-passe-oublie") view=login::ForgotPasswordPage ssr=SsrMode::InOrder/>
                     // Async: the redirect to login must be decided before anything is sent.
                     <Route path=path!("/espace") view=space::SpacePage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/double-authentification") view=second_factor::SetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/codes-de-secours") view=second_factor::RecoveryCodesPage ssr=SsrMode::Async/>
                 </Routes>
             </layout::Frame>
         </Router>

@@ -33,6 +33,7 @@ pub struct SpaceView {
     pub sessions: Vec<SessionView>,
     /// The password was typed recently enough for a sensitive change (else it is asked again).
     pub recent_login: bool,
+    pub second_factor: super::second_factor::FactorView,
 }
 
 /// An open session, as the space lists it.
@@ -68,6 +69,11 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         .await
         .map_err(|e| web::refused((), e))?;
     let recent_login = listed.recent_login;
+    let factors = state
+        .store
+        .factor_summary(account.id)
+        .await
+        .map_err(|e| web::refused((), e))?;
     let open = listed
         .open
         .into_iter()
@@ -95,13 +101,18 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         attachments: super::establishments::attached_list(centre.attachments),
         sessions: open,
         recent_login,
+        second_factor: super::second_factor::FactorView {
+            on_since: factors.totp_since.map(|t| t.date()),
+            codes_left: factors.codes_left,
+        },
     }))
 }
 
-/// « Confirmer » my password, before ending sessions: the session counts as recent again.
+/// « Confirmer » my password (and the second factor's code, when on), before a sensitive
+/// change: the session counts as recent again. No `code` without a second factor.
 #[server(prefix = "/api", endpoint = "confirmer-mot-de-passe", output = super::codec::JsonOut)]
-pub async fn confirm_password(password: String) -> Result<(), Refused> {
-    use crate::server::accounts::auth;
+pub async fn confirm_password(password: String, code: Option<String>) -> Result<(), Refused> {
+    use crate::server::accounts::{auth, second_factor::Asker};
     use crate::server::http::{refusals::Refusal, web};
     let state = expect_context::<crate::server::http::state::AppState>();
     let (Some(account), Some(current)) =
@@ -110,9 +121,22 @@ pub async fn confirm_password(password: String) -> Result<(), Refused> {
         return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
     };
     let ip = web::client_ip().await;
-    auth::confirm_password(&state.store, &account, &current, &password, &ip)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let user_agent = web::user_agent();
+    let asker = Asker {
+        account: &account,
+        session: &current,
+        ip: &ip,
+        user_agent: &user_agent,
+    };
+    auth::confirm_identity(
+        &state.factors(),
+        &asker,
+        &password,
+        code.as_deref().unwrap_or(""),
+    )
+    .await
+    .map_err(|e| web::refused((), e))?;
+    state.outbox_wake.notify_one();
     leptos_axum::redirect(crate::routes::SPACE);
     Ok(())
 }
@@ -204,6 +228,8 @@ fn SpaceContent(
 ) -> impl IntoView {
     let sessions = space.sessions.clone();
     let recent_login = space.recent_login;
+    let factor = space.second_factor.clone();
+    let needs_code = factor.on_since.is_some();
     let today = space.today;
     let establishments = match space.main_establishment.clone() {
         Some(main) => view! {
@@ -267,17 +293,17 @@ fn SpaceContent(
                 <dd>{space.email.to_string()} <span class="hint">" — non modifiable"</span></dd>
             </dl>
         </section>
-        <OpenSessions sessions recent_login/>
+        <super::second_factor::SecondFactorCard factor recent_login/>
+        <OpenSessions sessions recent_login needs_code/>
     }
 }
 
 /// « Sessions ouvertes »: where the account is logged in, each other session with its button.
 #[component]
-fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool) -> impl IntoView {
+fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool, needs_code: bool) -> impl IntoView {
     use super::forms::rendered_problem;
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let confirm = ServerAction::<ConfirmPassword>::new();
     let others = sessions.iter().filter(|s| !s.current).count();
     // A refusal of one of these forms, back in the URL after a post without JavaScript.
     let refused = rendered_problem::<ConfirmPassword, _>()
@@ -286,14 +312,8 @@ fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool) -> impl IntoView
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));
     // Ending a session is a sensitive change: past a few minutes, the password is asked again.
     let confirm_form = (others > 0 && !recent_login).then(|| view! {
-        <ActionForm action=confirm attr:class="reauth">
-            <div class="field">
-                <label for="reauth-password">"Confirmez votre mot de passe pour terminer une session *"</label>
-                <input id="reauth-password" name="password" type="password" required
-                    autocomplete="current-password" aria-describedby="sessions-error"/>
-            </div>
-            <button type="submit" class="button secondary">"Confirmer"</button>
-        </ActionForm>
+        <ConfirmIdentity id="reauth" label="Confirmez votre mot de passe pour terminer une session *"
+            needs_code describedby="sessions-error"/>
     });
     view! {
         <section class="card" aria-labelledby="sessions-title">
@@ -337,6 +357,39 @@ fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool) -> impl IntoView
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// « Confirmer »: the password, and the second factor's code when it is on, typed again before a
+/// sensitive change. `id` prefixes the fields' ids (two cards may show one each).
+#[component]
+pub fn ConfirmIdentity(
+    id: &'static str,
+    label: &'static str,
+    needs_code: bool,
+    describedby: &'static str,
+) -> impl IntoView {
+    use crate::domain::second_factor::CODE_MAX;
+    let confirm = ServerAction::<ConfirmPassword>::new();
+    let password_id = format!("{id}-password");
+    let code_id = format!("{id}-code");
+    view! {
+        <ActionForm action=confirm attr:class="reauth">
+            <div class="field">
+                <label for=password_id.clone()>{label}</label>
+                <input id=password_id name="password" type="password" required
+                    autocomplete="current-password" aria-describedby=describedby/>
+            </div>
+            {needs_code.then(|| view! {
+                <div class="field">
+                    <label for=code_id.clone()>"Code de l'application d'authentification, ou code de secours *"</label>
+                    <input id=code_id name="code" type="text" required autocomplete="one-time-code"
+                        maxlength=CODE_MAX.to_string() spellcheck="false" aria-describedby=describedby
+                        class="code-input"/>
+                </div>
+            })}
+            <button type="submit" class="button secondary">"Confirmer"</button>
+        </ActionForm>
     }
 }
 

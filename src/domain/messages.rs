@@ -54,6 +54,15 @@ impl UserMessage for Problem {
             Problem::WrongPassword => {
                 "Ce mot de passe n'est pas celui de votre compte. Vérifiez-le et réessayez.".into()
             }
+            Problem::CodeInvalid => {
+                "Ce code n'est pas valable\u{a0}: saisissez le code à 6 chiffres affiché en ce moment par votre application, ou l'un de vos codes de secours (chacun ne sert qu'une fois).".into()
+            }
+            Problem::LoginStepExpired => {
+                "Votre connexion a expiré\u{a0}: saisissez à nouveau votre adresse électronique et votre mot de passe.".into()
+            }
+            Problem::FactorChanged => {
+                "La double authentification de votre compte a changé entre-temps (dans un autre onglet, peut-être)\u{a0}: voici son état actuel.".into()
+            }
             Problem::TooManyRequests { seconds } => format!(
                 "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
                 french_wait(*seconds)
@@ -117,7 +126,10 @@ impl Problem {
             | Problem::AccountSuspended { .. }
             | Problem::SessionEnded
             | Problem::RecentLoginRequired
-            | Problem::WrongPassword => 401,
+            | Problem::WrongPassword
+            | Problem::CodeInvalid
+            | Problem::LoginStepExpired => 401,
+            Problem::FactorChanged => 409,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
@@ -522,6 +534,9 @@ mod tests {
             Problem::SessionEnded,
             Problem::RecentLoginRequired,
             Problem::WrongPassword,
+            Problem::CodeInvalid,
+            Problem::LoginStepExpired,
+            Problem::FactorChanged,
             Problem::TooManyRequests { seconds: 1 },
             Problem::TooManyRequests { seconds: 900 },
             Problem::TooManyAttempts { seconds: 30 },
@@ -548,6 +563,9 @@ mod tests {
                 | Problem::SessionEnded
                 | Problem::RecentLoginRequired
                 | Problem::WrongPassword
+                | Problem::CodeInvalid
+                | Problem::LoginStepExpired
+                | Problem::FactorChanged
                 | Problem::TooManyRequests { .. }
                 | Problem::TooManyAttempts { .. }
                 | Problem::DirectoryUnavailable

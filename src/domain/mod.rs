@@ -21,6 +21,7 @@ pub mod password;
 pub mod password_policy;
 pub mod problem_codes;
 pub mod problems;
+pub mod second_factor;
 pub mod signup;
 pub mod siret;
 pub mod typography;
@@ -38,6 +39,7 @@ pub use names::{NameError, OrganisationName, PersonName};
 pub use password::{NewPassword, PasswordError, PasswordRule, PolicyRefusal, Strength};
 pub use password_policy::{policy_refusal, PasswordContext};
 pub use problems::{Field, FieldProblems, FormProblem, Problem};
+pub use second_factor::{CodeError, FactorCode, RecoveryCode};
 pub use signup::{SignupForm, ValidSignup};
 pub use siret::{Siret, SiretError};
 

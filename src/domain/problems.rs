@@ -78,6 +78,12 @@ pub enum Problem {
     RecentLoginRequired,
     /// The password typed to confirm a change is not the account's.
     WrongPassword,
+    /// The second factor's code is wrong, already used, or not a code.
+    CodeInvalid,
+    /// The login's second step waited too long (or was used): the password is asked again.
+    LoginStepExpired,
+    /// The second factor changed meanwhile (another tab turned it on or off).
+    FactorChanged,
     /// A per-client budget of requests is spent.
     TooManyRequests {
         seconds: i64,

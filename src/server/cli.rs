@@ -96,6 +96,16 @@ enum AccountsCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Turn off the second factor of a SIRET's account (its owner lost the authenticator app
+    /// and the recovery codes; check who asks first). The account is emailed; recorded with the
+    /// reason.
+    ResetSecondFactor {
+        #[arg(value_parser = siret)]
+        siret: Siret,
+        /// Why (kept in the audit trail), e.g. "phone lost, identity checked by phone call".
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,6 +188,9 @@ pub fn main() -> ExitCode {
         Top::Accounts(AccountsCommand::EndSessions { siret, reason }) => {
             Command::EndSessions(siret, reason)
         }
+        Top::Accounts(AccountsCommand::ResetSecondFactor { siret, reason }) => {
+            Command::ResetSecondFactor(siret, reason)
+        }
         Top::Outbox(OutboxCommand::Status) => Command::OutboxStatus,
         Top::Outbox(OutboxCommand::Retry { id, .. }) => Command::OutboxRetry(id),
         Top::Audit { siret } => Command::Audit(siret),
@@ -201,6 +214,7 @@ enum Command {
     Release(Siret, String),
     Resend(Siret),
     EndSessions(Siret, String),
+    ResetSecondFactor(Siret, String),
     OutboxStatus,
     OutboxRetry(Option<i64>),
     Audit(Siret),
@@ -228,6 +242,9 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
         Command::Resend(siret) => operator::resend(&store, settings, &siret, &mut out).await,
         Command::EndSessions(siret, reason) => {
             operator::end_sessions(&store, settings, &siret, &reason, &mut out).await
+        }
+        Command::ResetSecondFactor(siret, reason) => {
+            operator::reset_second_factor(&store, settings, &siret, &reason, &mut out).await
         }
         Command::OutboxStatus => operator::outbox_status(&store, &mut out).await,
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,

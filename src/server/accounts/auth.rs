@@ -7,6 +7,7 @@ use crate::domain::{
 use crate::routes::PublicUrl;
 use crate::server::accounts::hashing::{self, Lane};
 use crate::server::accounts::ownership;
+use crate::server::accounts::second_factor::{Asker, Factors, Origin, Verified};
 use crate::server::accounts::throttle::{self, Turn};
 use crate::server::accounts::tokens;
 use crate::server::clients::ClientIp;
@@ -45,6 +46,12 @@ pub enum AuthError {
     Store(#[from] StoreError),
     #[error("hashing: {0}")]
     Hash(#[from] hashing::HashError),
+    #[error("second-factor code wrong, used or malformed")]
+    CodeInvalid,
+    #[error("the login's second step expired or was used")]
+    LoginExpired,
+    #[error("the second factor changed meanwhile")]
+    FactorChanged,
 }
 
 /// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
@@ -195,6 +202,19 @@ pub struct LoggedIn {
     pub session: SessionId,
 }
 
+/// What a right password leads to: a session, or the second step.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Done(LoggedIn),
+    /// The account asks for a second factor: this secret (a cookie) names the login until the
+    /// code is typed ([`second_step`]).
+    SecondStep(LinkToken),
+}
+
+/// How long the second step waits for its code.
+pub const SECOND_STEP_TTL: crate::server::store::Duration =
+    crate::server::store::Duration::minutes(5);
+
 /// The browser a login comes from.
 pub struct Browser<'a> {
     pub ip: &'a ClientIp,
@@ -220,7 +240,7 @@ pub async fn login(
     email: &str,
     password: &str,
     browser: &Browser<'_>,
-) -> Result<LoggedIn, AuthError> {
+) -> Result<LoginOutcome, AuthError> {
     let ip = browser.ip;
     let account = match EmailAddress::parse(email) {
         Ok(address) => store.account_by_email(&address).await?,
@@ -245,7 +265,18 @@ pub async fn login(
         }
         Err(_) => metrics::counter!("hubpro_login_failures_total").increment(1),
     }
+    let second_step = match &outcome {
+        Ok(id) => store
+            .totp(*id)
+            .await?
+            .is_some_and(|f| f.confirmed.is_some()),
+        Err(_) => false,
+    };
     let (kind, detail) = match &outcome {
+        Ok(_) if second_step => (
+            EventKind::LoginSucceeded,
+            "password right: second factor asked".to_owned(),
+        ),
         Ok(_) if known_device.is_some() => (EventKind::LoginSucceeded, "login".to_owned()),
         Ok(_) => (
             EventKind::LoginSucceeded,
@@ -270,12 +301,84 @@ pub async fn login(
     store.audit(&event).await;
     let record = account;
     let account = outcome?;
+    if second_step {
+        let mut tx = store.begin().await?;
+        let step = tx
+            .insert_token(account, LinkPurpose::SecondFactor, SECOND_STEP_TTL)
+            .await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::SecondStep(step));
+    }
+    let record = record.ok_or(AuthError::InvalidCredentials)?;
+    Ok(LoginOutcome::Done(
+        finish(store, notices, &record, browser, known_device.is_some()).await?,
+    ))
+}
+
+/// « Connexion »'s second step: a code of the account's app, or a recovery code, ends the
+/// login the password began (within [`SECOND_STEP_TTL`], once).
+pub async fn second_step(
+    factors: &Factors<'_>,
+    step: &LinkToken,
+    code: &str,
+    browser: &Browser<'_>,
+) -> Result<LoggedIn, AuthError> {
+    let store = factors.store;
+    let id = store
+        .peek_token(step, &[LinkPurpose::SecondFactor])
+        .await?
+        .ok_or(AuthError::LoginExpired)?;
+    let account = store
+        .account_by_id(id)
+        .await?
+        .ok_or(AuthError::LoginExpired)?;
+    let verified = factors.verify(&account, code).await?;
+    let mut tx = store.begin().await?;
+    if tx.consume_token(step, &[LinkPurpose::SecondFactor]).await? != Some(id) {
+        return Err(AuthError::LoginExpired);
+    }
+    tx.commit().await?;
+    let detail = match verified {
+        Verified::App => "second factor: app code",
+        Verified::RecoveryCode { .. } => "second factor: recovery code",
+    };
+    let event = Event::new(EventKind::LoginSucceeded)
+        .siret(&account.siret)
+        .account(account.id)
+        .ip(browser.ip)
+        .detail(detail);
+    store.audit(&event).await;
+    if let Verified::RecoveryCode { left } = verified {
+        let origin = Origin {
+            account: &account,
+            ip: browser.ip,
+            user_agent: browser.user_agent,
+        };
+        factors.tell_code_used(origin, left).await?;
+    }
+    let known = match browser.device {
+        Some(key) => store.is_known_device(key, Some(account.id)).await?,
+        None => false,
+    };
+    finish(store, &factors.notices, &account, browser, known).await
+}
+
+/// The end of a login: the owner told of a browser not seen before, the browser remembered, a
+/// new session.
+async fn finish(
+    store: &Store,
+    notices: &Notices<'_>,
+    record: &Account,
+    browser: &Browser<'_>,
+    known_device: bool,
+) -> Result<LoggedIn, AuthError> {
+    let account = record.id;
+    let ip = browser.ip;
+    let device = browser.device;
     // A browser not seen before, on an account that has known one: its owner is told. (The
     // very first login, right after the password was chosen, is no news.)
-    if let (None, Some(record)) = (known_device, &record) {
-        if store.has_known_devices(account).await? {
-            tell_of_new_browser(store, notices, record, browser).await?;
-        }
+    if !known_device && store.has_known_devices(account).await? {
+        tell_of_new_browser(store, notices, record, browser).await?;
     }
     // The browser's cookie, if it has one (a shared computer known to another account keeps
     // one value for both), else a new one.
@@ -294,15 +397,17 @@ pub async fn login(
     })
 }
 
-/// « Confirmer mon mot de passe », before a sensitive change: the session counts as recently
-/// logged in again. Wrong passwords count in a slow-down of their own.
-pub async fn confirm_password(
-    store: &Store,
-    account: &Account,
-    session: &SessionId,
+/// « Confirmer », before a sensitive change: the password (and the second factor's code when
+/// the account has one) typed again, the session counts as recently logged in again. Wrong
+/// passwords count in a slow-down of their own; wrong codes in the login's.
+pub async fn confirm_identity(
+    factors: &Factors<'_>,
+    asker: &Asker<'_>,
     password: &str,
-    ip: &ClientIp,
+    code: &str,
 ) -> Result<(), AuthError> {
+    let store = factors.store;
+    let account = asker.account;
     let key = format!("reauth:account:{}", account.id);
     if let Turn::Wait(s) = store.take_turn(&key, throttle::LOGIN_PAIR).await? {
         return Err(AuthError::Throttled(s));
@@ -312,13 +417,18 @@ pub async fn confirm_password(
         let event = Event::new(EventKind::LoginFailed)
             .siret(&account.siret)
             .account(account.id)
-            .ip(ip)
+            .ip(asker.ip)
             .detail("password confirmation refused");
         store.audit(&event).await;
         return Err(AuthError::WrongPassword);
     }
     store.reset_turns(&key).await?;
-    store.reauthenticate_session(session, now()).await?;
+    if factors.is_on(account.id).await? {
+        if let Verified::RecoveryCode { left } = factors.verify(account, code).await? {
+            factors.tell_code_used(asker.origin(), left).await?;
+        }
+    }
+    store.reauthenticate_session(asker.session, now()).await?;
     Ok(())
 }
 

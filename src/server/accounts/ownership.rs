@@ -285,6 +285,50 @@ pub async fn end_sessions(
     Ok(ended)
 }
 
+/// Support's reset for an owner who lost both the authenticator app and the recovery codes:
+/// the second factor goes (the password alone opens the account again), the owner is emailed,
+/// the reason recorded. `false` when the account had none.
+pub async fn reset_second_factor(
+    store: &Store,
+    public_url: &PublicUrl,
+    support: &str,
+    siret: &Siret,
+    reason: &str,
+) -> Result<bool, OwnershipError> {
+    use crate::server::mail::emails::{FactorChange, FactorNotice};
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(OwnershipError::NoReason);
+    }
+    let mut tx = store.begin().await?;
+    let account = tx
+        .account_by_siret(siret)
+        .await?
+        .ok_or_else(|| OwnershipError::NoAccount(siret.clone()))?;
+    if !tx.remove_second_factors(account.id).await? {
+        return Ok(false);
+    }
+    tx.enqueue_email(&emails::second_factor_changed(&FactorNotice {
+        to: &account.email,
+        first_name: &account.first_name,
+        change: FactorChange::ResetBySupport,
+        at: now(),
+        from: None,
+        public_url,
+        support,
+    }))
+    .await?;
+    tx.audit(
+        &Event::new(EventKind::SecondFactorChanged)
+            .siret(siret)
+            .account(account.id)
+            .detail(format!("second factor reset by support: {reason}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 pub async fn release(store: &Store, siret: &Siret, reason: &str) -> Result<(), OwnershipError> {
     let reason = reason.trim();
     if reason.is_empty() {

@@ -12,6 +12,7 @@ mod tests;
 mod typed;
 
 use crate::routes::PublicUrl;
+use crate::server::accounts::sealing::SecretKey;
 use crate::server::clients::TrustedProxies;
 use leptos::config::{Env, LeptosOptions};
 use lettre::message::Mailbox;
@@ -135,6 +136,10 @@ pub struct Settings {
     /// Who may read `/metrics`.
     pub metrics: MetricsAccess,
     pub log_format: LogFormat,
+    /// Seals the authenticator apps' secrets and hashes the recovery codes.
+    pub secret_key: SecretKey,
+    /// `HUBPRO_SECRET_KEY` is set (else the development key: refused in production).
+    pub secret_key_configured: bool,
 }
 
 impl Settings {
@@ -158,6 +163,7 @@ impl Settings {
             support_contact,
         } = OperatorSettings::try_from(&raw)?;
         let production = leptos.env == Env::PROD || public_url.is_https();
+        let secret_key = typed::secret_key(&raw)?;
         let settings = Settings {
             leptos,
             database_url,
@@ -172,6 +178,8 @@ impl Settings {
             metrics: MetricsAccess::try_from(&raw)?,
             log_format: typed::log_format(&raw)?,
             limits: RateLimits::try_from(&raw)?,
+            secret_key_configured: secret_key.is_some(),
+            secret_key: secret_key.unwrap_or_else(SecretKey::development),
         };
         if production {
             production::check(&settings)?;

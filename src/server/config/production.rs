@@ -34,6 +34,13 @@ pub fn check(settings: &Settings) -> Result<(), ConfigError> {
              or HUBPRO_METRICS=false to turn it off; without a token only this machine may read \
              it, and behind a TLS proxy on this machine that is everyone",
         ),
+        (
+            !settings.secret_key_configured,
+            "HUBPRO_SECRET_KEY",
+            "missing in production: set 64 hexadecimal characters (openssl rand -hex 32); it \
+             seals the authenticator apps' secrets and hashes the recovery codes, so keep it with \
+             the database's backups but apart from them",
+        ),
     ];
     match refusals.into_iter().find(|(refused, _, _)| *refused) {
         Some((_, key, reason)) => Err(ConfigError {

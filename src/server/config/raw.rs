@@ -52,6 +52,7 @@ settings! {
     metrics_token: "HUBPRO_METRICS_TOKEN" = "hubpro"."metrics-token";
     log_format: "HUBPRO_LOG_FORMAT" = "hubpro"."log-format";
     audit_retention_days: "HUBPRO_AUDIT_RETENTION_DAYS" = "hubpro"."audit-retention-days";
+    secret_key: "HUBPRO_SECRET_KEY" = "hubpro"."secret-key";
 }
 
 /// One setting's text, and the variable its errors name.

@@ -48,12 +48,16 @@ fn without_smtp_the_dev_mailbox_must_be_asked_for() {
 }
 
 /// A safe production configuration (the tests take one of its settings away or change it).
-const PRODUCTION: [(&str, &str); 5] = [
+const PRODUCTION: [(&str, &str); 6] = [
     ("LEPTOS_ENV", "PROD"),
     ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
     ("HUBPRO_SMTP_URL", "smtps://u:p@mail.example"),
     ("HUBPRO_SIRENE_API_KEY", "k3y"),
     ("HUBPRO_METRICS_TOKEN", "m3trics"),
+    (
+        "HUBPRO_SECRET_KEY",
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    ),
 ];
 
 /// `PRODUCTION` with `changes`: a `None` value removes the variable.
@@ -123,6 +127,25 @@ fn production_metrics_need_a_token_unless_turned_off() {
     // Turned off while a token is set: one of them is a mistake.
     let both = load(&production_with(&[("HUBPRO_METRICS", Some("false"))]));
     assert_eq!(both.unwrap_err().key, "HUBPRO_METRICS");
+}
+
+#[test]
+fn production_needs_its_own_well_formed_secret_key() {
+    let err = load(&production_with(&[("HUBPRO_SECRET_KEY", None)])).unwrap_err();
+    assert_eq!(err.key, "HUBPRO_SECRET_KEY");
+    assert!(
+        err.reason.contains("openssl rand -hex 32"),
+        "{}",
+        err.reason
+    );
+    for wrong in ["abc", &"a".repeat(64), &"g".repeat(64)] {
+        let err = load(&production_with(&[("HUBPRO_SECRET_KEY", Some(wrong))])).unwrap_err();
+        assert_eq!(err.key, "HUBPRO_SECRET_KEY", "{wrong}");
+    }
+    // Refused when malformed outside production too; unset, the development key.
+    let dev = load(&[("HUBPRO_SECRET_KEY", "00")]).unwrap_err();
+    assert_eq!(dev.key, "HUBPRO_SECRET_KEY");
+    assert!(!load(&[]).unwrap().secret_key_configured);
 }
 
 #[test]

@@ -6,9 +6,18 @@ use super::{
     MetricsAccess, OperatorSettings, RateLimits, Secret,
 };
 use crate::routes::PublicUrl;
+use crate::server::accounts::sealing::SecretKey;
 use crate::server::clients::TrustedProxies;
 use leptos::config::{Env, LeptosOptions};
 use std::time::Duration;
+
+/// `HUBPRO_SECRET_KEY`: unset, the development key (production refuses that).
+pub fn secret_key(raw: &Raw) -> Result<Option<SecretKey>, ConfigError> {
+    raw.secret_key
+        .optional()
+        .map(|text| SecretKey::parse(&text).map_err(|e| raw.secret_key.error(e.to_string())))
+        .transpose()
+}
 
 /// The site's address, files and mode.
 pub fn leptos_options(raw: &Raw) -> Result<LeptosOptions, ConfigError> {

@@ -3,6 +3,7 @@
 //! of a browser that logged in. All are `HttpOnly`; over https they are `Secure` and their names
 //! take the `__Host-` prefix, so no sub-domain or plain-http page can set them.
 
+use crate::server::accounts::auth::SECOND_STEP_TTL;
 use crate::server::accounts::sessions::LIFETIMES;
 use crate::server::accounts::tokens::PASSWORD_FLOW_TTL;
 use crate::server::store::DEVICE_LIFETIME;
@@ -19,6 +20,8 @@ pub enum Kind {
     /// A browser that logged into an account (OWASP device cookie): its logins are judged by
     /// its own failures. `Strict`, long-lived.
     Device,
+    /// A login between its password and its second factor. `Strict`, a few minutes.
+    LoginStep,
 }
 
 impl Kind {
@@ -30,6 +33,8 @@ impl Kind {
             (Kind::PasswordFlow, false) => "hubpro_flow",
             (Kind::Device, true) => "__Host-hubpro_device",
             (Kind::Device, false) => "hubpro_device",
+            (Kind::LoginStep, true) => "__Host-hubpro_login_step",
+            (Kind::LoginStep, false) => "hubpro_login_step",
         }
     }
 
@@ -38,13 +43,14 @@ impl Kind {
             Kind::Session => LIFETIMES.absolute,
             Kind::PasswordFlow => PASSWORD_FLOW_TTL,
             Kind::Device => DEVICE_LIFETIME,
+            Kind::LoginStep => SECOND_STEP_TTL,
         }
     }
 
     fn same_site(self) -> SameSite {
         match self {
             Kind::Session => SameSite::Lax,
-            Kind::PasswordFlow | Kind::Device => SameSite::Strict,
+            Kind::PasswordFlow | Kind::Device | Kind::LoginStep => SameSite::Strict,
         }
     }
 }
@@ -102,7 +108,7 @@ mod tests {
             assert!(session.contains(part), "{session} lacks {part}");
         }
         assert!(!set(Kind::Session, "abc", false).contains("Secure"));
-        for kind in [Kind::PasswordFlow, Kind::Device] {
+        for kind in [Kind::PasswordFlow, Kind::Device, Kind::LoginStep] {
             let over_https = set(kind, "v", true);
             assert!(over_https.starts_with("__Host-"), "{over_https}");
             assert!(over_https.contains("Secure") && over_https.contains("HttpOnly"));

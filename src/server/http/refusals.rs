@@ -64,6 +64,9 @@ impl From<AuthError> for Refusal {
             AuthError::PasswordPolicy(r) => Self::on(Field::Password, Problem::PasswordPolicy(r)),
             AuthError::PasswordsDiffer => Self::on(Field::Confirmation, Problem::PasswordsDiffer),
             AuthError::InvalidEmail(e) => Self::on(Field::Email, Problem::Email(e)),
+            AuthError::CodeInvalid => Self::general(Problem::CodeInvalid),
+            AuthError::LoginExpired => Self::general(Problem::LoginStepExpired),
+            AuthError::FactorChanged => Self::general(Problem::FactorChanged),
             e @ (AuthError::Store(_) | AuthError::Hash(_)) => Self::unexpected(&e),
         }
     }

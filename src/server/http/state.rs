@@ -52,6 +52,17 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The second factors: the store, the configured key, where notices point to.
+    pub fn factors(&self) -> crate::server::accounts::second_factor::Factors<'_> {
+        crate::server::accounts::second_factor::Factors {
+            store: &self.store,
+            key: &self.settings.secret_key,
+            notices: self.notices(),
+        }
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         LeptosOptions::clone(&state.leptos_options)

@@ -81,6 +81,11 @@ pub fn password_flow(state: &AppState) -> Option<LinkToken> {
     LinkToken::parse(&cookie(state, cookies::Kind::PasswordFlow)?)
 }
 
+/// The login waiting for its second factor (its cookie), if any.
+pub fn login_step(state: &AppState) -> Option<LinkToken> {
+    LinkToken::parse(&cookie(state, cookies::Kind::LoginStep)?)
+}
+
 /// The browser's device key (its cookie), if it has one of ours.
 pub fn device_key(state: &AppState) -> Option<DeviceKey> {
     DeviceKey::parse(&cookie(state, cookies::Kind::Device)?)

@@ -210,6 +210,35 @@ pub async fn end_sessions(
     Ok(())
 }
 
+pub async fn reset_second_factor(
+    store: &Store,
+    settings: &crate::server::config::OperatorSettings,
+    siret: &Siret,
+    reason: &str,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    let reset = crate::server::accounts::ownership::reset_second_factor(
+        store,
+        &settings.public_url,
+        &settings.support_contact,
+        siret,
+        reason,
+    )
+    .await?;
+    if reset {
+        writeln!(
+            out,
+            "second factor of SIRET {siret} reset: the password alone opens the account; the account is emailed (a running server sends it within seconds)"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "the account of SIRET {siret} has no second factor: nothing changed"
+        )?;
+    }
+    Ok(())
+}
+
 pub async fn outbox_status(store: &Store, out: &mut impl Write) -> Result<(), OperatorError> {
     let unsent = store.unsent_emails().await?;
     let failed = unsent.iter().filter(|e| e.attempts > 0).count();

@@ -295,6 +295,9 @@ impl Tx {
             "DELETE FROM tokens WHERE account_id = $1",
             "DELETE FROM sessions WHERE account_id = $1",
             "DELETE FROM known_devices WHERE account_id = $1",
+            "DELETE FROM totp_factors WHERE account_id = $1",
+            "DELETE FROM recovery_codes WHERE account_id = $1",
+            "DELETE FROM unseen_recovery_codes WHERE account_id = $1",
             "DELETE FROM attachments WHERE main_account_id = $1",
             "DELETE FROM accounts WHERE id = $1",
         ] {

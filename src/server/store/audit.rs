@@ -34,6 +34,9 @@ pub enum EventKind {
     LinkResent,
     /// The centre's official address was told an account was asked with another address.
     OfficialAddressTold,
+    /// A second factor was turned on, off (by the owner or support), or its recovery codes
+    /// renewed or used.
+    SecondFactorChanged,
 }
 
 impl EventKind {
@@ -55,6 +58,7 @@ impl EventKind {
             Self::AccountEnded => "account_ended",
             Self::LinkResent => "link_resent",
             Self::OfficialAddressTold => "official_address_told",
+            Self::SecondFactorChanged => "second_factor_changed",
         }
     }
 }

@@ -14,6 +14,8 @@ pub enum LinkPurpose {
     PasswordFlow,
     /// « Ce n'est pas nous », sent to the centre's official address.
     NotUs,
+    /// A login between its password and its second factor (a cookie, never emailed).
+    SecondFactor,
 }
 
 impl LinkPurpose {
@@ -26,6 +28,7 @@ impl LinkPurpose {
             Self::PasswordReset => "password_reset",
             Self::PasswordFlow => "password_flow",
             Self::NotUs => "not_us",
+            Self::SecondFactor => "second_factor",
         }
     }
 
@@ -35,6 +38,7 @@ impl LinkPurpose {
             Self::PasswordReset,
             Self::PasswordFlow,
             Self::NotUs,
+            Self::SecondFactor,
         ]
         .into_iter()
         .find(|p| p.code() == code)

@@ -8,11 +8,13 @@ use crate::server::store::OutgoingEmail;
 mod establishments;
 mod message;
 mod ownership;
+mod second_factor;
 pub use establishments::{
     approval_granted, attachment_invitation, new_approval_notice, Invitation,
 };
 pub use message::{b, link, t, Message, AUTOMATIC_NOTICE};
 pub use ownership::{account_requested, account_suspended, AccountRequested};
+pub use second_factor::{second_factor_changed, FactorChange, FactorNotice};
 
 /// « une heure », « 72 heures », « 30 minutes »: a link's validity, said one way everywhere.
 pub fn validity(minutes: i64) -> String {

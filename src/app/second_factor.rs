@@ -1,0 +1,365 @@
+//! « Double authentification »: the space's card (turn the authenticator app on or off, new
+//! recovery codes), the set-up page (QR code, secret as text, a first code) and the page that
+//! shows new recovery codes once. Plain forms: no script.
+
+use super::forms::Refused;
+use crate::domain::messages::french_date;
+use crate::domain::second_factor::CODE_MAX;
+use crate::routes;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+/// What the space shows of the second factor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactorView {
+    /// When the authenticator app was turned on.
+    pub on_since: Option<time::Date>,
+    pub codes_left: i64,
+}
+
+/// The set-up page's content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupView {
+    /// The QR code, an SVG drawn on the server from our own data.
+    pub qr_svg: String,
+    pub secret_grouped: String,
+}
+
+/// New recovery codes, and the same as a text file to download.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodesView {
+    pub codes: Vec<String>,
+    /// A `data:` address of the text file.
+    pub download: String,
+}
+
+/// The logged-in account, its session, its address and browser: who asks for a change.
+#[cfg(feature = "ssr")]
+struct Caller {
+    account: crate::server::store::Account,
+    session: crate::server::store::SessionId,
+    ip: crate::server::clients::ClientIp,
+    user_agent: String,
+}
+
+#[cfg(feature = "ssr")]
+impl Caller {
+    async fn of(state: &crate::server::http::state::AppState) -> Result<Self, Refused> {
+        use crate::domain::Problem;
+        use crate::server::http::{refusals::Refusal, web};
+        match (web::current_account(state).await, web::session_id(state)) {
+            (Some(account), Some(session)) => Ok(Caller {
+                account,
+                session,
+                ip: web::client_ip().await,
+                user_agent: web::user_agent(),
+            }),
+            _ => Err(web::refused((), Refusal::general(Problem::SessionEnded))),
+        }
+    }
+
+    fn asker(&self) -> crate::server::accounts::second_factor::Asker<'_> {
+        crate::server::accounts::second_factor::Asker {
+            account: &self.account,
+            session: &self.session,
+            ip: &self.ip,
+            user_agent: &self.user_agent,
+        }
+    }
+}
+
+/// « Activer la double authentification »: a new secret, then its set-up page.
+#[server(prefix = "/api", endpoint = "activer-double-authentification", output = super::codec::JsonOut)]
+pub async fn start_app() -> Result<(), Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let caller = Caller::of(&state).await?;
+    state
+        .factors()
+        .start(&caller.asker())
+        .await
+        .map_err(|e| web::refused((), e))?;
+    leptos_axum::redirect(routes::SECOND_FACTOR);
+    Ok(())
+}
+
+/// The first code confirms the app: it is on, and the recovery codes are shown.
+#[server(prefix = "/api", endpoint = "confirmer-double-authentification", output = super::codec::JsonOut)]
+pub async fn confirm_app(code: String) -> Result<(), Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let caller = Caller::of(&state).await?;
+    state
+        .factors()
+        .confirm(&caller.asker(), &code)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    state.outbox_wake.notify_one();
+    leptos_axum::redirect(routes::RECOVERY_CODES);
+    Ok(())
+}
+
+/// « Désactiver la double authentification ».
+#[server(prefix = "/api", endpoint = "desactiver-double-authentification", output = super::codec::JsonOut)]
+pub async fn remove_app() -> Result<(), Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let caller = Caller::of(&state).await?;
+    state
+        .factors()
+        .remove(&caller.asker())
+        .await
+        .map_err(|e| web::refused((), e))?;
+    state.outbox_wake.notify_one();
+    leptos_axum::redirect(routes::SPACE);
+    Ok(())
+}
+
+/// « Créer de nouveaux codes de secours »: the old ones stop working.
+#[server(prefix = "/api", endpoint = "renouveler-codes-de-secours", output = super::codec::JsonOut)]
+pub async fn renew_codes() -> Result<(), Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let caller = Caller::of(&state).await?;
+    state
+        .factors()
+        .renew_codes(&caller.asker())
+        .await
+        .map_err(|e| web::refused((), e))?;
+    state.outbox_wake.notify_one();
+    leptos_axum::redirect(routes::RECOVERY_CODES);
+    Ok(())
+}
+
+/// The app being set up; without a session, off to the login page.
+#[server(prefix = "/api", endpoint = "double-authentification", output = super::codec::JsonOut)]
+pub async fn app_setup() -> Result<Option<SetupView>, Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let Some(account) = web::current_account(&state).await else {
+        leptos_axum::redirect(routes::LOGIN);
+        return Ok(None);
+    };
+    let setup = state
+        .factors()
+        .setup(&account)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    Ok(setup.map(|s| SetupView {
+        qr_svg: s.qr_svg,
+        secret_grouped: s.secret_grouped,
+    }))
+}
+
+/// The new recovery codes, once (a second visit finds none).
+#[server(prefix = "/api", endpoint = "codes-de-secours", output = super::codec::JsonOut)]
+pub async fn unseen_codes() -> Result<Option<CodesView>, Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let Some(account) = web::current_account(&state).await else {
+        leptos_axum::redirect(routes::LOGIN);
+        return Ok(None);
+    };
+    let codes = state
+        .factors()
+        .take_unseen_codes(account.id)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    Ok(codes.map(|codes| {
+        let text = format!(
+            "Hub Pro Transport — codes de secours\nCompte : {}\nCréés le {}\n\n{}\n\nChaque code permet une seule connexion, si vous n'avez plus accès à votre application d'authentification.\n",
+            account.email,
+            french_date(crate::server::store::now().date()),
+            codes.join("\n")
+        );
+        CodesView {
+            download: format!("data:text/plain;charset=utf-8,{}", percent_encoded(&text)),
+            codes,
+        }
+    }))
+}
+
+/// Every byte but the unreserved ones, as `%XX` (a `data:` address).
+#[cfg(feature = "ssr")]
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The space's « Double authentification » card.
+#[component]
+pub fn SecondFactorCard(factor: FactorView, recent_login: bool) -> impl IntoView {
+    use super::forms::rendered_problem;
+    let start = ServerAction::<StartApp>::new();
+    let remove = ServerAction::<RemoveApp>::new();
+    let renew = ServerAction::<RenewCodes>::new();
+    let refused = rendered_problem::<StartApp, _>()
+        .or_else(rendered_problem::<RemoveApp, _>)
+        .or_else(rendered_problem::<RenewCodes, _>)
+        .and_then(|p| Some((p.general_code()?, p.general_message()?)));
+    let needs_code = factor.on_since.is_some();
+    let confirm = (!recent_login).then(|| {
+        view! {
+            <super::space::ConfirmIdentity id="factor-reauth"
+                label="Confirmez votre mot de passe pour modifier la double authentification *"
+                needs_code describedby="factor-error"/>
+        }
+    });
+    let state = match factor.on_since {
+        Some(since) => view! {
+            <p class="notice ok" data-factor="on">
+                "Activée le " {french_date(since)} " avec une application d'authentification. "
+                {match factor.codes_left {
+                    0 => "Il ne vous reste aucun code de secours\u{a0}: créez-en de nouveaux.".to_owned(),
+                    1 => "Il vous reste 1 code de secours.".to_owned(),
+                    n => format!("Il vous reste {n} codes de secours."),
+                }}
+            </p>
+            {recent_login.then(|| view! {
+                <div class="actions">
+                    <ActionForm action=renew>
+                        <button type="submit" class="button secondary">"Créer de nouveaux codes de secours"</button>
+                    </ActionForm>
+                    <ActionForm action=remove>
+                        <button type="submit" class="button secondary">"Désactiver la double authentification"</button>
+                    </ActionForm>
+                </div>
+            })}
+        }
+        .into_any(),
+        None => view! {
+            <p data-factor="off">
+                "Désactivée. Protégez mieux votre compte\u{a0}: en plus du mot de passe, chaque connexion "
+                "demandera le code à 6 chiffres affiché par une application d'authentification sur votre téléphone."
+            </p>
+            {recent_login.then(|| view! {
+                <ActionForm action=start>
+                    <button type="submit" class="button primary">"Activer la double authentification"</button>
+                </ActionForm>
+            })}
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card" aria-labelledby="factor-title">
+            <h2 id="factor-title">"Double authentification"</h2>
+            <div id="factor-error" aria-live="assertive">
+                {refused.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
+            </div>
+            {state}
+            {confirm}
+        </section>
+    }
+}
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let setup = Resource::new(|| (), |_| async move { app_setup().await });
+    let confirm = ServerAction::<ConfirmApp>::new();
+    let error = StoredValue::new(
+        super::forms::rendered_problem::<ConfirmApp, _>()
+            .and_then(|p| Some((p.general_code()?, p.general_message()?))),
+    );
+    view! {
+        <Title text="Activer la double authentification"/>
+        <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
+            {move || setup.get().map(|r| match r {
+                Ok(Some(s)) => view! {
+                    <section class="card form-card">
+                        <h1>"Activer la double authentification"</h1>
+                        <ol class="steps">
+                            <li>
+                                "Installez sur votre téléphone une application d'authentification, si vous n'en avez pas "
+                                "(par exemple Google Authenticator, Microsoft Authenticator ou FreeOTP)."
+                            </li>
+                            <li>
+                                "Dans l'application, ajoutez un compte en scannant ce QR code\u{a0}:"
+                                <div class="qr" role="img" aria-label="QR code à scanner avec l'application d'authentification" inner_html=s.qr_svg></div>
+                                "Si vous ne pouvez pas le scanner, saisissez plutôt cette clé dans l'application\u{a0}:"
+                                <p><code class="secret" data-secret=s.secret_grouped.replace(' ', "")>{s.secret_grouped.clone()}</code></p>
+                            </li>
+                            <li>
+                                <ActionForm action=confirm>
+                                    <div id="setup-error" aria-live="assertive">
+                                        {error.get_value().map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
+                                    </div>
+                                    <div class="field">
+                                        <label for="code">"Code à 6 chiffres affiché par l'application *"</label>
+                                        <input id="code" name="code" type="text" required inputmode="numeric"
+                                            autocomplete="one-time-code" maxlength=CODE_MAX.to_string() spellcheck="false"
+                                            aria-describedby="setup-error" class="code-input"/>
+                                    </div>
+                                    <button type="submit" class="button primary wide">"Confirmer"</button>
+                                </ActionForm>
+                            </li>
+                        </ol>
+                        <p><A href=routes::SPACE>"Annuler et revenir à mon espace"</A></p>
+                    </section>
+                }
+                .into_any(),
+                Ok(None) => view! {
+                    <section class="card">
+                        <h1>"Double authentification"</h1>
+                        <p>"Aucune activation n'est en cours\u{a0}: revenez à votre espace pour l'activer ou la gérer."</p>
+                        <p><A href=routes::SPACE>"Revenir à mon espace"</A></p>
+                    </section>
+                }
+                .into_any(),
+                Err(e) => view! { <section class="card"><p class="notice error">{e.general_message()}</p></section> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn RecoveryCodesPage() -> impl IntoView {
+    let codes = Resource::new(|| (), |_| async move { unseen_codes().await });
+    view! {
+        <Title text="Vos codes de secours"/>
+        <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
+            {move || codes.get().map(|r| match r {
+                Ok(Some(c)) => view! {
+                    <section class="card form-card">
+                        <h1>"Vos codes de secours"</h1>
+                        <p class="notice ok" role="status">"La double authentification est activée."</p>
+                        <p>
+                            "Si vous n'avez plus accès à votre application d'authentification, chacun de ces codes "
+                            "permet de vous connecter, une seule fois. "
+                            <strong>"Notez-les ou téléchargez-les maintenant et gardez-les en lieu sûr\u{a0}: ils ne seront plus affichés."</strong>
+                        </p>
+                        <ol class="recovery-codes">
+                            {c.codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+                        </ol>
+                        <p>
+                            <a class="button secondary" href=c.download download="codes-de-secours-hub-pro-transport.txt">
+                                "Télécharger les codes (fichier texte)"
+                            </a>
+                        </p>
+                        <p><A href=routes::SPACE attr:class="button primary">"J'ai noté mes codes, revenir à mon espace"</A></p>
+                    </section>
+                }
+                .into_any(),
+                Ok(None) => view! {
+                    <section class="card">
+                        <h1>"Vos codes de secours"</h1>
+                        <p>
+                            "Vos codes de secours ont déjà été affichés\u{a0}: ils ne le sont qu'une fois. Si vous ne les "
+                            "avez plus, créez-en de nouveaux depuis votre espace (les anciens ne fonctionneront plus)."
+                        </p>
+                        <p><A href=routes::SPACE>"Revenir à mon espace"</A></p>
+                    </section>
+                }
+                .into_any(),
+                Err(e) => view! { <section class="card"><p class="notice error">{e.general_message()}</p></section> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,383 @@
+//! The second factor over HTTP, with the real app: the authenticator app set up from the space
+//! (its secret read from the page, codes computed here as a phone would), the login's second
+//! step (wrong, replayed and right codes), recovery codes (once each, shown once), the
+//! recent-login check before changes, the notices, and support's reset.
+
+mod support;
+
+use hubpro::domain::Siret;
+use support::api::call;
+use support::journey::{active_account, cookie_pair, login, post};
+use support::TestApp;
+use totp_rs::{Algorithm, Secret, TOTP};
+
+const FORMATRANS: &str = "47728084603753";
+const EMAIL: &str = "claire@example.fr";
+const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
+
+/// A page as the browser with `cookie` gets it.
+async fn page(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The authenticator app a phone holds, from the secret the set-up page shows.
+fn phone(page: &str) -> TOTP {
+    let start = page.find("data-secret=\"").expect("secret shown") + 13;
+    let secret = &page[start..start + page[start..].find('"').unwrap()];
+    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, None, EMAIL.into()).unwrap()
+}
+
+fn code_at(app: &TOTP, steps_from_now: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    app.generate((now + 30 * steps_from_now) as u64)
+}
+
+/// The codes the recovery page lists.
+fn listed_codes(page: &str) -> Vec<String> {
+    page.split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_owned())
+        .collect()
+}
+
+/// The subjects of the emails sent to the account so far.
+async fn subjects(app: &TestApp) -> Vec<String> {
+    app.store
+        .recent_emails(200)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.email.to == EMAIL)
+        .map(|m| m.email.subject)
+        .collect()
+}
+
+/// Password right: the second step's cookie, and no session yet.
+async fn password_step(app: &TestApp) -> String {
+    let res = post(
+        app,
+        "/api/connexion",
+        &[("email", EMAIL), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        cookie_pair(&res, "hubpro_session").is_none(),
+        "no session before the code"
+    );
+    cookie_pair(&res, "hubpro_login_step").expect("second step cookie")
+}
+
+/// The app as turned on from the space.
+struct TurnedOn {
+    phone: TOTP,
+    /// The code that confirmed it (a replay of it must fail).
+    first_code: String,
+    /// The recovery codes shown.
+    codes: Vec<String>,
+}
+
+/// Turns the app on from the space.
+async fn turn_on(app: &TestApp, session: &str) -> TurnedOn {
+    call(
+        app,
+        "/api/activer-double-authentification",
+        &[],
+        Some(session),
+    )
+    .await
+    .assert_ok();
+    let (status, setup) = page(app, "/espace/double-authentification", session).await;
+    assert_eq!(status, 200);
+    assert!(setup.contains("<svg"), "QR code drawn: {setup}");
+    let phone = phone(&setup);
+    call(
+        app,
+        "/api/confirmer-double-authentification",
+        &[("code", "000000")],
+        Some(session),
+    )
+    .await
+    .assert_refused(401, "second_factor.invalid");
+    let first_code = code_at(&phone, 0);
+    call(
+        app,
+        "/api/confirmer-double-authentification",
+        &[("code", &first_code)],
+        Some(session),
+    )
+    .await
+    .assert_ok();
+    let (_, shown) = page(app, "/espace/codes-de-secours", session).await;
+    let codes = listed_codes(&shown);
+    assert_eq!(codes.len(), 10, "{shown}");
+    assert!(
+        shown.contains("data:text/plain;charset=utf-8,"),
+        "download offered"
+    );
+    // Shown once.
+    let (_, again) = page(app, "/espace/codes-de-secours", session).await;
+    assert!(listed_codes(&again).is_empty(), "{again}");
+    TurnedOn {
+        phone,
+        first_code,
+        codes,
+    }
+}
+
+#[tokio::test]
+async fn an_authenticator_app_guards_the_login_on_both_databases() {
+    for (name, url) in support::all_databases().await {
+        let app = support::demo_app(&url).await;
+        active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
+        let session = login(&app, EMAIL, PASSWORD).await;
+        let TurnedOn {
+            phone,
+            first_code,
+            codes,
+        } = turn_on(&app, &session).await;
+        let (_, space) = page(&app, "/espace", &session).await;
+        assert!(space.contains(r#"data-factor="on""#), "{name}: {space}");
+        assert!(subjects(&app)
+            .await
+            .iter()
+            .any(|s| s.contains("double authentification activée")));
+
+        // The login now asks for a code: a wrong one, the one already used to confirm (the
+        // same step: a replay) and a malformed one are refused; the next step's is accepted.
+        let step = password_step(&app).await;
+        for wrong in ["123456", &first_code, "pas un code"] {
+            call(&app, "/api/connexion-code", &[("code", wrong)], Some(&step))
+                .await
+                .assert_refused(401, "second_factor.invalid");
+        }
+        let right = call(
+            &app,
+            "/api/connexion-code",
+            &[("code", &code_at(&phone, 1))],
+            Some(&step),
+        )
+        .await;
+        right.assert_ok();
+        let opened = right.cookie("hubpro_session").expect("a session at last");
+        assert_eq!(page(&app, "/espace", &opened).await.0, 200, "{name}");
+        // The step is spent.
+        call(
+            &app,
+            "/api/connexion-code",
+            &[("code", &codes[0])],
+            Some(&step),
+        )
+        .await
+        .assert_refused(401, "second_factor.expired");
+        call(&app, "/api/connexion-code", &[("code", "123456")], None)
+            .await
+            .assert_refused(401, "second_factor.expired");
+
+        // A recovery code works once, typed in lower case without its dash.
+        let typed = codes[0].replace('-', "").to_lowercase();
+        let step = password_step(&app).await;
+        call(
+            &app,
+            "/api/connexion-code",
+            &[("code", &typed)],
+            Some(&step),
+        )
+        .await
+        .assert_ok();
+        let step = password_step(&app).await;
+        call(
+            &app,
+            "/api/connexion-code",
+            &[("code", &codes[0])],
+            Some(&step),
+        )
+        .await
+        .assert_refused(401, "second_factor.invalid");
+        assert!(subjects(&app)
+            .await
+            .iter()
+            .any(|s| s.contains("un code de secours a été utilisé")));
+        let (_, space) = page(&app, "/espace", &opened).await;
+        assert!(
+            space.contains("Il vous reste 9 codes de secours."),
+            "{name}: {space}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_codes_are_slowed_down_like_wrong_passwords() {
+    let app = support::demo_app(&support::sqlite_url()).await;
+    active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
+    let session = login(&app, EMAIL, PASSWORD).await;
+    let phone = turn_on(&app, &session).await.phone;
+    let step = password_step(&app).await;
+    for _ in 0..5 {
+        call(
+            &app,
+            "/api/connexion-code",
+            &[("code", "000000")],
+            Some(&step),
+        )
+        .await
+        .assert_refused(401, "second_factor.invalid");
+    }
+    call(
+        &app,
+        "/api/connexion-code",
+        &[("code", &code_at(&phone, 1))],
+        Some(&step),
+    )
+    .await
+    .assert_waits("too_many_attempts");
+}
+
+#[tokio::test]
+async fn changes_ask_for_the_password_and_the_code_once_the_login_is_old() {
+    let app = support::demo_app(&support::sqlite_url()).await;
+    active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
+    let session = login(&app, EMAIL, PASSWORD).await;
+    let TurnedOn { phone, codes, .. } = turn_on(&app, &session).await;
+    // Eleven minutes later (the session's login made old in the database).
+    let mut tx = app.store.begin().await.unwrap();
+    tx.execute_raw("UPDATE sessions SET authenticated_at = authenticated_at - 660")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for change in [
+        "/api/desactiver-double-authentification",
+        "/api/renouveler-codes-de-secours",
+        "/api/activer-double-authentification",
+    ] {
+        call(&app, change, &[], Some(&session))
+            .await
+            .assert_refused(401, "session.recent_login");
+    }
+    let (_, space) = page(&app, "/espace", &session).await;
+    assert!(
+        space.contains(r#"id="factor-reauth-code""#),
+        "code asked: {space}"
+    );
+    // The password alone is not enough once the app is on.
+    call(
+        &app,
+        "/api/confirmer-mot-de-passe",
+        &[("password", PASSWORD)],
+        Some(&session),
+    )
+    .await
+    .assert_refused(401, "second_factor.invalid");
+    call(
+        &app,
+        "/api/confirmer-mot-de-passe",
+        &[("password", PASSWORD), ("code", &code_at(&phone, 1))],
+        Some(&session),
+    )
+    .await
+    .assert_ok();
+    // New codes: the old ones stop working.
+    call(
+        &app,
+        "/api/renouveler-codes-de-secours",
+        &[],
+        Some(&session),
+    )
+    .await
+    .assert_ok();
+    let (_, shown) = page(&app, "/espace/codes-de-secours", &session).await;
+    let renewed = listed_codes(&shown);
+    assert_eq!(renewed.len(), 10);
+    assert!(renewed.iter().all(|c| !codes.contains(c)));
+    let step = password_step(&app).await;
+    call(
+        &app,
+        "/api/connexion-code",
+        &[("code", &codes[1])],
+        Some(&step),
+    )
+    .await
+    .assert_refused(401, "second_factor.invalid");
+    // Turned off: the password alone opens the account again.
+    call(
+        &app,
+        "/api/desactiver-double-authentification",
+        &[],
+        Some(&session),
+    )
+    .await
+    .assert_ok();
+    login(&app, EMAIL, PASSWORD).await;
+    let sent = subjects(&app).await;
+    for subject in [
+        "nouveaux codes de secours",
+        "double authentification désactivée",
+    ] {
+        assert!(
+            sent.iter().any(|s| s.contains(subject)),
+            "{subject}: {sent:?}"
+        );
+    }
+    let trail = app
+        .store
+        .audit_of(&Siret::parse(FORMATRANS).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.kind == "second_factor_changed")
+            .count(),
+        3,
+        "on, renewed, off: {trail:?}"
+    );
+}
+
+#[tokio::test]
+async fn support_resets_a_lost_second_factor() {
+    let app = support::demo_app(&support::sqlite_url()).await;
+    active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
+    let session = login(&app, EMAIL, PASSWORD).await;
+    turn_on(&app, &session).await;
+    let siret = Siret::parse(FORMATRANS).unwrap();
+    let public_url = hubpro::routes::PublicUrl::parse("http://hubpro.example").unwrap();
+    let reset = |reason: &'static str| {
+        let (store, public_url, siret) = (app.store.clone(), public_url.clone(), siret.clone());
+        async move {
+            hubpro::server::accounts::ownership::reset_second_factor(
+                &store,
+                &public_url,
+                "support@hubpro.example",
+                &siret,
+                reason,
+            )
+            .await
+        }
+    };
+    assert!(reset("  ").await.is_err(), "a reason is required");
+    assert!(reset("phone lost, identity checked").await.unwrap());
+    assert!(!reset("again").await.unwrap(), "nothing left to reset");
+    // The password alone opens the account; the owner was told.
+    login(&app, EMAIL, PASSWORD).await;
+    assert!(subjects(&app)
+        .await
+        .iter()
+        .any(|s| s.contains("désactivée par le service support")));
+    let trail = app.store.audit_of(&siret).await.unwrap();
+    assert!(trail
+        .iter()
+        .any(|e| e.detail.contains("reset by support: phone lost")));
+}
