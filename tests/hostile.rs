@@ -63,7 +63,7 @@ fn path<S: ServerFn>() -> &'static str {
 /// server functions there are comes from the registry ([`endpoints`]): one missing here fails
 /// [`every_registered_server_function_is_described`].
 fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
-    use hubpro::app::{establishments, login, not_us, password, signup, space};
+    use hubpro::app::{establishments, login, not_us, password, second_factor, signup, space};
     vec![
         (path::<signup::CheckSiret>(), &["siret"], Needs::Nothing),
         (
@@ -123,9 +123,22 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
         (path::<space::EndOtherSessions>(), &[], Needs::Session),
         (
             path::<space::ConfirmPassword>(),
-            &["password"],
+            &["password", "code"],
             Needs::Session,
         ),
+        // Without a password step's cookie, refused before the code is read; with one, the
+        // code is parsed (`tests/second_factor.rs` sends it malformed codes).
+        (path::<login::LoginCode>(), &["code"], Needs::Nothing),
+        (path::<second_factor::StartApp>(), &[], Needs::Session),
+        (
+            path::<second_factor::ConfirmApp>(),
+            &["code"],
+            Needs::Session,
+        ),
+        (path::<second_factor::RemoveApp>(), &[], Needs::Session),
+        (path::<second_factor::RenewCodes>(), &[], Needs::Session),
+        (path::<second_factor::AppSetup>(), &[], Needs::Session),
+        (path::<second_factor::UnseenCodes>(), &[], Needs::Session),
     ]
 }
 

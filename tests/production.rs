@@ -45,8 +45,14 @@ async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
         ("HUBPRO_SIRENE_URL", sirene_url),
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY.into()),
         ("HUBPRO_METRICS_TOKEN", METRICS_TOKEN.into()),
+        ("HUBPRO_SECRET_KEY", SECRET_KEY.into()),
     ]
 }
+
+/// A key of one character repeated: refused.
+const ZERO_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// A well-formed key (production refuses to start without one).
+const SECRET_KEY: &str = "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
 
 fn with<'a>(
     base: &'a [(&'static str, String)],
@@ -142,6 +148,16 @@ async fn unsafe_production_settings_stop_the_real_binary_with_one_line() {
         (
             with(&base, &[("HUBPRO_METRICS_TOKEN", None)]),
             "HUBPRO_METRICS_TOKEN",
+        ),
+        // No key of its own: the development key, which anyone can read in our sources.
+        (
+            with(&base, &[("HUBPRO_SECRET_KEY", None)]),
+            "HUBPRO_SECRET_KEY",
+        ),
+        // A key that is not 32 random bytes.
+        (
+            with(&base, &[("HUBPRO_SECRET_KEY", Some(ZERO_KEY))]),
+            "HUBPRO_SECRET_KEY",
         ),
     ];
     for (vars, key) in cases {

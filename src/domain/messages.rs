@@ -129,7 +129,6 @@ impl Problem {
             | Problem::WrongPassword
             | Problem::CodeInvalid
             | Problem::LoginStepExpired => 401,
-            Problem::FactorChanged => 409,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,

@@ -143,9 +143,13 @@ fn production_needs_its_own_well_formed_secret_key() {
         assert_eq!(err.key, "HUBPRO_SECRET_KEY", "{wrong}");
     }
     // Refused when malformed outside production too; unset, the development key.
-    let dev = load(&[("HUBPRO_SECRET_KEY", "00")]).unwrap_err();
+    let dev = load(&[("HUBPRO_DEV_MAILBOX", "true"), ("HUBPRO_SECRET_KEY", "00")]).unwrap_err();
     assert_eq!(dev.key, "HUBPRO_SECRET_KEY");
-    assert!(!load(&[]).unwrap().secret_key_configured);
+    assert!(
+        !load(&[("HUBPRO_DEV_MAILBOX", "true")])
+            .unwrap()
+            .secret_key_configured
+    );
 }
 
 #[test]
@@ -175,9 +179,14 @@ fn environment_overrides_every_key() {
         ("HUBPRO_METRICS_TOKEN", "t0ken"),
         ("HUBPRO_LOG_FORMAT", "json"),
         ("HUBPRO_AUDIT_RETENTION_DAYS", "30"),
+        (
+            "HUBPRO_SECRET_KEY",
+            "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        ),
     ])
     .unwrap();
     assert!(s.production);
+    assert!(s.secret_key_configured);
     assert!(s.trusted_proxies.trusts("172.20.1.1".parse().unwrap()));
     assert!(matches!(&s.metrics, MetricsAccess::Token(t) if t.expose() == "t0ken"));
     assert_eq!(s.log_format, LogFormat::Json);
@@ -207,6 +216,7 @@ fn a_wrong_value_names_its_variable() {
         ("HUBPRO_AUDIT_RETENTION_DAYS", "0"),
         ("HUBPRO_DEV_MAILBOX", "yes"),
         ("HUBPRO_METRICS", "maybe"),
+        ("HUBPRO_SECRET_KEY", "not hexadecimal"),
     ] {
         let err = load(&[("HUBPRO_DEV_MAILBOX", "true"), (var, value)]).unwrap_err();
         assert_eq!(err.key, var);
