@@ -324,6 +324,7 @@ async fn production_with_metrics_turned_off_has_no_metrics_page() {
         ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
         ("HUBPRO_SIRENE_API_KEY", "unused"),
         ("HUBPRO_METRICS", "false"),
+        ("HUBPRO_SECRET_KEY", SECRET_KEY),
     ])
     .await;
     let res = app

@@ -86,7 +86,10 @@ async fn world_with_vars(database_url: Option<String>, extra: &[(&str, &str)]) -
         ("HUBPRO_DEMO_DATA", "false"),
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_METRICS_TOKEN", "unused"),
-        ("HUBPRO_SECRET_KEY", "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f"),
+        (
+            "HUBPRO_SECRET_KEY",
+            "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f",
+        ),
     ];
     vars.extend_from_slice(extra);
     let settings = support::settings(&vars);

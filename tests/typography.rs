@@ -136,6 +136,87 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
             .unwrap();
         pages.push((path.to_owned(), body));
     }
+    // The second factor: its set-up page, its codes, the login's second step, its refusals,
+    // and its notices (turned on, a recovery code used, codes renewed, turned off).
+    let third = login(&app, "claire@example.fr", PASSWORD).await;
+    post(
+        &app,
+        "/api/activer-double-authentification",
+        &[],
+        Some(&third),
+    )
+    .await;
+    let setup = get(
+        "/espace/double-authentification".into(),
+        Some(third.clone()),
+    )
+    .await;
+    let start = setup.find("data-secret=\"").expect("secret shown") + 13;
+    let secret = &setup[start..start + setup[start..].find('"').unwrap()];
+    let phone = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        totp_rs::Secret::Encoded(secret.to_owned())
+            .to_bytes()
+            .unwrap(),
+        None,
+        "claire".into(),
+    )
+    .unwrap();
+    pages.push(("/espace/double-authentification".into(), setup.clone()));
+    for code in ["000000".to_owned(), phone.generate_current().unwrap()] {
+        let body = post(
+            &app,
+            "/api/confirmer-double-authentification",
+            &[("code", &code)],
+            Some(&third),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        pages.push(("/api/confirmer-double-authentification".into(), body));
+    }
+    let codes = get("/espace/codes-de-secours".into(), Some(third.clone())).await;
+    let start = codes.find("<li><code>").expect("codes shown") + 10;
+    let recovery = codes[start..start + 11].to_owned();
+    pages.push(("/espace/codes-de-secours".into(), codes));
+    pages.push((
+        "/espace/codes-de-secours (seen)".into(),
+        get("/espace/codes-de-secours".into(), Some(third.clone())).await,
+    ));
+    pages.push((
+        "/espace (second factor on)".into(),
+        get("/espace".into(), Some(third.clone())).await,
+    ));
+    let step = post(
+        &app,
+        "/api/connexion",
+        &[("email", "claire@example.fr"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    let step = cookie_pair(&step, "hubpro_login_step").expect("second step");
+    pages.push((
+        "/connexion/code".into(),
+        get("/connexion/code".into(), Some(step.clone())).await,
+    ));
+    for code in ["000000", recovery.as_str()] {
+        let body = post(&app, "/api/connexion-code", &[("code", code)], Some(&step))
+            .await
+            .text()
+            .await
+            .unwrap();
+        pages.push(("/api/connexion-code".into(), body));
+    }
+    for change in [
+        "/api/renouveler-codes-de-secours",
+        "/api/desactiver-double-authentification",
+    ] {
+        post(&app, change, &[], Some(&third)).await;
+    }
     // Support closes the sessions: the account is told.
     hubpro::server::accounts::ownership::end_sessions(
         &app.store,
@@ -171,7 +252,14 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
         "notices, link, password, reset: {}",
         emails.len()
     );
-    for notice in ["nouveau navigateur", "fermées par le service support"] {
+    for notice in [
+        "nouveau navigateur",
+        "fermées par le service support",
+        "double authentification activée",
+        "un code de secours a été utilisé",
+        "nouveaux codes de secours",
+        "double authentification désactivée",
+    ] {
         assert!(
             emails.iter().any(|m| m.email.subject.contains(notice)),
             "the {notice} email is among those read"

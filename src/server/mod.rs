@@ -6,6 +6,7 @@
 //! - `accounts` (signup, passwords, logins, sessions, ownership, establishments), `registry`
 //!   (INSEE and the approvals) and `mail` (emails and their outbox) are the services;
 //! - `clients` (the client's address and budgets) and `config` are values they all read;
+//!   `sealing` (the configured secret key: second factors sealed and hashed at rest) too;
 //! - `store` holds all SQL and depends on nothing above it.
 
 pub mod accounts;
@@ -16,4 +17,5 @@ pub mod http;
 pub mod mail;
 pub mod ops;
 pub mod registry;
+pub mod sealing;
 pub mod store;

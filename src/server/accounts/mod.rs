@@ -5,7 +5,6 @@ pub mod auth;
 pub mod establishments;
 pub mod hashing;
 pub mod ownership;
-pub mod sealing;
 pub mod second_factor;
 pub mod sessions;
 pub mod signup;

@@ -6,11 +6,11 @@
 use crate::domain::messages::browser_label;
 use crate::domain::{FactorCode, RecoveryCode};
 use crate::server::accounts::auth::{AuthError, Notices};
-use crate::server::accounts::sealing::{SecretKey, Unsealable};
 use crate::server::accounts::sessions;
 use crate::server::accounts::throttle::{self, Turn};
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails::{self, FactorChange, FactorNotice};
+use crate::server::sealing::{SecretKey, Unsealable};
 use crate::server::store::{
     now, Account, AccountId, Event, EventKind, SessionId, Store, StoreError, Tx,
 };

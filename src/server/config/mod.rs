@@ -12,8 +12,8 @@ mod tests;
 mod typed;
 
 use crate::routes::PublicUrl;
-use crate::server::accounts::sealing::SecretKey;
 use crate::server::clients::TrustedProxies;
+use crate::server::sealing::SecretKey;
 use leptos::config::{Env, LeptosOptions};
 use lettre::message::Mailbox;
 use raw::Raw;

@@ -38,8 +38,8 @@ pub fn check(settings: &Settings) -> Result<(), ConfigError> {
             !settings.secret_key_configured,
             "HUBPRO_SECRET_KEY",
             "missing in production: set 64 hexadecimal characters (openssl rand -hex 32); it \
-             seals the authenticator apps' secrets and hashes the recovery codes, so keep it with \
-             the database's backups but apart from them",
+             seals what authenticator apps share with the server and hashes the recovery codes: \
+             keep a copy apart from the database's backups",
         ),
     ];
     match refusals.into_iter().find(|(refused, _, _)| *refused) {

@@ -6,8 +6,8 @@ use super::{
     MetricsAccess, OperatorSettings, RateLimits, Secret,
 };
 use crate::routes::PublicUrl;
-use crate::server::accounts::sealing::SecretKey;
 use crate::server::clients::TrustedProxies;
+use crate::server::sealing::SecretKey;
 use leptos::config::{Env, LeptosOptions};
 use std::time::Duration;
 
