@@ -26,6 +26,8 @@ pub const NOT_US: &str = "/ce-n-est-pas-nous";
 pub const SPACE: &str = "/espace";
 /// Setting up the authenticator app (its QR code, its secret, a first code).
 pub const SECOND_FACTOR: &str = "/espace/double-authentification";
+/// « Télécharger mes données »: the account's data as a JSON file (not a page).
+pub const MY_DATA: &str = "/espace/mes-donnees";
 /// New recovery codes, shown once.
 pub const RECOVERY_CODES: &str = "/espace/codes-de-secours";
 /// Server functions.

@@ -295,6 +295,15 @@ fn SpaceContent(
         </section>
         <super::second_factor::SecondFactorCard factor recent_login/>
         <OpenSessions sessions recent_login needs_code/>
+        <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">"Vos données"</h2>
+            <p>
+                "Tout ce que Hub Pro Transport conserve sur votre compte (le compte, ses agréments, les "
+                "établissements rattachés, les sessions ouvertes et l'historique des opérations), dans un "
+                "fichier JSON."
+            </p>
+            <p><a class="button secondary" href=crate::routes::MY_DATA download>"Télécharger mes données"</a></p>
+        </section>
     }
 }
 

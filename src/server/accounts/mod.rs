@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod establishments;
+pub mod export;
 pub mod hashing;
 pub mod ownership;
 pub mod second_factor;

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cache_control;
 pub mod client_ip;
 pub mod cookies;
+pub mod data_export;
 pub mod dev_mailbox;
 pub mod health;
 pub mod observability;

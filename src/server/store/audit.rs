@@ -37,6 +37,8 @@ pub enum EventKind {
     /// A second factor was turned on, off (by the owner or support), or its recovery codes
     /// renewed or used.
     SecondFactorChanged,
+    /// The centre downloaded its data (« Télécharger mes données »).
+    DataDownloaded,
 }
 
 impl EventKind {
@@ -59,6 +61,7 @@ impl EventKind {
             Self::LinkResent => "link_resent",
             Self::OfficialAddressTold => "official_address_told",
             Self::SecondFactorChanged => "second_factor_changed",
+            Self::DataDownloaded => "data_downloaded",
         }
     }
 }
