@@ -123,7 +123,7 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
         (path::<space::EndOtherSessions>(), &[], Needs::Session),
         (
             path::<space::ConfirmPassword>(),
-            &["password", "code"],
+            &["password", "code", "from"],
             Needs::Session,
         ),
         // Without a password step's cookie, refused before the code is read; with one, the

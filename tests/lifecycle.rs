@@ -14,7 +14,13 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
     let app = support::demo_app(&support::sqlite_url()).await;
     active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
     let session = login(&app, EMAIL, PASSWORD).await;
-    post(&app, "/api/activer-double-authentification", &[], Some(&session)).await;
+    post(
+        &app,
+        "/api/activer-double-authentification",
+        &[],
+        Some(&session),
+    )
+    .await;
     let download = |cookie: Option<String>| {
         let mut req = app.client.get(format!("{}/espace/mes-donnees", app.base));
         if let Some(c) = cookie {
@@ -32,7 +38,10 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
     let res = download(Some(session.clone())).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
-    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(
         disposition.starts_with("attachment; filename=\"hub-pro-transport-donnees-47728084603753-"),
         "{disposition}"
@@ -53,7 +62,10 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert!(kinds.contains(&"signup") && kinds.contains(&"login_succeeded"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"signup") && kinds.contains(&"login_succeeded"),
+        "{kinds:?}"
+    );
     // No secret leaves: not the password's hash, the app's sealed key, a session id.
     for secret in ["argon2", "v1:", &session["hubpro_session=".len()..]] {
         assert!(!body.contains(secret), "{secret} in {body}");

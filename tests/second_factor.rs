@@ -211,6 +211,18 @@ async fn an_authenticator_app_guards_the_login_on_both_databases() {
             .await
             .iter()
             .any(|s| s.contains("un code de secours a été utilisé")));
+        // The replayed code is told apart from a wrong one in the trail, with its address.
+        let trail = app
+            .store
+            .audit_of(&Siret::parse(FORMATRANS).unwrap())
+            .await
+            .unwrap();
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.detail == "second-factor code replayed" && e.ip.is_some()),
+            "{name}: {trail:?}"
+        );
         let (_, space) = page(&app, "/espace", &opened).await;
         assert!(
             space.contains("Il vous reste 9 codes de secours."),
@@ -244,6 +256,46 @@ async fn wrong_codes_are_slowed_down_like_wrong_passwords() {
     )
     .await
     .assert_waits("too_many_attempts");
+    // Whoever typed them knew the password: the owner is told, once.
+    let told = subjects(&app)
+        .await
+        .into_iter()
+        .filter(|s| s.contains("votre mot de passe a été saisi, suivi de codes erronés"))
+        .count();
+    assert_eq!(told, 1);
+}
+
+#[tokio::test]
+async fn a_strangers_forgotten_password_does_not_cut_a_login_short() {
+    let app = support::demo_app(&support::sqlite_url()).await;
+    active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
+    let session = login(&app, EMAIL, PASSWORD).await;
+    let phone = turn_on(&app, &session).await.phone;
+    let step = password_step(&app).await;
+    call(&app, "/api/mot-de-passe-oublie", &[("email", EMAIL)], None)
+        .await
+        .assert_ok();
+    call(
+        &app,
+        "/api/connexion-code",
+        &[("code", &code_at(&phone, 1))],
+        Some(&step),
+    )
+    .await
+    .assert_ok();
+    // A new password, though, ends the logins waiting for their code.
+    let step = password_step(&app).await;
+    let token = support::journey::link_token_for(&app, EMAIL).await;
+    let saved = support::journey::set_password(&app, &token, PASSWORD, PASSWORD).await;
+    assert_eq!(saved.status(), 200);
+    call(
+        &app,
+        "/api/connexion-code",
+        &[("code", "123456")],
+        Some(&step),
+    )
+    .await
+    .assert_refused(401, "second_factor.expired");
 }
 
 #[tokio::test]
@@ -289,7 +341,17 @@ async fn changes_ask_for_the_password_and_the_code_once_the_login_is_old() {
     )
     .await
     .assert_ok();
-    // New codes: the old ones stop working.
+    // Another browser of the account (logged in with a recovery code).
+    let step = password_step(&app).await;
+    let other = call(
+        &app,
+        "/api/connexion-code",
+        &[("code", &codes[3])],
+        Some(&step),
+    )
+    .await;
+    let other = other.assert_ok().cookie("hubpro_session").unwrap();
+    // New codes: the old ones stop working; they are shown to the session that asked only.
     call(
         &app,
         "/api/renouveler-codes-de-secours",
@@ -298,6 +360,8 @@ async fn changes_ask_for_the_password_and_the_code_once_the_login_is_old() {
     )
     .await
     .assert_ok();
+    let (_, elsewhere) = page(&app, "/espace/codes-de-secours", &other).await;
+    assert!(listed_codes(&elsewhere).is_empty(), "{elsewhere}");
     let (_, shown) = page(&app, "/espace/codes-de-secours", &session).await;
     let renewed = listed_codes(&shown);
     assert_eq!(renewed.len(), 10);
@@ -341,8 +405,8 @@ async fn changes_ask_for_the_password_and_the_code_once_the_login_is_old() {
             .iter()
             .filter(|e| e.kind == "second_factor_changed")
             .count(),
-        3,
-        "on, renewed, off: {trail:?}"
+        4,
+        "on, a recovery code used, renewed, off: {trail:?}"
     );
 }
 

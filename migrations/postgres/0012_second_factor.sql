@@ -9,7 +9,8 @@ CREATE TABLE totp_factors (
     last_step    BIGINT NOT NULL DEFAULT 0
 );
 
--- Recovery codes, each usable once: only their keyed hash is kept.
+-- Recovery codes, each usable once: only a keyed hash of each is kept, with a random salt of
+-- its own (`salt:hash`).
 CREATE TABLE recovery_codes (
     account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     code_hash  TEXT NOT NULL,
@@ -19,9 +20,10 @@ CREATE TABLE recovery_codes (
 );
 
 -- New recovery codes until the page that shows them once has shown them (sealed, like the
--- app's secret).
+-- app's secret), to the session that made them and for a few minutes only.
 CREATE TABLE unseen_recovery_codes (
-    account_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
-    sealed     TEXT NOT NULL,
-    created_at BIGINT NOT NULL
+    account_id   BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+    sealed       TEXT NOT NULL,
+    session_hash TEXT NOT NULL,
+    created_at   BIGINT NOT NULL
 );

@@ -87,7 +87,7 @@ pub async fn login_code(code: String) -> Result<(), super::forms::Refused> {
     }
 }
 
-/// « Vérification en deux étapes »: the code of the authenticator app, or a recovery code (two
+/// « Double authentification », the login's second step: the code of the authenticator app, or a recovery code (two
 /// forms, one server function). Plain HTML: no script on this page.
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
@@ -96,9 +96,9 @@ pub fn LoginCodePage() -> impl IntoView {
     let error = super::forms::rendered_problem::<LoginCode, _>()
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));
     view! {
-        <Title text="Vérification en deux étapes"/>
+        <Title text="Double authentification"/>
         <section class="card form-card">
-            <h1>"Vérification en deux étapes"</h1>
+            <h1>"Double authentification"</h1>
             <div id="code-error" aria-live="assertive">
                 {error.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
             </div>

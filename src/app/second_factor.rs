@@ -138,13 +138,13 @@ pub async fn renew_codes() -> Result<(), Refused> {
 pub async fn app_setup() -> Result<Option<SetupView>, Refused> {
     use crate::server::http::web;
     let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(account) = web::current_account(&state).await else {
+    let Ok(caller) = Caller::of(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
     let setup = state
         .factors()
-        .setup(&account)
+        .setup(&caller.asker())
         .await
         .map_err(|e| web::refused((), e))?;
     Ok(setup.map(|s| SetupView {
@@ -158,18 +158,19 @@ pub async fn app_setup() -> Result<Option<SetupView>, Refused> {
 pub async fn unseen_codes() -> Result<Option<CodesView>, Refused> {
     use crate::server::http::web;
     let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(account) = web::current_account(&state).await else {
+    let Ok(caller) = Caller::of(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
     let codes = state
         .factors()
-        .take_unseen_codes(account.id)
+        .take_unseen_codes(&caller.asker())
         .await
         .map_err(|e| web::refused((), e))?;
+    let account = &caller.account;
     Ok(codes.map(|codes| {
         let text = format!(
-            "Hub Pro Transport — codes de secours\nCompte : {}\nCréés le {}\n\n{}\n\nChaque code permet une seule connexion, si vous n'avez plus accès à votre application d'authentification.\n",
+            "Hub Pro Transport — codes de secours\nCompte\u{a0}: {}\nCréés le {}\n\n{}\n\nChaque code permet une seule connexion, si vous n'avez plus accès à votre application d'authentification.\n",
             account.email,
             french_date(crate::server::store::now().date()),
             codes.join("\n")
@@ -201,7 +202,8 @@ pub fn SecondFactorCard(factor: FactorView, recent_login: bool) -> impl IntoView
     let start = ServerAction::<StartApp>::new();
     let remove = ServerAction::<RemoveApp>::new();
     let renew = ServerAction::<RenewCodes>::new();
-    let refused = rendered_problem::<StartApp, _>()
+    let refused = super::space::confirm_refusal("factor-reauth")
+        .or_else(rendered_problem::<StartApp, _>)
         .or_else(rendered_problem::<RemoveApp, _>)
         .or_else(rendered_problem::<RenewCodes, _>)
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));

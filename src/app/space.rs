@@ -5,8 +5,8 @@ use super::forms::Refused;
 use super::markup::Markup;
 use crate::domain::messages::french_date;
 use crate::domain::{
-    ApprovalSummary, EmailAddress, MainEstablishment, OrganisationName, PersonName, Problem, Siret,
-    UserMessage,
+    ApprovalSummary, EmailAddress, FormProblem, MainEstablishment, OrganisationName, PersonName,
+    Problem, Siret, UserMessage,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -109,16 +109,22 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
 }
 
 /// « Confirmer » my password (and the second factor's code, when on), before a sensitive
-/// change: the session counts as recent again. No `code` without a second factor.
+/// change: the session counts as recent again. No `code` without a second factor. `from` names
+/// the card whose form was used: its refusal is shown there ([`ConfirmIdentity`]).
 #[server(prefix = "/api", endpoint = "confirmer-mot-de-passe", output = super::codec::JsonOut)]
-pub async fn confirm_password(password: String, code: Option<String>) -> Result<(), Refused> {
+pub async fn confirm_password(
+    password: String,
+    code: Option<String>,
+    from: Option<String>,
+) -> Result<(), FormProblem<String>> {
     use crate::server::accounts::{auth, second_factor::Asker};
     use crate::server::http::{refusals::Refusal, web};
     let state = expect_context::<crate::server::http::state::AppState>();
+    let from = from.unwrap_or_default();
     let (Some(account), Some(current)) =
         (web::current_account(&state).await, web::session_id(&state))
     else {
-        return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
+        return Err(web::refused(from, Refusal::general(Problem::SessionEnded)));
     };
     let ip = web::client_ip().await;
     let user_agent = web::user_agent();
@@ -135,7 +141,7 @@ pub async fn confirm_password(password: String, code: Option<String>) -> Result<
         code.as_deref().unwrap_or(""),
     )
     .await
-    .map_err(|e| web::refused((), e))?;
+    .map_err(|e| web::refused(from, e))?;
     state.outbox_wake.notify_one();
     leptos_axum::redirect(crate::routes::SPACE);
     Ok(())
@@ -315,7 +321,7 @@ fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool, needs_code: bool
     let end_others = ServerAction::<EndOtherSessions>::new();
     let others = sessions.iter().filter(|s| !s.current).count();
     // A refusal of one of these forms, back in the URL after a post without JavaScript.
-    let refused = rendered_problem::<ConfirmPassword, _>()
+    let refused = confirm_refusal("reauth")
         .or_else(rendered_problem::<EndSession, _>)
         .or_else(rendered_problem::<EndOtherSessions, _>)
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));
@@ -384,6 +390,7 @@ pub fn ConfirmIdentity(
     let code_id = format!("{id}-code");
     view! {
         <ActionForm action=confirm attr:class="reauth">
+            <input type="hidden" name="from" value=id/>
             <div class="field">
                 <label for=password_id.clone()>{label}</label>
                 <input id=password_id name="password" type="password" required
@@ -400,6 +407,14 @@ pub fn ConfirmIdentity(
             <button type="submit" class="button secondary">"Confirmer"</button>
         </ActionForm>
     }
+}
+
+/// The refusal of the password confirmation sent from the card whose form is `id`, after a
+/// post without JavaScript.
+pub fn confirm_refusal(id: &str) -> Option<Refused> {
+    super::forms::rendered_problem::<ConfirmPassword, String>()
+        .filter(|p| p.form == id)
+        .map(|p| FormProblem::keeping((), p.fields, p.general))
 }
 
 fn session_label(s: &SessionView) -> String {

@@ -36,6 +36,9 @@ pub enum KeyError {
 #[error("a sealed secret does not open with the configured key")]
 pub struct Unsealable;
 
+/// Random bytes salting each recovery code's hash (ASVS 2.6.2: at least 32 bits).
+const SALT_BYTES: usize = 8;
+
 /// The key of development machines and tests, when none is configured (production refuses
 /// to start without its own).
 const DEV_KEY: &str = "68756270726f2d6465762d6b65792d6e6f742d666f722d70726f64756374696f";
@@ -112,12 +115,40 @@ impl SecretKey {
             .map_err(|_| Unsealable)
     }
 
-    /// A recovery code's hash, bound to its account.
+    /// A recovery code's hash, bound to its account, with a new random salt (`salt:hash`).
     pub fn code_hash(&self, account: AccountId, code: &RecoveryCode) -> CodeHash {
+        let salt: [u8; SALT_BYTES] = rand::random();
+        CodeHash(format!(
+            "{}:{}",
+            hex::encode(salt),
+            hex::encode(self.salted(account, &salt, code))
+        ))
+    }
+
+    /// Whether `stored` is the hash of `code` for `account` (compared in constant time).
+    pub fn code_matches(&self, account: AccountId, code: &RecoveryCode, stored: &CodeHash) -> bool {
+        let Some((salt, hash)) = stored.0.split_once(':') else {
+            return false;
+        };
+        let (Ok(salt), Ok(hash)) = (hex::decode(salt), hex::decode(hash)) else {
+            return false;
+        };
+        self.mac(account, &salt, code).verify_slice(&hash).is_ok()
+    }
+
+    fn salted(&self, account: AccountId, salt: &[u8], code: &RecoveryCode) -> Vec<u8> {
+        self.mac(account, salt, code)
+            .finalize()
+            .into_bytes()
+            .to_vec()
+    }
+
+    fn mac(&self, account: AccountId, salt: &[u8], code: &RecoveryCode) -> Hmac<Sha256> {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.hash).expect("any key length");
         mac.update(&associated(account, "recovery"));
+        mac.update(salt);
         mac.update(code.expose().as_bytes());
-        CodeHash(hex::encode(mac.finalize().into_bytes()))
+        mac
     }
 }
 
@@ -171,13 +202,18 @@ mod tests {
     }
 
     #[test]
-    fn recovery_code_hashes_depend_on_key_and_account() {
+    fn recovery_code_hashes_are_salted_and_bound_to_key_and_account() {
         let key = SecretKey::development();
         let code = RecoveryCode::parse("ABCDE12345").unwrap();
         let hash = key.code_hash(AccountId(1), &code);
-        assert_eq!(hash, key.code_hash(AccountId(1), &code));
-        assert_ne!(hash, key.code_hash(AccountId(2), &code));
+        assert!(key.code_matches(AccountId(1), &code, &hash));
+        // A new salt each time: equal codes do not hash alike.
+        assert_ne!(hash, key.code_hash(AccountId(1), &code));
+        assert!(!key.code_matches(AccountId(2), &code, &hash));
+        let other_code = RecoveryCode::parse("ABCDE12346").unwrap();
+        assert!(!key.code_matches(AccountId(1), &other_code, &hash));
         let other = SecretKey::parse(&"12".repeat(32)).unwrap();
-        assert_ne!(hash, other.code_hash(AccountId(1), &code));
+        assert!(!other.code_matches(AccountId(1), &code, &hash));
+        assert!(!key.code_matches(AccountId(1), &code, &CodeHash("zz".into())));
     }
 }

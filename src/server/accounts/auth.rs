@@ -165,6 +165,8 @@ pub async fn set_password(
         ownership::tell_official_addresses(&mut tx, &official, &claim, public_url, support).await?;
     }
     tx.revoke_tokens(account.id).await?;
+    // A login waiting for its code began with the old password.
+    tx.revoke_login_steps(account.id).await?;
     tx.delete_account_sessions(account.id).await?;
     // A new password: browsers known with the old one must log in again to be known.
     tx.forget_devices(account.id).await?;
@@ -332,7 +334,12 @@ pub async fn second_step(
         .account_by_id(id)
         .await?
         .ok_or(AuthError::LoginExpired)?;
-    let verified = factors.verify(&account, code).await?;
+    let origin = Origin {
+        account: &account,
+        ip: browser.ip,
+        user_agent: browser.user_agent,
+    };
+    let verified = factors.verify(origin, code).await?;
     let mut tx = store.begin().await?;
     if tx.consume_token(step, &[LinkPurpose::SecondFactor]).await? != Some(id) {
         return Err(AuthError::LoginExpired);
@@ -349,11 +356,6 @@ pub async fn second_step(
         .detail(detail);
     store.audit(&event).await;
     if let Verified::RecoveryCode { left } = verified {
-        let origin = Origin {
-            account: &account,
-            ip: browser.ip,
-            user_agent: browser.user_agent,
-        };
         factors.tell_code_used(origin, left).await?;
     }
     let known = match browser.device {
@@ -424,7 +426,7 @@ pub async fn confirm_identity(
     }
     store.reset_turns(&key).await?;
     if factors.is_on(account.id).await? {
-        if let Verified::RecoveryCode { left } = factors.verify(account, code).await? {
+        if let Verified::RecoveryCode { left } = factors.verify(asker.origin(), code).await? {
             factors.tell_code_used(asker.origin(), left).await?;
         }
     }

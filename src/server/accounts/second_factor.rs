@@ -95,8 +95,11 @@ impl Factors<'_> {
         Ok(())
     }
 
-    /// The app being set up, as its page shows it; `None` when none is waiting.
-    pub async fn setup(&self, account: &Account) -> Result<Option<Setup>, AuthError> {
+    /// The app being set up, as its page shows it; `None` when none is waiting. Its secret is
+    /// shown to a recent login only (not to an old session of the account).
+    pub async fn setup(&self, asker: &Asker<'_>) -> Result<Option<Setup>, AuthError> {
+        let account = asker.account;
+        sessions::require_recent_login(self.store, asker.session).await?;
         let Some(factor) = self.store.totp(account.id).await? else {
             return Ok(None);
         };
@@ -142,7 +145,7 @@ impl Factors<'_> {
         if !take_first(&mut tx, account.id, &steps, true).await? {
             return Err(AuthError::CodeInvalid);
         }
-        self.new_codes(&mut tx, account.id).await?;
+        self.new_codes(&mut tx, account.id, asker.session).await?;
         self.tell(
             &mut tx,
             asker.origin(),
@@ -180,7 +183,8 @@ impl Factors<'_> {
             return Err(AuthError::FactorChanged);
         }
         let mut tx = self.store.begin().await?;
-        self.new_codes(&mut tx, asker.account.id).await?;
+        self.new_codes(&mut tx, asker.account.id, asker.session)
+            .await?;
         self.tell(
             &mut tx,
             asker.origin(),
@@ -192,13 +196,16 @@ impl Factors<'_> {
         Ok(())
     }
 
-    /// The new recovery codes, once: the page that shows them takes them.
+    /// The new recovery codes, once, to the session that made them and for a few minutes:
+    /// the page that shows them takes them.
     pub async fn take_unseen_codes(
         &self,
-        account: AccountId,
+        asker: &Asker<'_>,
     ) -> Result<Option<Vec<String>>, AuthError> {
+        let account = asker.account.id;
         let mut tx = self.store.begin().await?;
-        let Some(sealed) = tx.take_unseen_codes(account).await? else {
+        let since = now() - sessions::RECENT_LOGIN;
+        let Some(sealed) = tx.take_unseen_codes(account, asker.session, since).await? else {
             return Ok(None);
         };
         tx.commit().await?;
@@ -223,53 +230,101 @@ impl Factors<'_> {
 
     /// Checks a code typed at the login's second step (or to confirm a sensitive change):
     /// the app's code of this step (or the one before or after), once; or an unused recovery
-    /// code, used up. Wrong codes are slowed down per account.
-    pub async fn verify(&self, account: &Account, code: &str) -> Result<Verified, AuthError> {
-        self.take_turn(account.id).await?;
-        let verified = match FactorCode::parse(code) {
-            Ok(FactorCode::App(digits)) => {
-                let factor = self
-                    .store
-                    .totp(account.id)
-                    .await?
-                    .filter(|f| f.confirmed.is_some())
-                    .ok_or(AuthError::CodeInvalid)?;
-                let totp = self.app(account, &factor.sealed)?;
-                let steps = matching_steps(&totp, &digits, unix_seconds());
-                let mut tx = self.store.begin().await?;
-                let taken = take_first(&mut tx, account.id, &steps, false).await?;
-                tx.commit().await?;
-                taken.then_some(Verified::App)
-            }
-            Ok(FactorCode::Recovery(recovery)) => {
-                let hash = self.key.code_hash(account.id, &recovery);
-                let mut tx = self.store.begin().await?;
-                let used = tx.use_recovery_code(account.id, &hash).await?;
-                tx.commit().await?;
-                if used {
-                    Some(Verified::RecoveryCode {
-                        left: self.store.factor_summary(account.id).await?.codes_left,
-                    })
-                } else {
-                    None
-                }
-            }
-            Err(_) => None,
-        };
-        match verified {
-            Some(v) => {
-                self.store.reset_turns(&turn_key(account.id)).await?;
-                Ok(v)
-            }
-            None => {
-                let event = Event::new(EventKind::LoginFailed)
-                    .siret(&account.siret)
-                    .account(account.id)
-                    .detail("second-factor code refused");
-                self.store.audit(&event).await;
-                Err(AuthError::CodeInvalid)
-            }
+    /// code, used up. Wrong codes are slowed down per account (a success resets that), under
+    /// a ceiling a success does not reset; the owner hears of a run of wrong codes, since
+    /// whoever typed them knew the password.
+    pub async fn verify(&self, origin: Origin<'_>, code: &str) -> Result<Verified, AuthError> {
+        let account = origin.account;
+        let key = turn_key(account.id);
+        let ceiling = ceiling_key(account.id);
+        if let Some(s) = self.store.current_wait(&ceiling).await? {
+            return Err(AuthError::Throttled(s));
         }
+        let attempt = match self.store.take_turn(&key, throttle::LOGIN_PAIR).await? {
+            Turn::Wait(s) => return Err(AuthError::Throttled(s)),
+            Turn::Granted(n) => n,
+        };
+        let (verified, detail) = match FactorCode::parse(code) {
+            Ok(FactorCode::App(digits)) => self.verify_app(account, &digits).await?,
+            Ok(FactorCode::Recovery(recovery)) => self.verify_recovery(account, &recovery).await?,
+            Err(_) => (None, "second-factor code malformed"),
+        };
+        if let Some(v) = verified {
+            self.store.reset_turns(&key).await?;
+            return Ok(v);
+        }
+        let event = Event::new(EventKind::LoginFailed)
+            .siret(&account.siret)
+            .account(account.id)
+            .ip(origin.ip)
+            .detail(detail);
+        self.store.audit(&event).await;
+        self.store
+            .take_turn(&ceiling, throttle::LOGIN_ACCOUNT_CEILING)
+            .await?;
+        if attempt == throttle::LOGIN_PAIR.free {
+            let mut tx = self.store.begin().await?;
+            self.tell(
+                &mut tx,
+                origin,
+                FactorChange::WrongCodes,
+                "right password, then wrong second-factor codes: owner emailed",
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Err(AuthError::CodeInvalid)
+    }
+
+    async fn verify_app(
+        &self,
+        account: &Account,
+        digits: &str,
+    ) -> Result<(Option<Verified>, &'static str), AuthError> {
+        let Some(factor) = self
+            .store
+            .totp(account.id)
+            .await?
+            .filter(|f| f.confirmed.is_some())
+        else {
+            return Ok((None, "app code, but no authenticator app"));
+        };
+        let totp = self.app(account, &factor.sealed)?;
+        let steps = matching_steps(&totp, digits, unix_seconds());
+        if steps.is_empty() {
+            return Ok((None, "second-factor code wrong"));
+        }
+        let mut tx = self.store.begin().await?;
+        let taken = take_first(&mut tx, account.id, &steps, false).await?;
+        tx.commit().await?;
+        Ok(if taken {
+            (Some(Verified::App), "")
+        } else {
+            // The right code, already used: someone saw it (ASVS 2.8.5).
+            (None, "second-factor code replayed")
+        })
+    }
+
+    async fn verify_recovery(
+        &self,
+        account: &Account,
+        recovery: &RecoveryCode,
+    ) -> Result<(Option<Verified>, &'static str), AuthError> {
+        let unused = self.store.unused_recovery_codes(account.id).await?;
+        let Some(hash) = unused
+            .iter()
+            .find(|h| self.key.code_matches(account.id, recovery, h))
+        else {
+            return Ok((None, "recovery code wrong or used"));
+        };
+        let mut tx = self.store.begin().await?;
+        let used = tx.use_recovery_code(account.id, hash).await?;
+        tx.commit().await?;
+        if !used {
+            return Ok((None, "recovery code used meanwhile"));
+        }
+        let left = self.store.factor_summary(account.id).await?.codes_left;
+        Ok((Some(Verified::RecoveryCode { left }), ""))
     }
 
     /// A recovery code opened a session: its owner is told, with how many are left.
@@ -309,6 +364,7 @@ impl Factors<'_> {
         })
     }
 
+    /// A turn of the code slow-down, for codes typed while setting the app up.
     async fn take_turn(&self, account: AccountId) -> Result<(), AuthError> {
         match self
             .store
@@ -321,7 +377,12 @@ impl Factors<'_> {
     }
 
     /// Ten new recovery codes replace the old ones; their text waits, sealed, to be shown.
-    async fn new_codes(&self, tx: &mut Tx, account: AccountId) -> Result<(), AuthError> {
+    async fn new_codes(
+        &self,
+        tx: &mut Tx,
+        account: AccountId,
+        session: &SessionId,
+    ) -> Result<(), AuthError> {
         let codes: Vec<RecoveryCode> = (0..RECOVERY_CODES)
             .map(|_| RecoveryCode::from_indices(rand::random::<[u8; 10]>().map(|b| b % 32)))
             .collect();
@@ -335,7 +396,8 @@ impl Factors<'_> {
             .collect::<Vec<_>>()
             .join(" ");
         let unseen = self.key.seal(account, CODES_PURPOSE, text.as_bytes());
-        tx.replace_recovery_codes(account, &hashes, &unseen).await?;
+        tx.replace_recovery_codes(account, &hashes, &unseen, session)
+            .await?;
         Ok(())
     }
 
@@ -380,6 +442,10 @@ pub enum Verified {
 
 fn turn_key(account: AccountId) -> String {
     format!("login:code:{account}")
+}
+
+fn ceiling_key(account: AccountId) -> String {
+    format!("login:code-ceiling:{account}")
 }
 
 fn unix_seconds() -> u64 {

@@ -47,7 +47,10 @@ pub async fn download(
     );
     (
         [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
             (header::CONTENT_DISPOSITION, file),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],

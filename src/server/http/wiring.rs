@@ -188,12 +188,10 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 fn router(state: AppState) -> Router {
     let routes = route_list();
     let context_state = state.clone();
-    let mut router = Router::new()
-        .route(routes::HEALTH, get(health))
-        .route(
-            routes::MY_DATA,
-            get(crate::server::http::data_export::download),
-        );
+    let mut router = Router::new().route(routes::HEALTH, get(health)).route(
+        routes::MY_DATA,
+        get(crate::server::http::data_export::download),
+    );
     // Turned off: /metrics is an unknown page (404), like any other.
     if !matches!(state.settings.metrics, MetricsAccess::Off) {
         router = router.route(

@@ -2,7 +2,7 @@
 //! store keeps them as opaque text: sealing and hashing are the caller's ([`Sealed`],
 //! [`CodeHash`]).
 
-use super::{instant, unix_now, AccountId, OffsetDateTime, Store, StoreError, Tx};
+use super::{instant, unix, unix_now, AccountId, OffsetDateTime, SessionId, Store, StoreError, Tx};
 use sqlx::Row;
 
 /// A secret sealed by the caller's key (nonce and ciphertext, as text).
@@ -61,6 +61,22 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// The account's recovery codes not used yet (their salted hashes).
+    pub async fn unused_recovery_codes(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<CodeHash>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL",
+        )
+        .bind(account.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok(CodeHash(r.try_get("code_hash")?)))
+            .collect()
     }
 
     /// The space's summary, in one query.
@@ -151,12 +167,13 @@ impl Tx {
     }
 
     /// New recovery codes replace the old ones; their text waits, sealed, for the page that
-    /// shows it once.
+    /// shows it once to `session`.
     pub async fn replace_recovery_codes(
         &mut self,
         account: AccountId,
         hashes: &[CodeHash],
         unseen: &Sealed,
+        session: &SessionId,
     ) -> Result<(), StoreError> {
         let t = unix_now();
         sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
@@ -174,11 +191,13 @@ impl Tx {
             .await?;
         }
         sqlx::query(
-            "INSERT INTO unseen_recovery_codes (account_id, sealed, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (account_id) DO UPDATE SET sealed = $2, created_at = $3",
+            "INSERT INTO unseen_recovery_codes (account_id, sealed, session_hash, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) \
+             DO UPDATE SET sealed = $2, session_hash = $3, created_at = $4",
         )
         .bind(account.0)
         .bind(&unseen.0)
+        .bind(session.hash().0)
         .bind(t)
         .execute(self.conn())
         .await?;
@@ -203,20 +222,24 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The new recovery codes not shown yet, taken: they are shown once.
+    /// The new recovery codes not shown yet, taken by the session that made them, if they
+    /// were made after `since`: they are shown once (one statement: two requests cannot both
+    /// take them).
     pub async fn take_unseen_codes(
         &mut self,
         account: AccountId,
+        session: &SessionId,
+        since: OffsetDateTime,
     ) -> Result<Option<Sealed>, StoreError> {
-        let row = sqlx::query("SELECT sealed FROM unseen_recovery_codes WHERE account_id = $1")
-            .bind(account.0)
-            .fetch_optional(self.conn())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        sqlx::query("DELETE FROM unseen_recovery_codes WHERE account_id = $1")
-            .bind(account.0)
-            .execute(self.conn())
-            .await?;
-        Ok(Some(Sealed(row.try_get("sealed")?)))
+        let row = sqlx::query(
+            "DELETE FROM unseen_recovery_codes \
+             WHERE account_id = $1 AND session_hash = $2 AND created_at > $3 RETURNING sealed",
+        )
+        .bind(account.0)
+        .bind(session.hash().0)
+        .bind(unix(since))
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|r| Ok(Sealed(r.try_get("sealed")?))).transpose()
     }
 }

@@ -96,11 +96,26 @@ impl Tx {
             .transpose()?)
     }
 
-    /// Kills every unused password link and flow of an account (« Ce n'est pas nous » stays).
+    /// Kills every unused password link and flow of an account (« Ce n'est pas nous » and
+    /// logins waiting for their second factor stay: a stranger's « Mot de passe oublié » must
+    /// not cut the owner's login short).
     pub async fn revoke_tokens(&mut self, account: AccountId) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL \
-             AND purpose <> 'not_us'",
+             AND purpose NOT IN ('not_us', 'second_factor')",
+        )
+        .bind(unix_now())
+        .bind(account.0)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Kills the account's logins waiting for their second factor (its password changed).
+    pub async fn revoke_login_steps(&mut self, account: AccountId) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL \
+             AND purpose = 'second_factor'",
         )
         .bind(unix_now())
         .bind(account.0)

@@ -19,6 +19,8 @@ pub enum FactorChange {
     },
     /// Support turned the second factor off (the owner had lost it).
     ResetBySupport,
+    /// The right password, then a run of wrong codes: someone knows the password.
+    WrongCodes,
 }
 
 /// One notice: to whom, what, when and from where (none for support's change).
@@ -49,7 +51,7 @@ pub fn second_factor_changed(n: &FactorNotice<'_>) -> OutgoingEmail {
         ),
         FactorChange::CodesRenewed => (
             "nouveaux codes de secours",
-            "De nouveaux codes de secours ont été créés pour votre compte Hub Pro Transport\u{a0}; \
+            "De nouveaux codes de secours ont été créés pour votre compte Hub Pro Transport\u{202f}; \
              les précédents ne fonctionnent plus."
                 .to_owned(),
         ),
@@ -65,6 +67,13 @@ pub fn second_factor_changed(n: &FactorNotice<'_>) -> OutgoingEmail {
                     n => format!("Il vous en reste {n}."),
                 }
             ),
+        ),
+        FactorChange::WrongCodes => (
+            "votre mot de passe a été saisi, suivi de codes erronés",
+            "Le mot de passe de votre compte Hub Pro Transport vient d'être saisi correctement, puis \
+             plusieurs codes de double authentification erronés ont été essayés. La double \
+             authentification a bloqué ces tentatives."
+                .to_owned(),
         ),
         FactorChange::ResetBySupport => (
             "double authentification désactivée par le service support",
