@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // port with a fresh database. Playwright waits for /sante before the first test.
 const port = process.env.HUBPRO_E2E_PORT ?? '3100';
 export const baseURL = `http://127.0.0.1:${port}`;
+// A second server whose public URL is on `localhost`: browsers refuse passkeys on an IP address.
+const passkeyPort = process.env.HUBPRO_E2E_PASSKEY_PORT ?? '3101';
+export const passkeyURL = `http://localhost:${passkeyPort}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -31,12 +34,22 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `bash ./serve.sh ${port}`,
-    url: `${baseURL}/sante`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `bash ./serve.sh ${port}`,
+      url: `${baseURL}/sante`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `bash ./serve.sh ${passkeyPort} localhost`,
+      url: `http://127.0.0.1:${passkeyPort}/sante`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

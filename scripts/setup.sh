@@ -38,8 +38,11 @@ if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 
 fi
 
 # 5. Debian's Chromium for the browser tests, brotli for the WASM size budget, nginx for the
-#    reverse-proxy tests (never started as a service: the tests run their own).
+#    reverse-proxy tests (never started as a service: the tests run their own), and OpenSSL's
+#    headers for webauthn-rs (passkeys).
 missing=()
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v brotli >/dev/null || missing+=(brotli)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)

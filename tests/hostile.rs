@@ -63,7 +63,9 @@ fn path<S: ServerFn>() -> &'static str {
 /// server functions there are comes from the registry ([`endpoints`]): one missing here fails
 /// [`every_registered_server_function_is_described`].
 fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
-    use hubpro::app::{establishments, login, not_us, password, second_factor, signup, space};
+    use hubpro::app::{
+        establishments, login, not_us, passkeys, password, second_factor, signup, space,
+    };
     vec![
         (path::<signup::CheckSiret>(), &["siret"], Needs::Nothing),
         (
@@ -139,6 +141,24 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
         (path::<second_factor::RenewCodes>(), &[], Needs::Session),
         (path::<second_factor::AppSetup>(), &[], Needs::Session),
         (path::<second_factor::UnseenCodes>(), &[], Needs::Session),
+        (path::<passkeys::StartPasskey>(), &[], Needs::Session),
+        (
+            path::<passkeys::SavePasskey>(),
+            &["ceremony", "name", "credential"],
+            Needs::Session,
+        ),
+        (path::<passkeys::RemovePasskey>(), &["id"], Needs::Session),
+        // The one-step sign-in needs nothing; the others refuse without their cookie.
+        (
+            path::<passkeys::PasskeyRequest>(),
+            &["purpose"],
+            Needs::Nothing,
+        ),
+        (
+            path::<passkeys::UsePasskey>(),
+            &["purpose", "ceremony", "credential"],
+            Needs::Nothing,
+        ),
     ]
 }
 

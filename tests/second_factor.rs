@@ -445,3 +445,101 @@ async fn support_resets_a_lost_second_factor() {
         .iter()
         .any(|e| e.detail.contains("reset by support: phone lost")));
 }
+
+/// The passkey ceremonies' server side (the browser side runs in `end2end/tests/passkeys.spec.ts`
+/// with Chromium's virtual authenticator): who may start which, and what is refused.
+#[tokio::test]
+async fn passkey_ceremonies_start_only_for_whom_they_are() {
+    let app = support::demo_app(&support::sqlite_url()).await;
+    active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
+    let session = login(&app, EMAIL, PASSWORD).await;
+    // A one-step sign-in may start for anyone: the options name this site only.
+    let sign_in = call(
+        &app,
+        "/api/cle-d-acces-demande",
+        &[("purpose", "connexion")],
+        None,
+    )
+    .await;
+    let options: serde_json::Value =
+        serde_json::from_str(sign_in.assert_ok().json()["options"].as_str().unwrap()).unwrap();
+    assert_eq!(options["publicKey"]["rpId"], "hubpro.example");
+    assert_eq!(options["publicKey"]["userVerification"], "required");
+    // The second step needs its cookie; a confirmation needs a session.
+    call(
+        &app,
+        "/api/cle-d-acces-demande",
+        &[("purpose", "code")],
+        None,
+    )
+    .await
+    .assert_refused(401, "second_factor.expired");
+    call(
+        &app,
+        "/api/cle-d-acces-demande",
+        &[("purpose", "confirmation")],
+        None,
+    )
+    .await
+    .assert_refused(401, "session.ended");
+    call(
+        &app,
+        "/api/cle-d-acces-demande",
+        &[("purpose", "autre")],
+        None,
+    )
+    .await
+    .assert_refused(401, "passkey.refused");
+    // Adding one: the options ask for a discoverable credential, with user verification.
+    let add = call(&app, "/api/cle-d-acces-ajout", &[], Some(&session)).await;
+    let options: serde_json::Value =
+        serde_json::from_str(add.assert_ok().json()["options"].as_str().unwrap()).unwrap();
+    let selection = &options["publicKey"]["authenticatorSelection"];
+    assert_eq!(selection["residentKey"], "required", "{options}");
+    assert_eq!(selection["userVerification"], "required");
+    // A forged answer, an unknown ceremony, a ceremony used twice: refused.
+    let ceremony = add.json()["ceremony"].as_str().unwrap().to_owned();
+    for (ceremony, credential) in [
+        (ceremony.as_str(), "{}"),
+        (ceremony.as_str(), "{}"),
+        (&"0".repeat(64)[..], "{}"),
+    ] {
+        call(
+            &app,
+            "/api/cle-d-acces-enregistrer",
+            &[
+                ("ceremony", ceremony),
+                ("name", "x"),
+                ("credential", credential),
+            ],
+            Some(&session),
+        )
+        .await
+        .assert_refused(401, "passkey.refused");
+    }
+    // Old login: adding one asks for the password again.
+    let mut tx = app.store.begin().await.unwrap();
+    tx.execute_raw("UPDATE sessions SET authenticated_at = authenticated_at - 660")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    call(&app, "/api/cle-d-acces-ajout", &[], Some(&session))
+        .await
+        .assert_refused(401, "session.recent_login");
+    // With the app on and no passkey, the second step says there is none.
+    let mut tx = app.store.begin().await.unwrap();
+    tx.execute_raw("UPDATE sessions SET authenticated_at = authenticated_at + 660")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    turn_on(&app, &session).await;
+    let step = password_step(&app).await;
+    call(
+        &app,
+        "/api/cle-d-acces-demande",
+        &[("purpose", "code")],
+        Some(&step),
+    )
+    .await
+    .assert_refused(422, "passkey.none");
+}

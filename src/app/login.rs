@@ -112,6 +112,8 @@ pub fn LoginCodePage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary wide">"Valider"</button>
             </ActionForm>
+            <super::passkeys::PasskeyButton purpose="code"
+                label="Utiliser plutôt une clé d'accès" id="passkey-code".to_owned()/>
             <h2 class="small-title">"Vous n'avez pas votre téléphone\u{202f}?"</h2>
             <ActionForm action=action>
                 <div class="field">
@@ -179,6 +181,8 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary wide">"Se connecter"</button>
             </ActionForm>
             <p><A href=routes::FORGOT_PASSWORD>"Mot de passe oublié\u{202f}?"</A></p>
+            <super::passkeys::PasskeyButton purpose="connexion"
+                label="Se connecter avec une clé d'accès" id="passkey-sign-in".to_owned()/>
         </section>
     }
 }

@@ -12,6 +12,7 @@ pub mod login;
 pub mod markup;
 mod not_found;
 pub mod not_us;
+pub mod passkeys;
 pub mod password;
 mod profile;
 pub mod second_factor;

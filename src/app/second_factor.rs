@@ -17,6 +17,9 @@ pub struct FactorView {
     /// When the authenticator app was turned on.
     pub on_since: Option<time::Date>,
     pub codes_left: i64,
+    pub passkeys: Vec<super::passkeys::PasskeyView>,
+    /// This address offers passkeys (not an IP address).
+    pub passkeys_offered: bool,
 }
 
 /// The set-up page's content.
@@ -37,16 +40,16 @@ pub struct CodesView {
 
 /// The logged-in account, its session, its address and browser: who asks for a change.
 #[cfg(feature = "ssr")]
-struct Caller {
-    account: crate::server::store::Account,
-    session: crate::server::store::SessionId,
-    ip: crate::server::clients::ClientIp,
-    user_agent: String,
+pub(crate) struct Caller {
+    pub account: crate::server::store::Account,
+    pub session: crate::server::store::SessionId,
+    pub ip: crate::server::clients::ClientIp,
+    pub user_agent: String,
 }
 
 #[cfg(feature = "ssr")]
 impl Caller {
-    async fn of(state: &crate::server::http::state::AppState) -> Result<Self, Refused> {
+    pub async fn of(state: &crate::server::http::state::AppState) -> Result<Self, Refused> {
         use crate::domain::Problem;
         use crate::server::http::{refusals::Refusal, web};
         match (web::current_account(state).await, web::session_id(state)) {
@@ -60,7 +63,7 @@ impl Caller {
         }
     }
 
-    fn asker(&self) -> crate::server::accounts::second_factor::Asker<'_> {
+    pub fn asker(&self) -> crate::server::accounts::second_factor::Asker<'_> {
         crate::server::accounts::second_factor::Asker {
             account: &self.account,
             session: &self.session,
@@ -195,69 +198,138 @@ fn percent_encoded(text: &str) -> String {
         .collect()
 }
 
-/// The space's « Double authentification » card.
+/// The space's « Double authentification » card: the authenticator app, the passkeys, the
+/// recovery codes. Changes need a recent login (else the confirmation form shows).
 #[component]
 pub fn SecondFactorCard(factor: FactorView, recent_login: bool) -> impl IntoView {
     use super::forms::rendered_problem;
+    use super::passkeys::RemovePasskey;
     let start = ServerAction::<StartApp>::new();
     let remove = ServerAction::<RemoveApp>::new();
     let renew = ServerAction::<RenewCodes>::new();
+    let remove_passkey = ServerAction::<RemovePasskey>::new();
     let refused = super::space::confirm_refusal("factor-reauth")
         .or_else(rendered_problem::<StartApp, _>)
         .or_else(rendered_problem::<RemoveApp, _>)
         .or_else(rendered_problem::<RenewCodes, _>)
+        .or_else(rendered_problem::<RemovePasskey, _>)
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));
-    let needs_code = factor.on_since.is_some();
+    let on = factor.on_since.is_some() || !factor.passkeys.is_empty();
+    let passkey = factor.passkeys_offered && !factor.passkeys.is_empty();
     let confirm = (!recent_login).then(|| {
         view! {
             <super::space::ConfirmIdentity id="factor-reauth"
                 label="Confirmez votre mot de passe pour modifier la double authentification *"
-                needs_code describedby="factor-error"/>
+                needs_code=on passkey describedby="factor-error"/>
         }
     });
-    let state = match factor.on_since {
-        Some(since) => view! {
+    let summary = if on {
+        view! {
             <p class="notice ok" data-factor="on">
-                "Activée le " {french_date(since)} " avec une application d'authentification. "
-                {match factor.codes_left {
-                    0 => "Il ne vous reste aucun code de secours\u{a0}: créez-en de nouveaux.".to_owned(),
-                    1 => "Il vous reste 1 code de secours.".to_owned(),
-                    n => format!("Il vous reste {n} codes de secours."),
-                }}
+                "Activée\u{a0}: après le mot de passe, chaque connexion demande un code de votre application "
+                "d'authentification ou une clé d'accès."
             </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p data-factor="off">
+                "Désactivée. Protégez mieux votre compte\u{a0}: en plus du mot de passe, chaque connexion "
+                "demandera le code à 6 chiffres affiché par une application d'authentification sur votre "
+                "téléphone, ou une clé d'accès."
+            </p>
+        }
+        .into_any()
+    };
+    let app = match factor.on_since {
+        Some(since) => view! {
+            <p>"Activée le " {french_date(since)} "."</p>
             {recent_login.then(|| view! {
-                <div class="actions">
-                    <ActionForm action=renew>
-                        <button type="submit" class="button secondary">"Créer de nouveaux codes de secours"</button>
-                    </ActionForm>
-                    <ActionForm action=remove>
-                        <button type="submit" class="button secondary">"Désactiver la double authentification"</button>
-                    </ActionForm>
-                </div>
+                <ActionForm action=remove>
+                    <button type="submit" class="button secondary">"Retirer l'application d'authentification"</button>
+                </ActionForm>
             })}
         }
         .into_any(),
         None => view! {
-            <p data-factor="off">
-                "Désactivée. Protégez mieux votre compte\u{a0}: en plus du mot de passe, chaque connexion "
-                "demandera le code à 6 chiffres affiché par une application d'authentification sur votre téléphone."
-            </p>
             {recent_login.then(|| view! {
                 <ActionForm action=start>
-                    <button type="submit" class="button primary">"Activer la double authentification"</button>
+                    <button type="submit" class="button primary">
+                        {if on { "Ajouter une application d'authentification" } else { "Activer la double authentification" }}
+                    </button>
                 </ActionForm>
             })}
         }
         .into_any(),
     };
+    let passkeys = factor.passkeys_offered.then(|| {
+        let list = factor.passkeys.clone();
+        let count = list.len().to_string();
+        view! {
+            <h3 class="small-title">"Clés d'accès"</h3>
+            <p class="hint">
+                "Une clé d'accès (empreinte, visage ou code PIN de votre appareil, ou clé de sécurité) "
+                "remplace le code de l'application, et permet même de se connecter sans mot de passe."
+            </p>
+            <ul class="sessions" data-passkeys=count>
+                {list.into_iter().map(|p| view! {
+                    <li>
+                        <strong>{p.name.clone()}</strong>
+                        <br/>
+                        <span class="hint">
+                            {format!("ajoutée le {} · {}", french_date(p.added_on),
+                                p.used_on.map_or("jamais utilisée".to_owned(), |d| format!("utilisée le {}", french_date(d))))}
+                        </span>
+                        {recent_login.then(|| view! {
+                            <ActionForm action=remove_passkey>
+                                <input type="hidden" name="id" value=p.id.to_string()/>
+                                <button type="submit" class="button secondary">"Supprimer cette clé"</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {recent_login.then(|| view! {
+                <div class="field">
+                    <label for="passkey-name">"Nom de la nouvelle clé (facultatif)"</label>
+                    <input id="passkey-name" type="text" maxlength="60" autocomplete="off"
+                        placeholder="Ordinateur du bureau"/>
+                </div>
+                <button type="button" class="button secondary" id="passkey-add" hidden
+                    data-passkey="add" data-status="passkey-add-status">"Ajouter une clé d'accès"</button>
+                <p class="error" id="passkey-add-status" role="alert"></p>
+                <noscript><p class="hint">"L'ajout d'une clé d'accès nécessite JavaScript."</p></noscript>
+                <script src="/passkeys.js" defer></script>
+            })}
+        }
+    });
+    let codes = on.then(|| view! {
+        <h3 class="small-title">"Codes de secours"</h3>
+        <p>
+            {match factor.codes_left {
+                0 => "Il ne vous reste aucun code de secours\u{a0}: créez-en de nouveaux.".to_owned(),
+                1 => "Il vous reste 1 code de secours.".to_owned(),
+                n => format!("Il vous reste {n} codes de secours."),
+            }}
+        </p>
+        {recent_login.then(|| view! {
+            <ActionForm action=renew>
+                <button type="submit" class="button secondary">"Créer de nouveaux codes de secours"</button>
+            </ActionForm>
+        })}
+    });
     view! {
         <section class="card" aria-labelledby="factor-title">
             <h2 id="factor-title">"Double authentification"</h2>
             <div id="factor-error" aria-live="assertive">
                 {refused.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
             </div>
-            {state}
+            {summary}
             {confirm}
+            <h3 class="small-title">"Application d'authentification"</h3>
+            {app}
+            {passkeys}
+            {codes}
         </section>
     }
 }

@@ -74,6 +74,11 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         .factor_summary(account.id)
         .await
         .map_err(|e| web::refused((), e))?;
+    let passkeys = state
+        .store
+        .passkeys_of(account.id)
+        .await
+        .map_err(|e| web::refused((), e))?;
     let open = listed
         .open
         .into_iter()
@@ -104,6 +109,16 @@ pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
         second_factor: super::second_factor::FactorView {
             on_since: factors.totp_since.map(|t| t.date()),
             codes_left: factors.codes_left,
+            passkeys: passkeys
+                .into_iter()
+                .map(|p| super::passkeys::PasskeyView {
+                    id: p.id,
+                    name: p.name,
+                    added_on: p.created.date(),
+                    used_on: p.last_used.map(|t| t.date()),
+                })
+                .collect(),
+            passkeys_offered: state.webauthn.is_some(),
         },
     }))
 }
@@ -235,7 +250,8 @@ fn SpaceContent(
     let sessions = space.sessions.clone();
     let recent_login = space.recent_login;
     let factor = space.second_factor.clone();
-    let needs_code = factor.on_since.is_some();
+    let needs_code = factor.on_since.is_some() || !factor.passkeys.is_empty();
+    let passkey = factor.passkeys_offered && !factor.passkeys.is_empty();
     let today = space.today;
     let establishments = match space.main_establishment.clone() {
         Some(main) => view! {
@@ -300,7 +316,7 @@ fn SpaceContent(
             </dl>
         </section>
         <super::second_factor::SecondFactorCard factor recent_login/>
-        <OpenSessions sessions recent_login needs_code/>
+        <OpenSessions sessions recent_login needs_code passkey/>
         <section class="card" aria-labelledby="data-title">
             <h2 id="data-title">"Vos données"</h2>
             <p>
@@ -315,7 +331,12 @@ fn SpaceContent(
 
 /// « Sessions ouvertes »: where the account is logged in, each other session with its button.
 #[component]
-fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool, needs_code: bool) -> impl IntoView {
+fn OpenSessions(
+    sessions: Vec<SessionView>,
+    recent_login: bool,
+    needs_code: bool,
+    passkey: bool,
+) -> impl IntoView {
     use super::forms::rendered_problem;
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
@@ -328,7 +349,7 @@ fn OpenSessions(sessions: Vec<SessionView>, recent_login: bool, needs_code: bool
     // Ending a session is a sensitive change: past a few minutes, the password is asked again.
     let confirm_form = (others > 0 && !recent_login).then(|| view! {
         <ConfirmIdentity id="reauth" label="Confirmez votre mot de passe pour terminer une session *"
-            needs_code describedby="sessions-error"/>
+            needs_code passkey describedby="sessions-error"/>
     });
     view! {
         <section class="card" aria-labelledby="sessions-title">
@@ -382,6 +403,8 @@ pub fn ConfirmIdentity(
     id: &'static str,
     label: &'static str,
     needs_code: bool,
+    /// The account has a passkey: it may confirm instead.
+    passkey: bool,
     describedby: &'static str,
 ) -> impl IntoView {
     use crate::domain::second_factor::CODE_MAX;
@@ -406,6 +429,10 @@ pub fn ConfirmIdentity(
             })}
             <button type="submit" class="button secondary">"Confirmer"</button>
         </ActionForm>
+        {passkey.then(|| view! {
+            <super::passkeys::PasskeyButton purpose="confirmation"
+                label="Confirmer plutôt avec une clé d'accès" id=format!("{id}-passkey")/>
+        })}
     }
 }
 

@@ -63,6 +63,12 @@ impl UserMessage for Problem {
             Problem::FactorChanged => {
                 "La double authentification de votre compte a changé entre-temps (dans un autre onglet, peut-être)\u{a0}: voici son état actuel.".into()
             }
+            Problem::PasskeyRefused => {
+                "La clé d'accès n'a pas été acceptée\u{a0}: l'opération a été annulée, a pris trop de temps, ou cette clé n'est pas enregistrée pour votre compte. Réessayez, ou utilisez une autre méthode.".into()
+            }
+            Problem::NoPasskey => {
+                "Aucune clé d'accès n'est enregistrée pour ce compte\u{a0}: saisissez le code de votre application d'authentification ou un code de secours.".into()
+            }
             Problem::TooManyRequests { seconds } => format!(
                 "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
                 french_wait(*seconds)
@@ -128,7 +134,8 @@ impl Problem {
             | Problem::RecentLoginRequired
             | Problem::WrongPassword
             | Problem::CodeInvalid
-            | Problem::LoginStepExpired => 401,
+            | Problem::LoginStepExpired
+            | Problem::PasskeyRefused => 401,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,
@@ -536,6 +543,8 @@ mod tests {
             Problem::CodeInvalid,
             Problem::LoginStepExpired,
             Problem::FactorChanged,
+            Problem::PasskeyRefused,
+            Problem::NoPasskey,
             Problem::TooManyRequests { seconds: 1 },
             Problem::TooManyRequests { seconds: 900 },
             Problem::TooManyAttempts { seconds: 30 },
@@ -565,6 +574,8 @@ mod tests {
                 | Problem::CodeInvalid
                 | Problem::LoginStepExpired
                 | Problem::FactorChanged
+                | Problem::PasskeyRefused
+                | Problem::NoPasskey
                 | Problem::TooManyRequests { .. }
                 | Problem::TooManyAttempts { .. }
                 | Problem::DirectoryUnavailable

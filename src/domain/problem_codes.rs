@@ -228,6 +228,8 @@ const UNIT_CODES: &[(&str, Problem)] = &[
     ("second_factor.invalid", Problem::CodeInvalid),
     ("second_factor.expired", Problem::LoginStepExpired),
     ("second_factor.changed", Problem::FactorChanged),
+    ("passkey.refused", Problem::PasskeyRefused),
+    ("passkey.none", Problem::NoPasskey),
     ("directory.unavailable", Problem::DirectoryUnavailable),
     ("request.malformed", Problem::Malformed),
     ("request.cross_site", Problem::CrossSite),

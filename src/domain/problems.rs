@@ -84,6 +84,10 @@ pub enum Problem {
     LoginStepExpired,
     /// The second factor changed meanwhile (another tab turned it on or off).
     FactorChanged,
+    /// The passkey was not accepted (cancelled, unknown here, or too slow).
+    PasskeyRefused,
+    /// The account has no passkey (the second step offers the app or a recovery code).
+    NoPasskey,
     /// A per-client budget of requests is spent.
     TooManyRequests {
         seconds: i64,

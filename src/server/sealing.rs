@@ -115,6 +115,16 @@ impl SecretKey {
             .map_err(|_| Unsealable)
     }
 
+    /// The account's WebAuthn user handle: stable, derived from the key, naming no one.
+    pub fn user_handle(&self, account: AccountId) -> [u8; 16] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.hash).expect("any key length");
+        mac.update(&associated(account, "webauthn user"));
+        let bytes = mac.finalize().into_bytes();
+        let mut handle = [0u8; 16];
+        handle.copy_from_slice(&bytes[..16]);
+        handle
+    }
+
     /// A recovery code's hash, bound to its account, with a new random salt (`salt:hash`).
     pub fn code_hash(&self, account: AccountId, code: &RecoveryCode) -> CodeHash {
         let salt: [u8; SALT_BYTES] = rand::random();

@@ -7,14 +7,15 @@ use crate::domain::{
 use crate::routes::PublicUrl;
 use crate::server::accounts::hashing::{self, Lane};
 use crate::server::accounts::ownership;
+use crate::server::accounts::passkeys::Passkeys;
 use crate::server::accounts::second_factor::{Asker, Factors, Origin, Verified};
 use crate::server::accounts::throttle::{self, Turn};
 use crate::server::accounts::tokens;
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails;
 use crate::server::store::{
-    now, Account, AccountId, DeviceKey, LinkPurpose, LinkToken, OfficialNotice, SessionId,
-    SessionOrigin, Store, StoreError,
+    now, Account, AccountId, Ceremony, DeviceKey, LinkPurpose, LinkToken, OfficialNotice,
+    SessionId, SessionOrigin, Store, StoreError,
 };
 use crate::server::store::{Event, EventKind};
 
@@ -52,6 +53,12 @@ pub enum AuthError {
     LoginExpired,
     #[error("the second factor changed meanwhile")]
     FactorChanged,
+    #[error("passkey refused (unknown, not this account's, or its ceremony expired)")]
+    PasskeyRefused,
+    #[error("the account has no passkey")]
+    NoPasskey,
+    #[error("passkeys are not offered on this address")]
+    PasskeysUnavailable,
 }
 
 /// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
@@ -268,10 +275,7 @@ pub async fn login(
         Err(_) => metrics::counter!("hubpro_login_failures_total").increment(1),
     }
     let second_step = match &outcome {
-        Ok(id) => store
-            .totp(*id)
-            .await?
-            .is_some_and(|f| f.confirmed.is_some()),
+        Ok(id) => store.has_second_factor(*id).await?,
         Err(_) => false,
     };
     let (kind, detail) = match &outcome {
@@ -363,6 +367,90 @@ pub async fn second_step(
         None => false,
     };
     finish(store, &factors.notices, &account, browser, known).await
+}
+
+/// The second step with a passkey instead of a code: the ceremony began for the account of
+/// `step`, the passkey must be one of its own.
+pub async fn second_step_with_passkey(
+    passkeys: &Passkeys<'_>,
+    step: &LinkToken,
+    ceremony: &str,
+    response: &str,
+    browser: &Browser<'_>,
+) -> Result<LoggedIn, AuthError> {
+    let store = passkeys.store;
+    let id = store
+        .peek_token(step, &[LinkPurpose::SecondFactor])
+        .await?
+        .ok_or(AuthError::LoginExpired)?;
+    passkeys
+        .finish_use(Ceremony::SecondFactor, ceremony, response, Some(id))
+        .await?;
+    let mut tx = store.begin().await?;
+    if tx.consume_token(step, &[LinkPurpose::SecondFactor]).await? != Some(id) {
+        return Err(AuthError::LoginExpired);
+    }
+    tx.commit().await?;
+    let account = store
+        .account_by_id(id)
+        .await?
+        .ok_or(AuthError::LoginExpired)?;
+    passkey_login(passkeys, &account, browser, "second factor: passkey").await
+}
+
+/// The account a login's second step belongs to, if it is still open (a passkey ceremony for
+/// it may begin).
+pub async fn step_account(store: &Store, step: &LinkToken) -> Result<AccountId, AuthError> {
+    store
+        .peek_token(step, &[LinkPurpose::SecondFactor])
+        .await?
+        .ok_or(AuthError::LoginExpired)
+}
+
+/// « Se connecter avec une clé d'accès »: the passkey names its account and proves both
+/// factors (it asks for its PIN or fingerprint).
+pub async fn sign_in_with_passkey(
+    passkeys: &Passkeys<'_>,
+    ceremony: &str,
+    response: &str,
+    browser: &Browser<'_>,
+) -> Result<LoggedIn, AuthError> {
+    let id = passkeys
+        .finish_use(Ceremony::SignIn, ceremony, response, None)
+        .await?;
+    let account = passkeys
+        .store
+        .account_by_id(id)
+        .await?
+        .filter(|a| a.state.password_hash().is_some())
+        .ok_or(AuthError::PasskeyRefused)?;
+    passkey_login(
+        passkeys,
+        &account,
+        browser,
+        "one-step sign-in with a passkey",
+    )
+    .await
+}
+
+async fn passkey_login(
+    passkeys: &Passkeys<'_>,
+    account: &Account,
+    browser: &Browser<'_>,
+    detail: &str,
+) -> Result<LoggedIn, AuthError> {
+    let store = passkeys.store;
+    let event = Event::new(EventKind::LoginSucceeded)
+        .siret(&account.siret)
+        .account(account.id)
+        .ip(browser.ip)
+        .detail(detail);
+    store.audit(&event).await;
+    let known = match browser.device {
+        Some(key) => store.is_known_device(key, Some(account.id)).await?,
+        None => false,
+    };
+    finish(store, &passkeys.notices, account, browser, known).await
 }
 
 /// The end of a login: the owner told of a browser not seen before, the browser remembered, a

@@ -6,6 +6,7 @@ pub mod establishments;
 pub mod export;
 pub mod hashing;
 pub mod ownership;
+pub mod passkeys;
 pub mod second_factor;
 pub mod sessions;
 pub mod signup;

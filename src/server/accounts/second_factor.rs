@@ -158,11 +158,12 @@ impl Factors<'_> {
         Ok(())
     }
 
-    /// « Désactiver »: the app and the recovery codes go. Needs a recent login.
+    /// « Retirer l'application »: the app goes (and the recovery codes, when no passkey is
+    /// left). Needs a recent login.
     pub async fn remove(&self, asker: &Asker<'_>) -> Result<(), AuthError> {
         sessions::require_recent_login(self.store, asker.session).await?;
         let mut tx = self.store.begin().await?;
-        if !tx.remove_second_factors(asker.account.id).await? {
+        if !tx.remove_totp(asker.account.id).await? {
             return Err(AuthError::FactorChanged);
         }
         self.tell(
@@ -219,13 +220,9 @@ impl Factors<'_> {
         ))
     }
 
-    /// Whether the login asks this account for a second factor.
+    /// Whether the login asks this account for a second factor (an app or a passkey).
     pub async fn is_on(&self, account: AccountId) -> Result<bool, AuthError> {
-        Ok(self
-            .store
-            .totp(account)
-            .await?
-            .is_some_and(|f| f.confirmed.is_some()))
+        Ok(self.store.has_second_factor(account).await?)
     }
 
     /// Checks a code typed at the login's second step (or to confirm a sensitive change):
@@ -377,7 +374,7 @@ impl Factors<'_> {
     }
 
     /// Ten new recovery codes replace the old ones; their text waits, sealed, to be shown.
-    async fn new_codes(
+    pub(crate) async fn new_codes(
         &self,
         tx: &mut Tx,
         account: AccountId,
@@ -401,7 +398,7 @@ impl Factors<'_> {
         Ok(())
     }
 
-    async fn tell(
+    pub(crate) async fn tell(
         &self,
         tx: &mut Tx,
         origin: Origin<'_>,

@@ -67,6 +67,11 @@ impl From<AuthError> for Refusal {
             AuthError::CodeInvalid => Self::general(Problem::CodeInvalid),
             AuthError::LoginExpired => Self::general(Problem::LoginStepExpired),
             AuthError::FactorChanged => Self::general(Problem::FactorChanged),
+            // Never offered there (the buttons only show where passkeys work).
+            AuthError::PasskeyRefused | AuthError::PasskeysUnavailable => {
+                Self::general(Problem::PasskeyRefused)
+            }
+            AuthError::NoPasskey => Self::general(Problem::NoPasskey),
             e @ (AuthError::Store(_) | AuthError::Hash(_)) => Self::unexpected(&e),
         }
     }

@@ -24,6 +24,9 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Whether the database answers (pages show « service indisponible » while it does not).
     pub health: Arc<crate::server::http::health::DatabaseHealth>,
+    /// The WebAuthn relying party (`None`: the public URL's host is an IP address, where
+    /// browsers refuse passkeys; they are not offered).
+    pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 /// The per-client request budgets.
@@ -60,6 +63,26 @@ impl AppState {
             key: &self.settings.secret_key,
             notices: self.notices(),
         }
+    }
+}
+
+impl AppState {
+    /// The passkeys, when this address can offer them.
+    pub fn passkeys(
+        &self,
+    ) -> Result<
+        crate::server::accounts::passkeys::Passkeys<'_>,
+        crate::server::accounts::auth::AuthError,
+    > {
+        Ok(crate::server::accounts::passkeys::Passkeys {
+            store: &self.store,
+            key: &self.settings.secret_key,
+            webauthn: self
+                .webauthn
+                .as_deref()
+                .ok_or(crate::server::accounts::auth::AuthError::PasskeysUnavailable)?,
+            notices: self.notices(),
+        })
     }
 }
 

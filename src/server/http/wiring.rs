@@ -92,7 +92,9 @@ impl Application {
         });
         let retention = crate::server::ops::retention::policy(settings.audit_retention_days);
         let health = Arc::new(crate::server::http::health::DatabaseHealth::default());
+        let webauthn = crate::server::accounts::passkeys::relying_party(&settings.public_url);
         let state = AppState {
+            webauthn: webauthn.map(Arc::new),
             health: health.clone(),
             limits,
             leptos_options: Arc::new(settings.leptos.clone()),

@@ -298,6 +298,8 @@ impl Tx {
             "DELETE FROM totp_factors WHERE account_id = $1",
             "DELETE FROM recovery_codes WHERE account_id = $1",
             "DELETE FROM unseen_recovery_codes WHERE account_id = $1",
+            "DELETE FROM passkeys WHERE account_id = $1",
+            "DELETE FROM webauthn_ceremonies WHERE account_id = $1",
             "DELETE FROM attachments WHERE main_account_id = $1",
             "DELETE FROM accounts WHERE id = $1",
         ] {

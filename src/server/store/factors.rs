@@ -79,6 +79,21 @@ impl Store {
             .collect()
     }
 
+    /// Whether the login asks this account for a second factor: a confirmed authenticator app
+    /// or a passkey.
+    pub async fn has_second_factor(&self, account: AccountId) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM totp_factors WHERE account_id = $1 \
+             AND confirmed_at IS NOT NULL) + (SELECT COUNT(*) FROM passkeys \
+             WHERE account_id = $1) AS factors",
+        )
+        .bind(account.0)
+        .fetch_one(self.pool())
+        .await?;
+        let factors: i64 = row.try_get("factors")?;
+        Ok(factors > 0)
+    }
+
     /// The space's summary, in one query.
     pub async fn factor_summary(&self, account: AccountId) -> Result<FactorSummary, StoreError> {
         let row = sqlx::query(
@@ -149,11 +164,43 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Every second factor of the account goes: the app, its recovery codes.
+    /// The authenticator app goes (`false`: there was none); with no passkey left, the
+    /// recovery codes too.
+    pub async fn remove_totp(&mut self, account: AccountId) -> Result<bool, StoreError> {
+        let removed = sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
+            .bind(account.0)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        self.forget_codes_without_factor(account).await?;
+        Ok(removed > 0)
+    }
+
+    /// With neither app nor passkey left, recovery codes recover nothing: they go.
+    pub async fn forget_codes_without_factor(
+        &mut self,
+        account: AccountId,
+    ) -> Result<(), StoreError> {
+        for table in ["recovery_codes", "unseen_recovery_codes"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE account_id = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM totp_factors t WHERE t.account_id = $1 \
+                 AND t.confirmed_at IS NOT NULL) \
+                 AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.account_id = $1)"
+            ))
+            .bind(account.0)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Every second factor of the account goes: the app, the passkeys, the recovery codes.
     pub async fn remove_second_factors(&mut self, account: AccountId) -> Result<bool, StoreError> {
         let mut removed = 0;
         for sql in [
             "DELETE FROM totp_factors WHERE account_id = $1",
+            "DELETE FROM passkeys WHERE account_id = $1",
             "DELETE FROM recovery_codes WHERE account_id = $1",
             "DELETE FROM unseen_recovery_codes WHERE account_id = $1",
         ] {

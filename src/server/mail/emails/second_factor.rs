@@ -21,6 +21,8 @@ pub enum FactorChange {
     ResetBySupport,
     /// The right password, then a run of wrong codes: someone knows the password.
     WrongCodes,
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 /// One notice: to whom, what, when and from where (none for support's change).
@@ -67,6 +69,16 @@ pub fn second_factor_changed(n: &FactorNotice<'_>) -> OutgoingEmail {
                     n => format!("Il vous en reste {n}."),
                 }
             ),
+        ),
+        FactorChange::PasskeyAdded => (
+            "clé d'accès ajoutée",
+            "Une clé d'accès a été ajoutée à votre compte Hub Pro Transport\u{a0}: elle permet de \
+             se connecter sans mot de passe, ou de confirmer une connexion."
+                .to_owned(),
+        ),
+        FactorChange::PasskeyRemoved => (
+            "clé d'accès supprimée",
+            "Une clé d'accès a été supprimée de votre compte Hub Pro Transport.".to_owned(),
         ),
         FactorChange::WrongCodes => (
             "votre mot de passe a été saisi, suivi de codes erronés",
