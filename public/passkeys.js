@@ -105,7 +105,9 @@
     } catch (e) {
       status.textContent = e && e.name === 'NotAllowedError'
         ? 'La clé d\'accès n\'a pas été utilisée\u00a0: l\'opération a été annulée ou a pris trop de temps. Réessayez.'
-        : e.message;
+        : e && e.name === 'InvalidStateError'
+          ? 'Cette clé d\'accès est déjà enregistrée pour votre compte.'
+          : e.message;
       button.disabled = false;
     }
   }

@@ -142,6 +142,8 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
         (path::<second_factor::AppSetup>(), &[], Needs::Session),
         (path::<second_factor::UnseenCodes>(), &[], Needs::Session),
         (path::<passkeys::StartPasskey>(), &[], Needs::Session),
+        // No argument: it reads the login step's cookie.
+        (path::<passkeys::StepHasPasskey>(), &[], Needs::Nothing),
         (
             path::<passkeys::SavePasskey>(),
             &["ceremony", "name", "credential"],

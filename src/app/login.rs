@@ -87,12 +87,15 @@ pub async fn login_code(code: String) -> Result<(), super::forms::Refused> {
     }
 }
 
-/// « Double authentification », the login's second step: the code of the authenticator app, or a recovery code (two
-/// forms, one server function). Plain HTML: no script on this page.
+/// « Double authentification », the login's second step: the code of the authenticator app or
+/// a recovery code (two forms, one server function), or a passkey when the account has one (its
+/// button is the page's only script).
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     use crate::domain::second_factor::CODE_MAX;
     let action = ServerAction::<LoginCode>::new();
+    // A passkey is offered to an account that has one.
+    let passkey = Resource::new(|| (), |_| super::passkeys::step_has_passkey());
     let error = super::forms::rendered_problem::<LoginCode, _>()
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));
     view! {
@@ -112,8 +115,12 @@ pub fn LoginCodePage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary wide">"Valider"</button>
             </ActionForm>
-            <super::passkeys::PasskeyButton purpose="code"
-                label="Utiliser plutôt une clé d'accès" id="passkey-code".to_owned()/>
+            <Suspense fallback=|| ()>
+                {move || passkey.get().and_then(Result::ok).unwrap_or(false).then(|| view! {
+                    <super::passkeys::PasskeyButton purpose="code"
+                        label="Utiliser plutôt une clé d'accès" id="passkey-code".to_owned()/>
+                })}
+            </Suspense>
             <h2 class="small-title">"Vous n'avez pas votre téléphone\u{202f}?"</h2>
             <ActionForm action=action>
                 <div class="field">

@@ -139,7 +139,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mot-de-passe/nouveau") view=password::NewPasswordPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/mot-de-passe/enregistre") view=password::PasswordSavedPage/>
                     <Route path=path!("/connexion") view=login::LoginPage/>
-                    <Route path=path!("/connexion/code") view=login::LoginCodePage/>
+                    <Route path=path!("/connexion/code") view=login::LoginCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/ce-n-est-pas-nous") view=not_us::NotUsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/mot-de-passe-oublie") view=login::ForgotPasswordPage ssr=SsrMode::InOrder/>
                     // Async: the redirect to login must be decided before anything is sent.

@@ -114,7 +114,18 @@ pub async fn passkey_request(purpose: String) -> Result<PasskeyChallenge, Refuse
         purpose_of(&purpose).ok_or_else(|| web::refused((), AuthError::PasskeyRefused))?;
     let passkeys = state.passkeys().map_err(|e| web::refused((), e))?;
     let account = match purpose {
-        Ceremony::SignIn | Ceremony::Register => None,
+        Ceremony::SignIn | Ceremony::Register => {
+            let ip = web::client_ip().await;
+            if let Err(seconds) = state.limits.passkey.take(&ip).await {
+                return Err(web::refused(
+                    (),
+                    crate::server::http::refusals::Refusal::general(
+                        crate::domain::Problem::TooManyRequests { seconds },
+                    ),
+                ));
+            }
+            None
+        }
         Ceremony::SecondFactor => {
             let step =
                 web::login_step(&state).ok_or_else(|| web::refused((), AuthError::LoginExpired))?;
@@ -180,6 +191,26 @@ pub async fn use_passkey(
     web::set_cookie(&state, cookies::Kind::Device, logged_in.device.expose());
     web::clear_cookie(&state, cookies::Kind::LoginStep);
     Ok(crate::routes::SPACE.to_owned())
+}
+
+/// Whether the login waiting for its second factor may use a passkey (its account has one).
+#[server(prefix = "/api", endpoint = "cle-d-acces-proposee", output = super::codec::JsonOut)]
+pub async fn step_has_passkey() -> Result<bool, Refused> {
+    use crate::server::accounts::auth;
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let Some(step) = web::login_step(&state) else {
+        return Ok(false);
+    };
+    let Ok(account) = auth::step_account(&state.store, &step).await else {
+        return Ok(false);
+    };
+    let passkeys = state
+        .store
+        .passkeys_of(account)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    Ok(state.webauthn.is_some() && !passkeys.is_empty())
 }
 
 /// Whether this address offers passkeys (not on an IP address). Rendered on the server.

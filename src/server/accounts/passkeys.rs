@@ -20,8 +20,8 @@ use webauthn_rs::prelude::{
     WebauthnBuilder,
 };
 
-/// How long a ceremony waits for the browser's answer.
-const CEREMONY_TTL: Duration = Duration::minutes(5);
+/// How long a ceremony waits for the browser's answer (longer than the browser's own 5 minutes).
+const CEREMONY_TTL: Duration = Duration::minutes(7);
 /// Longest name of a passkey.
 pub const NAME_MAX: usize = 60;
 const STATE_PURPOSE: &str = "webauthn";
@@ -116,9 +116,11 @@ impl Passkeys<'_> {
             .await?
             .ok_or(AuthError::PasskeyRefused)?;
         tx.commit().await?;
+        // Another key since it began (a deploy): refused, not an error.
         let json = self
             .key
-            .open(account.unwrap_or(AccountId(0)), STATE_PURPOSE, &sealed)?;
+            .open(account.unwrap_or(AccountId(0)), STATE_PURPOSE, &sealed)
+            .map_err(refused)?;
         Ok((account, serde_json::from_slice(&json).map_err(refused)?))
     }
 
@@ -181,6 +183,7 @@ impl Passkeys<'_> {
         name: &str,
         response: &str,
     ) -> Result<bool, AuthError> {
+        sessions::require_recent_login(self.store, asker.session).await?;
         let account = asker.account;
         let (owner, state): (_, PasskeyRegistration) =
             self.take(ceremony, Ceremony::Register).await?;
@@ -329,10 +332,24 @@ impl Passkeys<'_> {
             (stored, result)
         };
         let mut passkey = parse_passkey(&stored)?;
+        // A counting authenticator's counter only grows: an equal or smaller one is a cloned
+        // key or a replay (checked against the row as it is now, not as the ceremony began).
+        let before = serde_json::from_str::<serde_json::Value>(&stored.credential)
+            .ok()
+            .and_then(|v| v.pointer("/cred/counter").and_then(|c| c.as_u64()))
+            .unwrap_or(0);
+        if result.counter() != 0 && u64::from(result.counter()) <= before {
+            return Err(refused("signature counter did not grow"));
+        }
         passkey.update_credential(&result);
         let credential = serde_json::to_string(&passkey).map_err(refused)?;
         let mut tx = self.store.begin().await?;
-        tx.passkey_used(stored.id, &credential).await?;
+        if !tx
+            .passkey_used(stored.id, &stored.credential, &credential)
+            .await?
+        {
+            return Err(refused("the passkey was used meanwhile"));
+        }
         tx.commit().await?;
         Ok(stored.account)
     }

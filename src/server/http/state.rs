@@ -34,6 +34,8 @@ pub struct AppState {
 pub struct Limits {
     pub eligibility: Budget,
     pub signup: Budget,
+    /// One-step sign-ins with a passkey begun (each keeps a ceremony for a few minutes).
+    pub passkey: Budget,
 }
 
 impl AppState {

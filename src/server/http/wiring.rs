@@ -89,6 +89,7 @@ impl Application {
         let limits = Arc::new(crate::server::http::state::Limits {
             eligibility: Budget::new(&store, "eligibility", settings.limits.eligibility),
             signup: Budget::new(&store, "signup", settings.limits.signup),
+            passkey: Budget::new(&store, "passkey", settings.limits.eligibility),
         });
         let retention = crate::server::ops::retention::policy(settings.audit_retention_days);
         let health = Arc::new(crate::server::http::health::DatabaseHealth::default());

@@ -68,7 +68,7 @@ impl Store {
         rows.iter().map(passkey).collect()
     }
 
-    /// The passkey of a credential id (base64url), whoever's it is.
+    /// The passkey of a credential id (hexadecimal), whoever's it is.
     pub async fn passkey_by_credential(
         &self,
         credential_id: &str,
@@ -119,15 +119,24 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// A passkey was used: its new counter, and when.
-    pub async fn passkey_used(&mut self, id: i64, credential: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(credential)
-            .bind(unix_now())
-            .execute(self.conn())
-            .await?;
-        Ok(())
+    /// A passkey was used: its new counter, and when — unless another use changed it since
+    /// `read` was read (`false`: two uses at once, one wins).
+    pub async fn passkey_used(
+        &mut self,
+        id: i64,
+        read: &str,
+        credential: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE passkeys SET passkey = $2, last_used_at = $3 WHERE id = $1 AND passkey = $4",
+        )
+        .bind(id)
+        .bind(credential)
+        .bind(unix_now())
+        .bind(read)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Starts a ceremony; its id is returned once (only its hash is kept).

@@ -42,6 +42,8 @@ pub struct Purged {
     pub ended_accounts: u64,
     /// Browsers that have not logged in for a year.
     pub known_devices: u64,
+    /// Passkey ceremonies never finished.
+    pub passkey_ceremonies: u64,
 }
 
 impl Store {
@@ -58,7 +60,7 @@ impl Store {
         // email's creation: its links were made in the same transaction.
         let undelivered_body = retention.longest_emailed_link.whole_seconds() + DEAD_LINK_GRACE;
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 14] = [
+        let steps: [(&str, Vec<i64>); 15] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - retention.session_idle.whole_seconds()],
@@ -116,8 +118,12 @@ impl Store {
                 "DELETE FROM contests WHERE contested_at <= $1",
                 vec![now - CONTEST_KEPT],
             ),
+            (
+                "DELETE FROM webauthn_ceremonies WHERE expires_at <= $1",
+                vec![now],
+            ),
         ];
-        let mut counts = [0u64; 14];
+        let mut counts = [0u64; 15];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -136,6 +142,7 @@ impl Store {
             insee_answers: counts[9],
             ended_accounts: counts[10],
             known_devices: counts[11],
+            passkey_ceremonies: counts[14],
         })
     }
 }
