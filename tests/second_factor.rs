@@ -44,6 +44,10 @@ fn code_at(app: &TOTP, steps_from_now: i64) -> String {
     app.generate((now + 30 * steps_from_now) as u64)
 }
 
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The codes the recovery page lists.
 fn listed_codes(page: &str) -> Vec<String> {
     page.split("<li><code>")
@@ -151,6 +155,30 @@ async fn an_authenticator_app_guards_the_login_on_both_databases() {
         } = turn_on(&app, &session).await;
         let (_, space) = page(&app, "/espace", &session).await;
         assert!(space.contains(r#"data-factor="on""#), "{name}: {space}");
+        // At rest, the app's secret is sealed: the database holds neither it nor its bytes.
+        let row = sqlx::query("SELECT sealed FROM totp_factors")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let sealed: String = sqlx::Row::get(&row, "sealed");
+        assert!(sealed.starts_with("v1:"), "{sealed}");
+        assert!(!sealed.contains(&phone.get_secret_base32()));
+        assert!(!sealed.contains(&hex_of(&phone.secret)));
+        // Nor the recovery codes: salted hashes only.
+        let hashes: Vec<String> = sqlx::query("SELECT code_hash FROM recovery_codes")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| sqlx::Row::get(r, "code_hash"))
+            .collect();
+        assert_eq!(hashes.len(), 10);
+        for code in &codes {
+            let canonical = code.replace('-', "");
+            assert!(hashes
+                .iter()
+                .all(|h| !h.contains(&canonical) && h.contains(':')));
+        }
         assert!(subjects(&app)
             .await
             .iter()
@@ -542,4 +570,47 @@ async fn passkey_ceremonies_start_only_for_whom_they_are() {
     )
     .await
     .assert_refused(422, "passkey.none");
+    // A passkey (as the store keeps it) is listed, and removing it tells the owner.
+    let account = app
+        .store
+        .account_by_email(&hubpro::domain::EmailAddress::parse(EMAIL).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    assert!(tx
+        .insert_passkey(account.id, "00ff", "Clé de test", "{}")
+        .await
+        .unwrap());
+    tx.commit().await.unwrap();
+    let (_, space) = page(&app, "/espace", &session).await;
+    assert!(
+        space.contains("Clé de test") && space.contains("jamais utilisée"),
+        "{space}"
+    );
+    let id = app.store.passkeys_of(account.id).await.unwrap()[0]
+        .id
+        .to_string();
+    call(
+        &app,
+        "/api/cle-d-acces-supprimer",
+        &[("id", &id)],
+        Some(&session),
+    )
+    .await
+    .assert_ok();
+    assert!(app.store.passkeys_of(account.id).await.unwrap().is_empty());
+    assert!(subjects(&app)
+        .await
+        .iter()
+        .any(|s| s.contains("clé d'accès supprimée")));
+    // Someone else's, or none: nothing to remove.
+    call(
+        &app,
+        "/api/cle-d-acces-supprimer",
+        &[("id", &id)],
+        Some(&session),
+    )
+    .await
+    .assert_refused(422, "second_factor.changed");
 }

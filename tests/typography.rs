@@ -42,7 +42,8 @@ fn assert_french(what: &str, text: &str) {
 
 #[tokio::test]
 async fn no_page_or_email_has_a_plain_space_before_a_sign() {
-    let app = support::app_with(&[]).await;
+    // On a host name (not an IP address), so that the pages offer passkeys too.
+    let app = support::app_with(&[("HUBPRO_PUBLIC_URL", "http://hubpro.example")]).await;
     sign_up(&app, "47728084603753", "Formatrans", "claire@example.fr").await;
     let token = link_token_for(&app, "claire@example.fr").await;
     let get = |path: String, cookie: Option<String>| {
