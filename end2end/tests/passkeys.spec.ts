@@ -33,7 +33,7 @@ async function passwordStep(page: Page) {
   await hydrated(page, '/connexion');
   await page.getByLabel('Adresse électronique *').fill(EMAIL);
   await page.getByLabel('Mot de passe *', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
 }
 
 async function logOut(page: Page) {
