@@ -100,6 +100,7 @@ pub fn LoginCodePage() -> impl IntoView {
         .and_then(|p| Some((p.general_code()?, p.general_message()?)));
     view! {
         <Title text="Double authentification"/>
+        <leptos_meta::Stylesheet href=super::second_factor::STYLESHEET/>
         <section class="card form-card">
             <h1>"Double authentification"</h1>
             <div id="code-error" aria-live="assertive">

@@ -11,6 +11,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
+/// The second factor's styles, linked by its pages only (not by the signup page).
+pub const STYLESHEET: &str = "/second-factor.css";
+
 /// What the space shows of the second factor.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FactorView {
@@ -344,6 +347,7 @@ pub fn SetupPage() -> impl IntoView {
     );
     view! {
         <Title text="Activer la double authentification"/>
+        <leptos_meta::Stylesheet href=STYLESHEET/>
         <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
             {move || setup.get().map(|r| match r {
                 Ok(Some(s)) => view! {
@@ -398,6 +402,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| async move { unseen_codes().await });
     view! {
         <Title text="Vos codes de secours"/>
+        <leptos_meta::Stylesheet href=STYLESHEET/>
         <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
             {move || codes.get().map(|r| match r {
                 Ok(Some(c)) => view! {

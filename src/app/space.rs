@@ -231,6 +231,7 @@ pub fn SpacePage() -> impl IntoView {
     let attach_problem = super::forms::rendered_problem::<AttachEstablishment, _>();
     view! {
         <Title text="Mon espace"/>
+        <leptos_meta::Stylesheet href=super::second_factor::STYLESHEET/>
         <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
             {move || space.get().map(|r| match r {
                 Ok(Some(s)) => view! { <SpaceContent space=s logout=logout attach_problem=attach_problem.clone()/> }.into_any(),

@@ -54,18 +54,23 @@ impl UserMessage for Problem {
             Problem::WrongPassword => {
                 "Ce mot de passe n'est pas celui de votre compte. Vérifiez-le et réessayez.".into()
             }
+            #[cfg(feature = "ssr")]
             Problem::CodeInvalid => {
                 "Ce code n'est pas valable\u{a0}: saisissez le code à 6 chiffres affiché en ce moment par votre application, ou l'un de vos codes de secours (chacun ne sert qu'une fois).".into()
             }
+            #[cfg(feature = "ssr")]
             Problem::LoginStepExpired => {
                 "Votre connexion a expiré\u{a0}: saisissez à nouveau votre adresse électronique et votre mot de passe.".into()
             }
+            #[cfg(feature = "ssr")]
             Problem::FactorChanged => {
                 "La double authentification de votre compte a changé entre-temps (dans un autre onglet, peut-être)\u{a0}: voici son état actuel.".into()
             }
+            #[cfg(feature = "ssr")]
             Problem::PasskeyRefused => {
                 "La clé d'accès n'a pas été acceptée\u{a0}: l'opération a été annulée, a pris trop de temps, ou cette clé n'est pas enregistrée pour votre compte. Réessayez, ou utilisez une autre méthode.".into()
             }
+            #[cfg(feature = "ssr")]
             Problem::NoPasskey => {
                 "Aucune clé d'accès n'est enregistrée pour ce compte\u{a0}: saisissez le code de votre application d'authentification ou un code de secours.".into()
             }
@@ -132,10 +137,9 @@ impl Problem {
             | Problem::AccountSuspended { .. }
             | Problem::SessionEnded
             | Problem::RecentLoginRequired
-            | Problem::WrongPassword
-            | Problem::CodeInvalid
-            | Problem::LoginStepExpired
-            | Problem::PasskeyRefused => 401,
+            | Problem::WrongPassword => 401,
+            #[cfg(feature = "ssr")]
+            Problem::CodeInvalid | Problem::LoginStepExpired | Problem::PasskeyRefused => 401,
             Problem::CrossSite => 403,
             Problem::TooManyRequests { .. } | Problem::TooManyAttempts { .. } => 429,
             Problem::DirectoryUnavailable => 503,

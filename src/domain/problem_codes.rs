@@ -225,10 +225,15 @@ const UNIT_CODES: &[(&str, Problem)] = &[
     ("session.ended", Problem::SessionEnded),
     ("session.recent_login", Problem::RecentLoginRequired),
     ("session.wrong_password", Problem::WrongPassword),
+    #[cfg(feature = "ssr")]
     ("second_factor.invalid", Problem::CodeInvalid),
+    #[cfg(feature = "ssr")]
     ("second_factor.expired", Problem::LoginStepExpired),
+    #[cfg(feature = "ssr")]
     ("second_factor.changed", Problem::FactorChanged),
+    #[cfg(feature = "ssr")]
     ("passkey.refused", Problem::PasskeyRefused),
+    #[cfg(feature = "ssr")]
     ("passkey.none", Problem::NoPasskey),
     ("directory.unavailable", Problem::DirectoryUnavailable),
     ("request.malformed", Problem::Malformed),

@@ -78,15 +78,22 @@ pub enum Problem {
     RecentLoginRequired,
     /// The password typed to confirm a change is not the account's.
     WrongPassword,
+    // The second factor's problems are found by the server only: the browser shows them as
+    // `Shown`, so neither they nor their wording are in the WASM.
     /// The second factor's code is wrong, already used, or not a code.
+    #[cfg(feature = "ssr")]
     CodeInvalid,
     /// The login's second step waited too long (or was used): the password is asked again.
+    #[cfg(feature = "ssr")]
     LoginStepExpired,
     /// The second factor changed meanwhile (another tab turned it on or off).
+    #[cfg(feature = "ssr")]
     FactorChanged,
     /// The passkey was not accepted (cancelled, unknown here, or too slow).
+    #[cfg(feature = "ssr")]
     PasskeyRefused,
     /// The account has no passkey (the second step offers the app or a recovery code).
+    #[cfg(feature = "ssr")]
     NoPasskey,
     /// A per-client budget of requests is spent.
     TooManyRequests {
