@@ -35,6 +35,23 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
     let forged = download(Some(format!("hubpro_session={}", "ab".repeat(32)))).await;
     assert_eq!(forged.status(), 302);
 
+    // A passkey, as the store keeps it: listed by name and dates, never its key.
+    let account = app
+        .store
+        .account_by_email(&hubpro::domain::EmailAddress::parse(EMAIL).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.store.begin().await.unwrap();
+    tx.insert_passkey(
+        account.id,
+        "00ff",
+        "Ordinateur du bureau",
+        r#"{"cred":"SECRET-KEY"}"#,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     let res = download(Some(session.clone())).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
@@ -53,6 +70,10 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
     assert_eq!(data["account"]["email"], EMAIL);
     assert_eq!(data["account"]["state"], "active");
     assert_eq!(data["approvals"].as_array().unwrap().len(), 2, "{body}");
+    assert!(data["second_factor"]["passkeys"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     let sessions = data["open_sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0]["current"], true);
@@ -67,7 +88,12 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
         "{kinds:?}"
     );
     // No secret leaves: not the password's hash, the app's sealed key, a session id.
-    for secret in ["argon2", "v1:", &session["hubpro_session=".len()..]] {
+    for secret in [
+        "argon2",
+        "v1:",
+        "SECRET-KEY",
+        &session["hubpro_session=".len()..],
+    ] {
         assert!(!body.contains(secret), "{secret} in {body}");
     }
     // The download is in the trail.

@@ -73,7 +73,15 @@ pub struct SessionData {
 #[derive(Debug, Serialize)]
 pub struct FactorData {
     pub authenticator_app_since: Option<String>,
+    pub passkeys: Vec<PasskeyData>,
     pub recovery_codes_left: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PasskeyData {
+    pub name: String,
+    pub added_at: String,
+    pub last_used_at: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -174,6 +182,16 @@ pub async fn centre_data(
             .collect(),
         second_factor: FactorData {
             authenticator_app_since: factors.totp_since.map(instant),
+            passkeys: store
+                .passkeys_of(account.id)
+                .await?
+                .into_iter()
+                .map(|p| PasskeyData {
+                    name: p.name,
+                    added_at: instant(p.created),
+                    last_used_at: p.last_used.map(instant),
+                })
+                .collect(),
             recovery_codes_left: factors.codes_left,
         },
         audit_events: events,
