@@ -70,10 +70,10 @@ async fn a_centre_downloads_its_data_and_nothing_secret() {
     assert_eq!(data["account"]["email"], EMAIL);
     assert_eq!(data["account"]["state"], "active");
     assert_eq!(data["approvals"].as_array().unwrap().len(), 2, "{body}");
-    assert!(data["second_factor"]["passkeys"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert_eq!(
+        data["second_factor"]["passkeys"][0]["name"],
+        "Ordinateur du bureau"
+    );
     let sessions = data["open_sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0]["current"], true);
