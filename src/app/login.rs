@@ -15,16 +15,8 @@ pub type AddressProblem = FormProblem<String>;
 pub async fn login(email: String, password: String) -> Result<(), AddressProblem> {
     use crate::server::{accounts::auth, http::cookies, http::web};
     let state = expect_context::<crate::server::http::state::AppState>();
-    let ip = web::client_ip().await;
-    let device = web::device_key(&state);
-    let session = web::session_id(&state);
-    let user_agent = web::user_agent();
-    let browser = auth::Browser {
-        ip: &ip,
-        device: device.as_ref(),
-        session: session.as_ref(),
-        user_agent: &user_agent,
-    };
+    let context = web::LoginContext::of(&state).await;
+    let browser = context.browser();
     match auth::login(&state.store, &state.notices(), &email, &password, &browser).await {
         Ok(auth::LoginOutcome::Done(logged_in)) => {
             logged_in_here(&state, &logged_in);
@@ -63,16 +55,8 @@ pub async fn login_code(code: String) -> Result<(), super::forms::Refused> {
     let Some(step) = web::login_step(&state) else {
         return Err(web::refused((), AuthError::LoginExpired));
     };
-    let ip = web::client_ip().await;
-    let device = web::device_key(&state);
-    let session = web::session_id(&state);
-    let user_agent = web::user_agent();
-    let browser = auth::Browser {
-        ip: &ip,
-        device: device.as_ref(),
-        session: session.as_ref(),
-        user_agent: &user_agent,
-    };
+    let context = web::LoginContext::of(&state).await;
+    let browser = context.browser();
     match auth::second_step(&state.factors(), &step, &code, &browser).await {
         Ok(logged_in) => {
             logged_in_here(&state, &logged_in);

@@ -168,16 +168,8 @@ pub async fn use_passkey(
             .map_err(|e| web::refused((), e))?;
         return Ok(crate::routes::SPACE.to_owned());
     }
-    let ip = web::client_ip().await;
-    let device = web::device_key(&state);
-    let session = web::session_id(&state);
-    let user_agent = web::user_agent();
-    let browser = auth::Browser {
-        ip: &ip,
-        device: device.as_ref(),
-        session: session.as_ref(),
-        user_agent: &user_agent,
-    };
+    let context = web::LoginContext::of(&state).await;
+    let browser = context.browser();
     let logged_in = if purpose == Ceremony::SecondFactor {
         let step =
             web::login_step(&state).ok_or_else(|| web::refused((), AuthError::LoginExpired))?;

@@ -330,10 +330,7 @@ pub async fn second_step(
     browser: &Browser<'_>,
 ) -> Result<LoggedIn, AuthError> {
     let store = factors.store;
-    let id = store
-        .peek_token(step, &[LinkPurpose::SecondFactor])
-        .await?
-        .ok_or(AuthError::LoginExpired)?;
+    let id = step_account(store, step).await?;
     let account = store
         .account_by_id(id)
         .await?
@@ -344,29 +341,25 @@ pub async fn second_step(
         user_agent: browser.user_agent,
     };
     let verified = factors.verify(origin, code).await?;
+    spend_step(store, step, id).await?;
+    if let Verified::RecoveryCode { left } = verified {
+        factors.tell_code_used(origin, left).await?;
+    }
+    let detail = match verified {
+        Verified::App => "second factor: app code",
+        Verified::RecoveryCode { .. } => "second factor: recovery code",
+    };
+    complete(store, &factors.notices, &account, browser, detail).await
+}
+
+/// Uses the login's second step (once: two tabs finishing it, one wins).
+async fn spend_step(store: &Store, step: &LinkToken, id: AccountId) -> Result<(), AuthError> {
     let mut tx = store.begin().await?;
     if tx.consume_token(step, &[LinkPurpose::SecondFactor]).await? != Some(id) {
         return Err(AuthError::LoginExpired);
     }
     tx.commit().await?;
-    let detail = match verified {
-        Verified::App => "second factor: app code",
-        Verified::RecoveryCode { .. } => "second factor: recovery code",
-    };
-    let event = Event::new(EventKind::LoginSucceeded)
-        .siret(&account.siret)
-        .account(account.id)
-        .ip(browser.ip)
-        .detail(detail);
-    store.audit(&event).await;
-    if let Verified::RecoveryCode { left } = verified {
-        factors.tell_code_used(origin, left).await?;
-    }
-    let known = match browser.device {
-        Some(key) => store.is_known_device(key, Some(account.id)).await?,
-        None => false,
-    };
-    finish(store, &factors.notices, &account, browser, known).await
+    Ok(())
 }
 
 /// The second step with a passkey instead of a code: the ceremony began for the account of
@@ -379,23 +372,17 @@ pub async fn second_step_with_passkey(
     browser: &Browser<'_>,
 ) -> Result<LoggedIn, AuthError> {
     let store = passkeys.store;
-    let id = store
-        .peek_token(step, &[LinkPurpose::SecondFactor])
-        .await?
-        .ok_or(AuthError::LoginExpired)?;
+    let id = step_account(store, step).await?;
     passkeys
         .finish_use(Ceremony::SecondFactor, ceremony, response, Some(id))
         .await?;
-    let mut tx = store.begin().await?;
-    if tx.consume_token(step, &[LinkPurpose::SecondFactor]).await? != Some(id) {
-        return Err(AuthError::LoginExpired);
-    }
-    tx.commit().await?;
+    spend_step(store, step, id).await?;
     let account = store
         .account_by_id(id)
         .await?
         .ok_or(AuthError::LoginExpired)?;
-    passkey_login(passkeys, &account, browser, "second factor: passkey").await
+    let detail = "second factor: passkey";
+    complete(store, &passkeys.notices, &account, browser, detail).await
 }
 
 /// The account a login's second step belongs to, if it is still open (a passkey ceremony for
@@ -424,22 +411,18 @@ pub async fn sign_in_with_passkey(
         .await?
         .filter(|a| a.state.password_hash().is_some())
         .ok_or(AuthError::PasskeyRefused)?;
-    passkey_login(
-        passkeys,
-        &account,
-        browser,
-        "one-step sign-in with a passkey",
-    )
-    .await
+    let detail = "one-step sign-in with a passkey";
+    complete(passkeys.store, &passkeys.notices, &account, browser, detail).await
 }
 
-async fn passkey_login(
-    passkeys: &Passkeys<'_>,
+/// A login whose every factor was checked: audited, then [`finish`]ed.
+async fn complete(
+    store: &Store,
+    notices: &Notices<'_>,
     account: &Account,
     browser: &Browser<'_>,
     detail: &str,
 ) -> Result<LoggedIn, AuthError> {
-    let store = passkeys.store;
     let event = Event::new(EventKind::LoginSucceeded)
         .siret(&account.siret)
         .account(account.id)
@@ -450,7 +433,7 @@ async fn passkey_login(
         Some(key) => store.is_known_device(key, Some(account.id)).await?,
         None => false,
     };
-    finish(store, &passkeys.notices, account, browser, known).await
+    finish(store, notices, account, browser, known).await
 }
 
 /// The end of a login: the owner told of a browser not seen before, the browser remembered, a

@@ -91,6 +91,35 @@ pub fn device_key(state: &AppState) -> Option<DeviceKey> {
     DeviceKey::parse(&cookie(state, cookies::Kind::Device)?)
 }
 
+/// What a login knows of the browser it comes from (its address, cookies and `User-Agent`);
+/// [`LoginContext::browser`] lends it to the login's functions.
+pub struct LoginContext {
+    ip: ClientIp,
+    device: Option<DeviceKey>,
+    session: Option<SessionId>,
+    user_agent: String,
+}
+
+impl LoginContext {
+    pub async fn of(state: &AppState) -> Self {
+        LoginContext {
+            ip: client_ip().await,
+            device: device_key(state),
+            session: session_id(state),
+            user_agent: user_agent(),
+        }
+    }
+
+    pub fn browser(&self) -> crate::server::accounts::auth::Browser<'_> {
+        crate::server::accounts::auth::Browser {
+            ip: &self.ip,
+            device: self.device.as_ref(),
+            session: self.session.as_ref(),
+            user_agent: &self.user_agent,
+        }
+    }
+}
+
 /// The logged-in account, if the session is alive.
 pub async fn current_account(state: &AppState) -> Option<Account> {
     let id = session_id(state)?;
