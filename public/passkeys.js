@@ -101,6 +101,8 @@
           purpose, ceremony: challenge.ceremony, credential: asserted(credential),
         });
       }
+      // A confirmation brings the page that asked for it back, now able to make its change.
+      if (button.dataset.purpose === 'confirmation') next = window.location.pathname;
       window.location.assign(next);
     } catch (e) {
       status.textContent = e && e.name === 'NotAllowedError'

@@ -30,6 +30,22 @@ pub const SECOND_FACTOR: &str = "/espace/double-authentification";
 pub const MY_DATA: &str = "/espace/mes-donnees";
 /// New recovery codes, shown once.
 pub const RECOVERY_CODES: &str = "/espace/codes-de-secours";
+/// « Changer d'administrateur »: the new administrator's form, or the handover waiting.
+pub const HANDOVER: &str = "/espace/administrateur";
+/// « Clôturer le compte »: what closing means, and the button.
+pub const CLOSURE: &str = "/espace/cloture";
+/// The page after a closure.
+pub const CLOSED: &str = "/compte-cloture";
+/// « Je n'ai plus accès à l'adresse du compte »: the SIRET, to reach its official address.
+pub const LOST_ADDRESS: &str = "/acces-perdu";
+/// The official address designates the new administrator (its emailed link).
+pub const DESIGNATE: &str = "/designer-administrateur";
+/// « Accessibilité »: the accessibility statement (RGAA).
+pub const ACCESSIBILITY: &str = "/accessibilite";
+/// « Données personnelles ».
+pub const PERSONAL_DATA: &str = "/donnees-personnelles";
+/// « Mentions légales ».
+pub const LEGAL_NOTICE: &str = "/mentions-legales";
 /// Server functions.
 pub const API: &str = "/api";
 /// Compiled assets (WASM, JS, CSS).
@@ -73,7 +89,7 @@ const fn page(path: &'static str) -> Page {
 }
 
 /// Every page of the router (`app::App`; a test holds the two together).
-pub const PAGES: [Page; 14] = [
+pub const PAGES: [Page; 22] = [
     Page {
         cacheable: true,
         ..page(HOME)
@@ -137,6 +153,39 @@ pub const PAGES: [Page; 14] = [
         private: true,
         needs_session: true,
         ..page(RECOVERY_CODES)
+    },
+    Page {
+        private: true,
+        needs_session: true,
+        ..page(HANDOVER)
+    },
+    Page {
+        private: true,
+        needs_session: true,
+        ..page(CLOSURE)
+    },
+    page(CLOSED),
+    Page {
+        private: true,
+        cacheable: true,
+        ..page(LOST_ADDRESS)
+    },
+    Page {
+        private: true,
+        secret_in_query: true,
+        ..page(DESIGNATE)
+    },
+    Page {
+        cacheable: true,
+        ..page(ACCESSIBILITY)
+    },
+    Page {
+        cacheable: true,
+        ..page(PERSONAL_DATA)
+    },
+    Page {
+        cacheable: true,
+        ..page(LEGAL_NOTICE)
     },
 ];
 
@@ -245,6 +294,11 @@ mod public {
                 link.push_str(&format!("&{}={}", query::ADDRESS, escape(email.as_str())));
             }
             self.link(&link)
+        }
+
+        /// « Désigner le nouvel administrateur », sent to the centre's official address.
+        pub fn designate_link(&self, token: &str) -> String {
+            self.link(&format!("{DESIGNATE}?{}={token}", query::TOKEN))
         }
 
         /// « Ce n'est pas nous », sent to the centre's official address.

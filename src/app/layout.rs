@@ -17,6 +17,14 @@ pub fn Frame(children: Children) -> impl IntoView {
         <main id="contenu" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>{texts::FOOTER}</p>
+            // Plain links: the frame is drawn outside the router too.
+            <nav aria-label="Informations légales">
+                <ul class="footer-links">
+                    <li><a href=crate::routes::ACCESSIBILITY>{texts::ACCESSIBILITY_LINK}</a></li>
+                    <li><a href=crate::routes::PERSONAL_DATA>"Données personnelles"</a></li>
+                    <li><a href=crate::routes::LEGAL_NOTICE>"Mentions légales"</a></li>
+                </ul>
+            </nav>
         </footer>
     }
 }

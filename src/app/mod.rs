@@ -3,11 +3,14 @@
 //! [`texts`] or next to the markup it belongs to; the French of problems is made in one place,
 //! `domain::messages`; the server layer writes none but its emails'.
 
+pub mod closure;
 pub mod codec;
 pub mod establishments;
 pub mod forms;
+pub mod handover;
 mod home;
 mod layout;
+pub mod legal;
 pub mod login;
 pub mod markup;
 mod not_found;
@@ -146,6 +149,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/espace") view=space::SpacePage ssr=SsrMode::Async/>
                     <Route path=path!("/espace/double-authentification") view=second_factor::SetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/espace/codes-de-secours") view=second_factor::RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/administrateur") view=handover::HandoverPage ssr=SsrMode::Async/>
+                    <Route path=path!("/espace/cloture") view=closure::ClosurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/compte-cloture") view=closure::ClosedPage/>
+                    <Route path=path!("/acces-perdu") view=handover::LostAddressPage/>
+                    <Route path=path!("/designer-administrateur") view=handover::DesignatePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/accessibilite") view=legal::AccessibilityPage/>
+                    <Route path=path!("/donnees-personnelles") view=legal::PersonalDataPage/>
+                    <Route path=path!("/mentions-legales") view=legal::LegalNoticePage/>
                 </Routes>
             </layout::Frame>
         </Router>

@@ -39,6 +39,7 @@ pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
             Ok(())
         }
         Err(e) => Err(web::refused_back_to(
+            (),
             e,
             <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH,
             routes::NOT_US,

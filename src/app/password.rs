@@ -44,6 +44,7 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
             Ok(())
         }
         Err(e) => Err(web::refused_back_to(
+            (),
             e,
             <OpenFlow as ServerFn>::PATH,
             routes::PASSWORD_LINK,
@@ -61,8 +62,8 @@ pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
     let Some(flow) = web::password_flow(&state) else {
         return Ok(None);
     };
-    match auth::flow_account(&state.store, &flow).await {
-        Ok(account) => Ok(account.map(|a| auth::password_context(&a))),
+    match auth::flow_owner(&state.store, &flow).await {
+        Ok(owner) => Ok(owner.map(|o| o.password_context())),
         Err(e) => Err(web::refused((), e)),
     }
 }

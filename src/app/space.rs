@@ -156,10 +156,30 @@ pub async fn confirm_password(
         code.as_deref().unwrap_or(""),
     )
     .await
-    .map_err(|e| web::refused(from, e))?;
+    .map_err(|e| web::refused(from.clone(), e))?;
     state.outbox_wake.notify_one();
-    leptos_axum::redirect(crate::routes::SPACE);
+    // Back to the page whose card asked for it.
+    leptos_axum::redirect(match from.as_str() {
+        "handover-reauth" => crate::routes::HANDOVER,
+        "closure-reauth" => crate::routes::CLOSURE,
+        _ => crate::routes::SPACE,
+    });
     Ok(())
+}
+
+/// What confirming the caller's identity takes: whether its login is recent enough already,
+/// whether a code is asked beside the password, whether a passkey may confirm instead.
+#[cfg(feature = "ssr")]
+pub(crate) async fn confirmation_needs(
+    state: &crate::server::http::state::AppState,
+    account: &crate::server::store::Account,
+    session: &crate::server::store::SessionId,
+) -> Result<(bool, bool, bool), crate::server::store::StoreError> {
+    let recent = crate::server::accounts::sessions::is_recent(&state.store, session).await?;
+    let factors = state.store.factor_summary(account.id).await?;
+    let passkeys = state.store.passkeys_of(account.id).await?.len();
+    let needs_code = factors.totp_since.is_some() || passkeys > 0;
+    Ok((recent, needs_code, passkeys > 0 && state.webauthn.is_some()))
 }
 
 /// « Terminer cette session »: another session of the account ends.
@@ -315,6 +335,11 @@ fn SpaceContent(
                 <dt>"Adresse électronique (identifiant)"</dt>
                 <dd>{space.email.to_string()} <span class="hint">" — non modifiable"</span></dd>
             </dl>
+            <p class="hint">
+                "L'administrateur quitte le centre, ou son adresse va disparaître\u{a0}? Transmettez le compte "
+                "à la personne qui lui succède\u{a0}: elle choisira son propre mot de passe."
+            </p>
+            <p><a class="button secondary" href=crate::routes::HANDOVER>"Changer d'administrateur"</a></p>
         </section>
         <super::second_factor::SecondFactorCard factor recent_login/>
         <OpenSessions sessions recent_login needs_code passkey/>
@@ -326,6 +351,14 @@ fn SpaceContent(
                 "fichier JSON."
             </p>
             <p><a class="button secondary" href=crate::routes::MY_DATA download>"Télécharger mes données"</a></p>
+        </section>
+        <section class="card" aria-labelledby="closure-card-title">
+            <h2 id="closure-card-title">"Clôturer le compte"</h2>
+            <p>
+                "Votre centre n'a plus besoin de Hub Pro Transport\u{a0}? La clôture met fin au compte et libère "
+                "le SIRET\u{202f}; vos données personnelles sont ensuite effacées."
+            </p>
+            <p><a class="button secondary" href=crate::routes::CLOSURE>"Clôturer le compte"</a></p>
         </section>
     }
 }

@@ -74,6 +74,18 @@ impl UserMessage for Problem {
             Problem::NoPasskey => {
                 "Aucune clé d'accès n'est enregistrée pour ce compte\u{a0}: saisissez le code de votre application d'authentification ou un code de secours.".into()
             }
+            #[cfg(feature = "ssr")]
+            Problem::HandoverWaiting => {
+                "Un changement d'administrateur est déjà en attente\u{a0}: annulez-le d'abord pour en demander un autre.".into()
+            }
+            #[cfg(feature = "ssr")]
+            Problem::HandoverSameAddress => {
+                "Cette adresse est déjà celle du compte\u{a0}: saisissez l'adresse du nouvel administrateur.".into()
+            }
+            #[cfg(feature = "ssr")]
+            Problem::AddressTaken => {
+                "Cette adresse électronique est déjà l'identifiant d'un autre compte Hub Pro Transport (une adresse ne sert qu'à un seul compte)\u{a0}: le changement d'administrateur n'a pas eu lieu. Demandez à l'administrateur actuel de désigner une autre adresse.".into()
+            }
             Problem::TooManyRequests { seconds } => format!(
                 "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
                 french_wait(*seconds)
@@ -549,6 +561,9 @@ mod tests {
             Problem::FactorChanged,
             Problem::PasskeyRefused,
             Problem::NoPasskey,
+            Problem::HandoverWaiting,
+            Problem::HandoverSameAddress,
+            Problem::AddressTaken,
             Problem::TooManyRequests { seconds: 1 },
             Problem::TooManyRequests { seconds: 900 },
             Problem::TooManyAttempts { seconds: 30 },
@@ -580,6 +595,9 @@ mod tests {
                 | Problem::FactorChanged
                 | Problem::PasskeyRefused
                 | Problem::NoPasskey
+                | Problem::HandoverWaiting
+                | Problem::HandoverSameAddress
+                | Problem::AddressTaken
                 | Problem::TooManyRequests { .. }
                 | Problem::TooManyAttempts { .. }
                 | Problem::DirectoryUnavailable

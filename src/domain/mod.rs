@@ -15,6 +15,7 @@
 pub mod eligibility;
 pub mod email;
 pub mod establishments;
+pub mod handover;
 pub mod messages;
 pub mod names;
 pub mod password;
@@ -34,6 +35,7 @@ pub use establishments::{
     AttachForm, AttachRefusal, AttachedEstablishment, AttachmentState, MainEstablishment,
     ValidAttach,
 };
+pub use handover::{HandoverForm, ValidHandover};
 pub use messages::UserMessage;
 pub use names::{NameError, OrganisationName, PersonName};
 pub use password::{NewPassword, PasswordError, PasswordRule, PolicyRefusal, Strength};

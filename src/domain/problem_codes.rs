@@ -235,6 +235,12 @@ const UNIT_CODES: &[(&str, Problem)] = &[
     ("passkey.refused", Problem::PasskeyRefused),
     #[cfg(feature = "ssr")]
     ("passkey.none", Problem::NoPasskey),
+    #[cfg(feature = "ssr")]
+    ("handover.waiting", Problem::HandoverWaiting),
+    #[cfg(feature = "ssr")]
+    ("handover.same_address", Problem::HandoverSameAddress),
+    #[cfg(feature = "ssr")]
+    ("handover.address_taken", Problem::AddressTaken),
     ("directory.unavailable", Problem::DirectoryUnavailable),
     ("request.malformed", Problem::Malformed),
     ("request.cross_site", Problem::CrossSite),

@@ -95,6 +95,15 @@ pub enum Problem {
     /// The account has no passkey (the second step offers the app or a recovery code).
     #[cfg(feature = "ssr")]
     NoPasskey,
+    /// A handover is already waiting for its new administrator (cancel it first).
+    #[cfg(feature = "ssr")]
+    HandoverWaiting,
+    /// The new administrator's address is the account's own.
+    #[cfg(feature = "ssr")]
+    HandoverSameAddress,
+    /// The new administrator's address already has an account of its own.
+    #[cfg(feature = "ssr")]
+    AddressTaken,
     /// A per-client budget of requests is spent.
     TooManyRequests {
         seconds: i64,

@@ -106,6 +106,27 @@ enum AccountsCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Designate the new administrator of a SIRET's active account (the centre no longer has
+    /// the account's address; check who asks first). The new address gets a link (72 hours)
+    /// to set its password; the current address is told and may cancel until then.
+    Handover {
+        #[arg(value_parser = siret)]
+        siret: Siret,
+        /// The new administrator's address.
+        #[arg(long)]
+        to: String,
+        /// The new administrator's last name (Nom).
+        #[arg(long)]
+        last_name: String,
+        /// The new administrator's first name (Prénom).
+        #[arg(long)]
+        first_name: String,
+        /// Why (kept in the audit trail), e.g. "Kbis and director's letter received".
+        #[arg(long)]
+        reason: String,
+    },
+    /// Inactive accounts: the notices and closures due in the next 30 days.
+    Inactive,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,6 +212,23 @@ pub fn main() -> ExitCode {
         Top::Accounts(AccountsCommand::ResetSecondFactor { siret, reason }) => {
             Command::ResetSecondFactor(siret, reason)
         }
+        Top::Accounts(AccountsCommand::Handover {
+            siret,
+            to,
+            last_name,
+            first_name,
+            reason,
+        }) => Command::Handover(
+            siret,
+            crate::domain::HandoverForm {
+                last_name,
+                first_name,
+                email_confirmation: to.clone(),
+                email: to,
+            },
+            reason,
+        ),
+        Top::Accounts(AccountsCommand::Inactive) => Command::Inactive,
         Top::Outbox(OutboxCommand::Status) => Command::OutboxStatus,
         Top::Outbox(OutboxCommand::Retry { id, .. }) => Command::OutboxRetry(id),
         Top::Audit { siret } => Command::Audit(siret),
@@ -215,6 +253,8 @@ enum Command {
     Resend(Siret),
     EndSessions(Siret, String),
     ResetSecondFactor(Siret, String),
+    Handover(Siret, crate::domain::HandoverForm, String),
+    Inactive,
     OutboxStatus,
     OutboxRetry(Option<i64>),
     Audit(Siret),
@@ -246,11 +286,15 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
         Command::ResetSecondFactor(siret, reason) => {
             operator::reset_second_factor(&store, settings, &siret, &reason, &mut out).await
         }
+        Command::Handover(siret, form, reason) => {
+            operator::handover(&store, settings, &siret, &form, &reason, &mut out).await
+        }
+        Command::Inactive => operator::inactive(&store, settings, &mut out).await,
         Command::OutboxStatus => operator::outbox_status(&store, &mut out).await,
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,
         Command::Purge => {
-            let retention = crate::server::ops::retention::policy(settings.audit_retention_days);
+            let retention = crate::server::ops::retention::policy(settings.audit_retention_days, &settings.lifecycle);
             operator::purge(&store, retention, &mut out).await
         }
     };

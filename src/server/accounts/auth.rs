@@ -6,7 +6,7 @@ use crate::domain::{
 };
 use crate::routes::PublicUrl;
 use crate::server::accounts::hashing::{self, Lane};
-use crate::server::accounts::ownership;
+use crate::server::accounts::{handover, ownership};
 use crate::server::accounts::passkeys::Passkeys;
 use crate::server::accounts::second_factor::{Asker, Factors, Origin, Verified};
 use crate::server::accounts::throttle::{self, Turn};
@@ -15,7 +15,7 @@ use crate::server::clients::ClientIp;
 use crate::server::mail::emails;
 use crate::server::store::{
     now, Account, AccountId, Ceremony, DeviceKey, LinkPurpose, LinkToken, OfficialNotice,
-    SessionId, SessionOrigin, Store, StoreError,
+    SessionId, SessionOrigin, Store, StoreError, Successor,
 };
 use crate::server::store::{Event, EventKind};
 
@@ -59,6 +59,8 @@ pub enum AuthError {
     NoPasskey,
     #[error("passkeys are not offered on this address")]
     PasskeysUnavailable,
+    #[error("the handover's new address has an account of its own")]
+    AddressTaken,
 }
 
 /// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
@@ -73,16 +75,21 @@ pub async fn open_password_flow(
     let mut tx = store.begin().await?;
     // Checked inside the transaction, the account locked: a save in another tab either commits
     // first (the link is then revoked) or waits for this flow, and revokes it too.
-    let account = tx
-        .peek_token_locked(link_token, &LinkPurpose::EMAILED)
+    let (account, purpose) = match tx
+        .peek_token_locked(link_token, &[LinkPurpose::Handover])
         .await?
-        .ok_or(AuthError::LinkInvalid)?;
-    let flow = tx
-        .insert_token(
-            account,
+    {
+        // A handover's link: the same password step, for the new administrator.
+        Some(account) => (account, LinkPurpose::HandoverFlow),
+        None => (
+            tx.peek_token_locked(link_token, &LinkPurpose::EMAILED)
+                .await?
+                .ok_or(AuthError::LinkInvalid)?,
             LinkPurpose::PasswordFlow,
-            tokens::PASSWORD_FLOW_TTL,
-        )
+        ),
+    };
+    let flow = tx
+        .insert_token(account, purpose, tokens::PASSWORD_FLOW_TTL)
         .await?;
     tx.audit(
         &Event::new(EventKind::LinkUsed)
@@ -106,20 +113,56 @@ pub fn password_context(account: &Account) -> PasswordContext {
     }
 }
 
-/// Whether an emailed password link is still usable, without using it.
+/// Whether an emailed password link (a handover's too) is still usable, without using it.
 pub async fn emailed_link_is_valid(store: &Store, link: &LinkToken) -> Result<bool, AuthError> {
     Ok(store
-        .peek_token(link, &LinkPurpose::EMAILED)
+        .peek_token(link, &LinkPurpose::PASSWORD_PAGE)
         .await?
         .is_some())
 }
 
-/// The account a password flow belongs to, if the flow is still open.
-pub async fn flow_account(store: &Store, flow: &LinkToken) -> Result<Option<Account>, AuthError> {
-    match store.peek_token(flow, &[LinkPurpose::PasswordFlow]).await? {
-        Some(id) => Ok(store.account_by_id(id).await?),
-        None => Ok(None),
+/// Whose password an open flow sets: the account's own administrator, or a handover's new one.
+pub enum FlowOwner {
+    Account(Account),
+    /// The account, and the administrator-to-be its handover names.
+    Successor(Account, Successor),
+}
+
+impl FlowOwner {
+    /// The values the password may not merely decorate: its future owner's.
+    pub fn password_context(&self) -> PasswordContext {
+        match self {
+            Self::Account(account) => password_context(account),
+            Self::Successor(account, successor) => PasswordContext {
+                last_name: successor.last_name.to_string(),
+                first_name: successor.first_name.to_string(),
+                email_local_part: successor.email.local_part(),
+                ..password_context(account)
+            },
+        }
     }
+
+    fn account(&self) -> &Account {
+        match self {
+            Self::Account(account) | Self::Successor(account, _) => account,
+        }
+    }
+}
+
+/// Whose password a flow sets, if the flow is still open.
+pub async fn flow_owner(store: &Store, flow: &LinkToken) -> Result<Option<FlowOwner>, AuthError> {
+    if let Some(id) = store.peek_token(flow, &[LinkPurpose::PasswordFlow]).await? {
+        return Ok(store.account_by_id(id).await?.map(FlowOwner::Account));
+    }
+    let Some(id) = store.peek_token(flow, &[LinkPurpose::HandoverFlow]).await? else {
+        return Ok(None);
+    };
+    let (Some(account), Some(handover)) =
+        (store.account_by_id(id).await?, store.handover_of(id).await?)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(FlowOwner::Successor(account, handover.successor)))
 }
 
 /// « Valider »: checks the password, stores its hash, activates the account, ends its sessions
@@ -137,7 +180,7 @@ pub async fn set_password(
         public_url,
         support,
     } = *notices;
-    let account = flow_account(store, flow)
+    let owner = flow_owner(store, flow)
         .await?
         .ok_or(AuthError::LinkInvalid)?;
     let password = NewPassword::parse(password).map_err(AuthError::PasswordInvalid)?;
@@ -145,11 +188,15 @@ pub async fn set_password(
         return Err(AuthError::PasswordsDiffer);
     }
     // The page applies the same rules live, so it never calls strong what is refused here.
-    if let Some(refusal) = policy_refusal(password.expose(), &password_context(&account)) {
+    if let Some(refusal) = policy_refusal(password.expose(), &owner.password_context()) {
         return Err(AuthError::PasswordPolicy(refusal));
     }
     let hash = hashing::hash(password.expose().to_owned()).await?;
+    let account = owner.account();
     let official = ownership::official_addresses(store, &account.siret).await?;
+    if let FlowOwner::Successor(..) = owner {
+        return accept_handover(store, notices, flow, &hash, official, ip).await;
+    }
     let mut tx = store.begin().await?;
     // Locked first, so that a flow being opened meanwhile is either revoked below or finds its
     // link revoked ([`open_password_flow`]).
@@ -198,6 +245,34 @@ pub async fn set_password(
     .await?;
     tx.commit().await?;
     tracing::info!(account = %account.id, "password set, account active");
+    Ok(())
+}
+
+/// « Valider » on a handover's flow: the account changes hands, in one transaction that uses
+/// the flow ([`handover::accept`]).
+async fn accept_handover(
+    store: &Store,
+    notices: &Notices<'_>,
+    flow: &LinkToken,
+    hash: &str,
+    official: Vec<EmailAddress>,
+    ip: &ClientIp,
+) -> Result<(), AuthError> {
+    let mut tx = store.begin().await?;
+    let id = tx
+        .peek_token_locked(flow, &[LinkPurpose::HandoverFlow])
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    let account = tx
+        .lock_account(id)
+        .await?
+        .ok_or(AuthError::LinkInvalid)?;
+    if tx.consume_token(flow, &[LinkPurpose::HandoverFlow]).await? != Some(account.id) {
+        return Err(AuthError::LinkInvalid);
+    }
+    handover::accept(&mut tx, notices, &account, hash, official, ip).await?;
+    tx.commit().await?;
+    tracing::info!(account = %account.id, "account handed over");
     Ok(())
 }
 

@@ -2,8 +2,10 @@
 //! attached establishments, and the slow-down of guessing.
 
 pub mod auth;
+pub mod closure;
 pub mod establishments;
 pub mod export;
+pub mod handover;
 pub mod hashing;
 pub mod ownership;
 pub mod passkeys;

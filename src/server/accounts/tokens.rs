@@ -13,6 +13,11 @@ pub const PASSWORD_FLOW_TTL: Duration = Duration::minutes(30);
 /// How long the official address's « Ce n'est pas nous » link stays valid.
 pub const NOT_US_TTL: Duration = Duration::days(30);
 
+/// How long a handover's link to the new administrator stays valid.
+pub const HANDOVER_TTL: Duration = Duration::hours(72);
+/// How long the official address's link to designate a new administrator stays valid.
+pub const HANDOVER_REQUEST_TTL: Duration = Duration::hours(72);
+
 /// The longest any emailed link stays valid (it is made in the transaction that queues its
 /// email): an email older than this holds only dead links. The flow is not emailed.
 pub const LONGEST_EMAILED_LINK_TTL: Duration = {
@@ -23,6 +28,12 @@ pub const LONGEST_EMAILED_LINK_TTL: Duration = {
     if NOT_US_TTL.whole_seconds() > longest.whole_seconds() {
         longest = NOT_US_TTL;
     }
+    if HANDOVER_TTL.whole_seconds() > longest.whole_seconds() {
+        longest = HANDOVER_TTL;
+    }
+    if HANDOVER_REQUEST_TTL.whole_seconds() > longest.whole_seconds() {
+        longest = HANDOVER_REQUEST_TTL;
+    }
     longest
 };
 
@@ -32,7 +43,13 @@ mod tests {
 
     #[test]
     fn no_emailed_link_outlives_the_longest() {
-        for ttl in [PASSWORD_SETUP_TTL, PASSWORD_RESET_TTL, NOT_US_TTL] {
+        for ttl in [
+            PASSWORD_SETUP_TTL,
+            PASSWORD_RESET_TTL,
+            NOT_US_TTL,
+            HANDOVER_TTL,
+            HANDOVER_REQUEST_TTL,
+        ] {
             assert!(ttl <= LONGEST_EMAILED_LINK_TTL);
         }
         assert_eq!(LONGEST_EMAILED_LINK_TTL, Duration::days(30));

@@ -108,6 +108,25 @@ pub enum MetricsAccess {
     Off,
 }
 
+/// How long the account's life keeps things: a closed account's address, inactive accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// Days a closed (or handed-over) account's address is kept after its end.
+    pub closed_retention_days: u32,
+    /// Months without a login before the account is told it will be closed.
+    pub inactive_notice_months: u32,
+    /// Months without a login before it is closed (told at least 30 days before).
+    pub inactive_close_months: u32,
+}
+
+/// The legal notice's facts (« Mentions légales »): empty outside production when unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LegalSettings {
+    pub operator: String,
+    pub director: String,
+    pub host: String,
+}
+
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -125,6 +144,7 @@ pub struct Settings {
     pub support_contact: String,
     /// Days audit events are kept.
     pub audit_retention_days: u32,
+    pub lifecycle: Lifecycle,
     /// Production mode (`LEPTOS_ENV=PROD` or an https public URL): unsafe settings were refused.
     pub production: bool,
     pub directory: DirectorySettings,
@@ -136,6 +156,7 @@ pub struct Settings {
     /// Who may read `/metrics`.
     pub metrics: MetricsAccess,
     pub log_format: LogFormat,
+    pub legal: LegalSettings,
     /// Seals the authenticator apps' secrets and hashes the recovery codes.
     pub secret_key: SecretKey,
     /// `HUBPRO_SECRET_KEY` is set (else the development key: refused in production).
@@ -161,6 +182,7 @@ impl Settings {
             public_url,
             audit_retention_days,
             support_contact,
+            lifecycle,
         } = OperatorSettings::try_from(&raw)?;
         let production = leptos.env == Env::PROD || public_url.is_https();
         let secret_key = typed::secret_key(&raw)?;
@@ -170,6 +192,7 @@ impl Settings {
             public_url,
             support_contact,
             audit_retention_days,
+            lifecycle,
             production,
             directory: DirectorySettings::try_from(&raw)?,
             mail: MailSettings::try_from(&raw)?,
@@ -177,6 +200,7 @@ impl Settings {
             trusted_proxies: typed::trusted_proxies(&raw)?,
             metrics: MetricsAccess::try_from(&raw)?,
             log_format: typed::log_format(&raw)?,
+            legal: typed::legal(&raw),
             limits: RateLimits::try_from(&raw)?,
             secret_key_configured: secret_key.is_some(),
             secret_key: secret_key.unwrap_or_else(SecretKey::development),
@@ -194,6 +218,7 @@ impl Settings {
             public_url: self.public_url.clone(),
             audit_retention_days: self.audit_retention_days,
             support_contact: self.support_contact.clone(),
+            lifecycle: self.lifecycle,
         }
     }
 
@@ -212,6 +237,7 @@ pub struct OperatorSettings {
     pub audit_retention_days: u32,
     /// Named in the emails operator commands send.
     pub support_contact: String,
+    pub lifecycle: Lifecycle,
 }
 
 impl OperatorSettings {

@@ -41,6 +41,23 @@ pub fn check(settings: &Settings) -> Result<(), ConfigError> {
              seals what authenticator apps share with the server and hashes the recovery codes: \
              keep a copy apart from the database's backups",
         ),
+        (
+            settings.legal.operator.is_empty(),
+            "HUBPRO_LEGAL_OPERATOR",
+            "missing in production: the legal notice (« Mentions légales ») must name who \
+             publishes the service: its name, postal address and a contact",
+        ),
+        (
+            settings.legal.director.is_empty(),
+            "HUBPRO_LEGAL_DIRECTOR",
+            "missing in production: the legal notice must name the publication's director",
+        ),
+        (
+            settings.legal.host.is_empty(),
+            "HUBPRO_LEGAL_HOST",
+            "missing in production: the legal notice must name the host: its name, postal \
+             address and telephone",
+        ),
     ];
     match refusals.into_iter().find(|(refused, _, _)| *refused) {
         Some((_, key, reason)) => Err(ConfigError {

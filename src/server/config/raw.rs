@@ -52,6 +52,12 @@ settings! {
     metrics_token: "HUBPRO_METRICS_TOKEN" = "hubpro"."metrics-token";
     log_format: "HUBPRO_LOG_FORMAT" = "hubpro"."log-format";
     audit_retention_days: "HUBPRO_AUDIT_RETENTION_DAYS" = "hubpro"."audit-retention-days";
+    closed_retention_days: "HUBPRO_CLOSED_RETENTION_DAYS" = "hubpro"."closed-retention-days";
+    inactive_notice_months: "HUBPRO_INACTIVE_NOTICE_MONTHS" = "hubpro"."inactive-notice-months";
+    inactive_close_months: "HUBPRO_INACTIVE_CLOSE_MONTHS" = "hubpro"."inactive-close-months";
+    legal_operator: "HUBPRO_LEGAL_OPERATOR" = "hubpro"."legal-operator";
+    legal_director: "HUBPRO_LEGAL_DIRECTOR" = "hubpro"."legal-director";
+    legal_host: "HUBPRO_LEGAL_HOST" = "hubpro"."legal-host";
     secret_key: "HUBPRO_SECRET_KEY" = "hubpro"."secret-key";
 }
 

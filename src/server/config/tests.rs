@@ -30,6 +30,14 @@ fn embedded_defaults_are_the_documented_ones() {
     assert!(matches!(s.metrics, MetricsAccess::Loopback));
     assert_eq!(s.log_format, LogFormat::Text);
     assert_eq!(s.audit_retention_days, 365);
+    assert_eq!(
+        s.lifecycle,
+        crate::server::config::Lifecycle {
+            closed_retention_days: 30,
+            inactive_notice_months: 24,
+            inactive_close_months: 36,
+        }
+    );
 }
 
 #[test]
@@ -48,7 +56,7 @@ fn without_smtp_the_dev_mailbox_must_be_asked_for() {
 }
 
 /// A safe production configuration (the tests take one of its settings away or change it).
-const PRODUCTION: [(&str, &str); 6] = [
+const PRODUCTION: [(&str, &str); 9] = [
     ("LEPTOS_ENV", "PROD"),
     ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
     ("HUBPRO_SMTP_URL", "smtps://u:p@mail.example"),
@@ -58,6 +66,9 @@ const PRODUCTION: [(&str, &str); 6] = [
         "HUBPRO_SECRET_KEY",
         "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
     ),
+    ("HUBPRO_LEGAL_OPERATOR", "Exploitant, 1 rue de l'Exemple, 75000 Paris"),
+    ("HUBPRO_LEGAL_DIRECTOR", "Directrice de la publication"),
+    ("HUBPRO_LEGAL_HOST", "Hébergeur, 2 rue de l'Exemple, 75000 Paris"),
 ];
 
 /// `PRODUCTION` with `changes`: a `None` value removes the variable.
@@ -179,10 +190,14 @@ fn environment_overrides_every_key() {
         ("HUBPRO_METRICS_TOKEN", "t0ken"),
         ("HUBPRO_LOG_FORMAT", "json"),
         ("HUBPRO_AUDIT_RETENTION_DAYS", "30"),
+        ("HUBPRO_CLOSED_RETENTION_DAYS", "60"),
         (
             "HUBPRO_SECRET_KEY",
             "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
         ),
+        ("HUBPRO_LEGAL_OPERATOR", "Exploitant"),
+        ("HUBPRO_LEGAL_DIRECTOR", "Directrice"),
+        ("HUBPRO_LEGAL_HOST", "Hébergeur"),
     ])
     .unwrap();
     assert!(s.production);
@@ -191,6 +206,7 @@ fn environment_overrides_every_key() {
     assert!(matches!(&s.metrics, MetricsAccess::Token(t) if t.expose() == "t0ken"));
     assert_eq!(s.log_format, LogFormat::Json);
     assert_eq!(s.audit_retention_days, 30);
+    assert_eq!(s.lifecycle.closed_retention_days, 60);
     assert_eq!(s.leptos.site_addr.port(), 0);
     assert!(s.database_url.starts_with("postgres://"));
     assert_eq!(s.public_url.as_str(), "https://hubprotransport.example");

@@ -2,8 +2,8 @@
 
 use super::raw::Raw;
 use super::{
-    ConfigError, DirectorySettings, DirectorySource, LogFormat, MailDelivery, MailSettings,
-    MetricsAccess, OperatorSettings, RateLimits, Secret,
+    ConfigError, DirectorySettings, DirectorySource, LegalSettings, Lifecycle, LogFormat,
+    MailDelivery, MailSettings, MetricsAccess, OperatorSettings, RateLimits, Secret,
 };
 use crate::routes::PublicUrl;
 use crate::server::clients::TrustedProxies;
@@ -17,6 +17,15 @@ pub fn secret_key(raw: &Raw) -> Result<Option<SecretKey>, ConfigError> {
         .optional()
         .map(|text| SecretKey::parse(&text).map_err(|e| raw.secret_key.error(e.to_string())))
         .transpose()
+}
+
+/// The legal notice's facts, as written (production refuses them empty: see `production`).
+pub fn legal(raw: &Raw) -> LegalSettings {
+    LegalSettings {
+        operator: raw.legal_operator.optional().unwrap_or_default(),
+        director: raw.legal_director.optional().unwrap_or_default(),
+        host: raw.legal_host.optional().unwrap_or_default(),
+    }
 }
 
 /// The site's address, files and mode.
@@ -68,6 +77,37 @@ impl TryFrom<&Raw> for OperatorSettings {
             public_url,
             audit_retention_days,
             support_contact: raw.support_contact.non_empty()?,
+            lifecycle: Lifecycle::try_from(raw)?,
+        })
+    }
+}
+
+impl TryFrom<&Raw> for Lifecycle {
+    type Error = ConfigError;
+
+    fn try_from(raw: &Raw) -> Result<Self, ConfigError> {
+        let closed_retention_days: u32 = raw.closed_retention_days.parsed()?;
+        if closed_retention_days == 0 {
+            return Err(raw
+                .closed_retention_days
+                .error("expected a number of days of at least 1"));
+        }
+        let inactive_notice_months: u32 = raw.inactive_notice_months.parsed()?;
+        if !(1..=120).contains(&inactive_notice_months) {
+            return Err(raw
+                .inactive_notice_months
+                .error("expected a number of months between 1 and 120"));
+        }
+        let inactive_close_months: u32 = raw.inactive_close_months.parsed()?;
+        if inactive_close_months <= inactive_notice_months || inactive_close_months > 240 {
+            return Err(raw.inactive_close_months.error(
+                "expected more months than HUBPRO_INACTIVE_NOTICE_MONTHS, and at most 240",
+            ));
+        }
+        Ok(Lifecycle {
+            closed_retention_days,
+            inactive_notice_months,
+            inactive_close_months,
         })
     }
 }

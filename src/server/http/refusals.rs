@@ -5,6 +5,7 @@
 use crate::domain::{Field, FieldProblems, Problem};
 use crate::server::accounts::auth::AuthError;
 use crate::server::accounts::establishments::AttachError;
+use crate::server::accounts::handover::HandoverError;
 use crate::server::accounts::ownership::OwnershipError;
 use crate::server::accounts::signup::SignupError;
 use crate::server::registry::directory::DirectoryError;
@@ -72,6 +73,7 @@ impl From<AuthError> for Refusal {
                 Self::general(Problem::PasskeyRefused)
             }
             AuthError::NoPasskey => Self::general(Problem::NoPasskey),
+            AuthError::AddressTaken => Self::general(Problem::AddressTaken),
             e @ (AuthError::Store(_) | AuthError::Hash(_)) => Self::unexpected(&e),
         }
     }
@@ -110,6 +112,24 @@ impl From<OwnershipError> for Refusal {
         match e {
             OwnershipError::LinkInvalid => Self::general(Problem::LinkInvalid),
             e => Self::unexpected(&e),
+        }
+    }
+}
+
+impl From<HandoverError> for Refusal {
+    fn from(e: HandoverError) -> Self {
+        match e {
+            HandoverError::Invalid(fields) => Self {
+                fields,
+                general: None,
+            },
+            HandoverError::AlreadyWaiting => Self::general(Problem::HandoverWaiting),
+            HandoverError::SameAddress => Self::on(Field::Email, Problem::HandoverSameAddress),
+            HandoverError::AddressTaken => Self::general(Problem::AddressTaken),
+            HandoverError::LinkInvalid => Self::general(Problem::LinkInvalid),
+            HandoverError::Auth(e) => e.into(),
+            HandoverError::Store(e) => e.into(),
+            e @ (HandoverError::NoAccount(_) | HandoverError::NoReason) => Self::unexpected(&e),
         }
     }
 }

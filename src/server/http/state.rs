@@ -93,3 +93,33 @@ impl FromRef<AppState> for LeptosOptions {
         LeptosOptions::clone(&state.leptos_options)
     }
 }
+
+impl AppState {
+    /// What the legal pages state from the configuration and the lifetimes in force.
+    pub fn legal_facts(&self) -> crate::app::legal::LegalFacts {
+        use crate::server::accounts::{sessions::LIFETIMES, tokens};
+        let s = &self.settings;
+        let unset = |value: &str, var: &str| {
+            if value.is_empty() {
+                format!("(à renseigner par l'exploitant\u{a0}: {var})")
+            } else {
+                value.to_owned()
+            }
+        };
+        crate::app::legal::LegalFacts {
+            operator: unset(&s.legal.operator, "HUBPRO_LEGAL_OPERATOR"),
+            publication_director: unset(&s.legal.director, "HUBPRO_LEGAL_DIRECTOR"),
+            host: unset(&s.legal.host, "HUBPRO_LEGAL_HOST"),
+            support: s.support_contact.clone(),
+            audit_retention_days: s.audit_retention_days,
+            closed_retention_days: s.lifecycle.closed_retention_days,
+            inactive_notice_months: s.lifecycle.inactive_notice_months,
+            inactive_close_months: s.lifecycle.inactive_close_months,
+            session_idle_minutes: LIFETIMES.idle.whole_minutes(),
+            session_max_hours: LIFETIMES.absolute.whole_hours(),
+            password_link_hours: tokens::PASSWORD_SETUP_TTL.whole_hours(),
+            reset_link_minutes: tokens::PASSWORD_RESET_TTL.whole_minutes(),
+            known_browser_days: crate::server::store::DEVICE_LIFETIME.whole_days(),
+        }
+    }
+}

@@ -164,13 +164,17 @@ pub fn refuse<F>(problem: FormProblem<F>) -> FormProblem<F> {
 /// A refusal of a plain form post from a link page. Link pages send no `Referer` (their URL holds
 /// a secret), so the browser would otherwise be sent to the home page with the refusal: it goes
 /// back to the link page, with the refusal in its URL as from any other page.
-pub fn refused_back_to(
+pub fn refused_back_to<F>(
+    form: F,
     refusal: impl Into<Refusal>,
     server_fn_path: &str,
     page: &str,
     token: &str,
-) -> FormProblem<()> {
-    let problem = refused((), refusal);
+) -> FormProblem<F>
+where
+    FormProblem<F>: leptos::server_fn::error::FromServerFnError + Clone,
+{
+    let problem = refused(form, refusal);
     if is_plain_form_post() {
         let mut url = url::Url::parse("http://page.invalid").expect("a valid base");
         url.set_path(page);

@@ -91,7 +91,7 @@ impl Application {
             signup: Budget::new(&store, "signup", settings.limits.signup),
             passkey: Budget::new(&store, "passkey", settings.limits.eligibility),
         });
-        let retention = crate::server::ops::retention::policy(settings.audit_retention_days);
+        let retention = crate::server::ops::retention::policy(settings.audit_retention_days, &settings.lifecycle);
         let health = Arc::new(crate::server::http::health::DatabaseHealth::default());
         let webauthn = crate::server::accounts::passkeys::relying_party(&settings.public_url);
         let state = AppState {
@@ -117,6 +117,11 @@ impl Application {
             crate::server::ops::retention::spawn_purger(
                 state.store.clone(),
                 retention,
+                crate::server::ops::retention::Housekeeping {
+                    lifecycle: state.settings.lifecycle,
+                    public_url: state.settings.public_url.clone(),
+                    support: state.settings.support_contact.clone(),
+                },
                 stopped.clone(),
             ),
             crate::server::http::observability::spawn_upkeep(stopped),

@@ -14,6 +14,10 @@ pub enum OperatorError {
     Output(#[from] std::io::Error),
     #[error("{0}")]
     Ownership(#[from] crate::server::accounts::ownership::OwnershipError),
+    #[error("{0}")]
+    Handover(#[from] crate::server::accounts::handover::HandoverError),
+    #[error("the new administrator: {0}")]
+    Successor(String),
 }
 
 /// `2026-11-24 09:14:03 UTC`.
@@ -318,6 +322,79 @@ pub async fn audit(
     Ok(())
 }
 
+/// `hubpro accounts handover SIRET --to ADDRESS --last-name … --first-name … --reason …`:
+/// support designates the new administrator of an active account (the centre lost its
+/// address); the new address gets its link, the current one is told.
+pub async fn handover(
+    store: &Store,
+    settings: &crate::server::config::OperatorSettings,
+    siret: &Siret,
+    form: &crate::domain::HandoverForm,
+    reason: &str,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    use crate::server::accounts::handover::{start_by_support, HandoverError};
+    let notices = crate::server::accounts::auth::Notices {
+        public_url: &settings.public_url,
+        support: &settings.support_contact,
+    };
+    match start_by_support(store, &notices, siret, form, reason).await {
+        Ok(successor) => {
+            writeln!(
+                out,
+                "handover of SIRET {siret} to {} started: a link (72 hours) is sent to that \
+                 address, the current administrator is told and may cancel it until it is \
+                 accepted (a running server sends the emails within seconds)",
+                successor.email
+            )?;
+            Ok(())
+        }
+        Err(HandoverError::Invalid(fields)) => Err(OperatorError::Successor(
+            fields
+                .iter()
+                .map(|(field, problem)| problem.message_on(*field))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `hubpro accounts inactive`: the notices and closures of inactive accounts due in the next
+/// 30 days.
+pub async fn inactive(
+    store: &Store,
+    settings: &crate::server::config::OperatorSettings,
+    out: &mut impl Write,
+) -> Result<(), OperatorError> {
+    use crate::server::ops::inactivity::{upcoming, Step};
+    let t = now();
+    let steps = upcoming(store, &settings.lifecycle, t, t + time::Duration::days(30)).await?;
+    for s in &steps {
+        writeln!(
+            out,
+            "{on}  {step:<8} {siret}  {email:<30} last login {last}",
+            on = s.on.date(),
+            step = match s.step {
+                Step::Notice => "notice",
+                Step::Closure => "closure",
+            },
+            siret = s.account.siret,
+            email = s.account.email.masked(),
+            last = s.last_login.date(),
+        )?;
+    }
+    let lifecycle = settings.lifecycle;
+    writeln!(
+        out,
+        "{} step(s) in the next 30 days (notice after {} months without a login, closure after {})",
+        steps.len(),
+        lifecycle.inactive_notice_months,
+        lifecycle.inactive_close_months
+    )?;
+    Ok(())
+}
+
 /// `hubpro purge`: what the server's hourly purge does, now.
 pub async fn purge(
     store: &Store,
@@ -329,7 +406,8 @@ pub async fn purge(
         out,
         "purged: {} session(s), {} dead link(s), {} counter(s), {} sent and {} undelivered email \
          body(ies) emptied, {} old email(s), {} audit event(s) and {} ended account(s) older than \
-         {} days, {} cached INSEE answer(s), {} browser(s) unused for a year",
+         {} days (closed ones: {} days), {} cached INSEE answer(s), {} browser(s) unused for a \
+         year",
         p.sessions,
         p.links,
         p.counters,
@@ -339,6 +417,7 @@ pub async fn purge(
         p.audit_events,
         p.ended_accounts,
         retention.audit_days,
+        retention.closed_days,
         p.insee_answers,
         p.known_devices
     )?;

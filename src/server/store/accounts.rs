@@ -102,6 +102,10 @@ pub enum EndReason {
     Released,
     /// Suspended from the centre's official address (« Ce n'est pas nous »).
     Suspended,
+    /// Closed by its administrator (« Clôturer le compte »).
+    Closed,
+    /// Closed after too long without a login.
+    Inactive,
 }
 
 impl EndReason {
@@ -110,8 +114,19 @@ impl EndReason {
             Self::Expired => "expired",
             Self::Released => "released",
             Self::Suspended => "suspended",
+            Self::Closed => "closed",
+            Self::Inactive => "inactive",
         }
     }
+}
+
+/// An active account unused for a while: when it last logged in, when it was told of its
+/// coming closure.
+#[derive(Clone, Debug)]
+pub struct Inactive {
+    pub account: Account,
+    pub last_login: OffsetDateTime,
+    pub noticed: Option<OffsetDateTime>,
 }
 
 /// An account that ended, as support sees it.
@@ -194,10 +209,11 @@ impl Tx {
         password_hash: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL \
-             WHERE id = $2",
+            "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL, \
+             last_login_at = $2, inactivity_notice_at = NULL WHERE id = $3",
         )
         .bind(password_hash)
+        .bind(unix_now())
         .bind(id.0)
         .execute(self.conn())
         .await?;
@@ -288,7 +304,11 @@ impl Tx {
         .bind(unix_now())
         .bind(reason.code())
         .bind(detail.chars().take(500).collect::<String>())
-        .bind(account.state.password_hash())
+        // Kept only to tell a suspended account's owner, at login, why it ended.
+        .bind(match reason {
+            EndReason::Suspended => account.state.password_hash(),
+            _ => None,
+        })
         .execute(self.conn())
         .await?;
         for sql in [
@@ -300,6 +320,7 @@ impl Tx {
             "DELETE FROM unseen_recovery_codes WHERE account_id = $1",
             "DELETE FROM passkeys WHERE account_id = $1",
             "DELETE FROM webauthn_ceremonies WHERE account_id = $1",
+            "DELETE FROM handovers WHERE account_id = $1",
             "DELETE FROM attachments WHERE main_account_id = $1",
             "DELETE FROM accounts WHERE id = $1",
         ] {
@@ -309,6 +330,36 @@ impl Tx {
                 .await?;
         }
         Ok(())
+    }
+
+    /// The account was told it will be closed for inactivity, unless it logged in since `seen`
+    /// (`false`: it did, nothing is marked).
+    pub async fn mark_inactivity_notice(
+        &mut self,
+        id: AccountId,
+        seen: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE accounts SET inactivity_notice_at = $1 WHERE id = $2 \
+             AND inactivity_notice_at IS NULL AND last_login_at <= $3",
+        )
+        .bind(unix_now())
+        .bind(id.0)
+        .bind(unix(seen))
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The account's last login, read inside the transaction (after [`Tx::lock_account`]).
+    pub async fn last_login(&mut self, id: AccountId) -> Result<Option<OffsetDateTime>, StoreError> {
+        let row = sqlx::query("SELECT last_login_at FROM accounts WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let at: Option<i64> = row.try_get("last_login_at")?;
+        at.map(|t| instant("accounts.last_login_at", t)).transpose()
     }
 
     /// An account, read inside the transaction.
@@ -425,6 +476,33 @@ impl Store {
                     ended_at: instant("ended_accounts.ended_at", r.try_get("ended_at")?)?,
                     reason: r.try_get("reason")?,
                     detail: r.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Active accounts whose last login is at or before `cutoff`, the longest unused first.
+    pub async fn inactive_accounts(
+        &self,
+        cutoff: OffsetDateTime,
+    ) -> Result<Vec<Inactive>, StoreError> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, a.last_login_at, a.inactivity_notice_at FROM accounts a \
+             WHERE a.state = 'active' AND a.last_login_at <= $1 ORDER BY a.last_login_at, a.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(unix(cutoff))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let noticed: Option<i64> = r.try_get("inactivity_notice_at")?;
+                Ok(Inactive {
+                    account: account(r)?,
+                    last_login: instant("accounts.last_login_at", r.try_get("last_login_at")?)?,
+                    noticed: noticed
+                        .map(|t| instant("accounts.inactivity_notice_at", t))
+                        .transpose()?,
                 })
             })
             .collect()

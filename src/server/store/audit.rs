@@ -39,6 +39,16 @@ pub enum EventKind {
     SecondFactorChanged,
     /// The centre downloaded its data (« Télécharger mes données »).
     DataDownloaded,
+    /// A handover to a new administrator was asked for (its link sent).
+    HandoverStarted,
+    /// A waiting handover was cancelled.
+    HandoverCancelled,
+    /// The new administrator set a password: the account changed hands.
+    HandedOver,
+    /// « Je n'ai plus accès à l'adresse du compte »: the official address was sent its link.
+    HandoverRequested,
+    /// An account without a login for long was told it will be closed.
+    InactivityNotice,
 }
 
 impl EventKind {
@@ -62,6 +72,11 @@ impl EventKind {
             Self::OfficialAddressTold => "official_address_told",
             Self::SecondFactorChanged => "second_factor_changed",
             Self::DataDownloaded => "data_downloaded",
+            Self::HandoverStarted => "handover_started",
+            Self::HandoverCancelled => "handover_cancelled",
+            Self::HandedOver => "handed_over",
+            Self::HandoverRequested => "handover_requested",
+            Self::InactivityNotice => "inactivity_notice",
         }
     }
 }

@@ -9,6 +9,8 @@ use super::{unix, Duration, OffsetDateTime, Store, StoreError};
 #[derive(Clone, Copy, Debug)]
 pub struct Retention {
     pub audit_days: u32,
+    /// Days a closed account's address is kept (in `ended_accounts`) after its closure.
+    pub closed_days: u32,
     /// A session unused this long has ended.
     pub session_idle: Duration,
     /// The longest any emailed link stays valid: an email older than this holds dead links.
@@ -38,7 +40,8 @@ pub struct Purged {
     pub emails: u64,
     pub audit_events: u64,
     pub insee_answers: u64,
-    /// Ended accounts (their address and password hash) kept for support past the retention.
+    /// Ended accounts (their address and password hash) kept for support past the retention,
+    /// and closed or handed-over ones past theirs.
     pub ended_accounts: u64,
     /// Browsers that have not logged in for a year.
     pub known_devices: u64,
@@ -103,8 +106,9 @@ impl Store {
                 vec![now],
             ),
             (
-                "DELETE FROM ended_accounts WHERE ended_at <= $1",
-                vec![audit_cutoff],
+                "DELETE FROM ended_accounts WHERE ended_at <= $1 OR (ended_at <= $2 \
+                 AND reason IN ('closed', 'inactive', 'handed_over'))",
+                vec![audit_cutoff, now - i64::from(retention.closed_days) * 86_400],
             ),
             (
                 "DELETE FROM known_devices WHERE last_used_at <= $1",

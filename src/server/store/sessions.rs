@@ -77,6 +77,14 @@ impl Store {
         .bind(origin.ip.as_str())
         .execute(self.pool())
         .await?;
+        // A login: the account is in use (the inactivity notice, if any, no longer holds).
+        sqlx::query(
+            "UPDATE accounts SET last_login_at = $1, inactivity_notice_at = NULL WHERE id = $2",
+        )
+        .bind(unix(t))
+        .bind(account.0)
+        .execute(self.pool())
+        .await?;
         Ok(id)
     }
 

@@ -16,11 +16,21 @@ pub enum LinkPurpose {
     NotUs,
     /// A login between its password and its second factor (a cookie, never emailed).
     SecondFactor,
+    /// Sent to a handover's new administrator: opens the same password step as a signup's.
+    Handover,
+    /// The password flow opened by a handover's link.
+    HandoverFlow,
+    /// Sent to the official address (« Je n'ai plus accès à l'adresse du compte »): designates
+    /// the new administrator.
+    HandoverRequest,
 }
 
 impl LinkPurpose {
     /// The emailed links that open a password flow.
     pub const EMAILED: [LinkPurpose; 2] = [Self::PasswordSetup, Self::PasswordReset];
+    /// The emailed links that open the password page: a password flow, or a handover's.
+    pub const PASSWORD_PAGE: [LinkPurpose; 3] =
+        [Self::PasswordSetup, Self::PasswordReset, Self::Handover];
 
     fn code(self) -> &'static str {
         match self {
@@ -29,6 +39,9 @@ impl LinkPurpose {
             Self::PasswordFlow => "password_flow",
             Self::NotUs => "not_us",
             Self::SecondFactor => "second_factor",
+            Self::Handover => "handover",
+            Self::HandoverFlow => "handover_flow",
+            Self::HandoverRequest => "handover_request",
         }
     }
 
@@ -39,6 +52,9 @@ impl LinkPurpose {
             Self::PasswordFlow,
             Self::NotUs,
             Self::SecondFactor,
+            Self::Handover,
+            Self::HandoverFlow,
+            Self::HandoverRequest,
         ]
         .into_iter()
         .find(|p| p.code() == code)
@@ -64,6 +80,27 @@ impl Tx {
         .execute(self.conn())
         .await?;
         Ok(token)
+    }
+
+    /// Whether `account` was sent a still-valid link of `purpose` less than `within` ago (each
+    /// such link lives `ttl`).
+    pub async fn recent_link(
+        &mut self,
+        account: AccountId,
+        purpose: LinkPurpose,
+        ttl: Duration,
+        within: Duration,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM tokens WHERE account_id = $1 AND purpose = $2 \
+             AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(account.0)
+        .bind(purpose.code())
+        .bind(unix(super::now() + ttl - within))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
     }
 
     /// Marks a valid token used and returns its account; `None` when unknown, used, expired or
@@ -96,16 +133,35 @@ impl Tx {
             .transpose()?)
     }
 
-    /// Kills every unused password link and flow of an account (« Ce n'est pas nous » and
-    /// logins waiting for their second factor stay: a stranger's « Mot de passe oublié » must
-    /// not cut the owner's login short).
+    /// Kills every unused password link and flow of an account (« Ce n'est pas nous », logins
+    /// waiting for their second factor and a waiting handover stay: a stranger's « Mot de passe
+    /// oublié » must not cut the owner's login short, nor a new password a handover).
     pub async fn revoke_tokens(&mut self, account: AccountId) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL \
-             AND purpose NOT IN ('not_us', 'second_factor')",
+             AND purpose NOT IN ('not_us', 'second_factor', 'handover', 'handover_flow', \
+             'handover_request')",
         )
         .bind(unix_now())
         .bind(account.0)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Kills the account's unused links of `purpose`.
+    pub async fn revoke_purpose(
+        &mut self,
+        account: AccountId,
+        purpose: LinkPurpose,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL \
+             AND purpose = $3",
+        )
+        .bind(unix_now())
+        .bind(account.0)
+        .bind(purpose.code())
         .execute(self.conn())
         .await?;
         Ok(())

@@ -6,11 +6,16 @@ use crate::routes::PublicUrl;
 use crate::server::store::OutgoingEmail;
 
 mod establishments;
+mod lifecycle;
 mod message;
 mod ownership;
 mod second_factor;
 pub use establishments::{
     approval_granted, attachment_invitation, new_approval_notice, Invitation,
+};
+pub use lifecycle::{
+    account_closed, attachment_ended_by_closure, handed_over, handover_invitation,
+    handover_request_link, handover_requested, inactivity_notice, Centre, ClosedBy,
 };
 pub use message::{b, link, t, Message, AUTOMATIC_NOTICE};
 pub use ownership::{account_requested, account_suspended, AccountRequested};
@@ -25,7 +30,7 @@ pub fn validity(minutes: i64) -> String {
     }
 }
 
-const IGNORE: &str = "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.";
+pub(crate) const IGNORE: &str = "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.";
 
 /// Sent at signup: the link to create the password.
 pub fn password_setup(

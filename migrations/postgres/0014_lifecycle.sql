@@ -1,0 +1,24 @@
+-- The account's life beyond its first administrator.
+
+-- Last login (a session opened), for the inactive accounts' notice and closure; accounts from
+-- before this column count from their newest session, else their creation.
+ALTER TABLE accounts ADD COLUMN last_login_at BIGINT;
+UPDATE accounts SET last_login_at = COALESCE(
+    (SELECT MAX(s.created_at) FROM sessions s WHERE s.account_id = accounts.id),
+    created_at
+);
+-- When the account was told it will be closed for inactivity (once per inactive period).
+ALTER TABLE accounts ADD COLUMN inactivity_notice_at BIGINT;
+
+-- « Changer d'administrateur »: at most one waiting per account, until the new address sets its
+-- password through its link (a `tokens` row of purpose `handover`) or the handover is cancelled.
+CREATE TABLE handovers (
+    account_id     BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+    email          TEXT NOT NULL,
+    email_identity TEXT NOT NULL,
+    last_name      TEXT NOT NULL,
+    first_name     TEXT NOT NULL,
+    started_by     TEXT NOT NULL CHECK (started_by IN ('administrator', 'official', 'support')),
+    created_at     BIGINT NOT NULL,
+    expires_at     BIGINT NOT NULL
+);

@@ -1,0 +1,162 @@
+//! « Clôturer le compte »: what closing means and its button (after a recent login), and the
+//! page shown once the account is closed. Plain forms: no script.
+
+use super::forms::Refused;
+use crate::routes;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+/// What the closure page needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosureView {
+    pub organisation: String,
+    pub siret: String,
+    pub attached: usize,
+    pub retention_days: u32,
+    pub recent_login: bool,
+    pub needs_code: bool,
+    pub passkey: bool,
+}
+
+/// The closure page; without a session, off to the login page.
+#[server(prefix = "/api", endpoint = "cloture", output = super::codec::JsonOut)]
+pub async fn closure_status() -> Result<Option<ClosureView>, Refused> {
+    use crate::server::http::web;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let Ok(caller) = super::second_factor::Caller::of(&state).await else {
+        leptos_axum::redirect(routes::LOGIN);
+        return Ok(None);
+    };
+    let account = &caller.account;
+    let view = async {
+        let attached = state.store.attachments_of(account.id).await?.len();
+        let (recent_login, needs_code, passkey) =
+            super::space::confirmation_needs(&state, account, &caller.session).await?;
+        Ok::<_, crate::server::store::StoreError>(ClosureView {
+            organisation: account.organisation_name.to_string(),
+            siret: account.siret.grouped(),
+            attached,
+            retention_days: state.settings.lifecycle.closed_retention_days,
+            recent_login,
+            needs_code,
+            passkey,
+        })
+    };
+    view.await.map(Some).map_err(|e| web::refused((), e))
+}
+
+/// « Clôturer définitivement le compte ».
+#[server(prefix = "/api", endpoint = "cloturer-compte", output = super::codec::JsonOut)]
+pub async fn close_account() -> Result<(), Refused> {
+    use crate::server::accounts::closure::{self, Closure};
+    use crate::server::http::{cookies, web};
+    use crate::server::mail::emails::ClosedBy;
+    let state = expect_context::<crate::server::http::state::AppState>();
+    let caller = super::second_factor::Caller::of(&state).await?;
+    let how = Closure {
+        by: ClosedBy::Administrator,
+        retention_days: state.settings.lifecycle.closed_retention_days,
+        support: &state.settings.support_contact,
+        ip: Some(&caller.ip),
+    };
+    closure::close_from_space(&state.store, &caller.account, &caller.session, &how)
+        .await
+        .map_err(|e| web::refused((), e))?;
+    state.outbox_wake.notify_one();
+    web::clear_cookie(&state, cookies::Kind::Session);
+    leptos_axum::redirect(routes::CLOSED);
+    Ok(())
+}
+
+#[component]
+pub fn ClosurePage() -> impl IntoView {
+    let status = Resource::new(|| (), |_| async move { closure_status().await });
+    view! {
+        <Title text="Clôturer le compte"/>
+        <leptos_meta::Stylesheet href=super::second_factor::STYLESHEET/>
+        <Suspense fallback=|| view! { <section class="card"><p>"Chargement…"</p></section> }>
+            {move || status.get().map(|r| match r {
+                Ok(Some(view)) => view! { <ClosureContent view/> }.into_any(),
+                Ok(None) => view! { <section class="card"><p>"Redirection vers la connexion…"</p></section> }.into_any(),
+                Err(p) => view! { <section class="card"><p class="notice error">{p.general_message()}</p></section> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ClosureContent(view: ClosureView) -> impl IntoView {
+    let close = ServerAction::<CloseAccount>::new();
+    let refused = super::space::confirm_refusal("closure-reauth")
+        .or_else(super::forms::rendered_problem::<CloseAccount, _>)
+        .and_then(|p| Some((p.general_code()?, p.general_message()?)));
+    let attached = match view.attached {
+        0 => None,
+        1 => Some("L'établissement rattaché à votre contrat en est informé et n'y est plus rattaché.".to_owned()),
+        n => Some(format!(
+            "Les {n} établissements rattachés à votre contrat en sont informés et n'y sont plus rattachés."
+        )),
+    };
+    let action = if view.recent_login {
+        view! {
+            <ActionForm action=close>
+                <button type="submit" class="button danger">"Clôturer définitivement le compte"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <super::space::ConfirmIdentity id="closure-reauth"
+                label="Confirmez votre mot de passe pour clôturer le compte *"
+                needs_code=view.needs_code passkey=view.passkey describedby="closure-error"/>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card form-card" aria-labelledby="closure-title">
+            <h1 id="closure-title">"Clôturer le compte"</h1>
+            <p>
+                "Vous allez clôturer le compte Hub Pro Transport de " <strong>{view.organisation.clone()}</strong>
+                " (SIRET " {view.siret.clone()} ")\u{a0}:"
+            </p>
+            <ul>
+                <li>"toutes ses sessions et tous ses liens cessent aussitôt de fonctionner\u{202f};"</li>
+                <li>"le SIRET redevient libre\u{a0}: votre centre pourra créer un nouveau compte à tout moment\u{202f};"</li>
+                {attached.map(|a| view! { <li>{a}</li> })}
+                <li>{format!(
+                    "votre adresse est conservée {}\u{a0}jours pour répondre à une éventuelle question, puis effacée\u{a0}; l'historique des opérations suit sa propre durée de conservation.",
+                    view.retention_days
+                )}</li>
+            </ul>
+            <p>
+                "Si l'administrateur change seulement, préférez "
+                <A href=routes::HANDOVER>"«\u{a0}Changer d'administrateur\u{a0}»"</A>
+                "\u{a0}: le compte et ses établissements rattachés sont conservés. Pensez aussi à "
+                <a href=routes::MY_DATA download>"télécharger vos données"</a> " avant de clôturer."
+            </p>
+            <div id="closure-error" aria-live="assertive">
+                {refused.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
+            </div>
+            {action}
+            <p><A href=routes::SPACE>"Revenir à mon espace"</A></p>
+        </section>
+    }
+}
+
+/// After the closure.
+#[component]
+pub fn ClosedPage() -> impl IntoView {
+    view! {
+        <Title text="Compte clôturé"/>
+        <section class="card form-card">
+            <h1>"Votre compte a été clôturé."</h1>
+            <p role="status">
+                "Un message de confirmation a été envoyé à l'adresse du compte. Le SIRET est de nouveau "
+                "libre\u{a0}: votre centre peut créer un nouveau compte à tout moment."
+            </p>
+            <p><A href=routes::HOME attr:class="button secondary">"Revenir à l'accueil"</A></p>
+        </section>
+    }
+}
