@@ -425,7 +425,7 @@ async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
         let purged = app
             .store
             .purge(
-                hubpro::server::ops::retention::policy(30),
+                hubpro::server::ops::retention::policy(30, &Default::default()),
                 now() + hubpro::server::store::Duration::days(40),
             )
             .await

@@ -46,9 +46,18 @@ async fn production_vars(port: u16) -> Vec<(&'static str, String)> {
         ("HUBPRO_SIRENE_API_KEY", fakes::API_KEY.into()),
         ("HUBPRO_METRICS_TOKEN", METRICS_TOKEN.into()),
         ("HUBPRO_SECRET_KEY", SECRET_KEY.into()),
-        ("HUBPRO_LEGAL_OPERATOR", "Exploitant, 1 rue de l'Exemple, 75000 Paris".into()),
-        ("HUBPRO_LEGAL_DIRECTOR", "Directrice de la publication".into()),
-        ("HUBPRO_LEGAL_HOST", "Hébergeur, 2 rue de l'Exemple, 75000 Paris".into()),
+        (
+            "HUBPRO_LEGAL_OPERATOR",
+            "Exploitant, 1 rue de l'Exemple, 75000 Paris".into(),
+        ),
+        (
+            "HUBPRO_LEGAL_DIRECTOR",
+            "Directrice de la publication".into(),
+        ),
+        (
+            "HUBPRO_LEGAL_HOST",
+            "Hébergeur, 2 rue de l'Exemple, 75000 Paris".into(),
+        ),
     ]
 }
 

@@ -176,9 +176,15 @@ async fn every_response_carries_the_security_headers_and_pages_a_fresh_nonce() {
         ("HUBPRO_SMTP_URL", "smtp://127.0.0.1:9"),
         ("HUBPRO_SIRENE_API_KEY", "unused"),
         ("HUBPRO_METRICS_TOKEN", "unused"),
-        ("HUBPRO_LEGAL_OPERATOR", "Exploitant, 1 rue de l'Exemple, 75000 Paris"),
+        (
+            "HUBPRO_LEGAL_OPERATOR",
+            "Exploitant, 1 rue de l'Exemple, 75000 Paris",
+        ),
         ("HUBPRO_LEGAL_DIRECTOR", "Directrice de la publication"),
-        ("HUBPRO_LEGAL_HOST", "Hébergeur, 2 rue de l'Exemple, 75000 Paris, 01 00 00 00 00"),
+        (
+            "HUBPRO_LEGAL_HOST",
+            "Hébergeur, 2 rue de l'Exemple, 75000 Paris, 01 00 00 00 00",
+        ),
         (
             "HUBPRO_SECRET_KEY",
             "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f",

@@ -86,9 +86,15 @@ async fn world_with_vars(database_url: Option<String>, extra: &[(&str, &str)]) -
         ("HUBPRO_DEMO_DATA", "false"),
         ("HUBPRO_PUBLIC_URL", "https://hubpro.example"),
         ("HUBPRO_METRICS_TOKEN", "unused"),
-        ("HUBPRO_LEGAL_OPERATOR", "Exploitant, 1 rue de l'Exemple, 75000 Paris"),
+        (
+            "HUBPRO_LEGAL_OPERATOR",
+            "Exploitant, 1 rue de l'Exemple, 75000 Paris",
+        ),
         ("HUBPRO_LEGAL_DIRECTOR", "Directrice de la publication"),
-        ("HUBPRO_LEGAL_HOST", "Hébergeur, 2 rue de l'Exemple, 75000 Paris, 01 00 00 00 00"),
+        (
+            "HUBPRO_LEGAL_HOST",
+            "Hébergeur, 2 rue de l'Exemple, 75000 Paris, 01 00 00 00 00",
+        ),
         (
             "HUBPRO_SECRET_KEY",
             "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f",

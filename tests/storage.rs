@@ -194,7 +194,10 @@ async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_d
                 .unwrap();
         }
         store
-            .purge(hubpro::server::ops::retention::policy(365), t)
+            .purge(
+                hubpro::server::ops::retention::policy(365, &Default::default()),
+                t,
+            )
             .await
             .unwrap();
         let body = |id: i64| {

@@ -48,12 +48,8 @@ pub async fn handover_status() -> Result<Option<HandoverView>, Refused> {
     };
     let view = async {
         let waiting = state.store.handover_of(caller.account.id).await?;
-        let (recent_login, needs_code, passkey) = super::space::confirmation_needs(
-            &state,
-            &caller.account,
-            &caller.session,
-        )
-        .await?;
+        let (recent_login, needs_code, passkey) =
+            super::space::confirmation_needs(&state, &caller.account, &caller.session).await?;
         Ok::<_, crate::server::store::StoreError>(HandoverView {
             waiting: waiting.map(|h| WaitingView {
                 name: format!("{} {}", h.successor.first_name, h.successor.last_name),
@@ -133,13 +129,22 @@ pub async fn lost_address(siret: String) -> Result<(), FormProblem<String>> {
     }
     let parsed = match Siret::parse(&siret) {
         Ok(parsed) => parsed,
-        Err(e) => return Err(web::refused(siret, Refusal::on(Field::Siret, Problem::Siret(e)))),
+        Err(e) => {
+            return Err(web::refused(
+                siret,
+                Refusal::on(Field::Siret, Problem::Siret(e)),
+            ))
+        }
     };
     crate::server::accounts::handover::request(&state.store, &state.notices(), &parsed, &ip)
         .await
         .map_err(|e| web::refused(siret, e))?;
     state.outbox_wake.notify_one();
-    leptos_axum::redirect(&format!("{}?{}=1", routes::LOST_ADDRESS, routes::query::SENT));
+    leptos_axum::redirect(&format!(
+        "{}?{}=1",
+        routes::LOST_ADDRESS,
+        routes::query::SENT
+    ));
     Ok(())
 }
 
@@ -373,13 +378,21 @@ pub fn LostAddressPage() -> impl IntoView {
 #[component]
 pub fn DesignatePage() -> impl IntoView {
     let query = use_query_map();
-    let token = query.read_untracked().get(routes::query::TOKEN).unwrap_or_default();
+    let token = query
+        .read_untracked()
+        .get(routes::query::TOKEN)
+        .unwrap_or_default();
     let done = query.read_untracked().get(routes::query::DONE).is_some();
     let valid = Resource::new(
         move || token.clone(),
         |t| async move { designation_link_is_valid(t).await.unwrap_or(false) },
     );
-    let token = StoredValue::new(query.read_untracked().get(routes::query::TOKEN).unwrap_or_default());
+    let token = StoredValue::new(
+        query
+            .read_untracked()
+            .get(routes::query::TOKEN)
+            .unwrap_or_default(),
+    );
     let action = ServerAction::<Designate>::new();
     let problem = StoredValue::new(super::forms::rendered_problem::<Designate, _>());
     view! {

@@ -294,7 +294,10 @@ async fn operate(settings: &OperatorSettings, command: Command) -> ExitCode {
         Command::OutboxRetry(id) => operator::outbox_retry(&store, id, &mut out).await,
         Command::Audit(siret) => operator::audit(&store, &siret, &mut out).await,
         Command::Purge => {
-            let retention = crate::server::ops::retention::policy(settings.audit_retention_days, &settings.lifecycle);
+            let retention = crate::server::ops::retention::policy(
+                settings.audit_retention_days,
+                &settings.lifecycle,
+            );
             operator::purge(&store, retention, &mut out).await
         }
     };

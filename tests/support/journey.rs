@@ -176,3 +176,35 @@ pub async fn not_us_token(app: &TestApp, to: &str) -> String {
     let start = text.find("ce-n-est-pas-nous?jeton=").unwrap() + 24;
     text[start..start + 64].to_owned()
 }
+
+/// The emails sent to `to`, oldest first.
+pub async fn emails_to(app: &TestApp, to: &str) -> Vec<hubpro::server::store::OutgoingEmail> {
+    let mut all = app.store.recent_emails(500).await.unwrap();
+    all.reverse();
+    all.into_iter()
+        .map(|m| m.email)
+        .filter(|e| e.to == to)
+        .collect()
+}
+
+/// The token of the newest link to `path` (`/designer-administrateur`…) emailed to `to`.
+pub async fn emailed_token(app: &TestApp, to: &str, path: &str) -> String {
+    let marker = format!("{path}?jeton=");
+    let mail = emails_to(app, to)
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e.text.contains(&marker))
+        .unwrap_or_else(|| panic!("no {path} link emailed to {to}"));
+    let start = mail.text.find(&marker).unwrap() + marker.len();
+    mail.text[start..start + 64].to_owned()
+}
+
+/// The session's password was typed long ago: a sensitive change asks for it again.
+pub async fn age_sessions(app: &TestApp) {
+    let mut tx = app.store.begin().await.unwrap();
+    tx.execute_raw("UPDATE sessions SET authenticated_at = authenticated_at - 3600")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

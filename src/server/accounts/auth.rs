@@ -6,11 +6,11 @@ use crate::domain::{
 };
 use crate::routes::PublicUrl;
 use crate::server::accounts::hashing::{self, Lane};
-use crate::server::accounts::{handover, ownership};
 use crate::server::accounts::passkeys::Passkeys;
 use crate::server::accounts::second_factor::{Asker, Factors, Origin, Verified};
 use crate::server::accounts::throttle::{self, Turn};
 use crate::server::accounts::tokens;
+use crate::server::accounts::{handover, ownership};
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails;
 use crate::server::store::{
@@ -263,10 +263,7 @@ async fn accept_handover(
         .peek_token_locked(flow, &[LinkPurpose::HandoverFlow])
         .await?
         .ok_or(AuthError::LinkInvalid)?;
-    let account = tx
-        .lock_account(id)
-        .await?
-        .ok_or(AuthError::LinkInvalid)?;
+    let account = tx.lock_account(id).await?.ok_or(AuthError::LinkInvalid)?;
     if tx.consume_token(flow, &[LinkPurpose::HandoverFlow]).await? != Some(account.id) {
         return Err(AuthError::LinkInvalid);
     }

@@ -119,6 +119,17 @@ pub struct Lifecycle {
     pub inactive_close_months: u32,
 }
 
+impl Default for Lifecycle {
+    /// The embedded defaults (`Leptos.toml`).
+    fn default() -> Self {
+        Lifecycle {
+            closed_retention_days: 30,
+            inactive_notice_months: 24,
+            inactive_close_months: 36,
+        }
+    }
+}
+
 /// The legal notice's facts (« Mentions légales »): empty outside production when unset.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LegalSettings {

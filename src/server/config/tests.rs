@@ -30,14 +30,7 @@ fn embedded_defaults_are_the_documented_ones() {
     assert!(matches!(s.metrics, MetricsAccess::Loopback));
     assert_eq!(s.log_format, LogFormat::Text);
     assert_eq!(s.audit_retention_days, 365);
-    assert_eq!(
-        s.lifecycle,
-        crate::server::config::Lifecycle {
-            closed_retention_days: 30,
-            inactive_notice_months: 24,
-            inactive_close_months: 36,
-        }
-    );
+    assert_eq!(s.lifecycle, crate::server::config::Lifecycle::default());
 }
 
 #[test]
@@ -66,9 +59,15 @@ const PRODUCTION: [(&str, &str); 9] = [
         "HUBPRO_SECRET_KEY",
         "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
     ),
-    ("HUBPRO_LEGAL_OPERATOR", "Exploitant, 1 rue de l'Exemple, 75000 Paris"),
+    (
+        "HUBPRO_LEGAL_OPERATOR",
+        "Exploitant, 1 rue de l'Exemple, 75000 Paris",
+    ),
     ("HUBPRO_LEGAL_DIRECTOR", "Directrice de la publication"),
-    ("HUBPRO_LEGAL_HOST", "Hébergeur, 2 rue de l'Exemple, 75000 Paris"),
+    (
+        "HUBPRO_LEGAL_HOST",
+        "Hébergeur, 2 rue de l'Exemple, 75000 Paris",
+    ),
 ];
 
 /// `PRODUCTION` with `changes`: a `None` value removes the variable.

@@ -91,7 +91,10 @@ impl Application {
             signup: Budget::new(&store, "signup", settings.limits.signup),
             passkey: Budget::new(&store, "passkey", settings.limits.eligibility),
         });
-        let retention = crate::server::ops::retention::policy(settings.audit_retention_days, &settings.lifecycle);
+        let retention = crate::server::ops::retention::policy(
+            settings.audit_retention_days,
+            &settings.lifecycle,
+        );
         let health = Arc::new(crate::server::http::health::DatabaseHealth::default());
         let webauthn = crate::server::accounts::passkeys::relying_party(&settings.public_url);
         let state = AppState {

@@ -112,15 +112,11 @@ pub async fn sweep(
         let account = &inactive.account;
         match step {
             Step::Notice => {
-                let closing_on = (inactive.last_login
-                    + months(lifecycle.inactive_close_months))
-                .max(now + NOTICE_AHEAD);
+                let closing_on = (inactive.last_login + months(lifecycle.inactive_close_months))
+                    .max(now + NOTICE_AHEAD);
                 let mut tx = store.begin().await?;
                 tx.lock_account(account.id).await?;
-                if !tx
-                    .mark_inactivity_notice(account.id, notice_cutoff)
-                    .await?
-                {
+                if !tx.mark_inactivity_notice(account.id, notice_cutoff).await? {
                     continue;
                 }
                 tx.enqueue_email(&emails::inactivity_notice(

@@ -352,7 +352,10 @@ impl Tx {
     }
 
     /// The account's last login, read inside the transaction (after [`Tx::lock_account`]).
-    pub async fn last_login(&mut self, id: AccountId) -> Result<Option<OffsetDateTime>, StoreError> {
+    pub async fn last_login(
+        &mut self,
+        id: AccountId,
+    ) -> Result<Option<OffsetDateTime>, StoreError> {
         let row = sqlx::query("SELECT last_login_at FROM accounts WHERE id = $1")
             .bind(id.0)
             .fetch_optional(self.conn())

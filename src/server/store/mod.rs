@@ -25,16 +25,15 @@ mod throttle;
 mod tokens;
 
 pub use accounts::{
-    Account, AccountId, AccountState, EndReason, EndedAccount, Inactive, NewAccount,
-    OfficialNotice,
+    Account, AccountId, AccountState, EndReason, EndedAccount, Inactive, NewAccount, OfficialNotice,
 };
 pub use approvals::Approval;
 pub use attachments::AttachmentOwner;
 pub use audit::{Event, EventKind, StoredEvent};
 pub use budgets::now_ms;
 pub use devices::DEVICE_LIFETIME;
-pub use handovers::{Handover, HandoverOrigin, Successor};
 pub use factors::{CodeHash, FactorSummary, Sealed, TotpFactor};
+pub use handovers::{Handover, HandoverOrigin, Successor};
 pub use outbox::{OutboxCounts, OutgoingEmail, StoredEmail, UnsentEmail};
 pub use passkeys::{Ceremony, StoredPasskey};
 pub use retention::{Purged, Retention};

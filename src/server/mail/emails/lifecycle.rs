@@ -33,8 +33,10 @@ pub fn handover_invitation(
     support: &str,
 ) -> OutgoingEmail {
     let (first_name, last_name) = name;
-    let mut intro = vec![t("Vous avez été désigné(e) pour devenir l'administrateur du compte \
-                           Hub Pro Transport de ")];
+    let mut intro = vec![t(
+        "Vous avez été désigné(e) pour devenir l'administrateur du compte \
+                           Hub Pro Transport de ",
+    )];
     intro.extend(centre.named());
     intro.push(t("."));
     Message::new("Hub Pro Transport\u{a0}: Créer mon mot de passe")
@@ -196,7 +198,9 @@ pub fn account_closed(
 
 /// To an establishment the closed account had attached to its contract.
 pub fn attachment_ended_by_closure(to: &EmailAddress, main: &Centre<'_>) -> OutgoingEmail {
-    let mut what = vec![t("Le compte Hub Pro Transport de l'établissement principal ")];
+    let mut what = vec![t(
+        "Le compte Hub Pro Transport de l'établissement principal ",
+    )];
     what.extend(main.named());
     what.push(t(
         " a été clôturé\u{a0}: votre établissement n'est plus rattaché à son contrat. Si votre \
