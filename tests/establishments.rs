@@ -379,7 +379,7 @@ async fn operator_commands_answer_what_support_asks() {
     assert!(run.out.contains("en cours"));
     assert!(run.out.ends_with("1 approval(s)\n"), "{}", run.out);
     let run = support::cli(&url, &["approvals", "list"]);
-    assert!(run.out.ends_with("17 approval(s)\n"), "{}", run.out);
+    assert!(run.out.ends_with("18 approval(s)\n"), "{}", run.out);
     let run = support::cli(&url, &["approvals", "list", "--siret", "123"]);
     assert_eq!(run.code, Some(2), "a usage error: {}", run.err);
     assert!(run.err.contains("SIRET \"123\""), "{}", run.err);
@@ -387,7 +387,7 @@ async fn operator_commands_answer_what_support_asks() {
     let run = support::cli(&url, &["outbox", "status"]);
     assert_eq!(run.code, Some(0), "{}", run.err);
     assert!(
-        run.out.contains("0 sent, 0 waiting (first try), 19 failed"),
+        run.out.contains("0 sent, 0 waiting (first try), 20 failed"),
         "{}",
         run.out
     );

@@ -64,7 +64,8 @@ fn path<S: ServerFn>() -> &'static str {
 /// [`every_registered_server_function_is_described`].
 fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
     use hubpro::app::{
-        establishments, login, not_us, passkeys, password, second_factor, signup, space,
+        closure, establishments, handover, login, not_us, passkeys, password, second_factor,
+        signup, space,
     };
     vec![
         (path::<signup::CheckSiret>(), &["siret"], Needs::Nothing),
@@ -161,6 +162,35 @@ fn described() -> Vec<(&'static str, &'static [&'static str], Needs)> {
             &["purpose", "ceremony", "credential"],
             Needs::Nothing,
         ),
+        (path::<handover::HandoverStatus>(), &[], Needs::Session),
+        (
+            path::<handover::StartHandover>(),
+            &["last_name", "first_name", "email", "email_confirmation"],
+            Needs::Session,
+        ),
+        // No argument: hostile values cannot reach it; with a session it would cancel nothing.
+        (path::<handover::CancelHandover>(), &[], Needs::Nothing),
+        (path::<handover::LostAddress>(), &["siret"], Needs::Nothing),
+        (
+            path::<handover::DesignationLinkIsValid>(),
+            &["token"],
+            Needs::Nothing,
+        ),
+        (
+            path::<handover::Designate>(),
+            &[
+                "token",
+                "last_name",
+                "first_name",
+                "email",
+                "email_confirmation",
+            ],
+            Needs::Nothing,
+        ),
+        (path::<closure::ClosureStatus>(), &[], Needs::Session),
+        // No argument: hostile values cannot reach it; with a session it would close the
+        // account the other calls need.
+        (path::<closure::CloseAccount>(), &[], Needs::Nothing),
     ]
 }
 

@@ -11,7 +11,7 @@ use hubpro::server::store::{now, Duration};
 use support::api::call;
 use support::journey::{
     active_account, age_sessions, emailed_token, emails_to, link_token_for, login, post,
-    set_password, space,
+    set_password, space, wait_for_emails,
 };
 
 const FORMATRANS: &str = "47728084603753";
@@ -282,6 +282,31 @@ async fn a_handover_can_be_cancelled_until_it_is_accepted_and_its_link_works_onc
         .assert_refused(422, "link.invalid");
     let trail = app.store.audit_of(&formatrans()).await.unwrap();
     assert!(trail.iter().any(|e| e.kind == "handover_cancelled"));
+
+    // Each start emails an address its starter chose: three a day, then refused.
+    let session = login(&app, SUCCESSOR, NEW_PASSWORD).await;
+    for n in 0..4 {
+        let reply = call(
+            &app,
+            "/api/changer-administrateur",
+            &successor_form("x@example.fr", "x@example.fr"),
+            Some(&session),
+        )
+        .await;
+        if n < 3 {
+            reply.assert_ok();
+            call(
+                &app,
+                "/api/annuler-changement-administrateur",
+                &[],
+                Some(&session),
+            )
+            .await
+            .assert_ok();
+        } else {
+            reply.assert_refused(422, "handover.too_often");
+        }
+    }
 }
 
 #[tokio::test]
@@ -348,9 +373,14 @@ async fn the_official_address_designates_the_new_administrator_when_the_address_
         call(&app, "/api/acces-perdu", &[("siret", "123")], None)
             .await
             .assert_refused(422, "siret.length:3");
-        assert_eq!(emails_to(&app, OFFICIAL).await.len(), before + 1, "{db}");
+        assert_eq!(
+            wait_for_emails(&app, OFFICIAL, before + 1).await,
+            before + 1,
+            "{db}"
+        );
         // Asked again within the hour: no second email.
         post(&app, "/api/acces-perdu", &[("siret", FORMATRANS)], None).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         assert_eq!(emails_to(&app, OFFICIAL).await.len(), before + 1, "{db}");
 
         let token = emailed_token(&app, OFFICIAL, "/designer-administrateur").await;

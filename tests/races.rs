@@ -175,7 +175,7 @@ async fn a_password_saved_while_another_tab_opens_a_flow_ends_that_flow_too() {
         assert!(saved.is_ok(), "{db}: {saved:?}");
         assert_eq!(open_flows(&store, id).await, 0, "{db}");
         assert!(
-            auth::flow_account(&store, &second).await.unwrap().is_none(),
+            auth::flow_owner(&store, &second).await.unwrap().is_none(),
             "{db}"
         );
     }

@@ -248,12 +248,12 @@ async fn two_instances_on_one_postgres_share_the_journey_and_send_each_email_onc
     let a = support::app_with(&vars).await;
     let b = support::app_with(&vars).await;
     // The demo approvals' notices, queued once by the first instance.
-    let notices = sink.wait_for(17).await;
-    assert_eq!(notices.len(), 17);
+    let notices = sink.wait_for(18).await;
+    assert_eq!(notices.len(), 18);
 
     sign_up(&a, "47728084603753", "Formatrans", "claire@example.fr").await;
-    let mails = sink.wait_for(19).await;
-    let text = mails[17..]
+    let mails = sink.wait_for(20).await;
+    let text = mails[18..]
         .iter()
         .map(|m| decoded(&m.data))
         .find(|t| t.contains("/mot-de-passe/creer?jeton="))

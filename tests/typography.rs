@@ -68,6 +68,13 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
         "/ce-n-est-pas-nous?jeton=0000",
         "/mot-de-passe/enregistre",
         "/page-inconnue",
+        "/accessibilite",
+        "/donnees-personnelles",
+        "/mentions-legales",
+        "/acces-perdu",
+        "/acces-perdu?envoye=1",
+        "/designer-administrateur?jeton=0000",
+        "/compte-cloture",
     ] {
         pages.push((path.to_owned(), get(path.to_owned(), None).await));
     }
@@ -244,10 +251,109 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
     )
     .await;
 
+    // The account's life: a handover from the space (its form, a refusal, the handover waiting),
+    // the official address's designation, the new administrator's password, the closure.
+    let fourth = login(&app, "claire@example.fr", PASSWORD).await;
+    pages.push((
+        "/espace/administrateur".into(),
+        get("/espace/administrateur".into(), Some(fourth.clone())).await,
+    ));
+    let successor = |email: &'static str, confirmation: &'static str| {
+        vec![
+            ("last_name", "Martin"),
+            ("first_name", "Léa"),
+            ("email", email),
+            ("email_confirmation", confirmation),
+        ]
+    };
+    for form in [
+        successor("lea@example.fr", "lea@exemple.fr"),
+        successor("claire@example.fr", "claire@example.fr"),
+        successor("lea@example.fr", "lea@example.fr"),
+        successor("autre@example.fr", "autre@example.fr"),
+    ] {
+        let body = post(&app, "/api/changer-administrateur", &form, Some(&fourth))
+            .await
+            .text()
+            .await
+            .unwrap();
+        pages.push(("/api/changer-administrateur".into(), body));
+    }
+    pages.push((
+        "/espace/administrateur (waiting)".into(),
+        get("/espace/administrateur".into(), Some(fourth.clone())).await,
+    ));
+    post(
+        &app,
+        "/api/annuler-changement-administrateur",
+        &[],
+        Some(&fourth),
+    )
+    .await;
+    post(
+        &app,
+        "/api/acces-perdu",
+        &[("siret", "47728084603753")],
+        None,
+    )
+    .await;
+    let designation =
+        support::journey::emailed_token(&app, "cfa-lille@example.fr", "/designer-administrateur")
+            .await;
+    let page = format!("/designer-administrateur?jeton={designation}");
+    pages.push((page.clone(), get(page, None).await));
+    let mut form = successor("lea@example.fr", "lea@example.fr");
+    form.push(("token", &designation));
+    assert_eq!(
+        post(&app, "/api/designer-administrateur", &form, None)
+            .await
+            .status(),
+        200
+    );
+    let link = link_token_for(&app, "lea@example.fr").await;
+    assert_eq!(
+        support::journey::set_password(&app, &link, PASSWORD, PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let lea = login(&app, "lea@example.fr", PASSWORD).await;
+    pages.push((
+        "/espace/cloture".into(),
+        get("/espace/cloture".into(), Some(lea.clone())).await,
+    ));
+    assert_eq!(
+        post(&app, "/api/cloturer-compte", &[], Some(&lea))
+            .await
+            .status(),
+        200
+    );
+    let formatrans = hubpro::domain::Siret::parse("47728084603753").unwrap();
+    let centre = hubpro::server::mail::emails::Centre {
+        organisation: &hubpro::domain::OrganisationName::parse("Formatrans").unwrap(),
+        siret: &formatrans,
+    };
+    let inactive = hubpro::server::mail::emails::inactivity_notice(
+        &hubpro::domain::EmailAddress::parse("lea@example.fr").unwrap(),
+        &hubpro::domain::PersonName::parse("Léa").unwrap(),
+        &centre,
+        hubpro::server::store::now(),
+        hubpro::server::store::now().date(),
+        &hubpro::routes::PublicUrl::parse("http://hubpro.example").unwrap(),
+    );
+    let attachment_ended = hubpro::server::mail::emails::attachment_ended_by_closure(
+        &hubpro::domain::EmailAddress::parse("annexe@example.fr").unwrap(),
+        &centre,
+    );
+    for mail in [inactive, attachment_ended] {
+        assert_french(&mail.subject, &mail.text);
+        assert_french(&mail.subject, &mail.html);
+    }
+
     for (path, html) in &pages {
         assert_french(path, &text_of(html));
     }
-    let emails = app.store.recent_emails(100).await.unwrap();
+    let emails = app.store.recent_emails(200).await.unwrap();
     assert!(
         emails.len() >= 16,
         "notices, link, password, reset: {}",
@@ -260,6 +366,10 @@ async fn no_page_or_email_has_a_plain_space_before_a_sign() {
         "un code de secours a été utilisé",
         "nouveaux codes de secours",
         "double authentification désactivée",
+        "un changement d'administrateur a été demandé",
+        "désigner le nouvel administrateur",
+        "le compte a changé d'administrateur",
+        "votre compte a été clôturé",
     ] {
         assert!(
             emails.iter().any(|m| m.email.subject.contains(notice)),

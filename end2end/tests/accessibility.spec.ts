@@ -23,7 +23,9 @@ async function tabTo(page: Page, target: Locator, max = 25) {
 
 test('every page and error state passes axe-core (WCAG 2.1 AA)', async ({ page }) => {
   for (const path of ['/', '/creer-un-compte', '/inscription', '/connexion', '/mot-de-passe-oublie',
-    '/inscription/confirmee?adresse=a@example.fr', '/mot-de-passe/creer?jeton=inconnu', '/ce-n-est-pas-nous?jeton=inconnu', '/page-inconnue']) {
+    '/inscription/confirmee?adresse=a@example.fr', '/mot-de-passe/creer?jeton=inconnu', '/ce-n-est-pas-nous?jeton=inconnu', '/page-inconnue',
+    '/acces-perdu', '/acces-perdu?envoye=1', '/designer-administrateur?jeton=inconnu', '/compte-cloture',
+    '/accessibilite', '/donnees-personnelles', '/mentions-legales']) {
     await hydrated(page, path);
     await noViolation(page, path);
   }

@@ -15,6 +15,8 @@ pub struct ClosureView {
     pub siret: String,
     pub attached: usize,
     pub retention_days: u32,
+    /// Days the audit trail is kept.
+    pub audit_days: u32,
     pub recent_login: bool,
     pub needs_code: bool,
     pub passkey: bool,
@@ -39,6 +41,7 @@ pub async fn closure_status() -> Result<Option<ClosureView>, Refused> {
             siret: account.siret.grouped(),
             attached,
             retention_days: state.settings.lifecycle.closed_retention_days,
+            audit_days: state.settings.audit_retention_days,
             recent_login,
             needs_code,
             passkey,
@@ -56,14 +59,22 @@ pub async fn close_account() -> Result<(), Refused> {
     let state = expect_context::<crate::server::http::state::AppState>();
     let caller = super::second_factor::Caller::of(&state).await?;
     let how = Closure {
+        owner: Some(&caller.account.email),
         by: ClosedBy::Administrator,
         retention_days: state.settings.lifecycle.closed_retention_days,
         support: &state.settings.support_contact,
         ip: Some(&caller.ip),
     };
-    closure::close_from_space(&state.store, &caller.account, &caller.session, &how)
+    let closed = closure::close_from_space(&state.store, &caller.account, &caller.session, &how)
         .await
         .map_err(|e| web::refused((), e))?;
+    if !closed {
+        // It changed hands meanwhile: this session is no longer its administrator's.
+        return Err(web::refused(
+            (),
+            crate::server::http::refusals::Refusal::general(crate::domain::Problem::SessionEnded),
+        ));
+    }
     state.outbox_wake.notify_one();
     web::clear_cookie(&state, cookies::Kind::Session);
     leptos_axum::redirect(routes::CLOSED);
@@ -122,16 +133,16 @@ fn ClosureContent(view: ClosureView) -> impl IntoView {
                 " (SIRET " {view.siret.clone()} ")\u{a0}:"
             </p>
             <ul>
-                <li>"toutes ses sessions et tous ses liens cessent aussitôt de fonctionner\u{202f};"</li>
-                <li>"le SIRET redevient libre\u{a0}: votre centre pourra créer un nouveau compte à tout moment\u{202f};"</li>
+                <li>"toutes ses sessions et tous ses liens cesseront aussitôt de fonctionner\u{202f};"</li>
+                <li>"le SIRET redeviendra libre\u{a0}: votre centre pourra créer un nouveau compte, s'il dispose toujours d'un agrément et d'un SIRET actif\u{202f};"</li>
                 {attached.map(|a| view! { <li>{a}</li> })}
                 <li>{format!(
-                    "votre adresse est conservée {}\u{a0}jours pour répondre à une éventuelle question, puis effacée\u{a0}; l'historique des opérations suit sa propre durée de conservation.",
-                    view.retention_days
+                    "votre adresse électronique sera conservée {}\u{a0}jours pour répondre à une éventuelle question, puis effacée\u{202f}; l'historique de sécurité est conservé {}\u{a0}jours.",
+                    view.retention_days, view.audit_days
                 )}</li>
             </ul>
             <p>
-                "Si l'administrateur change seulement, préférez "
+                "Si seul l'administrateur change, préférez "
                 <A href=routes::HANDOVER>"«\u{a0}Changer d'administrateur\u{a0}»"</A>
                 "\u{a0}: le compte et ses établissements rattachés sont conservés. Pensez aussi à "
                 <a href=routes::MY_DATA download>"télécharger vos données"</a> " avant de clôturer."
@@ -153,8 +164,9 @@ pub fn ClosedPage() -> impl IntoView {
         <section class="card form-card">
             <h1>"Votre compte a été clôturé."</h1>
             <p role="status">
-                "Un message de confirmation a été envoyé à l'adresse du compte. Le SIRET est de nouveau "
-                "libre\u{a0}: votre centre peut créer un nouveau compte à tout moment."
+                "Un message de confirmation va être envoyé à l'adresse électronique du compte. Le SIRET est "
+                "de nouveau libre\u{a0}: votre centre peut créer un nouveau compte, s'il dispose toujours d'un "
+                "agrément et d'un SIRET actif."
             </p>
             <p><A href=routes::HOME attr:class="button secondary">"Revenir à l'accueil"</A></p>
         </section>

@@ -53,7 +53,13 @@ pub async fn handover_status() -> Result<Option<HandoverView>, Refused> {
         Ok::<_, crate::server::store::StoreError>(HandoverView {
             waiting: waiting.map(|h| WaitingView {
                 name: format!("{} {}", h.successor.first_name, h.successor.last_name),
-                email: h.successor.email.to_string(),
+                // Typed by someone else (the approvals' address, support): shown masked.
+                email: match h.origin {
+                    crate::server::store::HandoverOrigin::Administrator => {
+                        h.successor.email.to_string()
+                    }
+                    _ => h.successor.email.masked(),
+                },
                 since: h.created_at.date(),
                 until: h.expires_at.date(),
             }),
@@ -136,10 +142,19 @@ pub async fn lost_address(siret: String) -> Result<(), FormProblem<String>> {
             ))
         }
     };
-    crate::server::accounts::handover::request(&state.store, &state.notices(), &parsed, &ip)
-        .await
-        .map_err(|e| web::refused(siret, e))?;
-    state.outbox_wake.notify_one();
+    // Answered at once, the work done after: the answer's timing tells nothing of the SIRET.
+    let background = state.clone();
+    tokio::spawn(async move {
+        let state = background;
+        let notices = state.notices();
+        match crate::server::accounts::handover::request(&state.store, &notices, &parsed, &ip).await
+        {
+            Ok(()) => state.outbox_wake.notify_one(),
+            Err(e) => {
+                tracing::error!(error = %e, "« Je n'ai plus accès à l'adresse du compte » failed")
+            }
+        }
+    });
     leptos_axum::redirect(&format!(
         "{}?{}=1",
         routes::LOST_ADDRESS,
@@ -308,10 +323,10 @@ fn HandoverContent(view: HandoverView) -> impl IntoView {
         <section class="card form-card" aria-labelledby="handover-title">
             <h1 id="handover-title">"Changer d'administrateur"</h1>
             <p>
-                "Le nouvel administrateur reçoit un lien pour créer son mot de passe. Dès qu'il l'a fait, "
-                "le compte lui est transmis\u{a0}: votre adresse ne permet plus de s'y connecter, vos sessions "
-                "et votre double authentification prennent fin. L'adresse des agréments du centre en est "
-                "informée."
+                "Le nouvel administrateur recevra un lien pour créer son mot de passe. Dès qu'il l'aura créé, "
+                "le compte lui sera transmis\u{a0}: vous ne pourrez plus vous y connecter, et vos sessions et "
+                "votre double authentification prendront fin. L'adresse électronique à laquelle la DREAL "
+                "notifie les agréments du centre en sera informée."
             </p>
             <div id="handover-error" aria-live="assertive">
                 {general.map(|(code, m)| view! { <p class="notice error" role="alert" data-problem=code>{m}</p> })}
@@ -339,9 +354,10 @@ pub fn LostAddressPage() -> impl IntoView {
             {if sent {
                 view! {
                     <p class="notice ok" role="status">
-                        "Si ce SIRET a un compte, un lien vient d'être envoyé à l'adresse électronique de "
-                        "notification de ses agréments (celle que la DREAL a enregistrée). Depuis ce lien, "
-                        "votre centre désigne le nouvel administrateur du compte. Le lien est valable 72\u{a0}heures."
+                        "Si ce numéro de SIRET correspond à un compte actif, un lien sera envoyé dans quelques "
+                        "minutes aux adresses électroniques auxquelles la DREAL notifie les agréments du centre. "
+                        "Depuis ce lien, valable 72\u{a0}heures, la personne qui les consulte désigne le nouvel "
+                        "administrateur du compte. Une seule demande par heure est prise en compte."
                     </p>
                     <p><A href=routes::LOGIN>"Revenir à la connexion"</A></p>
                 }
@@ -349,20 +365,21 @@ pub fn LostAddressPage() -> impl IntoView {
             } else {
                 view! {
                     <p>
-                        "L'administrateur du compte a quitté le centre, ou son adresse n'existe plus\u{a0}? "
-                        "Saisissez le SIRET du centre\u{a0}: un lien sera envoyé à l'adresse électronique de "
-                        "notification de ses agréments, qui pourra désigner le nouvel administrateur."
+                        "L'administrateur du compte a quitté le centre, ou son adresse électronique n'existe "
+                        "plus\u{a0}? Saisissez le numéro de SIRET du centre\u{a0}: un lien sera envoyé à l'adresse "
+                        "électronique à laquelle la DREAL notifie ses agréments, et la personne qui la consulte "
+                        "pourra désigner le nouvel administrateur."
                     </p>
                     <ActionForm action=action attr:novalidate=true>
                         {general.map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
                         <div class="field">
-                            <label for="siret">"SIRET du centre *"</label>
+                            <label for="siret">"Numéro de SIRET *"</label>
                             <input id="siret" name="siret" type="text" inputmode="numeric" required
                                 autocomplete="off" maxlength=SIRET_INPUT_MAX.to_string() value=kept
                                 aria-describedby="siret-error" aria-invalid=siret_error.as_ref().map(|_| "true")/>
                             <FieldError id="siret-error" message=Signal::stored(siret_error)/>
                         </div>
-                        <button type="submit" class="button primary wide">"Recevoir un lien"</button>
+                        <button type="submit" class="button primary wide">"Envoyer le lien au centre"</button>
                     </ActionForm>
                 }
                 .into_any()
@@ -402,9 +419,9 @@ pub fn DesignatePage() -> impl IntoView {
             {if done {
                 view! {
                     <p class="notice ok" role="status">
-                        "C'est fait\u{a0}: le nouvel administrateur a reçu un lien pour créer son mot de passe "
-                        "(valable 72\u{a0}heures). L'administrateur actuel en est informé et peut annuler ce "
-                        "changement tant qu'il n'est pas accepté."
+                        "C'est fait\u{a0}: un lien va être envoyé au nouvel administrateur pour créer son mot de "
+                        "passe (valable 72\u{a0}heures). L'administrateur actuel en est informé et peut annuler ce "
+                        "changement tant que le nouvel administrateur n'a pas créé son mot de passe."
                     </p>
                 }
                 .into_any()
@@ -416,9 +433,9 @@ pub fn DesignatePage() -> impl IntoView {
                             let general = problem.as_ref().and_then(|p| p.general_message());
                             view! {
                                 <p>
-                                    "Votre adresse est celle des agréments du centre\u{a0}: désignez la personne qui "
-                                    "administrera désormais son compte Hub Pro Transport. Elle recevra un lien pour "
-                                    "créer son mot de passe."
+                                    "Votre adresse est celle à laquelle la DREAL notifie les agréments du centre\u{a0}: "
+                                    "désignez la personne qui administrera désormais le compte Hub Pro Transport du "
+                                    "centre. Elle recevra un lien pour créer son mot de passe."
                                 </p>
                                 <ActionForm action=action attr:novalidate=true>
                                     {general.map(|m| view! { <p class="notice error" role="alert">{m}</p> })}

@@ -138,7 +138,9 @@ pub fn AccessibilityPage() -> impl IntoView {
             <p>
                 "Pages vérifiées\u{a0}: accueil, création de compte, inscription, création du mot de passe, "
                 "connexion, mot de passe oublié, espace administrateur, double authentification, "
-                "page «\u{a0}Ce n'est pas nous\u{a0}» et page introuvable."
+                "changement d'administrateur, désignation du nouvel administrateur, accès perdu à "
+                "l'adresse du compte, clôture du compte, page «\u{a0}Ce n'est pas nous\u{a0}», pages "
+                "d'informations légales et page introuvable."
             </p>
         </section>
         <section class="card">
@@ -229,7 +231,10 @@ pub fn PersonalDataPage() -> impl IntoView {
                     "établir un usage frauduleux."
                 </dd>
                 <dt>"Les courriels envoyés"</dt>
-                <dd>"Leur destinataire et leur contenu, pour vérifier qu'ils sont bien partis."</dd>
+                <dd>
+                    "Leur destinataire et leur objet, pour vérifier qu'ils sont bien partis\u{a0}; leur "
+                    "contenu est effacé au plus tard 7\u{a0}jours après l'envoi."
+                </dd>
             </dl>
         </section>
         <section class="card">
@@ -246,8 +251,10 @@ pub fn PersonalDataPage() -> impl IntoView {
             <h2>"Combien de temps"</h2>
             <ul>
                 <li>
-                    "Le compte est conservé tant qu'il est ouvert. Après sa clôture, ses informations "
-                    "sont gardées " {count(f.closed_retention_days, "jour", "jours")} ", puis effacées."
+                    "Le compte est conservé tant qu'il est ouvert. Après sa clôture, ou après un "
+                    "changement d'administrateur pour l'adresse de l'ancien administrateur, ces "
+                    "informations sont gardées " {count(f.closed_retention_days, "jour", "jours")}
+                    ", puis effacées."
                 </li>
                 <li>
                     "Sans connexion pendant " {count(f.inactive_notice_months, "mois", "mois")}
@@ -278,8 +285,12 @@ pub fn PersonalDataPage() -> impl IntoView {
         <section class="card">
             <h2>"Qui y a accès"</h2>
             <p>
-                "Seul le service support de l'exploitant accède à ces données, pour vous aider et "
-                "pour la sécurité du service."
+                "Le service support de l'exploitant accède à ces données, pour vous aider et pour la "
+                "sécurité du service. L'hébergeur du service et le prestataire d'envoi des courriels les "
+                "traitent pour le compte de l'exploitant, sans pouvoir les utiliser à d'autres fins. "
+                "L'adresse électronique à laquelle la DREAL notifie les agréments de votre centre est "
+                "informée des changements d'administrateur, l'adresse du nouvel administrateur y étant "
+                "masquée."
             </p>
             <p>
                 "Pour vérifier un numéro de SIRET, Hub Pro Transport interroge la base Sirene de "

@@ -173,6 +173,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary wide">"Se connecter"</button>
             </ActionForm>
             <p><A href=routes::FORGOT_PASSWORD>"Mot de passe oublié\u{202f}?"</A></p>
+            <p><A href=routes::LOST_ADDRESS>"Je n'ai plus accès à l'adresse du compte"</A></p>
             <super::passkeys::PasskeyButton purpose="connexion"
                 label="Se connecter avec une clé d'accès" id="passkey-sign-in".to_owned()/>
         </section>
@@ -216,6 +217,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </p>
                 <p><A href=routes::LOGIN>"Revenir à la connexion"</A></p>
             </Show>
+            <p><A href=routes::LOST_ADDRESS>"Je n'ai plus accès à l'adresse du compte"</A></p>
             <h2 class="small-title">"Aucun message reçu\u{202f}?"</h2>
             <p class="hint">
                 "Vérifiez vos courriers indésirables, puis contactez le service support\u{a0}: "

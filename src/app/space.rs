@@ -336,8 +336,8 @@ fn SpaceContent(
                 <dd>{space.email.to_string()} <span class="hint">" — non modifiable"</span></dd>
             </dl>
             <p class="hint">
-                "L'administrateur quitte le centre, ou son adresse va disparaître\u{a0}? Transmettez le compte "
-                "à la personne qui lui succède\u{a0}: elle choisira son propre mot de passe."
+                "Vous quittez le centre, ou votre adresse électronique va être supprimée\u{a0}? Transmettez le "
+                "compte à la personne qui vous succède\u{a0}: elle choisira son propre mot de passe."
             </p>
             <p><a class="button secondary" href=crate::routes::HANDOVER>"Changer d'administrateur"</a></p>
         </section>
@@ -347,7 +347,7 @@ fn SpaceContent(
             <h2 id="data-title">"Vos données"</h2>
             <p>
                 "Tout ce que Hub Pro Transport conserve sur votre compte (le compte, ses agréments, les "
-                "établissements rattachés, les sessions ouvertes et l'historique des opérations), dans un "
+                "établissements rattachés, les sessions ouvertes et l'historique de sécurité), dans un "
                 "fichier JSON."
             </p>
             <p><a class="button secondary" href=crate::routes::MY_DATA download>"Télécharger mes données"</a></p>
@@ -356,7 +356,8 @@ fn SpaceContent(
             <h2 id="closure-card-title">"Clôturer le compte"</h2>
             <p>
                 "Votre centre n'a plus besoin de Hub Pro Transport\u{a0}? La clôture met fin au compte et libère "
-                "le SIRET\u{202f}; vos données personnelles sont ensuite effacées."
+                "le SIRET\u{202f}; vos données personnelles sont ensuite effacées selon les durées indiquées dans "
+                "«\u{a0}Données personnelles\u{a0}»."
             </p>
             <p><a class="button secondary" href=crate::routes::CLOSURE>"Clôturer le compte"</a></p>
         </section>

@@ -76,15 +76,19 @@ impl UserMessage for Problem {
             }
             #[cfg(feature = "ssr")]
             Problem::HandoverWaiting => {
-                "Un changement d'administrateur est déjà en attente\u{a0}: annulez-le d'abord pour en demander un autre.".into()
+                "Un changement d'administrateur est déjà en attente\u{a0}: seul l'administrateur actuel peut l'annuler, depuis son espace, pour en demander un autre.".into()
             }
             #[cfg(feature = "ssr")]
             Problem::HandoverSameAddress => {
                 "Cette adresse est déjà celle du compte\u{a0}: saisissez l'adresse du nouvel administrateur.".into()
             }
             #[cfg(feature = "ssr")]
+            Problem::HandoverTooOften => {
+                "Trois changements d'administrateur ont déjà été demandés aujourd'hui pour ce compte\u{a0}: réessayez demain, ou contactez le service support.".into()
+            }
+            #[cfg(feature = "ssr")]
             Problem::AddressTaken => {
-                "Cette adresse électronique est déjà l'identifiant d'un autre compte Hub Pro Transport (une adresse ne sert qu'à un seul compte)\u{a0}: le changement d'administrateur n'a pas eu lieu. Demandez à l'administrateur actuel de désigner une autre adresse.".into()
+                "Cette adresse électronique est déjà l'identifiant d'un autre compte Hub Pro Transport (une adresse ne sert qu'à un seul compte)\u{a0}: le changement d'administrateur n'a pas eu lieu. Demandez à la personne qui vous a désigné d'annuler ce changement, puis d'indiquer une autre adresse.".into()
             }
             Problem::TooManyRequests { seconds } => format!(
                 "Trop de demandes depuis votre connexion. Patientez {} avant de réessayer\u{202f}; ce que vous avez saisi est conservé.",
@@ -563,6 +567,7 @@ mod tests {
             Problem::NoPasskey,
             Problem::HandoverWaiting,
             Problem::HandoverSameAddress,
+            Problem::HandoverTooOften,
             Problem::AddressTaken,
             Problem::TooManyRequests { seconds: 1 },
             Problem::TooManyRequests { seconds: 900 },
@@ -597,6 +602,7 @@ mod tests {
                 | Problem::NoPasskey
                 | Problem::HandoverWaiting
                 | Problem::HandoverSameAddress
+                | Problem::HandoverTooOften
                 | Problem::AddressTaken
                 | Problem::TooManyRequests { .. }
                 | Problem::TooManyAttempts { .. }

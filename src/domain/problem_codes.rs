@@ -240,6 +240,8 @@ const UNIT_CODES: &[(&str, Problem)] = &[
     #[cfg(feature = "ssr")]
     ("handover.same_address", Problem::HandoverSameAddress),
     #[cfg(feature = "ssr")]
+    ("handover.too_often", Problem::HandoverTooOften),
+    #[cfg(feature = "ssr")]
     ("handover.address_taken", Problem::AddressTaken),
     ("directory.unavailable", Problem::DirectoryUnavailable),
     ("request.malformed", Problem::Malformed),

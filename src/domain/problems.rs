@@ -101,6 +101,9 @@ pub enum Problem {
     /// The new administrator's address is the account's own.
     #[cfg(feature = "ssr")]
     HandoverSameAddress,
+    /// Three handovers were started today already.
+    #[cfg(feature = "ssr")]
+    HandoverTooOften,
     /// The new administrator's address already has an account of its own.
     #[cfg(feature = "ssr")]
     AddressTaken,

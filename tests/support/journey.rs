@@ -177,6 +177,18 @@ pub async fn not_us_token(app: &TestApp, to: &str) -> String {
     text[start..start + 64].to_owned()
 }
 
+/// Waits (up to 5 s) until `to` has been sent `n` emails; returns how many it has then.
+pub async fn wait_for_emails(app: &TestApp, to: &str, n: usize) -> usize {
+    for _ in 0..50 {
+        let count = emails_to(app, to).await.len();
+        if count >= n {
+            return count;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    emails_to(app, to).await.len()
+}
+
 /// The emails sent to `to`, oldest first.
 pub async fn emails_to(app: &TestApp, to: &str) -> Vec<hubpro::server::store::OutgoingEmail> {
     let mut all = app.store.recent_emails(500).await.unwrap();
@@ -188,14 +200,22 @@ pub async fn emails_to(app: &TestApp, to: &str) -> Vec<hubpro::server::store::Ou
 }
 
 /// The token of the newest link to `path` (`/designer-administrateur`…) emailed to `to`.
+/// (Waits up to 5 s: some emails are queued after the answer.)
 pub async fn emailed_token(app: &TestApp, to: &str, path: &str) -> String {
     let marker = format!("{path}?jeton=");
-    let mail = emails_to(app, to)
-        .await
-        .into_iter()
-        .rev()
-        .find(|e| e.text.contains(&marker))
-        .unwrap_or_else(|| panic!("no {path} link emailed to {to}"));
+    let mut found = None;
+    for _ in 0..50 {
+        found = emails_to(app, to)
+            .await
+            .into_iter()
+            .rev()
+            .find(|e| e.text.contains(&marker));
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = found.unwrap_or_else(|| panic!("no {path} link emailed to {to}"));
     let start = mail.text.find(&marker).unwrap() + marker.len();
     mail.text[start..start + 64].to_owned()
 }

@@ -14,6 +14,9 @@ use crate::server::store::{
 
 /// What a closure tells, and keeps.
 pub struct Closure<'a> {
+    /// The address the caller knew the account by: if it changed hands meanwhile, nothing is
+    /// closed.
+    pub owner: Option<&'a crate::domain::EmailAddress>,
     pub by: ClosedBy,
     pub retention_days: u32,
     pub support: &'a str,
@@ -26,10 +29,9 @@ pub async fn close_from_space(
     account: &Account,
     session: &SessionId,
     closure: &Closure<'_>,
-) -> Result<(), AuthError> {
+) -> Result<bool, AuthError> {
     sessions::require_recent_login(store, session).await?;
-    close(store, account.id, None, closure).await?;
-    Ok(())
+    Ok(close(store, account.id, None, closure).await?)
 }
 
 /// Ends the account `id`, unless it logged in after `unused_since` (an inactive account that came
@@ -46,6 +48,12 @@ pub async fn close(
     let Some(account) = tx.lock_account(id).await? else {
         return Ok(false);
     };
+    if closure
+        .owner
+        .is_some_and(|owner| owner.identity() != account.email.identity())
+    {
+        return Ok(false);
+    }
     if let Some(cutoff) = unused_since {
         if tx.last_login(id).await?.is_none_or(|at| at > cutoff) {
             return Ok(false);
@@ -53,7 +61,7 @@ pub async fn close(
     }
     let (reason, why) = match closure.by {
         ClosedBy::Administrator => (EndReason::Closed, "closed by its administrator"),
-        ClosedBy::Inactivity => (EndReason::Inactive, "closed: no login for too long"),
+        ClosedBy::Inactivity { .. } => (EndReason::Inactive, "closed: no login for too long"),
     };
     tx.end_account(&account, reason, why).await?;
     let centre = Centre {

@@ -13,6 +13,9 @@ use crate::server::store::{
     SessionId, Store, StoreError, Successor, Tx, Unique,
 };
 
+/// Handovers an account may start a day (each emails an address chosen by whoever starts it).
+const STARTS_PER_DAY: i64 = 3;
+
 /// How often the official address may be sent a designation link for one account.
 const REQUEST_EVERY: crate::server::store::Duration = crate::server::store::Duration::hours(1);
 
@@ -22,6 +25,10 @@ pub enum HandoverError {
     Invalid(FieldProblems),
     #[error("a handover is already waiting")]
     AlreadyWaiting,
+    #[error("too many handovers started today")]
+    TooOften,
+    #[error("the account changed hands meanwhile")]
+    Changed,
     #[error("the new address is the account's own")]
     SameAddress,
     #[error("the new address has an account of its own")]
@@ -113,7 +120,8 @@ pub async fn request(
         return Ok(());
     };
     let active = matches!(account.state, AccountState::Active { .. });
-    if !active || official.is_empty() {
+    // Nothing to designate while a handover waits (the current administrator was told of it).
+    if !active || official.is_empty() || tx.handover_of(account.id).await?.is_some() {
         return Ok(());
     }
     let ttl = tokens::HANDOVER_REQUEST_TTL;
@@ -290,14 +298,27 @@ async fn begin(
     successor: &Successor,
     start: &Start<'_>,
 ) -> Result<(), HandoverError> {
-    let account = tx
+    let locked = tx
         .lock_account(account.id)
         .await?
-        .ok_or_else(|| HandoverError::NoAccount(account.siret.clone()))?;
+        .ok_or(HandoverError::Changed)?;
+    // The caller read the account before the lock: it may have changed hands since.
+    if locked.email.identity() != account.email.identity() {
+        return Err(HandoverError::Changed);
+    }
+    let account = locked;
     if successor.email.identity() == account.email.identity() {
         return Err(HandoverError::SameAddress);
     }
     let ttl = tokens::HANDOVER_TTL;
+    let day = crate::server::store::Duration::days(1);
+    if tx
+        .links_made_since(account.id, LinkPurpose::Handover, ttl, day)
+        .await?
+        >= STARTS_PER_DAY
+    {
+        return Err(HandoverError::TooOften);
+    }
     if !tx
         .insert_handover(account.id, successor, start.origin, now() + ttl)
         .await?

@@ -124,6 +124,8 @@ impl From<HandoverError> for Refusal {
                 general: None,
             },
             HandoverError::AlreadyWaiting => Self::general(Problem::HandoverWaiting),
+            HandoverError::TooOften => Self::general(Problem::HandoverTooOften),
+            HandoverError::Changed => Self::general(Problem::SessionEnded),
             HandoverError::SameAddress => Self::on(Field::Email, Problem::HandoverSameAddress),
             HandoverError::AddressTaken => Self::general(Problem::AddressTaken),
             HandoverError::LinkInvalid => Self::general(Problem::LinkInvalid),

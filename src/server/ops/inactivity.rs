@@ -45,7 +45,8 @@ fn next_step(inactive: &Inactive, lifecycle: &Lifecycle) -> (Step, OffsetDateTim
         Some(noticed) => (
             Step::Closure,
             (inactive.last_login + months(lifecycle.inactive_close_months))
-                .max(noticed + NOTICE_AHEAD),
+                .max(noticed + NOTICE_AHEAD)
+                .max(inactive.announced.unwrap_or(noticed)),
         ),
     }
 }
@@ -116,7 +117,10 @@ pub async fn sweep(
                     .max(now + NOTICE_AHEAD);
                 let mut tx = store.begin().await?;
                 tx.lock_account(account.id).await?;
-                if !tx.mark_inactivity_notice(account.id, notice_cutoff).await? {
+                if !tx
+                    .mark_inactivity_notice(account.id, notice_cutoff, closing_on)
+                    .await?
+                {
                     continue;
                 }
                 tx.enqueue_email(&emails::inactivity_notice(
@@ -147,7 +151,10 @@ pub async fn sweep(
             }
             Step::Closure => {
                 let closure = Closure {
-                    by: ClosedBy::Inactivity,
+                    owner: None,
+                    by: ClosedBy::Inactivity {
+                        months: lifecycle.inactive_close_months,
+                    },
                     retention_days: lifecycle.closed_retention_days,
                     support,
                     ip: None,

@@ -238,7 +238,7 @@ mod tests {
     fn the_demo_file_is_valid() {
         let parsed = parse_file(DEMO_APPROVALS).unwrap();
         assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
-        assert_eq!(parsed.records.len(), 17);
+        assert_eq!(parsed.records.len(), 18);
     }
 
     #[test]

@@ -127,6 +127,8 @@ pub struct Inactive {
     pub account: Account,
     pub last_login: OffsetDateTime,
     pub noticed: Option<OffsetDateTime>,
+    /// The closing date that notice announced: never earlier.
+    pub announced: Option<OffsetDateTime>,
 }
 
 /// An account that ended, as support sees it.
@@ -210,7 +212,8 @@ impl Tx {
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL, \
-             last_login_at = $2, inactivity_notice_at = NULL WHERE id = $3",
+             last_login_at = $2, inactivity_notice_at = NULL, inactivity_close_at = NULL \
+             WHERE id = $3",
         )
         .bind(password_hash)
         .bind(unix_now())
@@ -332,20 +335,22 @@ impl Tx {
         Ok(())
     }
 
-    /// The account was told it will be closed for inactivity, unless it logged in since `seen`
-    /// (`false`: it did, nothing is marked).
+    /// The account was told it will be closed for inactivity on `closing`, unless it logged in
+    /// since `seen` (`false`: it did, nothing is marked).
     pub async fn mark_inactivity_notice(
         &mut self,
         id: AccountId,
         seen: OffsetDateTime,
+        closing: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE accounts SET inactivity_notice_at = $1 WHERE id = $2 \
+            "UPDATE accounts SET inactivity_notice_at = $1, inactivity_close_at = $4 WHERE id = $2 \
              AND inactivity_notice_at IS NULL AND last_login_at <= $3",
         )
         .bind(unix_now())
         .bind(id.0)
         .bind(unix(seen))
+        .bind(unix(closing))
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -490,7 +495,8 @@ impl Store {
         cutoff: OffsetDateTime,
     ) -> Result<Vec<Inactive>, StoreError> {
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS}, a.last_login_at, a.inactivity_notice_at FROM accounts a \
+            "SELECT {ACCOUNT_COLUMNS}, a.last_login_at, a.inactivity_notice_at, \
+             a.inactivity_close_at FROM accounts a \
              WHERE a.state = 'active' AND a.last_login_at <= $1 ORDER BY a.last_login_at, a.id"
         );
         let rows = sqlx::query(&sql)
@@ -500,11 +506,15 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let noticed: Option<i64> = r.try_get("inactivity_notice_at")?;
+                let closing: Option<i64> = r.try_get("inactivity_close_at")?;
                 Ok(Inactive {
                     account: account(r)?,
                     last_login: instant("accounts.last_login_at", r.try_get("last_login_at")?)?,
                     noticed: noticed
                         .map(|t| instant("accounts.inactivity_notice_at", t))
+                        .transpose()?,
+                    announced: closing
+                        .map(|t| instant("accounts.inactivity_close_at", t))
                         .transpose()?,
                 })
             })

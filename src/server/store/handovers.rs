@@ -90,10 +90,9 @@ impl Tx {
         if self.handover_of(account).await?.is_some() {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM handovers WHERE account_id = $1")
-            .bind(account.0)
-            .execute(self.conn())
-            .await?;
+        // An expired handover goes with its links: a password page opened from one must not
+        // complete this one.
+        self.delete_handover(account).await?;
         sqlx::query(&format!(
             "INSERT INTO handovers ({COLUMNS}, email_identity) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         ))
@@ -169,7 +168,7 @@ impl Tx {
         sqlx::query(
             "UPDATE accounts SET email = $1, email_identity = $2, last_name = $3, first_name = $4, \
              password_hash = $5, state = 'active', pending_until = NULL, last_login_at = $6, \
-             inactivity_notice_at = NULL WHERE id = $7",
+             inactivity_notice_at = NULL, inactivity_close_at = NULL WHERE id = $7",
         )
         .bind(successor.email.as_str())
         .bind(successor.email.identity())

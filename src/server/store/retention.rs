@@ -47,6 +47,8 @@ pub struct Purged {
     pub known_devices: u64,
     /// Passkey ceremonies never finished.
     pub passkey_ceremonies: u64,
+    /// Handovers never accepted (the successor's name and address).
+    pub handovers: u64,
 }
 
 impl Store {
@@ -63,7 +65,7 @@ impl Store {
         // email's creation: its links were made in the same transaction.
         let undelivered_body = retention.longest_emailed_link.whole_seconds() + DEAD_LINK_GRACE;
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 15] = [
+        let steps: [(&str, Vec<i64>); 16] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - retention.session_idle.whole_seconds()],
@@ -126,8 +128,9 @@ impl Store {
                 "DELETE FROM webauthn_ceremonies WHERE expires_at <= $1",
                 vec![now],
             ),
+            ("DELETE FROM handovers WHERE expires_at <= $1", vec![now]),
         ];
-        let mut counts = [0u64; 15];
+        let mut counts = [0u64; 16];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -147,6 +150,7 @@ impl Store {
             ended_accounts: counts[10],
             known_devices: counts[11],
             passkey_ceremonies: counts[14],
+            handovers: counts[15],
         })
     }
 }

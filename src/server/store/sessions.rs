@@ -79,7 +79,8 @@ impl Store {
         .await?;
         // A login: the account is in use (the inactivity notice, if any, no longer holds).
         sqlx::query(
-            "UPDATE accounts SET last_login_at = $1, inactivity_notice_at = NULL WHERE id = $2",
+            "UPDATE accounts SET last_login_at = $1, inactivity_notice_at = NULL, \
+             inactivity_close_at = NULL WHERE id = $2",
         )
         .bind(unix(t))
         .bind(account.0)

@@ -149,6 +149,27 @@ impl Tx {
         Ok(())
     }
 
+    /// How many links of `purpose` (each living `ttl`) were made for `account` in the last
+    /// `within`, used or not.
+    pub async fn links_made_since(
+        &mut self,
+        account: AccountId,
+        purpose: LinkPurpose,
+        ttl: Duration,
+        within: Duration,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM tokens WHERE account_id = $1 AND purpose = $2 \
+             AND expires_at > $3",
+        )
+        .bind(account.0)
+        .bind(purpose.code())
+        .bind(unix(super::now() + ttl - within))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// Kills the account's unused links of `purpose`.
     pub async fn revoke_purpose(
         &mut self,

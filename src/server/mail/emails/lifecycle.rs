@@ -2,7 +2,7 @@
 //! link, the notices), the centre's request when the account's address is gone, the closure and
 //! the inactive accounts' notice.
 
-use super::{b, in_france, t, validity, Message, IGNORE};
+use super::{b, in_france, t, validity, Message};
 use crate::domain::messages::french_date;
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use crate::routes::PublicUrl;
@@ -33,12 +33,9 @@ pub fn handover_invitation(
     support: &str,
 ) -> OutgoingEmail {
     let (first_name, last_name) = name;
-    let mut intro = vec![t(
-        "Vous avez été désigné(e) pour devenir l'administrateur du compte \
-                           Hub Pro Transport de ",
-    )];
+    let mut intro = vec![t("L'administration du compte Hub Pro Transport de ")];
     intro.extend(centre.named());
-    intro.push(t("."));
+    intro.push(t(" vous est confiée."));
     Message::new("Hub Pro Transport\u{a0}: Créer mon mot de passe")
         .say(format!("Bonjour {first_name} {last_name},"))
         .paragraph(intro)
@@ -48,14 +45,17 @@ pub fn handover_invitation(
         )
         .button("Créer mon mot de passe", link)
         .say(format!(
-            "Ce lien reste valable {}, une seule fois.",
+            "Ce lien est valable {} et ne peut servir qu'une fois.",
             validity(valid_hours * 60)
         ))
         .paragraph([
             t("Un problème\u{202f}? Contactez le service support\u{a0}: "),
             b(support),
         ])
-        .say(IGNORE)
+        .say(
+            "Si vous ne vous attendiez pas à ce message, ignorez-le\u{a0}: le compte reste à son \
+             administrateur actuel.",
+        )
         .to(to)
 }
 
@@ -74,8 +74,8 @@ pub fn handover_requested(
             t("Un changement d'administrateur de votre compte Hub Pro Transport a été demandé, au \
                profit de l'adresse "),
             b(masked_successor),
-            t(". Dès que cette adresse aura créé son mot de passe, vous n'aurez plus accès au \
-               compte."),
+            t(". Dès que la personne utilisant cette adresse aura créé son mot de passe, vous \
+               n'aurez plus accès au compte."),
         ])
         .say(
             "Si ce changement n'est pas voulu, annulez-le depuis votre espace («\u{a0}Changer \
@@ -102,7 +102,8 @@ pub fn handed_over(
     )));
     what.push(b(masked_successor));
     what.push(t(
-        ". L'ancienne adresse ne permet plus de s'y connecter, et ses sessions sont fermées.",
+        ". L'ancienne adresse ne permet plus de s'y connecter, et les sessions ouvertes avec elle \
+         ont été fermées.",
     ));
     Message::new("Hub Pro Transport\u{a0}: le compte a changé d'administrateur")
         .say("Madame, Monsieur,")
@@ -137,16 +138,20 @@ pub fn handover_request_link(
         .paragraph(what)
         .button("Désigner le nouvel administrateur", link)
         .say(format!(
-            "Ce lien reste valable {}, une seule fois. Le nouvel administrateur recevra à son \
-             tour un lien pour créer son mot de passe\u{a0}; l'administrateur actuel en sera \
-             informé et pourra annuler le changement tant qu'il n'est pas accepté.",
+            "Ce lien est valable {} et ne peut servir qu'une fois. Le nouvel administrateur \
+             recevra à son tour un lien pour créer son mot de passe\u{202f}; l'administrateur \
+             actuel en sera informé et pourra annuler le changement tant que le nouvel \
+             administrateur n'aura pas créé son mot de passe.",
             validity(valid_hours * 60)
         ))
         .paragraph([
             t("Une question\u{202f}? Contactez le service support\u{a0}: "),
             b(support),
         ])
-        .say(IGNORE)
+        .say(
+            "Si personne dans votre centre n'a fait cette demande, ignorez ce message\u{a0}: le \
+             compte reste inchangé.",
+        )
         .to(to)
 }
 
@@ -155,8 +160,8 @@ pub fn handover_request_link(
 pub enum ClosedBy {
     /// Its administrator (« Clôturer le compte »).
     Administrator,
-    /// Too long without a login.
-    Inactivity,
+    /// No login for this many months.
+    Inactivity { months: u32 },
 }
 
 /// To the closed account's address.
@@ -173,8 +178,8 @@ pub fn account_closed(
     what.extend(centre.named());
     what.push(t(match by {
         ClosedBy::Administrator => format!(" a été clôturé {}.", in_france(at)),
-        ClosedBy::Inactivity => format!(
-            " a été clôturé {}, faute de connexion depuis longtemps.",
+        ClosedBy::Inactivity { months } => format!(
+            " a été clôturé {}, faute de connexion depuis {months}\u{a0}mois.",
             in_france(at)
         ),
     }));
@@ -183,16 +188,22 @@ pub fn account_closed(
         .paragraph(what)
         .say(
             "Ses sessions et ses liens ne fonctionnent plus. Le SIRET est de nouveau libre\u{a0}: \
-             votre centre peut créer un nouveau compte à tout moment.",
+             votre centre peut créer un nouveau compte, s'il dispose toujours d'un agrément et \
+             d'un SIRET actif.",
         )
         .say(format!(
-            "Votre adresse est conservée {retention_days}\u{a0}jours pour répondre à une éventuelle \
-             question, puis effacée."
+            "Votre adresse électronique est conservée {retention_days}\u{a0}jours pour répondre à \
+             une éventuelle question, puis effacée."
         ))
-        .say(format!(
-            "Si vous n'êtes pas à l'origine de cette clôture, contactez sans attendre le service \
-             support\u{a0}: {support}"
-        ))
+        .say(match by {
+            ClosedBy::Administrator => format!(
+                "Si vous n'êtes pas à l'origine de cette clôture, contactez sans attendre le \
+                 service support\u{a0}: {support}"
+            ),
+            ClosedBy::Inactivity { .. } => {
+                format!("Une question\u{202f}? Contactez le service support\u{a0}: {support}")
+            }
+        })
         .to(to)
 }
 
@@ -231,8 +242,9 @@ pub fn inactivity_notice(
         .say(format!("Bonjour {first_name},"))
         .paragraph(what)
         .say(format!(
-            "Sans connexion d'ici le {}, il sera clôturé et ses données personnelles effacées. \
-             Pour le garder, il suffit de vous connecter.",
+            "Sans connexion d'ici le {}, il sera clôturé, puis ses données personnelles effacées \
+             selon les durées indiquées dans «\u{a0}Données personnelles\u{a0}». Pour le garder, il \
+             suffit de vous connecter.",
             french_date(closing_on)
         ))
         .button("Se connecter", &public_url.login())

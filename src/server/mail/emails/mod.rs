@@ -30,8 +30,7 @@ pub fn validity(minutes: i64) -> String {
     }
 }
 
-pub(crate) const IGNORE: &str =
-    "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.";
+const IGNORE: &str = "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.";
 
 /// Sent at signup: the link to create the password.
 pub fn password_setup(
