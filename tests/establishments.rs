@@ -402,7 +402,7 @@ async fn operator_commands_answer_what_support_asks() {
     let run = support::cli(&url, &["outbox", "retry", "--all"]);
     assert_eq!(run.code, Some(0), "{}", run.err);
     assert!(
-        run.out.starts_with("19 failed email(s) due now"),
+        run.out.starts_with("20 failed email(s) due now"),
         "{}",
         run.out
     );

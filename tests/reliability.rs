@@ -288,8 +288,8 @@ async fn two_instances_on_one_postgres_share_the_journey_and_send_each_email_onc
     let all = sink.messages.lock().unwrap().clone();
     assert_eq!(
         all.len(),
-        20,
-        "17 notices, the official address's notice, the link, the password notice"
+        21,
+        "18 notices, the official address's notice, the link, the password notice"
     );
     // As many deliveries as queued emails, all marked sent: none went out twice.
     let queued = a.store.recent_emails(100).await.unwrap();
