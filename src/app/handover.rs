@@ -11,7 +11,6 @@ use crate::domain::siret::SIRET_INPUT_MAX;
 use crate::domain::{Field, FormProblem, HandoverForm};
 use crate::routes;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 use serde::{Deserialize, Serialize};
@@ -208,7 +207,7 @@ pub async fn designate(
         Err(e) => Err(web::refused_back_to(
             form,
             e,
-            <Designate as ServerFn>::PATH,
+            <Designate as leptos::server_fn::ServerFn>::PATH,
             routes::DESIGNATE,
             &token,
         )),
