@@ -107,7 +107,7 @@ async fn a_flow_opened_while_another_tab_saves_its_password_does_not_outlive_the
     for (db, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let (id, link) = pending_account(&store, FORMATRANS).await;
-        let first = auth::open_password_flow(&store, &link, &ip())
+        let first = auth::open_password_flow(&store, link.expose(), &ip())
             .await
             .unwrap();
 
@@ -125,7 +125,7 @@ async fn a_flow_opened_while_another_tab_saves_its_password_does_not_outlive_the
         // Meanwhile another tab clicks « Cliquer ici pour continuer » with the same link.
         let opening = tokio::spawn({
             let (store, link) = (store.clone(), link.clone());
-            async move { auth::open_password_flow(&store, &link, &ip()).await }
+            async move { auth::open_password_flow(&store, link.expose(), &ip()).await }
         });
         run_until_blocked(&store, &opening).await;
         saving.commit().await.unwrap();
@@ -144,7 +144,7 @@ async fn a_password_saved_while_another_tab_opens_a_flow_ends_that_flow_too() {
     for (db, url) in support::all_databases().await {
         let store = support::open_store(&url).await;
         let (id, link) = pending_account(&store, FORMATRANS).await;
-        let first = auth::open_password_flow(&store, &link, &ip())
+        let first = auth::open_password_flow(&store, link.expose(), &ip())
             .await
             .unwrap();
 

@@ -25,55 +25,58 @@ pub struct ClosureView {
 /// The closure page; without a session, off to the login page.
 #[server(prefix = "/api", endpoint = "cloture", output = super::codec::JsonOut)]
 pub async fn closure_status() -> Result<Option<ClosureView>, Refused> {
-    use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Ok(caller) = super::second_factor::Caller::of(&state).await else {
+    use crate::server::{accounts::space, http::web};
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
-    let account = &caller.account;
-    let view = async {
-        let attached = state.store.attachments_of(account.id).await?.len();
-        let (recent_login, needs_code, passkey) =
-            super::space::confirmation_needs(&state, account, &caller.session).await?;
-        Ok::<_, crate::server::store::StoreError>(ClosureView {
+    let (account, offered) = (&caller.account, state.webauthn.is_some());
+    let attached = state.store.attachments_of(account.id).await;
+    let confirm = space::confirmation(&state.store, account, &caller.session, offered).await;
+    let (attached, confirm) = attached
+        .and_then(|a| Ok((a.len(), confirm?)))
+        .map_err(|e| web::refused((), e))?;
+    Ok(Some(ClosureView::of(
+        account,
+        attached,
+        confirm,
+        &state.settings,
+    )))
+}
+
+#[cfg(feature = "ssr")]
+impl ClosureView {
+    fn of(
+        account: &crate::server::store::Account,
+        attached: usize,
+        confirm: crate::server::accounts::space::Confirmation,
+        settings: &crate::server::config::Settings,
+    ) -> Self {
+        ClosureView {
             organisation: account.organisation_name.to_string(),
             siret: account.siret.grouped(),
             attached,
-            retention_days: state.settings.lifecycle.closed_retention_days,
-            audit_days: state.settings.audit_retention_days,
-            recent_login,
-            needs_code,
-            passkey,
-        })
-    };
-    view.await.map(Some).map_err(|e| web::refused((), e))
+            retention_days: settings.lifecycle.closed_retention_days,
+            audit_days: settings.audit_retention_days,
+            recent_login: confirm.recent_login,
+            needs_code: confirm.needs_code,
+            passkey: confirm.passkey,
+        }
+    }
 }
 
 /// « Clôturer définitivement le compte ».
 #[server(prefix = "/api", endpoint = "cloturer-compte", output = super::codec::JsonOut)]
 pub async fn close_account() -> Result<(), Refused> {
-    use crate::server::accounts::closure::{self, Closure};
+    use crate::server::accounts::closure;
     use crate::server::http::{cookies, web};
-    use crate::server::mail::emails::ClosedBy;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = super::second_factor::Caller::of(&state).await?;
-    let how = Closure {
-        owner: Some(&caller.account.email),
-        by: ClosedBy::Administrator,
-        retention_days: state.settings.lifecycle.closed_retention_days,
-        support: &state.settings.support_contact,
-        ip: Some(&caller.ip),
-    };
-    let closed = closure::close_from_space(&state.store, &caller.account, &caller.session, &how)
-        .await
-        .map_err(|e| web::refused((), e))?;
-    if !closed {
-        // It changed hands meanwhile: this session is no longer its administrator's.
-        return Err(web::refused(
-            (),
-            crate::server::http::refusals::Refusal::general(crate::domain::Problem::SessionEnded),
-        ));
+    let state = web::state();
+    let caller = web::caller(&state).await;
+    let caller = caller.ok_or_else(|| web::session_ended(()))?;
+    let closed = closure::close_from_space(&state.store, &caller, &state.settings).await;
+    if !closed.map_err(|e| web::refused((), e))? {
+        return Err(web::session_ended(()));
     }
     state.outbox_wake.notify_one();
     web::clear_cookie(&state, cookies::Kind::Session);

@@ -22,70 +22,66 @@ pub async fn attach_establishment(
     siret: String,
     contact_email: String,
 ) -> Result<String, AttachProblem> {
-    use crate::domain::Problem;
-    use crate::server::{accounts::establishments::attach, http::refusals::Refusal, http::web};
+    use crate::server::{accounts::establishments::attach, http::web};
     let form = AttachForm {
         siret,
         contact_email,
     };
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(main) = web::current_account(&state).await else {
-        return Err(web::refused(form, Refusal::general(Problem::SessionEnded)));
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
+        return Err(web::session_ended(form));
     };
-    let ip = web::client_ip().await;
-    match attach(&state.signup_deps(), &main, &form, &ip).await {
-        Ok(attached) if attached.invited => {
+    match attach(&state.signup_deps(), &caller.account, &form, &caller.ip).await {
+        Ok(attached) => {
             state.outbox_wake.notify_one();
-            Ok(format!(
-                "L'établissement {} est rattaché à votre contrat\u{a0}: une invitation à créer son compte a été envoyée à {}.",
-                attached.siret.grouped(),
-                form.contact_email.trim()
-            ))
+            Ok(attached_message(&attached, &form))
         }
-        Ok(attached) => Ok(format!(
-            "L'établissement {} est de nouveau rattaché à votre contrat\u{a0}; son invitation du jour a déjà été envoyée.",
-            attached.siret.grouped()
-        )),
         Err(e) => Err(web::refused(form, e)),
+    }
+}
+
+/// What the page says once an establishment is attached.
+#[cfg(feature = "ssr")]
+fn attached_message(
+    attached: &crate::server::accounts::establishments::Attached,
+    form: &AttachForm,
+) -> String {
+    let siret = attached.siret.grouped();
+    if attached.invited {
+        format!(
+            "L'établissement {siret} est rattaché à votre contrat\u{a0}: une invitation à créer son compte a été envoyée à {}.",
+            form.contact_email.trim()
+        )
+    } else {
+        format!(
+            "L'établissement {siret} est de nouveau rattaché à votre contrat\u{a0}; son invitation du jour a déjà été envoyée."
+        )
     }
 }
 
 /// « Confirmer le détachement ».
 #[server(prefix = "/api", endpoint = "detacher", output = super::codec::JsonOut)]
 pub async fn detach_establishment(siret: String) -> Result<(), Refused> {
-    use crate::domain::Problem;
-    use crate::server::{accounts::establishments, http::refusals::Refusal, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(main) = web::current_account(&state).await else {
-        return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
-    };
+    use crate::server::{accounts::establishments, http::web};
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
     // Only our own page posts here, with a SIRET it listed: anything else detaches nothing.
     let Ok(siret) = crate::domain::Siret::parse(&siret) else {
         return Ok(());
     };
-    let ip = web::client_ip().await;
-    match establishments::detach(&state.store, &main, &siret, &ip).await {
-        Ok(_) => Ok(()),
-        Err(e) => Err(web::refused((), e)),
-    }
+    let detached = establishments::detach(&state.store, &caller.account, &siret, &caller.ip).await;
+    detached.map(|_| ()).map_err(|e| web::refused((), e))
 }
 
 /// The establishments the logged-in account has attached, as the page shows them (the list, read
 /// again after a change).
 #[server(prefix = "/api", endpoint = "etablissements-rattaches", output = super::codec::JsonOut)]
 pub async fn attached_establishments() -> Result<Markup, Refused> {
-    use crate::domain::Problem;
-    use crate::server::http::{refusals::Refusal, web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(account) = web::current_account(&state).await else {
-        return Err(web::refused((), Refusal::general(Problem::SessionEnded)));
-    };
-    state
-        .store
-        .attachments_of(account.id)
-        .await
-        .map(attached_list)
-        .map_err(|e| web::refused((), e))
+    use crate::server::http::web;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let list = state.store.attachments_of(caller.account.id).await;
+    list.map(attached_list).map_err(|e| web::refused((), e))
 }
 
 /// The list as the page shows it, drawn on the server: the WASM has no code for it.

@@ -39,35 +39,44 @@ pub struct WaitingView {
 /// The space's handover page; without a session, off to the login page.
 #[server(prefix = "/api", endpoint = "administrateur", output = super::codec::JsonOut)]
 pub async fn handover_status() -> Result<Option<HandoverView>, Refused> {
-    use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Ok(caller) = super::second_factor::Caller::of(&state).await else {
+    use crate::server::{accounts::space, http::web};
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
-    let view = async {
-        let waiting = state.store.handover_of(caller.account.id).await?;
-        let (recent_login, needs_code, passkey) =
-            super::space::confirmation_needs(&state, &caller.account, &caller.session).await?;
-        Ok::<_, crate::server::store::StoreError>(HandoverView {
+    let (account, offered) = (&caller.account, state.webauthn.is_some());
+    let waiting = state.store.handover_of(account.id).await;
+    let confirm = space::confirmation(&state.store, account, &caller.session, offered).await;
+    let (waiting, confirm) = waiting
+        .and_then(|w| Ok((w, confirm?)))
+        .map_err(|e| web::refused((), e))?;
+    Ok(Some(HandoverView::of(waiting, confirm)))
+}
+
+#[cfg(feature = "ssr")]
+impl HandoverView {
+    fn of(
+        waiting: Option<crate::server::store::Handover>,
+        confirm: crate::server::accounts::space::Confirmation,
+    ) -> Self {
+        use crate::server::store::HandoverOrigin;
+        HandoverView {
             waiting: waiting.map(|h| WaitingView {
                 name: format!("{} {}", h.successor.first_name, h.successor.last_name),
                 // Typed by someone else (the approvals' address, support): shown masked.
                 email: match h.origin {
-                    crate::server::store::HandoverOrigin::Administrator => {
-                        h.successor.email.to_string()
-                    }
+                    HandoverOrigin::Administrator => h.successor.email.to_string(),
                     _ => h.successor.email.masked(),
                 },
                 since: h.created_at.date(),
                 until: h.expires_at.date(),
             }),
-            recent_login,
-            needs_code,
-            passkey,
-        })
-    };
-    view.await.map(Some).map_err(|e| web::refused((), e))
+            recent_login: confirm.recent_login,
+            needs_code: confirm.needs_code,
+            passkey: confirm.passkey,
+        }
+    }
 }
 
 /// « Envoyer le lien au nouvel administrateur ».
@@ -78,29 +87,20 @@ pub async fn start_handover(
     email: String,
     email_confirmation: String,
 ) -> Result<(), HandoverProblem> {
-    use crate::domain::Problem;
-    use crate::server::accounts::handover;
-    use crate::server::http::{refusals::Refusal, web};
+    use crate::server::{accounts::handover, http::web};
     let form = HandoverForm {
         last_name,
         first_name,
         email,
         email_confirmation,
     };
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Ok(caller) = super::second_factor::Caller::of(&state).await else {
-        return Err(web::refused(form, Refusal::general(Problem::SessionEnded)));
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
+        return Err(web::session_ended(form));
     };
     let notices = state.notices();
-    let started = handover::start_from_space(
-        &state.store,
-        &notices,
-        &caller.account,
-        &caller.session,
-        &form,
-        &caller.ip,
-    );
-    started.await.map_err(|e| web::refused(form, e))?;
+    let started = handover::start_from_space(&state.store, &notices, &caller, &form).await;
+    started.map_err(|e| web::refused(form, e))?;
     state.outbox_wake.notify_one();
     leptos_axum::redirect(routes::HANDOVER);
     Ok(())
@@ -110,48 +110,30 @@ pub async fn start_handover(
 #[server(prefix = "/api", endpoint = "annuler-changement-administrateur", output = super::codec::JsonOut)]
 pub async fn cancel_handover() -> Result<(), Refused> {
     use crate::server::{accounts::handover, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = super::second_factor::Caller::of(&state).await?;
-    handover::cancel(&state.store, &caller.account, &caller.ip)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let cancelled = handover::cancel(&state.store, &caller.account, &caller.ip).await;
+    cancelled.map_err(|e| web::refused((), e))?;
     leptos_axum::redirect(routes::HANDOVER);
     Ok(())
 }
 
-/// « Je n'ai plus accès à l'adresse du compte »: the same answer whatever the SIRET.
+/// « Je n'ai plus accès à l'adresse du compte »: the same answer whatever the SIRET, at once
+/// (the work is done after it: its timing tells nothing of the SIRET).
 #[server(prefix = "/api", endpoint = "acces-perdu", output = super::codec::JsonOut)]
 pub async fn lost_address(siret: String) -> Result<(), FormProblem<String>> {
-    use crate::domain::{Problem, Siret};
-    use crate::server::http::{refusals::Refusal, web};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    use crate::server::{accounts::handover, http::web};
+    let state = web::state();
     let ip = web::client_ip().await;
     if let Err(seconds) = state.limits.signup.take(&ip).await {
-        return Err(web::refused(
-            siret,
-            Refusal::general(Problem::TooManyRequests { seconds }),
-        ));
+        return Err(web::too_many(siret, seconds));
     }
-    let parsed = match Siret::parse(&siret) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            return Err(web::refused(
-                siret,
-                Refusal::on(Field::Siret, Problem::Siret(e)),
-            ))
-        }
-    };
-    // Answered at once, the work done after: the answer's timing tells nothing of the SIRET.
-    let background = state.clone();
+    let parsed = handover::parse_siret(&siret).map_err(|e| web::refused(siret, e))?;
     tokio::spawn(async move {
-        let state = background;
-        let notices = state.notices();
-        match crate::server::accounts::handover::request(&state.store, &notices, &parsed, &ip).await
-        {
+        let requested = handover::request(&state.store, &state.notices(), &parsed, &ip).await;
+        match requested {
             Ok(()) => state.outbox_wake.notify_one(),
-            Err(e) => {
-                tracing::error!(error = %e, "« Je n'ai plus accès à l'adresse du compte » failed")
-            }
+            Err(e) => tracing::error!(error = %e, "a lost address's request failed"),
         }
     });
     leptos_axum::redirect(&format!(
@@ -166,13 +148,12 @@ pub async fn lost_address(siret: String) -> Result<(), FormProblem<String>> {
 #[server(prefix = "/api", endpoint = "lien-designation", output = super::codec::JsonOut)]
 pub async fn designation_link_is_valid(token: String) -> Result<bool, Refused> {
     use crate::server::{accounts::handover, http::web, store::LinkToken};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     let Some(token) = LinkToken::parse(&token) else {
         return Ok(false);
     };
-    handover::designation_link_is_valid(&state.store, &token)
-        .await
-        .map_err(|e| web::refused((), e))
+    let valid = handover::designation_link_is_valid(&state.store, &token).await;
+    valid.map_err(|e| web::refused((), e))
 }
 
 /// The official address designates the new administrator.
@@ -184,34 +165,29 @@ pub async fn designate(
     email: String,
     email_confirmation: String,
 ) -> Result<(), HandoverProblem> {
-    use crate::server::accounts::handover::{self, HandoverError};
-    use crate::server::{http::web, store::LinkToken};
+    use crate::server::{accounts::handover, http::web};
     let form = HandoverForm {
         last_name,
         first_name,
         email,
         email_confirmation,
     };
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     let ip = web::client_ip().await;
-    let designated = match LinkToken::parse(&token) {
-        Some(link) => handover::designate(&state.store, &state.notices(), &link, &form, &ip).await,
-        None => Err(HandoverError::LinkInvalid),
-    };
-    match designated {
-        Ok(_) => {
-            state.outbox_wake.notify_one();
-            leptos_axum::redirect(&format!("{}?{}=1", routes::DESIGNATE, routes::query::DONE));
-            Ok(())
-        }
-        Err(e) => Err(web::refused_back_to(
+    let designated = handover::designate(&state.store, &state.notices(), &token, &form, &ip).await;
+    if let Err(e) = designated {
+        let path = <Designate as leptos::server_fn::ServerFn>::PATH;
+        return Err(web::refused_back_to(
             form,
             e,
-            <Designate as leptos::server_fn::ServerFn>::PATH,
+            path,
             routes::DESIGNATE,
             &token,
-        )),
+        ));
     }
+    state.outbox_wake.notify_one();
+    leptos_axum::redirect(&format!("{}?{}=1", routes::DESIGNATE, routes::query::DONE));
+    Ok(())
 }
 
 /// The new administrator's Nom, Prénom and address typed twice, each with its refusal.

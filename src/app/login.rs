@@ -13,37 +13,22 @@ pub type AddressProblem = FormProblem<String>;
 
 #[server(prefix = "/api", endpoint = "connexion", output = super::codec::JsonOut)]
 pub async fn login(email: String, password: String) -> Result<(), AddressProblem> {
-    use crate::server::{accounts::auth, http::cookies, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let context = web::LoginContext::of(&state).await;
+    use crate::server::accounts::auth::{self, LoginOutcome};
+    use crate::server::http::{cookies, web};
+    let state = web::state();
+    let (context, notices) = (web::LoginContext::of(&state).await, state.notices());
     let browser = context.browser();
-    match auth::login(&state.store, &state.notices(), &email, &password, &browser).await {
-        Ok(auth::LoginOutcome::Done(logged_in)) => {
-            logged_in_here(&state, &logged_in);
-            Ok(())
-        }
-        Ok(auth::LoginOutcome::SecondStep(step)) => {
+    let outcome = auth::login(&state.store, &notices, &email, &password, &browser).await;
+    match outcome.map_err(|e| web::refused(email, e))? {
+        LoginOutcome::Done(done) => web::logged_in(&state, &done),
+        LoginOutcome::SecondStep(step) => {
             web::set_cookie(&state, cookies::Kind::LoginStep, step.expose());
             leptos_axum::redirect(routes::LOGIN_CODE);
-            Ok(())
+            return Ok(());
         }
-        Err(e) => Err(web::refused(email, e)),
     }
-}
-
-/// A login is complete: the session and device cookies, and off to the space.
-#[cfg(feature = "ssr")]
-fn logged_in_here(
-    state: &crate::server::http::state::AppState,
-    logged_in: &crate::server::accounts::auth::LoggedIn,
-) {
-    use crate::server::http::{cookies, web};
-    // A login from a new browser (or with a recovery code) may have queued its notice.
-    state.outbox_wake.notify_one();
-    web::set_cookie(state, cookies::Kind::Session, logged_in.session.expose());
-    web::set_cookie(state, cookies::Kind::Device, logged_in.device.expose());
-    web::clear_cookie(state, cookies::Kind::LoginStep);
     leptos_axum::redirect(routes::SPACE);
+    Ok(())
 }
 
 /// The login's second step: a code of the authenticator app, or a recovery code.
@@ -51,24 +36,17 @@ fn logged_in_here(
 pub async fn login_code(code: String) -> Result<(), super::forms::Refused> {
     use crate::server::accounts::auth::{self, AuthError};
     use crate::server::http::{cookies, web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(step) = web::login_step(&state) else {
-        return Err(web::refused((), AuthError::LoginExpired));
-    };
+    let state = web::state();
+    let step = web::login_step_or_refuse(&state)?;
     let context = web::LoginContext::of(&state).await;
-    let browser = context.browser();
-    match auth::second_step(&state.factors(), &step, &code, &browser).await {
-        Ok(logged_in) => {
-            logged_in_here(&state, &logged_in);
-            Ok(())
-        }
-        Err(e) => {
-            if matches!(e, AuthError::LoginExpired) {
-                web::clear_cookie(&state, cookies::Kind::LoginStep);
-            }
-            Err(web::refused((), e))
-        }
+    let (factors, browser) = (state.factors(), context.browser());
+    let done = auth::second_step(&factors, &step, &code, &browser).await;
+    if let Err(AuthError::LoginExpired) = done {
+        web::clear_cookie(&state, cookies::Kind::LoginStep);
     }
+    web::logged_in(&state, &done.map_err(|e| web::refused((), e))?);
+    leptos_axum::redirect(routes::SPACE);
+    Ok(())
 }
 
 /// « Double authentification », the login's second step: the code of the authenticator app or
@@ -129,7 +107,7 @@ pub fn LoginCodePage() -> impl IntoView {
 #[server(prefix = "/api", endpoint = "mot-de-passe-oublie", output = super::codec::JsonOut)]
 pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
     use crate::server::{accounts::auth, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     let ip = web::client_ip().await;
     match auth::request_reset(&state.store, &state.notices(), &email, &ip).await {
         Ok(()) => {

@@ -11,7 +11,7 @@ use leptos_router::{components::A, hooks::use_query_map};
 #[server(prefix = "/api", endpoint = "lien-pas-nous", output = super::codec::JsonOut)]
 pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
     use crate::server::{accounts::ownership, http::web, store::LinkToken};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     let Some(token) = LinkToken::parse(&token) else {
         return Ok(false);
     };
@@ -23,29 +23,17 @@ pub async fn not_us_link_is_valid(token: String) -> Result<bool, Refused> {
 /// « Suspendre ce compte »: suspends the account at once.
 #[server(prefix = "/api", endpoint = "ce-n-est-pas-nous", output = super::codec::JsonOut)]
 pub async fn confirm_not_us(token: String) -> Result<(), Refused> {
-    use crate::server::accounts::ownership::{self, OwnershipError};
-    use crate::server::{http::web, store::LinkToken};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    use crate::server::{accounts::ownership, http::web};
+    let state = web::state();
     let ip = web::client_ip().await;
     let support = &state.settings.support_contact;
-    let suspended = match LinkToken::parse(&token) {
-        Some(link) => ownership::suspend(&state.store, &link, &ip, support).await,
-        None => Err(OwnershipError::LinkInvalid),
-    };
-    match suspended {
-        Ok(_) => {
-            state.outbox_wake.notify_one();
-            leptos_axum::redirect(&format!("{}?{}=1", routes::NOT_US, routes::query::DONE));
-            Ok(())
-        }
-        Err(e) => Err(web::refused_back_to(
-            (),
-            e,
-            <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH,
-            routes::NOT_US,
-            &token,
-        )),
+    if let Err(e) = ownership::suspend(&state.store, &token, &ip, support).await {
+        let path = <ConfirmNotUs as leptos::server_fn::ServerFn>::PATH;
+        return Err(web::refused_back_to((), e, path, routes::NOT_US, &token));
     }
+    state.outbox_wake.notify_one();
+    leptos_axum::redirect(&format!("{}?{}=1", routes::NOT_US, routes::query::DONE));
+    Ok(())
 }
 
 #[component]

@@ -4,6 +4,7 @@
 
 use super::forms::Refused;
 
+use crate::routes;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,14 +48,11 @@ fn challenge(c: crate::server::accounts::passkeys::Challenge) -> PasskeyChalleng
 #[server(prefix = "/api", endpoint = "cle-d-acces-ajout", output = super::codec::JsonOut)]
 pub async fn start_passkey() -> Result<PasskeyChallenge, Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = super::second_factor::Caller::of(&state).await?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
     let passkeys = state.passkeys().map_err(|e| web::refused((), e))?;
-    passkeys
-        .start_registration(&caller.asker())
-        .await
-        .map(challenge)
-        .map_err(|e| web::refused((), e))
+    let started = passkeys.start_registration(&caller.asker()).await;
+    started.map(challenge).map_err(|e| web::refused((), e))
 }
 
 /// Second request: the passkey the browser created, kept under its name. Answers where to go:
@@ -66,39 +64,38 @@ pub async fn save_passkey(
     credential: String,
 ) -> Result<String, Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = super::second_factor::Caller::of(&state).await?;
-    let passkeys = state.passkeys().map_err(|e| web::refused((), e))?;
-    let first = passkeys
-        .finish_registration(&caller.asker(), &ceremony, &name, &credential)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let (caller, passkeys) = (web::signed_in(&state).await?, state.passkeys());
+    let passkeys = passkeys.map_err(|e| web::refused((), e))?;
+    let asker = caller.asker();
+    let saved = passkeys
+        .finish_registration(&asker, &ceremony, &name, &credential)
+        .await;
+    let first = saved.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
-    Ok(if first {
-        crate::routes::RECOVERY_CODES
+    let next = if first {
+        routes::RECOVERY_CODES
     } else {
-        crate::routes::SPACE
-    }
-    .to_owned())
+        routes::SPACE
+    };
+    Ok(next.to_owned())
 }
 
 /// « Supprimer » a passkey (a plain form).
 #[server(prefix = "/api", endpoint = "cle-d-acces-supprimer", output = super::codec::JsonOut)]
 pub async fn remove_passkey(id: String) -> Result<(), Refused> {
-    use crate::server::accounts::auth::AuthError;
-    use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = super::second_factor::Caller::of(&state).await?;
-    let passkeys = state.passkeys().map_err(|e| web::refused((), e))?;
+    use crate::server::{accounts::auth::AuthError, http::web};
+    let state = web::state();
+    let (caller, passkeys) = (web::signed_in(&state).await?, state.passkeys());
+    let passkeys = passkeys.map_err(|e| web::refused((), e))?;
+    // Only our own page posts here, with an id it listed.
     let id: i64 = id
         .parse()
         .map_err(|_| web::refused((), AuthError::FactorChanged))?;
-    passkeys
-        .remove(&caller.asker(), id)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let removed = passkeys.remove(&caller.asker(), id).await;
+    removed.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
-    leptos_axum::redirect(crate::routes::SPACE);
+    leptos_axum::redirect(routes::SPACE);
     Ok(())
 }
 
@@ -106,44 +103,37 @@ pub async fn remove_passkey(id: String) -> Result<(), Refused> {
 /// second step, from its cookie) or `confirmation` (the session, before a change).
 #[server(prefix = "/api", endpoint = "cle-d-acces-demande", output = super::codec::JsonOut)]
 pub async fn passkey_request(purpose: String) -> Result<PasskeyChallenge, Refused> {
-    use crate::server::accounts::auth::{self, AuthError};
-    use crate::server::http::web;
-    use crate::server::store::Ceremony;
-    let state = expect_context::<crate::server::http::state::AppState>();
+    use crate::server::{accounts::auth::AuthError, http::web};
+    let state = web::state();
     let purpose =
         purpose_of(&purpose).ok_or_else(|| web::refused((), AuthError::PasskeyRefused))?;
     let passkeys = state.passkeys().map_err(|e| web::refused((), e))?;
-    let account = match purpose {
+    let account = ceremony_account(&state, purpose).await?;
+    let started = passkeys.start_use(purpose, account).await;
+    started.map(challenge).map_err(|e| web::refused((), e))
+}
+
+/// The account a ceremony of `purpose` is for: none for a one-step sign-in (budgeted per client
+/// address), the login step's, or the caller's.
+#[cfg(feature = "ssr")]
+async fn ceremony_account(
+    state: &crate::server::http::state::AppState,
+    purpose: crate::server::store::Ceremony,
+) -> Result<Option<crate::server::store::AccountId>, Refused> {
+    use crate::server::{accounts::auth, http::web, store::Ceremony};
+    match purpose {
         Ceremony::SignIn | Ceremony::Register => {
             let ip = web::client_ip().await;
-            if let Err(seconds) = state.limits.passkey.take(&ip).await {
-                return Err(web::refused(
-                    (),
-                    crate::server::http::refusals::Refusal::general(
-                        crate::domain::Problem::TooManyRequests { seconds },
-                    ),
-                ));
-            }
-            None
+            let admitted = state.limits.passkey.take(&ip).await;
+            admitted.map(|()| None).map_err(|s| web::too_many((), s))
         }
         Ceremony::SecondFactor => {
-            let step =
-                web::login_step(&state).ok_or_else(|| web::refused((), AuthError::LoginExpired))?;
-            Some(
-                auth::step_account(&state.store, &step)
-                    .await
-                    .map_err(|e| web::refused((), e))?,
-            )
+            let step = web::login_step_or_refuse(state)?;
+            let account = auth::step_account(&state.store, &step).await;
+            account.map(Some).map_err(|e| web::refused((), e))
         }
-        Ceremony::Reauthenticate => {
-            Some(super::second_factor::Caller::of(&state).await?.account.id)
-        }
-    };
-    passkeys
-        .start_use(purpose, account)
-        .await
-        .map(challenge)
-        .map_err(|e| web::refused((), e))
+        Ceremony::Reauthenticate => Ok(Some(web::signed_in(state).await?.account.id)),
+    }
 }
 
 /// Second request: the passkey the browser used. Answers where to go next.
@@ -153,56 +143,47 @@ pub async fn use_passkey(
     ceremony: String,
     credential: String,
 ) -> Result<String, Refused> {
-    use crate::server::accounts::auth::{self, AuthError};
-    use crate::server::http::{cookies, web};
-    use crate::server::store::Ceremony;
-    let state = expect_context::<crate::server::http::state::AppState>();
+    use crate::server::{accounts::auth, accounts::auth::AuthError, http::web, store::Ceremony};
+    let state = web::state();
     let purpose =
         purpose_of(&purpose).ok_or_else(|| web::refused((), AuthError::PasskeyRefused))?;
     let passkeys = state.passkeys().map_err(|e| web::refused((), e))?;
-    if purpose == Ceremony::Reauthenticate {
-        let caller = super::second_factor::Caller::of(&state).await?;
-        passkeys
-            .reauthenticate(&caller.asker(), &ceremony, &credential)
-            .await
-            .map_err(|e| web::refused((), e))?;
-        return Ok(crate::routes::SPACE.to_owned());
-    }
-    let context = web::LoginContext::of(&state).await;
+    let (context, step) = (web::LoginContext::of(&state).await, web::login_step(&state));
     let browser = context.browser();
-    let logged_in = if purpose == Ceremony::SecondFactor {
-        let step =
-            web::login_step(&state).ok_or_else(|| web::refused((), AuthError::LoginExpired))?;
-        auth::second_step_with_passkey(&passkeys, &step, &ceremony, &credential, &browser).await
-    } else {
-        auth::sign_in_with_passkey(&passkeys, &ceremony, &credential, &browser).await
-    }
-    .map_err(|e| web::refused((), e))?;
-    state.outbox_wake.notify_one();
-    web::set_cookie(&state, cookies::Kind::Session, logged_in.session.expose());
-    web::set_cookie(&state, cookies::Kind::Device, logged_in.device.expose());
-    web::clear_cookie(&state, cookies::Kind::LoginStep);
-    Ok(crate::routes::SPACE.to_owned())
+    let done = match (purpose, step) {
+        (Ceremony::Reauthenticate, _) => {
+            let caller = web::signed_in(&state).await?;
+            let asker = caller.asker();
+            let confirmed = passkeys
+                .reauthenticate(&asker, &ceremony, &credential)
+                .await;
+            confirmed.map_err(|e| web::refused((), e))?;
+            return Ok(routes::SPACE.to_owned());
+        }
+        (Ceremony::SecondFactor, None) => Err(AuthError::LoginExpired),
+        (Ceremony::SecondFactor, Some(step)) => {
+            auth::second_step_with_passkey(&passkeys, &step, &ceremony, &credential, &browser).await
+        }
+        _ => auth::sign_in_with_passkey(&passkeys, &ceremony, &credential, &browser).await,
+    };
+    web::logged_in(&state, &done.map_err(|e| web::refused((), e))?);
+    Ok(routes::SPACE.to_owned())
 }
 
 /// Whether the login waiting for its second factor may use a passkey (its account has one).
 #[server(prefix = "/api", endpoint = "cle-d-acces-proposee", output = super::codec::JsonOut)]
 pub async fn step_has_passkey() -> Result<bool, Refused> {
-    use crate::server::accounts::auth;
-    use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
+    use crate::server::{accounts::auth, http::web};
+    let state = web::state();
     let Some(step) = web::login_step(&state) else {
         return Ok(false);
     };
     let Ok(account) = auth::step_account(&state.store, &step).await else {
         return Ok(false);
     };
-    let passkeys = state
-        .store
-        .passkeys_of(account)
-        .await
-        .map_err(|e| web::refused((), e))?;
-    Ok(state.webauthn.is_some() && !passkeys.is_empty())
+    let passkeys = state.store.passkeys_of(account).await;
+    let any = !passkeys.map_err(|e| web::refused((), e))?.is_empty();
+    Ok(state.webauthn.is_some() && any)
 }
 
 /// Whether this address offers passkeys (not on an IP address). Rendered on the server.

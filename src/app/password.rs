@@ -16,41 +16,36 @@ use leptos_router::{components::A, hooks::use_query_map};
 #[server(prefix = "/api", endpoint = "lien-valide", output = super::codec::JsonOut)]
 pub async fn link_is_valid(token: String) -> Result<bool, Refused> {
     use crate::server::{accounts::auth, http::web, store::LinkToken};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     let Some(token) = LinkToken::parse(&token) else {
         return Ok(false);
     };
-    auth::emailed_link_is_valid(&state.store, &token)
-        .await
-        .map_err(|e| web::refused((), e))
+    let valid = auth::emailed_link_is_valid(&state.store, &token).await;
+    valid.map_err(|e| web::refused((), e))
 }
 
 /// « Cliquer ici pour continuer »: opens the password form (the link stays valid until a
 /// password is saved).
 #[server(prefix = "/api", endpoint = "continuer", output = super::codec::JsonOut)]
 pub async fn open_flow(token: String) -> Result<(), Refused> {
-    use crate::server::accounts::auth::{self, AuthError};
-    use crate::server::{http::cookies, http::web, store::LinkToken};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    use crate::server::{accounts::auth, http::cookies, http::web};
+    let state = web::state();
     let ip = web::client_ip().await;
-    let opened = match LinkToken::parse(&token) {
-        Some(link) => auth::open_password_flow(&state.store, &link, &ip).await,
-        None => Err(AuthError::LinkInvalid),
-    };
-    match opened {
-        Ok(flow) => {
-            web::set_cookie(&state, cookies::Kind::PasswordFlow, flow.expose());
-            leptos_axum::redirect(routes::NEW_PASSWORD);
-            Ok(())
+    match auth::open_password_flow(&state.store, &token, &ip).await {
+        Ok(flow) => web::set_cookie(&state, cookies::Kind::PasswordFlow, flow.expose()),
+        Err(e) => {
+            let path = <OpenFlow as ServerFn>::PATH;
+            return Err(web::refused_back_to(
+                (),
+                e,
+                path,
+                routes::PASSWORD_LINK,
+                &token,
+            ));
         }
-        Err(e) => Err(web::refused_back_to(
-            (),
-            e,
-            <OpenFlow as ServerFn>::PATH,
-            routes::PASSWORD_LINK,
-            &token,
-        )),
     }
+    leptos_axum::redirect(routes::NEW_PASSWORD);
+    Ok(())
 }
 
 /// The account's values the password rules use (its first name greets), when the flow is open:
@@ -58,14 +53,13 @@ pub async fn open_flow(token: String) -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "flux-mot-de-passe", output = super::codec::JsonOut)]
 pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
     use crate::server::{accounts::auth, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     let Some(flow) = web::password_flow(&state) else {
         return Ok(None);
     };
-    match auth::flow_owner(&state.store, &flow).await {
-        Ok(owner) => Ok(owner.map(|o| o.password_context())),
-        Err(e) => Err(web::refused((), e)),
-    }
+    let owner = auth::flow_owner(&state.store, &flow).await;
+    let owner = owner.map_err(|e| web::refused((), e))?;
+    Ok(owner.map(|o| o.password_context()))
 }
 
 /// « Valider »: the server re-checks every rule.
@@ -73,29 +67,16 @@ pub async fn flow_status() -> Result<Option<PasswordContext>, Refused> {
 pub async fn set_password(password: String, confirmation: String) -> Result<(), Refused> {
     use crate::server::accounts::auth::{self, AuthError};
     use crate::server::{http::cookies, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Some(flow) = web::password_flow(&state) else {
-        return Err(web::refused((), AuthError::LinkInvalid));
-    };
-    let ip = web::client_ip().await;
-    match auth::set_password(
-        &state.store,
-        &state.notices(),
-        &flow,
-        &password,
-        &confirmation,
-        &ip,
-    )
-    .await
-    {
-        Ok(()) => {
-            state.outbox_wake.notify_one();
-            web::clear_cookie(&state, cookies::Kind::PasswordFlow);
-            leptos_axum::redirect(routes::PASSWORD_SAVED);
-            Ok(())
-        }
-        Err(e) => Err(web::refused((), e)),
-    }
+    let state = web::state();
+    let flow =
+        web::password_flow(&state).ok_or_else(|| web::refused((), AuthError::LinkInvalid))?;
+    let (ip, notices) = (web::client_ip().await, state.notices());
+    let saved = auth::set_password(&state.store, &notices, &flow, &password, &confirmation, &ip);
+    saved.await.map_err(|e| web::refused((), e))?;
+    state.outbox_wake.notify_one();
+    web::clear_cookie(&state, cookies::Kind::PasswordFlow);
+    leptos_axum::redirect(routes::PASSWORD_SAVED);
+    Ok(())
 }
 
 #[component]

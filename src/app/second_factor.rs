@@ -41,52 +41,14 @@ pub struct CodesView {
     pub download: String,
 }
 
-/// The logged-in account, its session, its address and browser: who asks for a change.
-#[cfg(feature = "ssr")]
-pub(crate) struct Caller {
-    pub account: crate::server::store::Account,
-    pub session: crate::server::store::SessionId,
-    pub ip: crate::server::clients::ClientIp,
-    pub user_agent: String,
-}
-
-#[cfg(feature = "ssr")]
-impl Caller {
-    pub async fn of(state: &crate::server::http::state::AppState) -> Result<Self, Refused> {
-        use crate::domain::Problem;
-        use crate::server::http::{refusals::Refusal, web};
-        match (web::current_account(state).await, web::session_id(state)) {
-            (Some(account), Some(session)) => Ok(Caller {
-                account,
-                session,
-                ip: web::client_ip().await,
-                user_agent: web::user_agent(),
-            }),
-            _ => Err(web::refused((), Refusal::general(Problem::SessionEnded))),
-        }
-    }
-
-    pub fn asker(&self) -> crate::server::accounts::second_factor::Asker<'_> {
-        crate::server::accounts::second_factor::Asker {
-            account: &self.account,
-            session: &self.session,
-            ip: &self.ip,
-            user_agent: &self.user_agent,
-        }
-    }
-}
-
 /// « Activer la double authentification »: a new secret, then its set-up page.
 #[server(prefix = "/api", endpoint = "activer-double-authentification", output = super::codec::JsonOut)]
 pub async fn start_app() -> Result<(), Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = Caller::of(&state).await?;
-    state
-        .factors()
-        .start(&caller.asker())
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let started = state.factors().start(&caller.asker()).await;
+    started.map_err(|e| web::refused((), e))?;
     leptos_axum::redirect(routes::SECOND_FACTOR);
     Ok(())
 }
@@ -95,13 +57,10 @@ pub async fn start_app() -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "confirmer-double-authentification", output = super::codec::JsonOut)]
 pub async fn confirm_app(code: String) -> Result<(), Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = Caller::of(&state).await?;
-    state
-        .factors()
-        .confirm(&caller.asker(), &code)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let confirmed = state.factors().confirm(&caller.asker(), &code).await;
+    confirmed.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
     leptos_axum::redirect(routes::RECOVERY_CODES);
     Ok(())
@@ -111,13 +70,10 @@ pub async fn confirm_app(code: String) -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "desactiver-double-authentification", output = super::codec::JsonOut)]
 pub async fn remove_app() -> Result<(), Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = Caller::of(&state).await?;
-    state
-        .factors()
-        .remove(&caller.asker())
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let removed = state.factors().remove(&caller.asker()).await;
+    removed.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
     leptos_axum::redirect(routes::SPACE);
     Ok(())
@@ -127,13 +83,10 @@ pub async fn remove_app() -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "renouveler-codes-de-secours", output = super::codec::JsonOut)]
 pub async fn renew_codes() -> Result<(), Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let caller = Caller::of(&state).await?;
-    state
-        .factors()
-        .renew_codes(&caller.asker())
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let renewed = state.factors().renew_codes(&caller.asker()).await;
+    renewed.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
     leptos_axum::redirect(routes::RECOVERY_CODES);
     Ok(())
@@ -143,17 +96,13 @@ pub async fn renew_codes() -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "double-authentification", output = super::codec::JsonOut)]
 pub async fn app_setup() -> Result<Option<SetupView>, Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Ok(caller) = Caller::of(&state).await else {
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
-    let setup = state
-        .factors()
-        .setup(&caller.asker())
-        .await
-        .map_err(|e| web::refused((), e))?;
-    Ok(setup.map(|s| SetupView {
+    let setup = state.factors().setup(&caller.asker()).await;
+    Ok(setup.map_err(|e| web::refused((), e))?.map(|s| SetupView {
         qr_svg: s.qr_svg,
         secret_grouped: s.secret_grouped,
     }))
@@ -163,21 +112,23 @@ pub async fn app_setup() -> Result<Option<SetupView>, Refused> {
 #[server(prefix = "/api", endpoint = "codes-de-secours", output = super::codec::JsonOut)]
 pub async fn unseen_codes() -> Result<Option<CodesView>, Refused> {
     use crate::server::http::web;
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let Ok(caller) = Caller::of(&state).await else {
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
         leptos_axum::redirect(routes::LOGIN);
         return Ok(None);
     };
-    let codes = state
-        .factors()
-        .take_unseen_codes(&caller.asker())
-        .await
-        .map_err(|e| web::refused((), e))?;
-    let account = &caller.account;
-    Ok(codes.map(|codes| {
+    let codes = state.factors().take_unseen_codes(&caller.asker()).await;
+    let codes = codes.map_err(|e| web::refused((), e))?;
+    Ok(codes.map(|codes| CodesView::of(&caller.account.email, codes)))
+}
+
+#[cfg(feature = "ssr")]
+impl CodesView {
+    /// The codes, and the same as a text file naming the account and the day.
+    fn of(email: &crate::domain::EmailAddress, codes: Vec<String>) -> Self {
         let text = format!(
             "Hub Pro Transport — codes de secours\nCompte\u{a0}: {}\nCréés le {}\n\n{}\n\nChaque code permet une seule connexion, si vous n'avez plus accès à votre application d'authentification.\n",
-            account.email,
+            email,
             french_date(crate::server::store::now().date()),
             codes.join("\n")
         );
@@ -185,7 +136,7 @@ pub async fn unseen_codes() -> Result<Option<CodesView>, Refused> {
             download: format!("data:text/plain;charset=utf-8,{}", percent_encoded(&text)),
             codes,
         }
-    }))
+    }
 }
 
 /// Every byte but the unreserved ones, as `%XX` (a `data:` address).

@@ -77,24 +77,22 @@ pub async fn check_siret(siret: String) -> Result<SiretAnswer, Refused> {
 /// then leaves the check to its island).
 #[cfg(feature = "ssr")]
 async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<SiretAnswer, Refused>> {
-    use crate::server::accounts::signup::{eligibility, SignupError};
-    use crate::server::http::refusals::Refusal;
+    use crate::server::accounts::signup::eligibility;
     use crate::server::http::web;
-    use crate::server::registry::directory::{DirectoryError, KnownOnly};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let counted = |outcome: &'static str| {
-        metrics::counter!("hubpro_siret_checks_total", "outcome" => outcome).increment(1);
-    };
+    use crate::server::registry::directory::KnownOnly;
+    let state = web::state();
     let client = web::client_ip().await;
     if let Err(seconds) = state.limits.eligibility.take(&client).await {
         counted("throttled");
-        return Some(Err(web::refused((), too_many(seconds))));
+        return Some(Err(web::too_many((), seconds)));
     }
     let siret = match Siret::parse(&siret) {
         Ok(s) => s,
         Err(e) => {
-            counted("invalid");
-            return Some(Ok(SiretAnswer::of(SiretCheck::Refused(Problem::Siret(e)))));
+            return Some(Ok(answered(
+                "invalid",
+                SiretCheck::Refused(Problem::Siret(e)),
+            )))
         }
     };
     let known_only = KnownOnly(state.directory.as_ref());
@@ -102,43 +100,65 @@ async fn answer_siret(siret: String, may_ask_insee: bool) -> Option<Result<Siret
     if !may_ask_insee {
         deps.directory = &known_only;
     }
-    let (outcome, check) = match eligibility(&deps, &siret, &client).await {
-        Ok(crate::domain::Eligibility::Eligible {
+    let checked = eligibility(&deps, &siret, &client).await;
+    siret_check(checked, &state.settings.support_contact)
+}
+
+#[cfg(feature = "ssr")]
+fn counted(outcome: &'static str) {
+    metrics::counter!("hubpro_siret_checks_total", "outcome" => outcome).increment(1);
+}
+
+#[cfg(feature = "ssr")]
+fn answered(outcome: &'static str, check: SiretCheck) -> SiretAnswer {
+    counted(outcome);
+    SiretAnswer::of(check)
+}
+
+/// An eligibility as the live check tells it. A refused eligibility and a failed check are told
+/// as the same problems « CRÉER » would get ([`crate::server::http::refusals`]); `None` when
+/// INSEE was not asked.
+#[cfg(feature = "ssr")]
+fn siret_check(
+    checked: Result<crate::domain::Eligibility, crate::server::accounts::signup::SignupError>,
+    support: &str,
+) -> Option<Result<SiretAnswer, Refused>> {
+    use crate::domain::Eligibility;
+    use crate::server::accounts::signup::SignupError;
+    use crate::server::http::{refusals::Refusal, web};
+    use crate::server::registry::directory::DirectoryError;
+    let refusal = match checked {
+        Ok(Eligibility::Eligible {
             establishment,
             approvals,
-        }) => (
-            "eligible",
-            SiretCheck::Eligible {
+        }) => {
+            let eligible = SiretCheck::Eligible {
                 establishment,
                 approvals,
-            },
-        ),
-        Ok(crate::domain::Eligibility::Refused(refusal)) => {
-            let outcome = if refusal.has_account() {
+            };
+            return Some(Ok(answered("eligible", eligible)));
+        }
+        Ok(Eligibility::Refused(refusal)) => {
+            let registered = refusal.has_account();
+            let problem =
+                crate::server::http::refusals::ineligible(refusal).naming_support(support);
+            let check = if registered {
                 SiretCheck::Registered
             } else {
                 SiretCheck::Refused
             };
-            let problem = crate::server::http::refusals::ineligible(refusal)
-                .naming_support(&state.settings.support_contact);
-            ("refused", outcome(problem))
+            return Some(Ok(answered("refused", check(problem))));
         }
         Err(SignupError::DirectoryUnavailable(DirectoryError::NotAsked)) => return None,
-        Err(SignupError::DirectoryUnavailable(e)) => match e.problem() {
-            // This client's share of INSEE calls is spent: the check itself is refused.
-            wait @ Problem::TooManyRequests { .. } => {
-                counted("throttled");
-                return Some(Err(web::refused((), Refusal::general(wait))));
-            }
-            problem => ("unavailable", SiretCheck::Refused(problem)),
-        },
-        Err(e) => {
-            tracing::error!(error = %e, "eligibility check failed");
-            ("unavailable", SiretCheck::Refused(Problem::Unexpected))
-        }
+        Err(e) => Refusal::from(e),
     };
-    counted(outcome);
-    Some(Ok(SiretAnswer::of(check)))
+    let problem = refusal.general.unwrap_or(Problem::Unexpected);
+    if let Problem::TooManyRequests { .. } = problem {
+        // This client's share of INSEE calls is spent: the check itself is refused.
+        counted("throttled");
+        return Some(Err(web::refused((), Refusal::general(problem))));
+    }
+    Some(Ok(answered("unavailable", SiretCheck::Refused(problem))))
 }
 
 /// The check of a SIRET the page is opened with, drawn into the page. INSEE is asked only for a
@@ -174,25 +194,18 @@ pub async fn create_account(
         email,
         email_confirmation,
     };
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let ip = web::client_ip().await;
+    let (state, ip) = (web::state(), web::client_ip().await);
     if let Err(seconds) = state.limits.signup.take(&ip).await {
-        return Err(web::refused(form, too_many(seconds)));
+        return Err(web::too_many(form, seconds));
     }
-    match sign_up(&state.signup_deps(), &form, &ip).await {
-        Ok(signup) => {
-            metrics::counter!("hubpro_signups_total").increment(1);
-            state.outbox_wake.notify_one();
-            leptos_axum::redirect(&routes::signup_done(&signup.email));
-            Ok(())
-        }
-        Err(e) => Err(web::refused(form, e)),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn too_many(seconds: i64) -> crate::server::http::refusals::Refusal {
-    crate::server::http::refusals::Refusal::general(Problem::TooManyRequests { seconds })
+    let signup = match sign_up(&state.signup_deps(), &form, &ip).await {
+        Ok(signup) => signup,
+        Err(e) => return Err(web::refused(form, e)),
+    };
+    metrics::counter!("hubpro_signups_total").increment(1);
+    state.outbox_wake.notify_one();
+    leptos_axum::redirect(&routes::signup_done(&signup.email));
+    Ok(())
 }
 
 /// A SIRET worth checking: 14 digits with a right check digit.

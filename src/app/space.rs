@@ -52,75 +52,72 @@ pub struct SessionView {
 /// The logged-in administrator's space; without a session, a redirect to the login page.
 #[server(prefix = "/api", endpoint = "espace", output = super::codec::JsonOut)]
 pub async fn my_space() -> Result<Option<SpaceView>, Refused> {
-    use crate::routes;
-    use crate::server::{accounts::sessions, accounts::space, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let (Some(account), Some(current)) =
-        (web::current_account(&state).await, web::session_id(&state))
-    else {
-        leptos_axum::redirect(routes::LOGIN);
+    use crate::server::{accounts::space, http::web};
+    let state = web::state();
+    let Some(caller) = web::caller(&state).await else {
+        leptos_axum::redirect(crate::routes::LOGIN);
         return Ok(None);
     };
-    let centre = space::overview(&state.store, state.directory.as_ref(), &account)
-        .await
-        .map_err(|e| web::refused((), e))?;
-    let now = crate::server::store::now();
-    let listed = sessions::list(&state.store, account.id, &current)
-        .await
-        .map_err(|e| web::refused((), e))?;
-    let recent_login = listed.recent_login;
-    let factors = state
-        .store
-        .factor_summary(account.id)
-        .await
-        .map_err(|e| web::refused((), e))?;
-    let passkeys = state
-        .store
-        .passkeys_of(account.id)
-        .await
-        .map_err(|e| web::refused((), e))?;
-    let open = listed
-        .open
-        .into_iter()
-        .map(|s| SessionView {
-            handle: s.handle,
-            browser: s.browser,
-            system: s.system,
-            ip: s.ip,
-            opened_on: s.opened.date(),
-            idle_minutes: (now - s.last_seen).whole_minutes().max(0),
-            current: s.current,
-        })
-        .collect();
-    Ok(Some(SpaceView {
-        organisation: account.organisation_name,
-        siret: account.siret,
-        address: centre.address,
-        approvals: centre.approvals,
-        today: crate::server::registry::approvals::today(),
-        first_name: account.first_name,
-        last_name: account.last_name,
-        email: account.email,
-        demo: state.directory.is_demo(),
-        main_establishment: centre.main_establishment,
-        attachments: super::establishments::attached_list(centre.attachments),
-        sessions: open,
-        recent_login,
-        second_factor: super::second_factor::FactorView {
-            on_since: factors.totp_since.map(|t| t.date()),
-            codes_left: factors.codes_left,
-            passkeys: passkeys
+    let read = space::space(&state.store, state.directory.as_ref(), &caller).await;
+    let read = read.map_err(|e| web::refused((), e))?;
+    let (demo, offered) = (state.directory.is_demo(), state.webauthn.is_some());
+    Ok(Some(SpaceView::of(caller.account, read, demo, offered)))
+}
+
+#[cfg(feature = "ssr")]
+impl SpaceView {
+    fn of(
+        account: crate::server::store::Account,
+        space: crate::server::accounts::space::Space,
+        demo: bool,
+        passkeys_offered: bool,
+    ) -> Self {
+        let now = crate::server::store::now();
+        let centre = space.centre;
+        SpaceView {
+            organisation: account.organisation_name,
+            siret: account.siret,
+            address: centre.address,
+            approvals: centre.approvals,
+            today: crate::server::registry::approvals::today(),
+            first_name: account.first_name,
+            last_name: account.last_name,
+            email: account.email,
+            demo,
+            main_establishment: centre.main_establishment,
+            attachments: super::establishments::attached_list(centre.attachments),
+            sessions: space
+                .sessions
+                .open
                 .into_iter()
-                .map(|p| super::passkeys::PasskeyView {
-                    id: p.id,
-                    name: p.name,
-                    added_on: p.created.date(),
-                    used_on: p.last_used.map(|t| t.date()),
+                .map(|s| SessionView {
+                    handle: s.handle,
+                    browser: s.browser,
+                    system: s.system,
+                    ip: s.ip,
+                    opened_on: s.opened.date(),
+                    idle_minutes: (now - s.last_seen).whole_minutes().max(0),
+                    current: s.current,
                 })
                 .collect(),
-            passkeys_offered: state.webauthn.is_some(),
-        },
-    }))
+            recent_login: space.sessions.recent_login,
+            second_factor: super::second_factor::FactorView {
+                on_since: space.factors.totp_since.map(|t| t.date()),
+                codes_left: space.factors.codes_left,
+                passkeys: space
+                    .passkeys
+                    .into_iter()
+                    .map(|p| super::passkeys::PasskeyView {
+                        id: p.id,
+                        name: p.name,
+                        added_on: p.created.date(),
+                        used_on: p.last_used.map(|t| t.date()),
+                    })
+                    .collect(),
+                passkeys_offered,
+            },
+        }
+    }
 }
 
 /// « Confirmer » my password (and the second factor's code, when on), before a sensitive
@@ -132,66 +129,38 @@ pub async fn confirm_password(
     code: Option<String>,
     from: Option<String>,
 ) -> Result<(), FormProblem<String>> {
-    use crate::server::accounts::{auth, second_factor::Asker};
-    use crate::server::http::{refusals::Refusal, web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let from = from.unwrap_or_default();
-    let (Some(account), Some(current)) =
-        (web::current_account(&state).await, web::session_id(&state))
-    else {
-        return Err(web::refused(from, Refusal::general(Problem::SessionEnded)));
+    use crate::server::{accounts::auth, http::web};
+    let (state, from) = (web::state(), from.unwrap_or_default());
+    let Some(caller) = web::caller(&state).await else {
+        return Err(web::session_ended(from));
     };
-    let ip = web::client_ip().await;
-    let user_agent = web::user_agent();
-    let asker = Asker {
-        account: &account,
-        session: &current,
-        ip: &ip,
-        user_agent: &user_agent,
-    };
-    auth::confirm_identity(
-        &state.factors(),
-        &asker,
-        &password,
-        code.as_deref().unwrap_or(""),
-    )
-    .await
-    .map_err(|e| web::refused(from.clone(), e))?;
+    let code = code.as_deref().unwrap_or("");
+    let (factors, asker) = (state.factors(), caller.asker());
+    let confirmed = auth::confirm_identity(&factors, &asker, &password, code).await;
+    confirmed.map_err(|e| web::refused(from.clone(), e))?;
     state.outbox_wake.notify_one();
-    // Back to the page whose card asked for it.
-    leptos_axum::redirect(match from.as_str() {
-        "handover-reauth" => crate::routes::HANDOVER,
-        "closure-reauth" => crate::routes::CLOSURE,
-        _ => crate::routes::SPACE,
-    });
+    leptos_axum::redirect(back_after_confirmation(&from));
     Ok(())
 }
 
-/// What confirming the caller's identity takes: whether its login is recent enough already,
-/// whether a code is asked beside the password, whether a passkey may confirm instead.
-#[cfg(feature = "ssr")]
-pub(crate) async fn confirmation_needs(
-    state: &crate::server::http::state::AppState,
-    account: &crate::server::store::Account,
-    session: &crate::server::store::SessionId,
-) -> Result<(bool, bool, bool), crate::server::store::StoreError> {
-    let recent = crate::server::accounts::sessions::is_recent(&state.store, session).await?;
-    let factors = state.store.factor_summary(account.id).await?;
-    let passkeys = state.store.passkeys_of(account.id).await?.len();
-    let needs_code = factors.totp_since.is_some() || passkeys > 0;
-    Ok((recent, needs_code, passkeys > 0 && state.webauthn.is_some()))
+/// The page whose card asked for the confirmation, by the card's form id.
+fn back_after_confirmation(from: &str) -> &'static str {
+    match from {
+        "handover-reauth" => crate::routes::HANDOVER,
+        "closure-reauth" => crate::routes::CLOSURE,
+        _ => crate::routes::SPACE,
+    }
 }
 
 /// « Terminer cette session »: another session of the account ends.
 #[server(prefix = "/api", endpoint = "terminer-session", output = super::codec::JsonOut)]
 pub async fn end_session(handle: String) -> Result<(), Refused> {
     use crate::server::{accounts::sessions, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let (account, current) = signed_in(&state).await?;
-    let ip = web::client_ip().await;
-    sessions::end_one(&state.store, account, &current, &handle, &ip)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let (account, current, ip) = (caller.account.id, &caller.session, &caller.ip);
+    let ended = sessions::end_one(&state.store, account, current, &handle, ip).await;
+    ended.map_err(|e| web::refused((), e))?;
     leptos_axum::redirect(crate::routes::SPACE);
     Ok(())
 }
@@ -200,47 +169,26 @@ pub async fn end_session(handle: String) -> Result<(), Refused> {
 #[server(prefix = "/api", endpoint = "terminer-autres-sessions", output = super::codec::JsonOut)]
 pub async fn end_other_sessions() -> Result<(), Refused> {
     use crate::server::{accounts::sessions, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
-    let (account, current) = signed_in(&state).await?;
-    let ip = web::client_ip().await;
-    sessions::end_others(&state.store, account, &current, &ip)
-        .await
-        .map_err(|e| web::refused((), e))?;
+    let state = web::state();
+    let caller = web::signed_in(&state).await?;
+    let (account, current, ip) = (caller.account.id, &caller.session, &caller.ip);
+    let ended = sessions::end_others(&state.store, account, current, ip).await;
+    ended.map_err(|e| web::refused((), e))?;
     leptos_axum::redirect(crate::routes::SPACE);
     Ok(())
 }
 
-/// The logged-in account and its session, or the refusal of a call without one.
-#[cfg(feature = "ssr")]
-async fn signed_in(
-    state: &crate::server::http::state::AppState,
-) -> Result<
-    (
-        crate::server::store::AccountId,
-        crate::server::store::SessionId,
-    ),
-    Refused,
-> {
-    use crate::server::http::{refusals::Refusal, web};
-    match (web::current_account(state).await, web::session_id(state)) {
-        (Some(account), Some(current)) => Ok((account.id, current)),
-        _ => Err(web::refused((), Refusal::general(Problem::SessionEnded))),
-    }
-}
-
 #[server(prefix = "/api", endpoint = "deconnexion", output = super::codec::JsonOut)]
 pub async fn logout() -> Result<(), Refused> {
-    use crate::routes;
     use crate::server::{accounts::sessions, http::cookies, http::web};
-    let state = expect_context::<crate::server::http::state::AppState>();
+    let state = web::state();
     if let Some(id) = web::session_id(&state) {
         let ip = web::client_ip().await;
-        sessions::close(&state.store, &id, &ip)
-            .await
-            .map_err(|e| web::refused((), e))?;
+        let closed = sessions::close(&state.store, &id, &ip).await;
+        closed.map_err(|e| web::refused((), e))?;
     }
     web::clear_cookie(&state, cookies::Kind::Session);
-    leptos_axum::redirect(routes::LOGIN);
+    leptos_axum::redirect(crate::routes::LOGIN);
     Ok(())
 }
 

@@ -69,9 +69,10 @@ pub enum AuthError {
 /// first flow to save ends every other one ([`set_password`]).
 pub async fn open_password_flow(
     store: &Store,
-    link_token: &LinkToken,
+    link_token: &str,
     ip: &ClientIp,
 ) -> Result<LinkToken, AuthError> {
+    let link_token = &LinkToken::parse(link_token).ok_or(AuthError::LinkInvalid)?;
     let mut tx = store.begin().await?;
     // Checked inside the transaction, the account locked: a save in another tab either commits
     // first (the link is then revoked) or waits for this flow, and revokes it too.

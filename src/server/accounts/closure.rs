@@ -5,11 +5,12 @@
 
 use crate::server::accounts::auth::AuthError;
 use crate::server::accounts::sessions;
+use crate::server::accounts::Caller;
 use crate::server::clients::ClientIp;
+use crate::server::config::Settings;
 use crate::server::mail::emails::{self, Centre, ClosedBy};
 use crate::server::store::{
-    now, Account, AccountId, EndReason, Event, EventKind, OffsetDateTime, SessionId, Store,
-    StoreError,
+    now, AccountId, EndReason, Event, EventKind, OffsetDateTime, Store, StoreError,
 };
 
 /// What a closure tells, and keeps.
@@ -23,15 +24,22 @@ pub struct Closure<'a> {
     pub ip: Option<&'a ClientIp>,
 }
 
-/// « Clôturer définitivement le compte », from the space: needs a recent login.
+/// « Clôturer définitivement le compte », from the space: needs a recent login. `false` when
+/// the account changed hands meanwhile (the caller's session is then no longer its owner's).
 pub async fn close_from_space(
     store: &Store,
-    account: &Account,
-    session: &SessionId,
-    closure: &Closure<'_>,
+    caller: &Caller,
+    settings: &Settings,
 ) -> Result<bool, AuthError> {
-    sessions::require_recent_login(store, session).await?;
-    Ok(close(store, account.id, None, closure).await?)
+    sessions::require_recent_login(store, &caller.session).await?;
+    let closure = Closure {
+        owner: Some(&caller.account.email),
+        by: ClosedBy::Administrator,
+        retention_days: settings.lifecycle.closed_retention_days,
+        support: &settings.support_contact,
+        ip: Some(&caller.ip),
+    };
+    Ok(close(store, caller.account.id, None, &closure).await?)
 }
 
 /// Ends the account `id`, unless it logged in after `unused_since` (an inactive account that came

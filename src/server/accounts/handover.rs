@@ -3,14 +3,14 @@
 //! login), by the approvals' notification address when the account's address is gone, or by
 //! support; cancelled by the current administrator until it is accepted.
 
-use crate::domain::{EmailAddress, FieldProblems, HandoverForm, Siret};
+use crate::domain::{EmailAddress, Field, FieldProblems, HandoverForm, Problem, Siret};
 use crate::server::accounts::auth::{AuthError, Notices};
-use crate::server::accounts::{ownership, sessions, tokens};
+use crate::server::accounts::{ownership, sessions, tokens, Caller};
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails::{self, Centre};
 use crate::server::store::{
-    now, Account, AccountState, Event, EventKind, HandoverOrigin, LinkPurpose, LinkToken,
-    SessionId, Store, StoreError, Successor, Tx, Unique,
+    now, Account, AccountState, Event, EventKind, HandoverOrigin, LinkPurpose, LinkToken, Store,
+    StoreError, Successor, Tx, Unique,
 };
 
 /// Handovers an account may start a day (each emails an address chosen by whoever starts it).
@@ -57,20 +57,18 @@ pub struct Start<'a> {
 pub async fn start_from_space(
     store: &Store,
     notices: &Notices<'_>,
-    account: &Account,
-    session: &SessionId,
+    caller: &Caller,
     form: &HandoverForm,
-    ip: &ClientIp,
 ) -> Result<Successor, HandoverError> {
     let successor = successor(form)?;
-    sessions::require_recent_login(store, session).await?;
+    sessions::require_recent_login(store, &caller.session).await?;
     let start = Start {
         origin: HandoverOrigin::Administrator,
-        ip,
+        ip: &caller.ip,
         reason: "asked from the space",
     };
     let mut tx = store.begin().await?;
-    begin(&mut tx, notices, account, &successor, &start).await?;
+    begin(&mut tx, notices, &caller.account, &successor, &start).await?;
     tx.commit().await?;
     Ok(successor)
 }
@@ -160,6 +158,13 @@ pub async fn request(
     Ok(())
 }
 
+/// The SIRET typed on « Je n'ai plus accès à l'adresse du compte ».
+pub fn parse_siret(siret: &str) -> Result<Siret, HandoverError> {
+    Siret::parse(siret).map_err(|e| {
+        HandoverError::Invalid(FieldProblems::from([(Field::Siret, Problem::Siret(e))]))
+    })
+}
+
 /// Whether a designation link is still usable (without using it).
 pub async fn designation_link_is_valid(
     store: &Store,
@@ -176,10 +181,11 @@ pub async fn designation_link_is_valid(
 pub async fn designate(
     store: &Store,
     notices: &Notices<'_>,
-    token: &LinkToken,
+    token: &str,
     form: &HandoverForm,
     ip: &ClientIp,
 ) -> Result<Successor, HandoverError> {
+    let token = &LinkToken::parse(token).ok_or(HandoverError::LinkInvalid)?;
     let successor = successor(form)?;
     let mut tx = store.begin().await?;
     let id = tx

@@ -164,10 +164,11 @@ pub async fn not_us_link_is_valid(store: &Store, token: &LinkToken) -> Result<bo
 /// (sessions, links), its SIRET is free, its address is told. Returns the SIRET.
 pub async fn suspend(
     store: &Store,
-    token: &LinkToken,
+    token: &str,
     ip: &ClientIp,
     support: &str,
 ) -> Result<Siret, OwnershipError> {
+    let token = &LinkToken::parse(token).ok_or(OwnershipError::LinkInvalid)?;
     let mut tx = store.begin().await?;
     // The account is locked before any of its links, as `set_password` does: one lock order.
     if tx

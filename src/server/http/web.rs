@@ -120,6 +120,57 @@ impl LoginContext {
     }
 }
 
+/// The app's state, as every server function reaches it.
+pub fn state() -> AppState {
+    leptos::prelude::expect_context::<AppState>()
+}
+
+pub use crate::server::accounts::Caller;
+
+/// The caller, if its session is alive.
+pub async fn caller(state: &AppState) -> Option<Caller> {
+    let account = current_account(state).await?;
+    Some(Caller {
+        account,
+        session: session_id(state)?,
+        ip: client_ip().await,
+        user_agent: user_agent(),
+    })
+}
+
+/// A login is complete: its session and device cookies (the step's goes), and the outbox woken
+/// (a login from a new browser, or with a recovery code, may have queued its notice).
+pub fn logged_in(state: &AppState, done: &crate::server::accounts::auth::LoggedIn) {
+    state.outbox_wake.notify_one();
+    set_cookie(state, cookies::Kind::Session, done.session.expose());
+    set_cookie(state, cookies::Kind::Device, done.device.expose());
+    clear_cookie(state, cookies::Kind::LoginStep);
+}
+
+/// The login waiting for its second factor, or the refusal of a step that expired.
+pub fn login_step_or_refuse(state: &AppState) -> Result<LinkToken, FormProblem<()>> {
+    login_step(state)
+        .ok_or_else(|| refused((), crate::server::accounts::auth::AuthError::LoginExpired))
+}
+
+/// The caller, or the refusal of a call without a live session.
+pub async fn signed_in(state: &AppState) -> Result<Caller, FormProblem<()>> {
+    caller(state).await.ok_or_else(|| session_ended(()))
+}
+
+/// The refusal of a call that needs a session and came without a live one, the form as typed.
+pub fn session_ended<F>(form: F) -> FormProblem<F> {
+    refused(form, Refusal::general(crate::domain::Problem::SessionEnded))
+}
+
+/// The refusal of a call beyond its per-client budget, the form as typed.
+pub fn too_many<F>(form: F, seconds: i64) -> FormProblem<F> {
+    refused(
+        form,
+        Refusal::general(crate::domain::Problem::TooManyRequests { seconds }),
+    )
+}
+
 /// The logged-in account, if the session is alive.
 pub async fn current_account(state: &AppState) -> Option<Account> {
     let id = session_id(state)?;
