@@ -55,10 +55,10 @@ async function logOut(page: Page) {
 
 /** The successor's Nom, Prénom and address typed twice, as on both handover forms. */
 async function fillSuccessor(page: Page, last: string, first: string, email: string) {
-  await page.getByLabel('Nom du nouvel administrateur *').fill(last);
-  await page.getByLabel('Prénom du nouvel administrateur *').fill(first);
-  await page.getByLabel('Adresse électronique du nouvel administrateur *').fill(email);
-  await page.getByLabel("Confirmez l'adresse électronique *").fill(email);
+  await page.getByLabel('Nom du nouvel administrateur *', { exact: true }).fill(last);
+  await page.getByLabel('Prénom du nouvel administrateur *', { exact: true }).fill(first);
+  await page.getByLabel('Adresse électronique du nouvel administrateur *', { exact: true }).fill(email);
+  await page.getByLabel("Confirmez l'adresse électronique *", { exact: true }).fill(email);
 }
 
 test('the centre downloads its data, then hands its account over from the space', async ({ page, request }) => {
@@ -90,7 +90,7 @@ test('the centre downloads its data, then hands its account over from the space'
   await page.getByLabel("Confirmez l'adresse électronique *").fill('lea.martin@exemple.fr');
   await page.getByRole('button', { name: 'Envoyer le lien au nouvel administrateur' }).click();
   await expect(page.locator('#email_confirmation-error')).toBeVisible();
-  await expect(page.getByLabel('Nom du nouvel administrateur *')).toHaveValue('Martin');
+  await expect(page.getByLabel('Nom du nouvel administrateur *', { exact: true })).toHaveValue('Martin');
   await noViolation(page, 'handover form with a refusal');
   await page.getByLabel("Confirmez l'adresse électronique *").fill(SECOND);
   await page.getByRole('button', { name: 'Envoyer le lien au nouvel administrateur' }).click();

@@ -780,7 +780,7 @@ pub async fn request_reset(
         &account.email,
         &account.first_name,
         &public_url.password_link(token.expose()),
-        tokens::PASSWORD_RESET_TTL.whole_minutes(),
+        tokens::PASSWORD_RESET_TTL,
         support,
         account.state.password_hash().is_some(),
     ))

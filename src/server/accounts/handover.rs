@@ -138,7 +138,7 @@ pub async fn request(
             to,
             &centre,
             &notices.public_url.designate_link(token.expose()),
-            ttl.whole_hours(),
+            ttl,
             notices.support,
         ))
         .await?;
@@ -339,7 +339,7 @@ async fn begin(
         (&successor.first_name, &successor.last_name),
         &centre(&account),
         &notices.public_url.password_link(token.expose()),
-        ttl.whole_hours(),
+        ttl,
         notices.support,
     ))
     .await?;

@@ -145,7 +145,7 @@ async fn enqueue_notice(
         masked_address: &claimed.masked(),
         date: &crate::domain::messages::french_date(now().date()),
         not_us_link: link,
-        valid_days: tokens::NOT_US_TTL.whole_days(),
+        valid: tokens::NOT_US_TTL,
         support,
     }))
     .await
@@ -398,7 +398,7 @@ pub async fn resend(
     tx.enqueue_email(&emails::password_setup(
         &signup,
         &public_url.password_link(token.expose()),
-        tokens::PASSWORD_SETUP_TTL.whole_hours(),
+        tokens::PASSWORD_SETUP_TTL,
         support,
     ))
     .await?;

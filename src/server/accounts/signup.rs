@@ -221,7 +221,7 @@ async fn create_pending_account(
     tx.enqueue_email(&emails::password_setup(
         signup,
         &deps.public_url.password_link(token.expose()),
-        tokens::PASSWORD_SETUP_TTL.whole_hours(),
+        tokens::PASSWORD_SETUP_TTL,
         deps.support,
     ))
     .await?;

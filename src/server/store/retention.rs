@@ -18,14 +18,14 @@ pub struct Retention {
 }
 
 /// A used or expired link stays a day, so a second click still reads « déjà utilisé ».
-const DEAD_LINK_GRACE: i64 = 24 * 3600;
+const DEAD_LINK_GRACE: Duration = Duration::days(1);
 /// Counters untouched for an hour are back to their start anyway.
-const IDLE_COUNTER: i64 = 3600;
+const IDLE_COUNTER: Duration = Duration::hours(1);
 /// The dev mailbox shows sent emails for a week; SMTP deliveries are emptied when sent.
-const SENT_BODY_DAYS: i64 = 7;
+const SENT_BODY: Duration = Duration::days(7);
 
 /// A contest keeps its SIRET for the official address for 30 days; a day more, as for links.
-const CONTEST_KEPT: i64 = 31 * 86_400;
+const CONTEST_KEPT: Duration = Duration::days(31);
 
 /// How many rows each purge step removed or emptied.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl Store {
         // may live, so that a retry still sends a working link; a day later (as for dead links)
         // they go, and the email is no longer retried (it would go out empty). Counted from the
         // email's creation: its links were made in the same transaction.
-        let undelivered_body = retention.longest_emailed_link.whole_seconds() + DEAD_LINK_GRACE;
+        let undelivered_body = (retention.longest_emailed_link + DEAD_LINK_GRACE).whole_seconds();
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
         let steps: [(&str, Vec<i64>); 16] = [
             (
@@ -72,15 +72,15 @@ impl Store {
             ),
             (
                 "DELETE FROM tokens WHERE (used_at IS NOT NULL AND used_at <= $1) OR expires_at <= $1",
-                vec![now - DEAD_LINK_GRACE],
+                vec![now - DEAD_LINK_GRACE.whole_seconds()],
             ),
             (
                 "DELETE FROM throttle WHERE updated_at <= $1 AND blocked_until <= $2",
-                vec![now - IDLE_COUNTER, now],
+                vec![now - IDLE_COUNTER.whole_seconds(), now],
             ),
             (
                 "DELETE FROM rate_buckets WHERE at_ms <= $1",
-                vec![(now - IDLE_COUNTER) * 1000],
+                vec![(now - IDLE_COUNTER.whole_seconds()) * 1000],
             ),
             (
                 "DELETE FROM insee_calls WHERE at_ms <= $1",
@@ -89,7 +89,7 @@ impl Store {
             (
                 "UPDATE outbox SET text_body = '', html_body = '' WHERE sent_at IS NOT NULL \
                  AND sent_at <= $1 AND (text_body <> '' OR html_body <> '')",
-                vec![now - SENT_BODY_DAYS * 86_400],
+                vec![now - SENT_BODY.whole_seconds()],
             ),
             (
                 "UPDATE outbox SET text_body = '', html_body = '', \
@@ -122,7 +122,7 @@ impl Store {
             ),
             (
                 "DELETE FROM contests WHERE contested_at <= $1",
-                vec![now - CONTEST_KEPT],
+                vec![now - CONTEST_KEPT.whole_seconds()],
             ),
             (
                 "DELETE FROM webauthn_ceremonies WHERE expires_at <= $1",

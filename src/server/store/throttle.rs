@@ -1,6 +1,6 @@
 //! Counters that slow down guessing. The policies are the caller's, handed in as values.
 
-use super::{unix_now, Store, StoreError};
+use super::{unix_now, Duration, Store, StoreError};
 use sqlx::Row;
 
 /// A kind of counted attempt.
@@ -8,10 +8,10 @@ use sqlx::Row;
 pub struct Policy {
     /// Attempts allowed before waits begin.
     pub free: i64,
-    /// First wait, in seconds; doubled at each further attempt.
-    pub first_wait: i64,
-    /// Longest wait, in seconds.
-    pub max_wait: i64,
+    /// First wait; doubled at each further attempt.
+    pub first_wait: Duration,
+    /// Longest wait.
+    pub max_wait: Duration,
 }
 
 impl Policy {
@@ -25,12 +25,12 @@ impl Policy {
     }
 
     /// Wait imposed after the `n`-th counted attempt.
-    pub fn wait_after(&self, n: i64) -> i64 {
+    pub fn wait_after(&self, n: i64) -> Duration {
         if n < self.free {
-            0
+            Duration::ZERO
         } else {
-            let doublings = (n - self.free).clamp(0, 20);
-            (self.first_wait << doublings).min(self.max_wait)
+            let doublings = (n - self.free).clamp(0, 20) as u32;
+            (self.first_wait * 2_i32.pow(doublings)).min(self.max_wait)
         }
     }
 }
@@ -83,7 +83,7 @@ impl Store {
                  WHERE key = $4 AND failures = $5",
             )
             .bind(next)
-            .bind(t + policy.wait_after(next))
+            .bind(t + policy.wait_after(next).whole_seconds())
             .bind(t)
             .bind(key)
             .bind(failures)

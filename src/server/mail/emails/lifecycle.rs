@@ -6,7 +6,7 @@ use super::{b, in_france, t, validity, Message};
 use crate::domain::messages::french_date;
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use crate::routes::PublicUrl;
-use crate::server::store::{OffsetDateTime, OutgoingEmail};
+use crate::server::store::{Duration, OffsetDateTime, OutgoingEmail};
 
 /// The centre an email is about.
 pub struct Centre<'a> {
@@ -29,7 +29,7 @@ pub fn handover_invitation(
     name: (&PersonName, &PersonName),
     centre: &Centre<'_>,
     link: &str,
-    valid_hours: i64,
+    valid: Duration,
     support: &str,
 ) -> OutgoingEmail {
     let (first_name, last_name) = name;
@@ -46,7 +46,7 @@ pub fn handover_invitation(
         .button("Créer mon mot de passe", link)
         .say(format!(
             "Ce lien est valable {} et ne peut servir qu'une fois.",
-            validity(valid_hours * 60)
+            validity(valid)
         ))
         .paragraph([
             t("Un problème\u{202f}? Contactez le service support\u{a0}: "),
@@ -121,7 +121,7 @@ pub fn handover_request_link(
     to: &EmailAddress,
     centre: &Centre<'_>,
     link: &str,
-    valid_hours: i64,
+    valid: Duration,
     support: &str,
 ) -> OutgoingEmail {
     let mut what = vec![t(
@@ -142,7 +142,7 @@ pub fn handover_request_link(
              recevra à son tour un lien pour créer son mot de passe\u{202f}; l'administrateur \
              actuel en sera informé et pourra annuler le changement tant que le nouvel \
              administrateur n'aura pas créé son mot de passe.",
-            validity(valid_hours * 60)
+            validity(valid)
         ))
         .paragraph([
             t("Une question\u{202f}? Contactez le service support\u{a0}: "),

@@ -3,7 +3,7 @@
 
 use crate::domain::{EmailAddress, PersonName, ValidSignup};
 use crate::routes::PublicUrl;
-use crate::server::store::OutgoingEmail;
+use crate::server::store::{Duration, OutgoingEmail};
 
 mod establishments;
 mod lifecycle;
@@ -22,8 +22,8 @@ pub use ownership::{account_requested, account_suspended, AccountRequested};
 pub use second_factor::{second_factor_changed, FactorChange, FactorNotice};
 
 /// « une heure », « 72 heures », « 30 minutes »: a link's validity, said one way everywhere.
-pub fn validity(minutes: i64) -> String {
-    match minutes {
+pub fn validity(ttl: Duration) -> String {
+    match ttl.whole_minutes() {
         60 => "une heure".to_owned(),
         m if m % 60 == 0 => format!("{} heures", m / 60),
         m => format!("{m} minutes"),
@@ -36,7 +36,7 @@ const IGNORE: &str = "Si vous n'êtes pas à l'origine de cette demande, ignorez
 pub fn password_setup(
     signup: &ValidSignup,
     link: &str,
-    valid_hours: i64,
+    valid: Duration,
     support: &str,
 ) -> OutgoingEmail {
     Message::new("Hub Pro Transport\u{a0}: Créer mon mot de passe")
@@ -58,7 +58,7 @@ pub fn password_setup(
         .say(format!(
             "Ce lien reste valable {}, jusqu'à ce que votre mot de passe soit enregistré. Passé ce \
              délai, utilisez «\u{a0}Mot de passe oublié\u{a0}» sur la page de connexion.",
-            validity(valid_hours * 60)
+            validity(valid)
         ))
         .paragraph([
             t("Un problème\u{202f}? Contactez le service support\u{a0}: "),
@@ -88,7 +88,7 @@ pub fn password_reset(
     to: &EmailAddress,
     first_name: &PersonName,
     link: &str,
-    valid_minutes: i64,
+    valid: Duration,
     support: &str,
     has_password: bool,
 ) -> OutgoingEmail {
@@ -106,7 +106,7 @@ pub fn password_reset(
         .say(format!(
             "Ce lien est valable {}, jusqu'à ce que votre mot de passe soit enregistré\u{202f}; \
              les liens envoyés avant celui-ci ne fonctionnent plus.",
-            validity(valid_minutes)
+            validity(valid)
         ))
         .say(ignore)
         .say(format!(
@@ -298,8 +298,8 @@ mod tests {
         .unwrap();
         let mails = [
             account_already_exists(&to, &url),
-            password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", true),
-            password_reset(&to, &lea, "http://x/l", 60, "s@x.fr", false),
+            password_reset(&to, &lea, "http://x/l", Duration::hours(1), "s@x.fr", true),
+            password_reset(&to, &lea, "http://x/l", Duration::hours(1), "s@x.fr", false),
             password_changed(
                 &to,
                 &lea,
@@ -312,7 +312,7 @@ mod tests {
             ),
             sessions_ended_by_support(&to, &lea, crate::server::store::now(), &url, "s@x.fr"),
             unusual_login_attempts(&to, &lea, &url, "s@x.fr"),
-            password_setup(&signup, "http://x/l", 72, "s@x.fr"),
+            password_setup(&signup, "http://x/l", Duration::hours(72), "s@x.fr"),
             approval_granted(&to, &siret, &approval, "http://x/l"),
             new_approval_notice(&to, &siret, &approval, "http://x/l"),
             attachment_invitation(&Invitation {
@@ -328,7 +328,7 @@ mod tests {
                 masked_address: "c***@exemple.fr",
                 date: "25\u{a0}novembre\u{a0}2026",
                 not_us_link: "http://x/l",
-                valid_days: 30,
+                valid: Duration::days(30),
                 support: "s@x.fr",
             }),
             account_suspended(&to, &lea, &siret, "s@x.fr"),
@@ -359,7 +359,8 @@ mod tests {
         assert!(mails[1].text.contains("valable une heure"));
         assert!(mails[1].text.contains("mot de passe actuel reste valable"));
         assert!(!mails[2].text.contains("actuel"));
-        assert_eq!(validity(72 * 60), "72 heures");
+        assert_eq!(validity(Duration::hours(72)), "72 heures");
+        assert_eq!(validity(Duration::minutes(30)), "30 minutes");
     }
 
     #[test]
@@ -391,7 +392,7 @@ mod tests {
         let mail = password_setup(
             &signup,
             "http://x/mot-de-passe?jeton=abc&x=\"",
-            72,
+            Duration::hours(72),
             "support@example.fr",
         );
         assert!(mail.html.contains("Dupont &amp; Fils"), "{}", mail.html);

@@ -3,7 +3,7 @@
 
 use super::{b, t, Message};
 use crate::domain::{EmailAddress, PersonName, Siret};
-use crate::server::store::OutgoingEmail;
+use crate::server::store::{Duration, OutgoingEmail};
 
 /// What the official address is told.
 pub struct AccountRequested<'a> {
@@ -15,7 +15,7 @@ pub struct AccountRequested<'a> {
     /// `25 novembre 2026`.
     pub date: &'a str,
     pub not_us_link: &'a str,
-    pub valid_days: i64,
+    pub valid: Duration,
     pub support: &'a str,
 }
 
@@ -43,7 +43,7 @@ pub fn account_requested(n: &AccountRequested<'_>) -> OutgoingEmail {
     .button("Suspendre ce compte", n.not_us_link)
     .note(format!(
         "lien valable {}\u{a0}jours, une seule fois",
-        n.valid_days
+        n.valid.whole_days()
     ))
     .say(format!(
         "Une question\u{202f}? Contactez le service support\u{a0}: {}",
