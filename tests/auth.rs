@@ -7,7 +7,7 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use std::time::{Duration, Instant};
 use support::api::{call, Reply};
 use support::journey::{
-    cookie_pair, link_token_for, login, post, set_password, sign_up, space as space_html,
+    cookie_pair, link_token_for, login, login_via, post, set_password, sign_up, space as space_html,
 };
 use support::TestApp;
 
@@ -22,12 +22,8 @@ const LINK_INVALID: &str = r#"data-problem="link.invalid""#;
 async fn app_with_pending_account() -> (TestApp, String) {
     let app = support::app_with(&[]).await;
     sign_up(&app, FORMATRANS, "Formatrans", "claire@example.fr").await;
-    let token = last_link_token(&app).await;
+    let token = link_token_for(&app, "claire@example.fr").await;
     (app, token)
-}
-
-async fn last_link_token(app: &TestApp) -> String {
-    link_token_for(app, "claire@example.fr").await
 }
 
 /// Sets the journey's password through the emailed link.
@@ -400,7 +396,7 @@ async fn forgotten_password_answers_the_same_and_kills_older_links() {
         unknown.headers().get("location")
     );
     assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
-    let new_token = last_link_token(&app).await;
+    let new_token = link_token_for(&app, "claire@example.fr").await;
     assert_ne!(new_token, first_token);
     assert_eq!(
         app.store.recent_emails(1).await.unwrap()[0].email.to,
@@ -430,7 +426,7 @@ async fn a_new_password_ends_other_sessions() {
         None,
     )
     .await;
-    let token = last_link_token(&app).await;
+    let token = link_token_for(&app, "claire@example.fr").await;
     assert_eq!(
         set_password(
             &app,
@@ -509,7 +505,7 @@ async fn expired_links_and_idle_sessions_are_refused() {
         None,
     )
     .await;
-    let token = last_link_token(&app).await;
+    let token = link_token_for(&app, "claire@example.fr").await;
     activate(&app, &token).await;
     let session = login(&app, "claire@example.fr", PASSWORD).await;
     use hubpro::server::{accounts::sessions, store::SessionId};
@@ -532,14 +528,8 @@ async fn expired_links_and_idle_sessions_are_refused() {
 }
 
 /// Claire's login from a client bound to its own loopback address.
-async fn login_from(app: &TestApp, client: &reqwest::Client, password: &str) -> Reply {
-    let res = client
-        .post(format!("{}/api/connexion", app.base))
-        .form(&[("email", "claire@example.fr"), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    Reply::of(res).await
+async fn claire_from(app: &TestApp, client: &reqwest::Client, password: &str) -> Reply {
+    login_via(app, client, "claire@example.fr", password).await
 }
 
 #[tokio::test]
@@ -549,24 +539,24 @@ async fn an_attacker_cannot_lock_a_centre_out_but_a_campaign_stops_and_its_owner
     // One address guessing is slowed down after its free attempts…
     let attacker = support::client_from(2);
     for _ in 0..5 {
-        login_from(&app, &attacker, "Wrong password!")
+        claire_from(&app, &attacker, "Wrong password!")
             .await
             .assert_refused(401, "login.bad_credentials");
     }
     for _ in 0..3 {
-        login_from(&app, &attacker, "Wrong password!")
+        claire_from(&app, &attacker, "Wrong password!")
             .await
             .assert_waits("too_many_attempts");
     }
     // …while the centre, from its own address, logs in at once.
     let owner = support::client_from(3);
-    login_from(&app, &owner, PASSWORD).await.assert_ok();
+    claire_from(&app, &owner, PASSWORD).await.assert_ok();
 
     // A campaign spread over many addresses reaches the account's ceiling: its owner gets one
     // email, and further tries wait, from any address.
     let mut throttled_from_fresh_address = false;
     for n in 10..80u8 {
-        let reply = login_from(&app, &support::client_from(n), "Wrong password!").await;
+        let reply = claire_from(&app, &support::client_from(n), "Wrong password!").await;
         if reply.status == 429 {
             reply.assert_waits("too_many_attempts");
             throttled_from_fresh_address = true;

@@ -4,10 +4,9 @@
 mod support;
 
 use hubpro::server::registry::approvals::{self, Notices};
-use hubpro::server::store::Store;
 use support::api::{call, check_siret, Reply};
 use support::journey::{link_token_for, login, set_password, sign_up};
-use support::{demo_app, TestApp};
+use support::{demo_app, emails_to, TestApp};
 
 const RENNES: &str = "53210987600013";
 const BREST: &str = "53210987600021";
@@ -38,15 +37,6 @@ async fn attach(app: &TestApp, session: &str, siret: &str, contact: &str) -> Rep
         Some(session),
     )
     .await
-}
-
-async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::mail::mailer::OutgoingEmail> {
-    let mut all = store.recent_emails(500).await.unwrap();
-    all.reverse();
-    all.into_iter()
-        .map(|m| m.email)
-        .filter(|e| e.to == to)
-        .collect()
 }
 
 #[tokio::test]

@@ -9,9 +9,10 @@ use hubpro::server::config::Lifecycle;
 use hubpro::server::ops::inactivity;
 use hubpro::server::store::{now, Duration};
 use support::api::call;
+use support::emails_to;
 use support::journey::{
-    active_account, age_sessions, emailed_token, emails_to, link_token_for, login, post,
-    set_password, space, wait_for_emails,
+    active_account, age_sessions, emailed_token, link_token_for, login, post, set_password, space,
+    wait_for_emails,
 };
 
 const FORMATRANS: &str = "47728084603753";
@@ -174,7 +175,7 @@ async fn a_handover_from_the_space_changes_hands_once_the_new_address_sets_its_p
         let (status, page) = support::journey::space(&app, &session).await;
         assert_eq!(status, 200, "{db}");
         assert!(page.contains(EMAIL), "{db}");
-        let invitation = emails_to(&app, SUCCESSOR).await;
+        let invitation = emails_to(&app.store, SUCCESSOR).await;
         assert_eq!(invitation.len(), 1, "{db}");
         assert!(invitation[0].text.contains("Bonjour Léa Martin"), "{db}");
 
@@ -222,7 +223,7 @@ async fn a_handover_from_the_space_changes_hands_once_the_new_address_sets_its_p
         );
         // The old address and the official address are told, with the new address masked.
         for to in [EMAIL, OFFICIAL] {
-            let told = emails_to(&app, to).await;
+            let told = emails_to(&app.store, to).await;
             let notice = told
                 .iter()
                 .find(|e| e.subject.contains("a changé d'administrateur"))
@@ -329,8 +330,8 @@ async fn two_handovers_at_once_one_wins() {
         won.assert_ok();
         lost.assert_refused(422, "handover.waiting");
         let invited: usize = [
-            emails_to(&app, "a@example.fr").await.len(),
-            emails_to(&app, "b@example.fr").await.len(),
+            emails_to(&app.store, "a@example.fr").await.len(),
+            emails_to(&app.store, "b@example.fr").await.len(),
         ]
         .iter()
         .sum();
@@ -350,7 +351,7 @@ async fn two_handovers_at_once_one_wins() {
         let mut statuses = [one.status().as_u16(), two.status().as_u16()];
         statuses.sort();
         assert_eq!(statuses, [200, 422], "{db}");
-        let told = emails_to(&app, EMAIL)
+        let told = emails_to(&app.store, EMAIL)
             .await
             .into_iter()
             .filter(|e| e.subject.contains("a changé d'administrateur"))
@@ -364,7 +365,7 @@ async fn the_official_address_designates_the_new_administrator_when_the_address_
     for (db, url) in support::all_databases().await {
         let app = support::demo_app(&url).await;
         active_account(&app, FORMATRANS, EMAIL, PASSWORD).await;
-        let before = emails_to(&app, OFFICIAL).await.len();
+        let before = emails_to(&app.store, OFFICIAL).await.len();
         // The same answer whatever the SIRET: no account, a malformed one is a field's refusal.
         for siret in [FORMATRANS, &support::numbered_siret(7)] {
             let sent = post(&app, "/api/acces-perdu", &[("siret", siret)], None).await;
@@ -381,7 +382,11 @@ async fn the_official_address_designates_the_new_administrator_when_the_address_
         // Asked again within the hour: no second email.
         post(&app, "/api/acces-perdu", &[("siret", FORMATRANS)], None).await;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert_eq!(emails_to(&app, OFFICIAL).await.len(), before + 1, "{db}");
+        assert_eq!(
+            emails_to(&app.store, OFFICIAL).await.len(),
+            before + 1,
+            "{db}"
+        );
 
         let token = emailed_token(&app, OFFICIAL, "/designer-administrateur").await;
         let mut form = successor_form(SUCCESSOR, "autre@example.fr").to_vec();
@@ -399,7 +404,7 @@ async fn the_official_address_designates_the_new_administrator_when_the_address_
             .await
             .assert_refused(422, "link.invalid");
         // The current address is told, and may cancel; the new one gets its link.
-        let told = emails_to(&app, EMAIL).await;
+        let told = emails_to(&app.store, EMAIL).await;
         assert!(
             told.iter().any(|e| e
                 .subject
@@ -445,7 +450,7 @@ async fn support_hands_an_account_over_with_a_reason() {
     let done = support::cli(&url, &args("Kbis et courrier du directeur reçus"));
     assert_eq!(done.code, Some(0), "{done:?}");
     assert!(done.out.contains(SUCCESSOR), "{}", done.out);
-    assert_eq!(emails_to(&app, SUCCESSOR).await.len(), 1);
+    assert_eq!(emails_to(&app.store, SUCCESSOR).await.len(), 1);
     let unknown = support::cli(
         &url,
         &[
@@ -505,11 +510,11 @@ async fn closing_frees_the_siret_tells_the_attached_and_is_purged_after_its_rete
             .await
             .unwrap()
             .is_none());
-        assert!(emails_to(&app, EMAIL)
+        assert!(emails_to(&app.store, EMAIL)
             .await
             .iter()
             .any(|e| e.subject.contains("votre compte a été clôturé")));
-        assert!(emails_to(&app, "annexe@example.fr")
+        assert!(emails_to(&app.store, "annexe@example.fr")
             .await
             .iter()
             .any(|e| e.subject.contains("fin du rattachement")));
@@ -595,7 +600,7 @@ async fn inactive_accounts_are_told_then_closed_unless_they_log_in() {
             .await
             .unwrap();
         assert_eq!(swept, inactivity::Swept::default(), "{db}: told once");
-        assert!(emails_to(&app, EMAIL)
+        assert!(emails_to(&app.store, EMAIL)
             .await
             .iter()
             .any(|e| e.subject.contains("sera bientôt clôturé")));

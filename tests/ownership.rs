@@ -11,7 +11,8 @@ use support::{demo_app as app, TestApp};
 const FORMATRANS: &str = "47728084603753";
 const PASSWORD: &str = "Vélo-Cargo sur le Pont Neuf!";
 
-fn emails_to(all: &[hubpro::server::store::StoredEmail], to: &str) -> usize {
+/// How many of `all` went to `to`.
+fn count_to(all: &[hubpro::server::store::StoredEmail], to: &str) -> usize {
     all.iter().filter(|m| m.email.to == to).count()
 }
 
@@ -59,8 +60,8 @@ async fn a_pending_account_holds_its_siret_until_its_link_expires_then_gives_way
         sign_up(&app, FORMATRANS, "Formatrans", "direction@formatrans.fr").await;
         let after = app.store.recent_emails(100).await.unwrap();
         assert_eq!(
-            emails_to(&after, "squatteur@example.fr"),
-            emails_to(&before, "squatteur@example.fr"),
+            count_to(&after, "squatteur@example.fr"),
+            count_to(&before, "squatteur@example.fr"),
             "{db}"
         );
         let siret = Siret::parse(FORMATRANS).unwrap();
@@ -406,7 +407,7 @@ async fn the_official_address_is_told_once_even_after_its_link_was_purged() {
         };
 
         let emails_to_official =
-            || async { emails_to(&app.store.recent_emails(100).await.unwrap(), &official) };
+            || async { count_to(&app.store.recent_emails(100).await.unwrap(), &official) };
         let before = emails_to_official().await;
 
         // Asked with another address: the official address is told, once.

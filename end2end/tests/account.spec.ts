@@ -91,7 +91,7 @@ test('login, the administrator space, logout', async ({ page }) => {
   await page.getByLabel('Adresse électronique *').fill(EMAIL);
   await page.getByLabel('Mot de passe *', { exact: true }).fill('Mauvais mot de passe!');
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(page.locator('#login-error')).toContainText('Adresse électronique ou mot de passe incorrect.');
+  await expect(page.locator('#login-error [role="alert"]')).toHaveAttribute('data-problem', 'login.bad_credentials');
   await expect(page.getByLabel('Adresse électronique *')).toHaveValue(EMAIL);
 
   await page.getByLabel('Mot de passe *', { exact: true }).fill(PASSWORD);

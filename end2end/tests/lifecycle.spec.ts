@@ -109,7 +109,7 @@ test('the centre downloads its data, then hands its account over from the space'
 
   // The old address is refused; it and the approvals' address were told.
   await logIn(page, FIRST);
-  await expect(page.getByRole('alert')).toContainText('Adresse électronique ou mot de passe incorrect');
+  await expect(page.getByRole('alert')).toHaveAttribute('data-problem', 'login.bad_credentials');
   for (const to of [FIRST, OFFICIAL]) {
     await openEmail(page, to, "le compte a changé d'administrateur");
     await expect(page.locator('body')).toContainText('l***@example.fr');

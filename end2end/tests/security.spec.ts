@@ -41,7 +41,7 @@ test('pages hydrate and work under the Content-Security-Policy, without a violat
   await page.getByLabel('Adresse électronique *').fill('personne@example.fr');
   await page.getByLabel('Mot de passe *', { exact: true }).fill('Pas le bon mot de passe!');
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await expect(page.getByRole('alert')).toContainText('incorrect');
+  await expect(page.getByRole('alert')).toHaveAttribute('data-problem', 'login.bad_credentials');
   await check();
 });
 

@@ -4,7 +4,6 @@
 
 use super::forms::Refused;
 
-use crate::routes;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -74,9 +73,9 @@ pub async fn save_passkey(
     let first = saved.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
     let next = if first {
-        routes::RECOVERY_CODES
+        crate::routes::RECOVERY_CODES
     } else {
-        routes::SPACE
+        crate::routes::SPACE
     };
     Ok(next.to_owned())
 }
@@ -95,7 +94,7 @@ pub async fn remove_passkey(id: String) -> Result<(), Refused> {
     let removed = passkeys.remove(&caller.asker(), id).await;
     removed.map_err(|e| web::refused((), e))?;
     state.outbox_wake.notify_one();
-    leptos_axum::redirect(routes::SPACE);
+    leptos_axum::redirect(crate::routes::SPACE);
     Ok(())
 }
 
@@ -158,7 +157,7 @@ pub async fn use_passkey(
                 .reauthenticate(&asker, &ceremony, &credential)
                 .await;
             confirmed.map_err(|e| web::refused((), e))?;
-            return Ok(routes::SPACE.to_owned());
+            return Ok(crate::routes::SPACE.to_owned());
         }
         (Ceremony::SecondFactor, None) => Err(AuthError::LoginExpired),
         (Ceremony::SecondFactor, Some(step)) => {
@@ -167,7 +166,7 @@ pub async fn use_passkey(
         _ => auth::sign_in_with_passkey(&passkeys, &ceremony, &credential, &browser).await,
     };
     web::logged_in(&state, &done.map_err(|e| web::refused((), e))?);
-    Ok(routes::SPACE.to_owned())
+    Ok(crate::routes::SPACE.to_owned())
 }
 
 /// Whether the login waiting for its second factor may use a passkey (its account has one).

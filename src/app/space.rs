@@ -144,6 +144,7 @@ pub async fn confirm_password(
 }
 
 /// The page whose card asked for the confirmation, by the card's form id.
+#[cfg(feature = "ssr")]
 fn back_after_confirmation(from: &str) -> &'static str {
     match from {
         "handover-reauth" => crate::routes::HANDOVER,

@@ -180,23 +180,13 @@ pub async fn not_us_token(app: &TestApp, to: &str) -> String {
 /// Waits (up to 5 s) until `to` has been sent `n` emails; returns how many it has then.
 pub async fn wait_for_emails(app: &TestApp, to: &str, n: usize) -> usize {
     for _ in 0..50 {
-        let count = emails_to(app, to).await.len();
+        let count = super::emails_to(&app.store, to).await.len();
         if count >= n {
             return count;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    emails_to(app, to).await.len()
-}
-
-/// The emails sent to `to`, oldest first.
-pub async fn emails_to(app: &TestApp, to: &str) -> Vec<hubpro::server::store::OutgoingEmail> {
-    let mut all = app.store.recent_emails(500).await.unwrap();
-    all.reverse();
-    all.into_iter()
-        .map(|m| m.email)
-        .filter(|e| e.to == to)
-        .collect()
+    super::emails_to(&app.store, to).await.len()
 }
 
 /// The token of the newest link to `path` (`/designer-administrateur`…) emailed to `to`.
@@ -205,7 +195,7 @@ pub async fn emailed_token(app: &TestApp, to: &str, path: &str) -> String {
     let marker = format!("{path}?jeton=");
     let mut found = None;
     for _ in 0..50 {
-        found = emails_to(app, to)
+        found = super::emails_to(&app.store, to)
             .await
             .into_iter()
             .rev()
@@ -227,4 +217,20 @@ pub async fn age_sessions(app: &TestApp) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+}
+
+/// A login from `client` (one bound to its own loopback address: the app sees that address).
+pub async fn login_via(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> Reply {
+    let res = client
+        .post(format!("{}/api/connexion", app.base))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    Reply::of(res).await
 }

@@ -228,3 +228,13 @@ pub fn client_from(last_octet: u8) -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// The emails sent to `to`, oldest first.
+pub async fn emails_to(store: &Store, to: &str) -> Vec<hubpro::server::store::OutgoingEmail> {
+    let mut all = store.recent_emails(500).await.unwrap();
+    all.reverse();
+    all.into_iter()
+        .map(|m| m.email)
+        .filter(|e| e.to == to)
+        .collect()
+}

@@ -3,7 +3,7 @@
 //! instances on one database send each email once.
 
 use crate::server::mail::mailer::{MailError, Mailer};
-use crate::server::store::{Store, StoreError};
+use crate::server::store::{Duration as StoredDuration, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -12,17 +12,18 @@ use tokio::sync::Notify;
 const SEND_DEADLINE: Duration = Duration::from_secs(60);
 /// How long a claimed row is reserved for the instance sending it: each row is claimed just
 /// before its own delivery, so the claim only has to outlast one bounded send.
-pub const CLAIM_SECONDS: i64 = 2 * SEND_DEADLINE.as_secs() as i64;
+pub const CLAIM: StoredDuration = StoredDuration::seconds(2 * SEND_DEADLINE.as_secs() as i64);
 /// Rows looked at per pass.
 const BATCH: i64 = 20;
 
-/// Seconds before the next try after `attempts` failures: 5 s, 10 s, 20 s… capped at 15 min.
-pub fn backoff(attempts: i64) -> i64 {
-    (5i64 << attempts.clamp(0, 10)).min(900)
+/// The wait before the next try after `attempts` failures: 5 s, 10 s, 20 s… capped at 15 min.
+pub fn backoff(attempts: i64) -> StoredDuration {
+    let doublings = attempts.clamp(0, 10) as u32;
+    (StoredDuration::seconds(5) * 2_i32.pow(doublings)).min(StoredDuration::minutes(15))
 }
 
 fn next_try(attempts: i64) -> crate::server::store::OffsetDateTime {
-    crate::server::store::now() + crate::server::store::Duration::seconds(backoff(attempts))
+    crate::server::store::now() + backoff(attempts)
 }
 
 /// Sends what is due once; returns how many were sent.
@@ -30,7 +31,7 @@ pub async fn deliver_due(store: &Store, mailer: &dyn Mailer) -> Result<usize, St
     let mut sent = 0;
     for (id, due) in store.due_emails(BATCH).await? {
         // Another instance may have taken it since the listing.
-        let Some(item) = store.claim_email(id, due, CLAIM_SECONDS).await? else {
+        let Some(item) = store.claim_email(id, due, CLAIM).await? else {
             continue;
         };
         let outcome = tokio::time::timeout(SEND_DEADLINE, mailer.send(&item.email))
@@ -148,14 +149,14 @@ mod tests {
 
     #[test]
     fn the_claim_outlasts_one_bounded_send() {
-        const { assert!(CLAIM_SECONDS > SEND_DEADLINE.as_secs() as i64) };
+        assert!(CLAIM.whole_seconds() > SEND_DEADLINE.as_secs() as i64);
     }
 
     #[test]
     fn backoff_grows_then_caps() {
-        assert_eq!(backoff(0), 5);
-        assert_eq!(backoff(1), 10);
-        assert_eq!(backoff(3), 40);
-        assert_eq!(backoff(20), 900);
+        assert_eq!(backoff(0).whole_seconds(), 5);
+        assert_eq!(backoff(1).whole_seconds(), 10);
+        assert_eq!(backoff(3).whole_seconds(), 40);
+        assert_eq!(backoff(20).whole_seconds(), 900);
     }
 }

@@ -1,6 +1,6 @@
 //! The outbox table: emails written with what caused them, then sent by the worker.
 
-use super::{instant, unix, unix_now, OffsetDateTime, Store, StoreError, Tx};
+use super::{instant, unix, unix_now, Duration, OffsetDateTime, Store, StoreError, Tx};
 use sqlx::Row;
 
 /// A message ready to send.
@@ -89,13 +89,13 @@ impl Store {
         &self,
         id: i64,
         due: i64,
-        seconds: i64,
+        claim: Duration,
     ) -> Result<Option<StoredEmail>, StoreError> {
         let done = sqlx::query(
             "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL \
              AND abandoned_at IS NULL AND next_attempt_at = $3",
         )
-        .bind(unix_now() + seconds)
+        .bind(unix_now() + claim.whole_seconds())
         .bind(id)
         .bind(due)
         .execute(self.pool())
