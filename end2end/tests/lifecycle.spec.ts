@@ -14,6 +14,17 @@ const THIRD = 'marc.petit@example.fr';
 const PASSWORD = 'Vélo-Cargo sur le Pont Neuf!';
 
 test.describe.configure({ mode: 'serial' });
+// Its own client address (the test server trusts the loopback proxy): its logins do not spend
+// the per-address budget of the specs that follow.
+test.use({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.23' } });
+
+/** The page as it stands at phone and desktop widths, kept in end2end/screenshots/ for review. */
+async function shots(page: Page, name: string) {
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `screenshots/${width}-vie-${name}.png`, fullPage: true });
+  }
+}
 
 /** Opens the newest dev-mailbox email to `to` whose subject holds `subject`. */
 async function openEmail(page: Page, to: string, subject: string) {
@@ -92,10 +103,12 @@ test('the centre downloads its data, then hands its account over from the space'
   await expect(page.locator('#email_confirmation-error')).toBeVisible();
   await expect(page.getByLabel('Nom du nouvel administrateur *', { exact: true })).toHaveValue('Martin');
   await noViolation(page, 'handover form with a refusal');
+  await shots(page, '1-changer-administrateur-erreur');
   await page.getByLabel("Confirmez l'adresse électronique *").fill(SECOND);
   await page.getByRole('button', { name: 'Envoyer le lien au nouvel administrateur' }).click();
   await expect(page.locator('[data-handover="waiting"]')).toContainText(SECOND);
   await noViolation(page, 'handover waiting');
+  await shots(page, '2-changement-en-attente');
   await page.getByRole('link', { name: 'Revenir à mon espace' }).click();
   await logOut(page);
 
@@ -105,6 +118,7 @@ test('the centre downloads its data, then hands its account over from the space'
   await expect(page).toHaveURL(/\/espace$/);
   await expect(page.locator('main')).toContainText(SECOND);
   await expect(page.locator('main')).toContainText('Léa Martin');
+  await shots(page, '3-espace-nouvel-administrateur');
   await logOut(page);
 
   // The old address is refused; it and the approvals' address were told.
@@ -124,11 +138,13 @@ test("the approvals' address designates the next administrator when the address 
   await page.getByRole('button', { name: 'Envoyer le lien au centre' }).click();
   await expect(page.getByRole('status')).toContainText('auxquelles la DREAL notifie les agréments du centre');
   await noViolation(page, 'lost address, sent');
+  await shots(page, '4-acces-perdu-envoye');
 
   const link = await emailedLink(page, OFFICIAL, 'désigner le nouvel administrateur', 'Désigner le nouvel administrateur');
   await page.goto(link);
   await fillSuccessor(page, 'Petit', 'Marc', THIRD);
   await noViolation(page, 'designation form');
+  await shots(page, '5-designer-administrateur');
   await page.getByRole('button', { name: 'Désigner le nouvel administrateur' }).click();
   await expect(page.getByRole('status')).toContainText('un lien va être envoyé au nouvel administrateur');
 
@@ -146,9 +162,11 @@ test('the administrator closes the account, and the SIRET can be signed up for a
   await page.getByRole('link', { name: 'Clôturer le compte' }).click();
   await expect(page).toHaveURL(/\/espace\/cloture$/);
   await noViolation(page, 'closure page');
+  await shots(page, '6-cloture');
   await page.getByRole('button', { name: 'Clôturer définitivement le compte' }).click();
   await expect(page).toHaveURL(/\/compte-cloture$/);
   await expect(page.getByRole('heading', { name: 'Votre compte a été clôturé.' })).toBeVisible();
+  await shots(page, '7-compte-cloture');
   await openEmail(page, THIRD, 'votre compte a été clôturé');
 
   // The session is over; the SIRET is free again.
@@ -175,6 +193,7 @@ test('the legal pages are linked from every page', async ({ page }) => {
     await page.getByRole('contentinfo').getByRole('link', { name: link }).click();
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
     await noViolation(page, heading);
+    await shots(page, `8-${heading.replace(/[^a-z]/gi, '-').toLowerCase()}`);
   }
   await expect(page.locator('main')).toContainText('Directeur de la publication');
 });
