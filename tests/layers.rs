@@ -1,5 +1,6 @@
 //! The shape of the server side, read from its sources: the store depends on nothing above it,
-//! and the server's folders import one another without a circle.
+//! the server's folders import one another without a circle, and so do the files of each
+//! folder.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -70,19 +71,86 @@ fn the_server_folders_import_one_another_without_a_circle() {
         };
         let mut names = BTreeSet::new();
         for file in files {
-            let source = std::fs::read_to_string(&file).unwrap();
-            // Doc links say where to read next; they are no dependency.
-            let code: String = source
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("//"))
-                .collect::<Vec<_>>()
-                .join("\n");
+            let code = code_of(&std::fs::read_to_string(&file).unwrap());
             names.extend(named_modules(&code));
         }
         names.remove(&name);
         graph.insert(name, names);
     }
     assert!(graph.len() >= 6, "{graph:?}");
+    no_circle(&graph);
+}
+
+#[test]
+fn the_files_of_each_folder_import_one_another_without_a_circle() {
+    let mut folders = 0;
+    for entry in std::fs::read_dir(server()).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        folders += 1;
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let prefix = format!("crate::server::{name}::");
+        // Each file of the folder and its siblings it names (by path or through `super::`).
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        let stems: BTreeSet<String> = files
+            .iter()
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .filter(|s| s != "mod")
+            .collect();
+        for file in &files {
+            let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+            if stem == "mod" {
+                continue;
+            }
+            let code = code_of(&std::fs::read_to_string(file).unwrap());
+            let mut names = BTreeSet::new();
+            for marker in [prefix.as_str(), "super::"] {
+                for (i, m) in code.match_indices(marker) {
+                    let rest = &code[i + m.len()..];
+                    // `super::{a, b}` and `…::name::{a, b}` name several.
+                    let named: Vec<String> = if let Some(list) = rest.strip_prefix('{') {
+                        list.split('}')
+                            .next()
+                            .unwrap_or("")
+                            .split(',')
+                            .map(|n| n.trim().split("::").next().unwrap_or("").to_owned())
+                            .collect()
+                    } else {
+                        vec![rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect()]
+                    };
+                    names.extend(named.into_iter().filter(|n| stems.contains(n)));
+                }
+            }
+            names.remove(&stem);
+            graph.insert(stem, names);
+        }
+        no_circle(&graph);
+    }
+    assert!(folders >= 6, "the server's folders are found");
+}
+
+/// The source without its comment lines: doc links say where to read next, they are no
+/// dependency.
+fn code_of(source: &str) -> String {
+    source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Panics with the first circle of `graph`, if any.
+fn no_circle(graph: &BTreeMap<String, BTreeSet<String>>) {
     // Depth-first search for a path back to where it started.
     fn circle(
         graph: &BTreeMap<String, BTreeSet<String>>,
@@ -102,7 +170,7 @@ fn the_server_folders_import_one_another_without_a_circle() {
         None
     }
     for start in graph.keys() {
-        if let Some(found) = circle(&graph, start, &mut Vec::new()) {
+        if let Some(found) = circle(graph, start, &mut Vec::new()) {
             panic!("import circle: {found:?} (graph: {graph:?})");
         }
     }

@@ -1,10 +1,6 @@
 //! Password creation, login and forgotten password: the rules; server functions only translate.
 
-use crate::domain::{
-    policy_refusal, EmailAddress, EmailError, NewPassword, PasswordContext, PasswordError,
-    PolicyRefusal,
-};
-use crate::routes::PublicUrl;
+use crate::domain::{policy_refusal, EmailAddress, NewPassword, PasswordContext};
 use crate::server::accounts::hashing::{self, Lane};
 use crate::server::accounts::passkeys::Passkeys;
 use crate::server::accounts::second_factor::{Asker, Factors, Origin, Verified};
@@ -19,49 +15,8 @@ use crate::server::store::{
 };
 use crate::server::store::{Event, EventKind};
 
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("email or password wrong")]
-    InvalidCredentials,
-    #[error("too many attempts, wait {0} s")]
-    Throttled(i64),
-    #[error("password queue full, come back in {0} s")]
-    Busy(i64),
-    #[error("account suspended from the centre's official address")]
-    Suspended,
-    #[error("a sensitive change needs the password typed again")]
-    RecentLoginRequired,
-    #[error("the password typed to confirm a change is wrong")]
-    WrongPassword,
-    #[error("link unknown, used or expired")]
-    LinkInvalid,
-    #[error("password breaks the rules: {0}")]
-    PasswordInvalid(PasswordError),
-    #[error("password refused: {0:?}")]
-    PasswordPolicy(PolicyRefusal),
-    #[error("the two passwords differ")]
-    PasswordsDiffer,
-    #[error("invalid email address: {0}")]
-    InvalidEmail(EmailError),
-    #[error("storage: {0}")]
-    Store(#[from] StoreError),
-    #[error("hashing: {0}")]
-    Hash(#[from] hashing::HashError),
-    #[error("second-factor code wrong, used or malformed")]
-    CodeInvalid,
-    #[error("the login's second step expired or was used")]
-    LoginExpired,
-    #[error("the second factor changed meanwhile")]
-    FactorChanged,
-    #[error("passkey refused (unknown, not this account's, or its ceremony expired)")]
-    PasskeyRefused,
-    #[error("the account has no passkey")]
-    NoPasskey,
-    #[error("passkeys are not offered on this address")]
-    PasskeysUnavailable,
-    #[error("the handover's new address has an account of its own")]
-    AddressTaken,
-}
+pub use super::auth_error::AuthError;
+pub use super::notices::Notices;
 
 /// « Cliquer ici pour continuer »: opens a short password-setting flow from the emailed link and
 /// returns the flow's secret (kept in a cookie). The link itself stays valid until a password is
@@ -599,13 +554,6 @@ async fn tell_of_new_browser(
     }))
     .await?;
     tx.commit().await
-}
-
-/// Where emails sent on the user's behalf point to.
-#[derive(Clone, Copy)]
-pub struct Notices<'a> {
-    pub public_url: &'a PublicUrl,
-    pub support: &'a str,
 }
 
 /// A login from a browser known to the account: only its own failures slow it down.

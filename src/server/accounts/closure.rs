@@ -3,7 +3,7 @@
 //! confirmation; the address itself is purged after the closed accounts' retention
 //! ([`crate::server::store::Retention::closed_days`]). Also how inactive accounts end.
 
-use crate::server::accounts::auth::AuthError;
+use crate::server::accounts::auth_error::AuthError;
 use crate::server::accounts::sessions;
 use crate::server::accounts::Caller;
 use crate::server::clients::ClientIp;

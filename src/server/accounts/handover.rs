@@ -4,7 +4,7 @@
 //! support; cancelled by the current administrator until it is accepted.
 
 use crate::domain::{EmailAddress, Field, FieldProblems, HandoverForm, Problem, Siret};
-use crate::server::accounts::auth::{AuthError, Notices};
+use crate::server::accounts::{auth_error::AuthError, notices::Notices};
 use crate::server::accounts::{ownership, sessions, tokens, Caller};
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails::{self, Centre};

@@ -2,11 +2,13 @@
 //! attached establishments, and the slow-down of guessing.
 
 pub mod auth;
+pub mod auth_error;
 pub mod closure;
 pub mod establishments;
 pub mod export;
 pub mod handover;
 pub mod hashing;
+pub mod notices;
 pub mod ownership;
 pub mod passkeys;
 pub mod second_factor;

@@ -5,9 +5,9 @@
 //! fingerprint…) is required, so a passkey alone counts as two factors.
 
 use crate::routes::PublicUrl;
-use crate::server::accounts::auth::{AuthError, Notices};
 use crate::server::accounts::second_factor::{Asker, Factors};
 use crate::server::accounts::sessions;
+use crate::server::accounts::{auth_error::AuthError, notices::Notices};
 use crate::server::mail::emails::FactorChange;
 use crate::server::sealing::SecretKey;
 use crate::server::store::{

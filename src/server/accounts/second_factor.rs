@@ -5,9 +5,9 @@
 
 use crate::domain::messages::browser_label;
 use crate::domain::{FactorCode, RecoveryCode};
-use crate::server::accounts::auth::{AuthError, Notices};
 use crate::server::accounts::sessions;
 use crate::server::accounts::throttle::{self, Turn};
+use crate::server::accounts::{auth_error::AuthError, notices::Notices};
 use crate::server::clients::ClientIp;
 use crate::server::mail::emails::{self, FactorChange, FactorNotice};
 use crate::server::sealing::{SecretKey, Unsealable};

@@ -2,7 +2,7 @@
 //! random bits; only their SHA-256 is stored ([`crate::server::store`] keeps the table, this module
 //! decides when a session ends).
 
-use crate::server::accounts::auth::AuthError;
+use crate::server::accounts::auth_error::AuthError;
 use crate::server::clients::ClientIp;
 use crate::server::store::{
     now, AccountId, Duration, OffsetDateTime, SessionEntry, SessionId, SessionLifetimes,
