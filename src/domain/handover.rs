@@ -1,5 +1,5 @@
-//! « Changer d'administrateur »: the new administrator as typed, and its parsing (the same rules
-//! as a signup's Nom, Prénom and address typed twice).
+//! The administrator's Nom, Prénom and address typed twice, as typed and parsed: the form of
+//! « Changer d'administrateur », and the same part of the signup form (`SignupForm::parse`).
 
 use super::signup::email_confirmation_error;
 use super::{EmailAddress, Field, FieldProblems, PersonName, Problem};

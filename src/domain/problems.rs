@@ -204,6 +204,13 @@ impl FieldProblems {
         self.0.sort_by_key(|(f, _)| *f);
     }
 
+    /// Adds the problems of another part of the form.
+    pub fn extend(&mut self, other: FieldProblems) {
+        for (field, problem) in other.0 {
+            self.set(field, problem);
+        }
+    }
+
     pub fn first(&self) -> Option<Field> {
         self.0.first().map(|(f, _)| *f)
     }

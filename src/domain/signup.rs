@@ -1,7 +1,10 @@
 //! The signup form as typed, and its parsing into valid values. Shared so the browser shows the
 //! same messages as the server, which re-checks everything.
 
-use super::{EmailAddress, Field, FieldProblems, OrganisationName, PersonName, Problem, Siret};
+use super::{
+    EmailAddress, Field, FieldProblems, HandoverForm, OrganisationName, PersonName, Problem, Siret,
+    ValidHandover,
+};
 use serde::{Deserialize, Serialize};
 
 /// The form's fields, as typed (nothing is lost when a submission is refused).
@@ -35,30 +38,31 @@ impl SignupForm {
         let organisation = OrganisationName::parse(&self.organisation)
             .map_err(|e| errors.set(Field::Organisation, Problem::Name(e)))
             .ok();
-        let last_name = PersonName::parse(&self.last_name)
-            .map_err(|e| errors.set(Field::LastName, Problem::Name(e)))
-            .ok();
-        let first_name = PersonName::parse(&self.first_name)
-            .map_err(|e| errors.set(Field::FirstName, Problem::Name(e)))
-            .ok();
-        let email = EmailAddress::parse(&self.email)
-            .map_err(|e| errors.set(Field::Email, Problem::Email(e)))
-            .ok();
-        if let Some(mismatch) = email_confirmation_error(&self.email, &self.email_confirmation) {
-            errors.set(Field::EmailConfirmation, mismatch);
+        let administrator = HandoverForm {
+            last_name: self.last_name.clone(),
+            first_name: self.first_name.clone(),
+            email: self.email.clone(),
+            email_confirmation: self.email_confirmation.clone(),
         }
-        match (siret, organisation, last_name, first_name, email) {
-            (Some(siret), Some(organisation), Some(last_name), Some(first_name), Some(email))
-                if errors.is_empty() =>
-            {
-                Ok(ValidSignup {
-                    siret,
-                    organisation,
+        .parse()
+        .map_err(|fields| errors.extend(fields))
+        .ok();
+        match (siret, organisation, administrator) {
+            (
+                Some(siret),
+                Some(organisation),
+                Some(ValidHandover {
                     last_name,
                     first_name,
                     email,
-                })
-            }
+                }),
+            ) if errors.is_empty() => Ok(ValidSignup {
+                siret,
+                organisation,
+                last_name,
+                first_name,
+                email,
+            }),
             _ => Err(errors),
         }
     }

@@ -123,9 +123,11 @@ pub async fn request(
         return Ok(());
     }
     let ttl = tokens::HANDOVER_REQUEST_TTL;
+    let purpose = LinkPurpose::HandoverRequest;
     if tx
-        .recent_link(account.id, LinkPurpose::HandoverRequest, ttl, REQUEST_EVERY)
+        .links_made_since(account.id, purpose, (ttl, REQUEST_EVERY), true)
         .await?
+        > 0
     {
         return Ok(());
     }
@@ -319,7 +321,7 @@ async fn begin(
     let ttl = tokens::HANDOVER_TTL;
     let day = crate::server::store::Duration::days(1);
     if tx
-        .links_made_since(account.id, LinkPurpose::Handover, ttl, day)
+        .links_made_since(account.id, LinkPurpose::Handover, (ttl, day), false)
         .await?
         >= STARTS_PER_DAY
     {

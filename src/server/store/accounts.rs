@@ -314,8 +314,25 @@ impl Tx {
         })
         .execute(self.conn())
         .await?;
+        self.end_access(account.id).await?;
         for sql in [
             "DELETE FROM tokens WHERE account_id = $1",
+            "DELETE FROM attachments WHERE main_account_id = $1",
+            "DELETE FROM accounts WHERE id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(account.id.0)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Ends every way its administrator had into the account: sessions, known browsers, second
+    /// factors, passkey ceremonies and a waiting handover (an ended account, or one that changed
+    /// hands; the caller deals with the links).
+    pub(super) async fn end_access(&mut self, account: AccountId) -> Result<(), StoreError> {
+        for sql in [
             "DELETE FROM sessions WHERE account_id = $1",
             "DELETE FROM known_devices WHERE account_id = $1",
             "DELETE FROM totp_factors WHERE account_id = $1",
@@ -324,11 +341,9 @@ impl Tx {
             "DELETE FROM passkeys WHERE account_id = $1",
             "DELETE FROM webauthn_ceremonies WHERE account_id = $1",
             "DELETE FROM handovers WHERE account_id = $1",
-            "DELETE FROM attachments WHERE main_account_id = $1",
-            "DELETE FROM accounts WHERE id = $1",
         ] {
             sqlx::query(sql)
-                .bind(account.id.0)
+                .bind(account.0)
                 .execute(self.conn())
                 .await?;
         }

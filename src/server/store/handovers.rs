@@ -180,23 +180,12 @@ impl Tx {
         .execute(self.conn())
         .await
         .map_err(conflict_or)?;
-        for sql in [
-            "DELETE FROM handovers WHERE account_id = $1",
-            "DELETE FROM tokens WHERE account_id = $1 AND purpose <> 'not_us'",
-            "DELETE FROM sessions WHERE account_id = $1",
-            "DELETE FROM known_devices WHERE account_id = $1",
-            "DELETE FROM totp_factors WHERE account_id = $1",
-            "DELETE FROM recovery_codes WHERE account_id = $1",
-            "DELETE FROM unseen_recovery_codes WHERE account_id = $1",
-            "DELETE FROM passkeys WHERE account_id = $1",
-            "DELETE FROM webauthn_ceremonies WHERE account_id = $1",
-        ] {
-            sqlx::query(sql)
-                .bind(account.id.0)
-                .execute(self.conn())
-                .await?;
-        }
-        Ok(())
+        // « Ce n'est pas nous » links stay: they belong to the official address.
+        sqlx::query("DELETE FROM tokens WHERE account_id = $1 AND purpose <> 'not_us'")
+            .bind(account.id.0)
+            .execute(self.conn())
+            .await?;
+        self.end_access(account.id).await
     }
 }
 

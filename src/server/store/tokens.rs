@@ -82,27 +82,6 @@ impl Tx {
         Ok(token)
     }
 
-    /// Whether `account` was sent a still-valid link of `purpose` less than `within` ago (each
-    /// such link lives `ttl`).
-    pub async fn recent_link(
-        &mut self,
-        account: AccountId,
-        purpose: LinkPurpose,
-        ttl: Duration,
-        within: Duration,
-    ) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM tokens WHERE account_id = $1 AND purpose = $2 \
-             AND used_at IS NULL AND expires_at > $3",
-        )
-        .bind(account.0)
-        .bind(purpose.code())
-        .bind(unix(super::now() + ttl - within))
-        .fetch_one(self.conn())
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
-    }
-
     /// Marks a valid token used and returns its account; `None` when unknown, used, expired or
     /// of another purpose. The conditional update makes two concurrent uses succeed once.
     pub async fn consume_token(
@@ -150,18 +129,23 @@ impl Tx {
     }
 
     /// How many links of `purpose` (each living `ttl`) were made for `account` in the last
-    /// `within`, used or not.
+    /// `within`: all of them, or only those still unused.
     pub async fn links_made_since(
         &mut self,
         account: AccountId,
         purpose: LinkPurpose,
-        ttl: Duration,
-        within: Duration,
+        (ttl, within): (Duration, Duration),
+        unused_only: bool,
     ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
+        let unused = if unused_only {
+            " AND used_at IS NULL"
+        } else {
+            ""
+        };
+        let row = sqlx::query(&format!(
             "SELECT COUNT(*) AS n FROM tokens WHERE account_id = $1 AND purpose = $2 \
-             AND expires_at > $3",
-        )
+             AND expires_at > $3{unused}"
+        ))
         .bind(account.0)
         .bind(purpose.code())
         .bind(unix(super::now() + ttl - within))
