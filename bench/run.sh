@@ -123,6 +123,17 @@ bench "GET /connexion?__err=… (rendered, login refused)" 32 \
   "http://127.0.0.1:$port/connexion?__path=%2Fapi%2Fconnexion&__err=eyJmb3JtIjoiYUBiLmZyIiwiZmllbGRzIjpbXSwiZ2VuZXJhbCI6eyJjb2RlIjoibG9naW4uYmFkX2NyZWRlbnRpYWxzIn19"
 bench "GET /espace (rendered, logged in)" 32 "http://127.0.0.1:$port/espace" \
   -H "Cookie: $(session_cookie "http://127.0.0.1:$port")"
+# The password link page (« Créer mon mot de passe »): a link of a fresh signup, never used.
+curl -sf -o /dev/null -H "Origin: http://127.0.0.1:$port" -H 'Accept: text/html' \
+  --data 'siret=391+582+749+00019&organisation=Banc&last_name=Banc&first_name=Banc&email=lien%40example.fr&email_confirmation=lien%40example.fr' \
+  "http://127.0.0.1:$port/api/creer-compte" || true
+link=""
+for id in $(curl -sf "http://127.0.0.1:$port/dev/boite-mail" | grep -o 'boite-mail/[0-9]*' | cut -d/ -f2); do
+  link=$(curl -sf "http://127.0.0.1:$port/dev/boite-mail/$id" | grep -o 'mot-de-passe/creer?jeton=[0-9a-f]\{64\}' | head -1 || true)
+  [ -n "$link" ] && curl -sf "http://127.0.0.1:$port/dev/boite-mail/$id" | grep -q 'lien@example.fr' && break
+  link=""
+done
+bench "GET /mot-de-passe/creer?jeton=… (rendered, reads the link)" 32 "http://127.0.0.1:$port/$link"
 bench "POST check, warm cache" 32 "http://127.0.0.1:$port/api/verifier-siret" -s bench/eligibility-cached.lua
 
 # 2. Eligibility through INSEE 100 ms late: every request a new SIRET (cache misses), then one

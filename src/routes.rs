@@ -68,8 +68,10 @@ pub struct Page {
     /// Every anonymous visitor gets it alike: rendered once per process
     /// (`server::page_cache`).
     pub cacheable: bool,
-    /// Holds an island: links the front end (the others load no script or WASM at all).
+    /// Holds an island: links the front end (the others load no WASM at all).
     pub islands: bool,
+    /// Its only script is the password's eye toggle: a few lines in the page, no WASM.
+    pub eye_script: bool,
     /// Only with a session; without its cookie, straight to the login page.
     pub needs_session: bool,
     /// Opened from an emailed link, its secret in the query (`?jeton=`): answered with
@@ -83,6 +85,7 @@ const fn page(path: &'static str) -> Page {
         private: false,
         cacheable: false,
         islands: false,
+        eye_script: false,
         needs_session: false,
         secret_in_query: false,
     }
@@ -121,7 +124,7 @@ pub const PAGES: [Page; 22] = [
     Page {
         private: true,
         cacheable: true,
-        islands: true,
+        eye_script: true,
         ..page(LOGIN)
     },
     Page {

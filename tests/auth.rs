@@ -511,12 +511,16 @@ async fn expired_links_and_idle_sessions_are_refused() {
     use hubpro::server::{accounts::sessions, store::SessionId};
     let id = SessionId::parse(session.split('=').nth(1).unwrap()).unwrap();
     assert!(sessions::account(&app.store, &id).await.unwrap().is_some());
-    // …left idle past the idle limit is over.
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
-        .bind(sessions::LIFETIMES.idle.whole_seconds() + 1)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    // …left idle past the idle limit is over (the time moved back through the store, which
+    // then forgets the sessions it holds, as a write of the app would).
+    let mut tx = app.store.begin().await.unwrap();
+    tx.execute_raw(&format!(
+        "UPDATE sessions SET last_seen_at = last_seen_at - {}",
+        sessions::LIFETIMES.idle.whole_seconds() + 1
+    ))
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(sessions::account(&app.store, &id).await.unwrap(), None);
     let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
         .fetch_one(app.store.pool())

@@ -396,30 +396,80 @@ async fn the_insee_budget_holds_whatever_the_traffic() {
     assert_eq!(insee.calls.lock().unwrap().len(), 28);
 }
 
+/// Each instance holds the live sessions it has read (a logged-in page costs no round trip to
+/// know who asks): a session ended on one instance is refused by the others within a second.
 #[tokio::test]
-async fn a_session_ended_on_one_instance_is_refused_by_the_other_at_once() {
+async fn a_session_ended_on_one_instance_is_refused_by_the_other_within_a_second() {
     use support::journey::{active_account, login};
-    let url = support::postgres_url().await;
-    let vars = [("DATABASE_URL", url.as_str())];
-    let a = support::app_with(&vars).await;
-    let b = support::app_with(&vars).await;
-    active_account(&a, "47728084603753", "claire@example.fr", PASSWORD).await;
-    // Three sessions opened on A, each seen by B.
-    let office = login(&a, "claire@example.fr", PASSWORD).await;
-    let laptop = login(&a, "claire@example.fr", PASSWORD).await;
-    let phone = login(&a, "claire@example.fr", PASSWORD).await;
-    for session in [&office, &laptop, &phone] {
-        assert_eq!(space(&b, session).await.0, 200);
+    for (name, url) in support::all_databases().await {
+        let vars = [("DATABASE_URL", url.as_str())];
+        let a = support::app_with(&vars).await;
+        let b = support::app_with(&vars).await;
+        active_account(&a, "47728084603753", "claire@example.fr", PASSWORD).await;
+        // Three sessions opened on A, each seen by both instances (both hold them now).
+        let office = login(&a, "claire@example.fr", PASSWORD).await;
+        let laptop = login(&a, "claire@example.fr", PASSWORD).await;
+        let phone = login(&a, "claire@example.fr", PASSWORD).await;
+        for session in [&office, &laptop, &phone] {
+            for app in [&a, &b] {
+                assert_eq!(space(app, session).await.0, 200, "{name}");
+            }
+        }
+        // Logged out on B: B refuses it at once, A within a second.
+        let out = post(&b, "/api/deconnexion", &[], Some(&phone)).await;
+        assert_eq!(out.status(), 200);
+        assert_eq!(space(&b, &phone).await.0, 302, "{name}");
+        let waited = until_refused(&a, &phone).await;
+        assert!(waited < Duration::from_secs(1), "{name}: {waited:?}");
+        // « Terminer les autres sessions » on B: the same for the laptop; the office stays.
+        let out = post(&b, "/api/terminer-autres-sessions", &[], Some(&office)).await;
+        assert_eq!(out.status(), 200);
+        assert_eq!(space(&b, &laptop).await.0, 302, "{name}");
+        let waited = until_refused(&a, &laptop).await;
+        assert!(waited < Duration::from_secs(1), "{name}: {waited:?}");
+        assert_eq!(space(&a, &office).await.0, 200, "{name}");
+        assert_eq!(space(&b, &office).await.0, 200, "{name}");
     }
-    // Logged out on B: A refuses it on its very next request (well within a second).
-    let out = post(&b, "/api/deconnexion", &[], Some(&phone)).await;
-    assert_eq!(out.status(), 200);
-    let ended = Instant::now();
-    assert_eq!(space(&a, &phone).await.0, 302);
-    assert!(ended.elapsed() < Duration::from_secs(1));
-    // « Terminer les autres sessions » on B: A refuses the laptop at once, keeps the office.
-    let out = post(&b, "/api/terminer-autres-sessions", &[], Some(&office)).await;
-    assert_eq!(out.status(), 200);
-    assert_eq!(space(&a, &laptop).await.0, 302);
-    assert_eq!(space(&a, &office).await.0, 200);
+}
+
+/// How long `app` went on accepting `session` (gives up after five seconds).
+async fn until_refused(app: &support::TestApp, session: &str) -> Duration {
+    let since = Instant::now();
+    while space(app, session).await.0 == 200 && since.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    since.elapsed()
+}
+
+/// Each instance holds the approvals it has read: an import shows on the instance that made it at
+/// once, on the others within a second.
+#[tokio::test]
+async fn an_approvals_import_shows_on_every_instance_within_a_second() {
+    use hubpro::domain::Siret;
+    for (name, url) in support::all_databases().await {
+        let a = support::open_store(&url).await;
+        let b = support::open_store(&url).await;
+        let siret = Siret::parse(&siret(1)).unwrap();
+        // After their first look at the change table, both hold « no approval ».
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for store in [&a, &b, &a, &b] {
+            assert!(
+                store.approvals_for(&siret).await.unwrap().is_empty(),
+                "{name}"
+            );
+        }
+        support::approve(&a, [siret.as_digits().to_owned()]).await;
+        assert_eq!(a.approvals_for(&siret).await.unwrap().len(), 1, "{name}");
+        let since = Instant::now();
+        while b.approvals_for(&siret).await.unwrap().is_empty()
+            && since.elapsed() < Duration::from_secs(5)
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(
+            since.elapsed() < Duration::from_secs(1),
+            "{name}: {:?}",
+            since.elapsed()
+        );
+    }
 }

@@ -334,19 +334,20 @@ async fn front_end_files_come_precompressed_and_pages_compressed() {
     assert!(plain.text().await.unwrap().contains("Créez votre compte"));
 }
 
-/// A page loads the WASM exactly when it holds an island: the others are interactive as HTML.
+/// A page loads the WASM exactly when it holds an island: the others are interactive as HTML,
+/// the login page with the eye toggle's few lines of script in the page.
 #[tokio::test]
 async fn only_pages_with_an_island_load_the_wasm() {
     let app = support::app_with(&[]).await;
-    for (path, island) in [
-        ("/", false),
-        ("/creer-un-compte", false),
-        ("/inscription", true),
-        ("/inscription?siret=47728084603753", true),
-        ("/connexion", true),
-        ("/mot-de-passe-oublie", false),
-        ("/mot-de-passe/creer?jeton=0", false),
-        ("/nulle-part", false),
+    for (path, island, eye) in [
+        ("/", false, false),
+        ("/creer-un-compte", false, false),
+        ("/inscription", true, false),
+        ("/inscription?siret=47728084603753", true, false),
+        ("/connexion", false, true),
+        ("/mot-de-passe-oublie", false, false),
+        ("/mot-de-passe/creer?jeton=0", false, false),
+        ("/nulle-part", false, false),
     ] {
         let body = app
             .client
@@ -358,11 +359,15 @@ async fn only_pages_with_an_island_load_the_wasm() {
             .await
             .unwrap();
         assert_eq!(body.contains("<leptos-island"), island, "{path}");
-        let loads_wasm = body.contains("<script type=\"module\"");
-        assert_eq!(loads_wasm, island, "{path}: WASM iff island");
+        assert_eq!(body.contains(".wasm"), island, "{path}: WASM iff island");
+        assert_eq!(
+            body.contains("button.eye[aria-controls]"),
+            eye,
+            "{path}: the eye's script"
+        );
         assert_eq!(
             body.contains("data-hydrated=\"true\""),
-            !island,
+            !island && !eye,
             "{path}: marked interactive as sent iff nothing to hydrate"
         );
     }

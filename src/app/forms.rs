@@ -165,18 +165,40 @@ pub fn PasswordInput(
     }
 }
 
-/// A password input and its eye toggle as an island of its own, in a form that is plain HTML
-/// (the login form: it posts like a form without JavaScript, refusals come back in the page).
-#[island]
+/// A password input and its eye toggle in a form that is plain HTML (the login form): no WASM,
+/// the page's few lines of script ([`EYE_SCRIPT`]) show the button and make it work.
+#[component]
 pub fn PasswordField(
-    id: String,
-    label: String,
-    autocomplete: String,
-    describedby: String,
+    id: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    describedby: &'static str,
 ) -> impl IntoView {
-    let value = RwSignal::new(String::new());
-    view! { <PasswordInput id label autocomplete value describedby/> }
+    let maxlength = crate::domain::password::PASSWORD_MAX.to_string();
+    view! {
+        <label for=id>{label}</label>
+        <div class="password-box">
+            <input id=id name=id type="password" required maxlength=maxlength
+                autocomplete=autocomplete aria-describedby=describedby/>
+            <button type="button" class="eye" hidden aria-pressed="false"
+                aria-label="Afficher le mot de passe" aria-controls=id inner_html=EYE_ICON></button>
+        </div>
+    }
 }
+
+/// The eye toggles of a page without islands, as [`PasswordInput`] does them in an island; then
+/// the page says it is ready, as the WASM does elsewhere.
+pub const EYE_SCRIPT: &str = r#"for (const eye of document.querySelectorAll("button.eye[aria-controls]")) {
+  const input = document.getElementById(eye.getAttribute("aria-controls"));
+  eye.addEventListener("click", () => {
+    const show = input.type === "password";
+    input.type = show ? "text" : "password";
+    eye.setAttribute("aria-pressed", String(show));
+    eye.setAttribute("aria-label", show ? "Masquer le mot de passe" : "Afficher le mot de passe");
+  });
+  eye.hidden = false;
+}
+document.body.dataset.hydrated = "true";"#;
 
 /// Regroups a SIRET input as `477 280 846 03753` while the user types, keeping the caret after
 /// the same digit; returns the grouped text.

@@ -120,8 +120,8 @@ pub async fn request_reset(email: String) -> Result<(), AddressProblem> {
 }
 
 /// The login form is plain HTML posting to the server function (a refusal comes back in the
-/// page, the address kept, never the password); only its password field is an island, for the
-/// eye toggle.
+/// page, the address kept, never the password); its eye toggle is a few lines of script, so the
+/// page loads no WASM.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let problem = super::forms::rendered_problem::<Login, _>();
@@ -145,8 +145,8 @@ pub fn LoginPage() -> impl IntoView {
                         maxlength=EMAIL_MAX.to_string() value=kept aria-describedby="login-error"/>
                 </div>
                 <div class="field">
-                    <PasswordField id="password".to_owned() label="Mot de passe *".to_owned()
-                        autocomplete="current-password".to_owned() describedby="login-error".to_owned()/>
+                    <PasswordField id="password" label="Mot de passe *"
+                        autocomplete="current-password" describedby="login-error"/>
                 </div>
                 <button type="submit" class="button primary wide">"Se connecter"</button>
             </ActionForm>

@@ -62,11 +62,15 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
     // Only the pages holding an island link the front end; the others are plain HTML (the
     // password link page, opened from an email, is usable at once on a poor connection).
     #[cfg(feature = "ssr")]
-    let islands = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| crate::routes::page_at(parts.uri.path()))
-        .is_some_and(|page| page.islands);
+    let page = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| crate::routes::page_at(parts.uri.path()));
+    #[cfg(feature = "ssr")]
+    let (islands, eye) = (
+        page.is_some_and(|p| p.islands),
+        page.is_some_and(|p| p.eye_script),
+    );
     #[cfg(not(feature = "ssr"))]
-    let islands = true;
+    let (islands, eye) = (true, false);
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -75,11 +79,12 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link id="leptos" rel="stylesheet" href=stylesheet/>
                 {islands.then(|| island_scripts(options))}
+                {eye.then(eye_script)}
                 <MetaTags/>
             </head>
             // Nothing to hydrate: the page is interactive as it arrives (the mark browser tests and
             // the first-visit bench wait for; the WASM sets it on pages with islands).
-            <body data-hydrated=(!islands).then_some("true")>
+            <body data-hydrated=(!islands && !eye).then_some("true")>
                 <App/>
             </body>
         </html>
@@ -108,6 +113,11 @@ fn island_scripts(options: &LeptosOptions) -> impl IntoView {
 
 #[cfg(not(feature = "ssr"))]
 fn island_scripts(_: &LeptosOptions) {}
+
+/// A page whose only script is the eye toggle: that script, in the page (deferred, as a module).
+fn eye_script() -> impl IntoView {
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{forms::EYE_SCRIPT}</script> }
+}
 
 /// Loads the JS glue and the WASM, then hydrates each island: `hydrate` (lib.rs) sets up the
 /// reactive root, each `<leptos-island>` names its island's function. Islands are not nested.

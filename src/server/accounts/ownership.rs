@@ -34,7 +34,7 @@ pub async fn official_addresses(
 ) -> Result<Vec<EmailAddress>, StoreError> {
     let today = crate::server::registry::approvals::today();
     let mut addresses: Vec<EmailAddress> = Vec::new();
-    for approval in store.list_approvals(Some(siret)).await? {
+    for approval in store.approvals_for(siret).await? {
         let in_force = approval.summary().in_force_on(today);
         let address = approval.notification_email;
         if in_force && !addresses.iter().any(|a| a.identity() == address.identity()) {

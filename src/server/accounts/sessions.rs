@@ -5,7 +5,7 @@
 use crate::server::accounts::auth_error::AuthError;
 use crate::server::clients::ClientIp;
 use crate::server::store::{
-    now, AccountId, Duration, OffsetDateTime, SessionEntry, SessionId, SessionLifetimes,
+    now, Account, AccountId, Duration, OffsetDateTime, SessionEntry, SessionId, SessionLifetimes,
     SessionOrigin, Store, StoreError,
 };
 use crate::server::store::{Event, EventKind};
@@ -37,20 +37,33 @@ pub async fn open(
         .await
 }
 
+/// A live session's idle timer is written at most this often, so that a page costs no write
+/// (the idle limit may thus end a session up to this much early).
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
 /// The account of a live session, refreshing its idle timer; an ended session is deleted.
-pub async fn account(store: &Store, id: &SessionId) -> Result<Option<AccountId>, StoreError> {
-    let Some(session) = store.session(id).await? else {
+pub async fn account(store: &Store, id: &SessionId) -> Result<Option<Account>, StoreError> {
+    let Some((session, account)) = store.session_with_account(id).await? else {
         return Ok(None);
     };
     let t = now();
-    if !alive(session.last_seen, session.expires, t) {
-        store.delete_session(id).await?;
-        return Ok(None);
+    let mut last_seen = session.last_seen;
+    if !alive(last_seen, session.expires, t) {
+        // Another instance may have seen it since this one read it: the stored timer decides.
+        match store.session(id).await? {
+            Some(stored) if alive(stored.last_seen, stored.expires, t) => {
+                last_seen = stored.last_seen
+            }
+            _ => {
+                store.delete_session(id).await?;
+                return Ok(None);
+            }
+        }
     }
-    if t > session.last_seen {
+    if t - last_seen >= TOUCH_EVERY {
         store.touch_session(id, t).await?;
     }
-    Ok(Some(session.account))
+    Ok(Some(account))
 }
 
 fn alive(last_seen: OffsetDateTime, expires: OffsetDateTime, t: OffsetDateTime) -> bool {

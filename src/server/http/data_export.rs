@@ -23,11 +23,6 @@ pub async fn download(
         return to_login();
     };
     let account = match sessions::account(&state.store, &session).await {
-        Ok(Some(id)) => state.store.account_by_id(id).await,
-        Ok(None) => return to_login(),
-        Err(e) => Err(e),
-    };
-    let account = match account {
         Ok(Some(a)) => a,
         Ok(None) => return to_login(),
         Err(e) => return unavailable(&e),

@@ -174,11 +174,7 @@ pub fn too_many<F>(form: F, seconds: i64) -> FormProblem<F> {
 /// The logged-in account, if the session is alive.
 pub async fn current_account(state: &AppState) -> Option<Account> {
     let id = session_id(state)?;
-    let found = match crate::server::accounts::sessions::account(&state.store, &id).await {
-        Ok(Some(account)) => state.store.account_by_id(account).await,
-        Ok(None) => Ok(None),
-        Err(e) => Err(e),
-    };
+    let found = crate::server::accounts::sessions::account(&state.store, &id).await;
     found.unwrap_or_else(|e| {
         tracing::error!(error = %e, "session lookup failed");
         None

@@ -89,7 +89,8 @@ pub struct Account {
     pub official: OfficialNotice,
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.siret, a.email, a.organisation_name, a.last_name, \
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "a.id, a.siret, a.email, a.organisation_name, a.last_name, \
                                a.first_name, a.state, a.created_at, a.password_hash, \
                                a.pending_until, a.official_told_at";
 
@@ -210,6 +211,7 @@ impl Tx {
         id: AccountId,
         password_hash: &str,
     ) -> Result<(), StoreError> {
+        self.sessions_changed = true;
         sqlx::query(
             "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL, \
              last_login_at = $2, inactivity_notice_at = NULL, inactivity_close_at = NULL \
@@ -225,6 +227,7 @@ impl Tx {
 
     /// The official side knows of the account now (see [`OfficialNotice`]); an earlier date stays.
     pub async fn mark_official_told(&mut self, id: AccountId) -> Result<(), StoreError> {
+        self.sessions_changed = true;
         sqlx::query(
             "UPDATE accounts SET official_told_at = $1 WHERE id = $2 AND official_told_at IS NULL",
         )
@@ -332,6 +335,7 @@ impl Tx {
     /// factors, passkey ceremonies and a waiting handover (an ended account, or one that changed
     /// hands; the caller deals with the links).
     pub(super) async fn end_access(&mut self, account: AccountId) -> Result<(), StoreError> {
+        self.sessions_changed = true;
         for sql in [
             "DELETE FROM sessions WHERE account_id = $1",
             "DELETE FROM known_devices WHERE account_id = $1",

@@ -87,6 +87,7 @@ impl Tx {
 
     /// Inserts the approval, or replaces the one with its number.
     pub async fn upsert_approval(&mut self, a: &Approval) -> Result<(), StoreError> {
+        self.approvals_changed = true;
         sqlx::query(
             "INSERT INTO approvals (number, siret, transport_type, trainings, starts_on, ends_on, \
              region, notification_email, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -123,14 +124,30 @@ impl Store {
         rows.iter().map(approval).collect()
     }
 
-    /// Every approval of `siret`, in force or not, oldest first.
-    pub async fn approvals_of(&self, siret: &Siret) -> Result<Vec<ApprovalSummary>, StoreError> {
+    /// Every approval of `siret`, in force or not, oldest first: from this instance's memory
+    /// when it holds them (see [`super::watched`]; an import shows within a second), else in
+    /// one query.
+    pub async fn approvals_for(&self, siret: &Siret) -> Result<Vec<Approval>, StoreError> {
+        let key = siret.as_digits();
+        if let Some(held) = self.approvals.get(key) {
+            return Ok(held);
+        }
+        let ticket = self.approvals.ticket();
         let sql =
             format!("SELECT {COLUMNS} FROM approvals WHERE siret = $1 ORDER BY starts_on, number");
-        let rows = sqlx::query(&sql)
-            .bind(siret.as_digits())
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|r| Ok(approval(r)?.summary())).collect()
+        let rows = sqlx::query(&sql).bind(key).fetch_all(self.pool()).await?;
+        let found = rows.iter().map(approval).collect::<Result<Vec<_>, _>>()?;
+        self.approvals.keep(ticket, key.to_owned(), found.clone());
+        Ok(found)
+    }
+
+    /// [`Store::approvals_for`], as the pages show them.
+    pub async fn approvals_of(&self, siret: &Siret) -> Result<Vec<ApprovalSummary>, StoreError> {
+        Ok(self
+            .approvals_for(siret)
+            .await?
+            .iter()
+            .map(Approval::summary)
+            .collect())
     }
 }

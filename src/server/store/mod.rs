@@ -23,6 +23,7 @@ mod secrets;
 mod sessions;
 mod throttle;
 mod tokens;
+mod watched;
 
 pub use accounts::{
     Account, AccountId, AccountState, EndReason, EndedAccount, Inactive, NewAccount, OfficialNotice,
@@ -38,7 +39,7 @@ pub use outbox::{OutboxCounts, OutgoingEmail, StoredEmail, UnsentEmail};
 pub use passkeys::{Ceremony, StoredPasskey};
 pub use retention::{Purged, Retention};
 pub use secrets::{DeviceKey, LinkToken, SessionId, TokenHash};
-pub use sessions::{SessionEntry, SessionLifetimes, SessionOrigin, StoredSession};
+pub use sessions::{LiveSession, SessionEntry, SessionLifetimes, SessionOrigin, StoredSession};
 pub use throttle::{Policy, Turn};
 pub use time::{Duration, OffsetDateTime};
 pub use tokens::LinkPurpose;
@@ -46,6 +47,8 @@ pub use tokens::LinkPurpose;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
 use std::str::FromStr;
+use std::sync::Arc;
+use watched::Watched;
 
 /// Which SQL database is behind the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +115,10 @@ pub(crate) fn corrupt(column: &'static str, detail: impl std::fmt::Display) -> S
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// Live sessions this instance has read, with their accounts, shared by its clones.
+    sessions: Arc<Watched<sessions::Held>>,
+    /// Approvals by SIRET, as this instance has read them.
+    approvals: Arc<Watched<Vec<Approval>>>,
 }
 
 impl Store {
@@ -146,8 +153,15 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let store = Store { pool, dialect };
+        let store = Store {
+            pool,
+            dialect,
+            sessions: Arc::new(Watched::new("session_changes")),
+            approvals: Arc::new(Watched::new("approval_changes")),
+        };
         store.migrate().await?;
+        watched::watch(store.pool.clone(), Arc::downgrade(&store.sessions));
+        watched::watch(store.pool.clone(), Arc::downgrade(&store.approvals));
         Ok(store)
     }
 
@@ -188,6 +202,10 @@ impl Store {
         Ok(Tx {
             tx,
             dialect: self.dialect,
+            sessions: self.sessions.clone(),
+            approvals: self.approvals.clone(),
+            sessions_changed: false,
+            approvals_changed: false,
         })
     }
 
@@ -206,11 +224,25 @@ impl Store {
 pub struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     dialect: Dialect,
+    sessions: Arc<Watched<sessions::Held>>,
+    approvals: Arc<Watched<Vec<Approval>>>,
+    /// It ends sessions or changes an account: this instance forgets the sessions it holds at
+    /// commit (the others see `session_changes` move).
+    sessions_changed: bool,
+    /// The same for approvals (an import).
+    approvals_changed: bool,
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        if self.sessions_changed {
+            self.sessions.drop_all();
+        }
+        if self.approvals_changed {
+            self.approvals.drop_all();
+        }
+        Ok(())
     }
 
     fn conn(&mut self) -> &mut sqlx::AnyConnection {
@@ -220,6 +252,8 @@ impl Tx {
     /// Runs a statement as written: for tests that damage rows on purpose.
     #[doc(hidden)]
     pub async fn execute_raw(&mut self, sql: &str) -> Result<u64, StoreError> {
+        self.sessions_changed = true;
+        self.approvals_changed = true;
         Ok(sqlx::query(sql).execute(self.conn()).await?.rows_affected())
     }
 }

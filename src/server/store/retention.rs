@@ -65,7 +65,7 @@ impl Store {
         // email's creation: its links were made in the same transaction.
         let undelivered_body = (retention.longest_emailed_link + DEAD_LINK_GRACE).whole_seconds();
         let audit_cutoff = now - i64::from(retention.audit_days) * 86_400;
-        let steps: [(&str, Vec<i64>); 16] = [
+        let steps: [(&str, Vec<i64>); 18] = [
             (
                 "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                 vec![now, now - retention.session_idle.whole_seconds()],
@@ -129,8 +129,17 @@ impl Store {
                 vec![now],
             ),
             ("DELETE FROM handovers WHERE expires_at <= $1", vec![now]),
+            // Instances look at it every fraction of a second: a day of it is plenty.
+            (
+                "DELETE FROM session_changes WHERE at <= $1",
+                vec![now - 86_400],
+            ),
+            (
+                "DELETE FROM approval_changes WHERE at <= $1",
+                vec![now - 86_400],
+            ),
         ];
-        let mut counts = [0u64; 16];
+        let mut counts = [0u64; 18];
         for (i, (sql, binds)) in steps.iter().enumerate() {
             let mut query = sqlx::query(sql);
             for b in binds {
@@ -141,7 +150,13 @@ impl Store {
         Ok(Purged {
             sessions: counts[0],
             links: counts[1],
-            counters: counts[2] + counts[3] + counts[4] + counts[12] + counts[13],
+            counters: counts[2]
+                + counts[3]
+                + counts[4]
+                + counts[12]
+                + counts[13]
+                + counts[16]
+                + counts[17],
             email_bodies: counts[5],
             undelivered_email_bodies: counts[6],
             emails: counts[7],

@@ -1,7 +1,10 @@
 //! Server-side sessions (shared by every app instance): only the SHA-256 of the cookie's value.
 //! When a session ends is the caller's rule ([`SessionLifetimes`]); the store keeps the times.
 
-use super::{instant, unix, AccountId, Duration, OffsetDateTime, SessionId, Store, StoreError, Tx};
+use super::accounts::{account, ACCOUNT_COLUMNS};
+use super::{
+    instant, unix, Account, AccountId, Duration, OffsetDateTime, SessionId, Store, StoreError, Tx,
+};
 use sqlx::Row;
 
 /// How long a session lives: a policy, handed to the store as a value.
@@ -21,6 +24,21 @@ pub struct StoredSession {
     pub expires: OffsetDateTime,
     /// When its owner last typed the password (at login, or to confirm a change).
     pub authenticated: OffsetDateTime,
+}
+
+/// A live session as an instance holds it, with its account.
+#[derive(Clone, Debug)]
+pub(super) struct Held {
+    account: Account,
+    last_seen: OffsetDateTime,
+    expires: OffsetDateTime,
+}
+
+/// A session's times, as [`Store::session_with_account`] gives them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiveSession {
+    pub last_seen: OffsetDateTime,
+    pub expires: OffsetDateTime,
 }
 
 /// Where a session was opened from, as its list shows it.
@@ -146,6 +164,7 @@ impl Store {
         .bind(keep.hash().0)
         .execute(self.pool())
         .await?;
+        self.sessions.drop_all();
         Ok(done.rows_affected() > 0)
     }
 
@@ -160,6 +179,7 @@ impl Store {
             .bind(keep.hash().0)
             .execute(self.pool())
             .await?;
+        self.sessions.drop_all();
         Ok(done.rows_affected())
     }
 
@@ -184,17 +204,60 @@ impl Store {
         }))
     }
 
+    /// The session `id` opens and its account: from this instance's memory when it holds them
+    /// (see [`super::watched`]), else in one query. `last_seen` may be older than another
+    /// instance wrote: [`Store::session`] reads the stored one.
+    pub async fn session_with_account(
+        &self,
+        id: &SessionId,
+    ) -> Result<Option<(LiveSession, Account)>, StoreError> {
+        let key = id.hash().0;
+        if let Some(held) = self.sessions.get(&key) {
+            let session = LiveSession {
+                last_seen: held.last_seen,
+                expires: held.expires,
+            };
+            return Ok(Some((session, held.account)));
+        }
+        let ticket = self.sessions.ticket();
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at, s.expires_at FROM sessions s \
+             JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(&key)
+            .fetch_optional(self.pool())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let session = LiveSession {
+            last_seen: instant("sessions.last_seen_at", row.try_get("last_seen_at")?)?,
+            expires: instant("sessions.expires_at", row.try_get("expires_at")?)?,
+        };
+        let account = account(&row)?;
+        let held = Held {
+            account: account.clone(),
+            last_seen: session.last_seen,
+            expires: session.expires,
+        };
+        self.sessions.keep(ticket, key, held);
+        Ok(Some((session, account)))
+    }
+
     /// Records a request of the session at `at` (its idle timer starts again).
     pub async fn touch_session(
         &self,
         id: &SessionId,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let key = id.hash().0;
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(unix(at))
-            .bind(id.hash().0)
+            .bind(&key)
             .execute(self.pool())
             .await?;
+        self.sessions.update(&key, |held| held.last_seen = at);
         Ok(())
     }
 
@@ -217,6 +280,7 @@ impl Store {
             .bind(id.hash().0)
             .execute(self.pool())
             .await?;
+        self.sessions.drop_all();
         Ok(())
     }
 }
@@ -225,6 +289,7 @@ impl Tx {
     /// Ends every session of an account (after a password change, or by support); returns how
     /// many ended.
     pub async fn delete_account_sessions(&mut self, account: AccountId) -> Result<u64, StoreError> {
+        self.sessions_changed = true;
         let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
             .bind(account.0)
             .execute(self.conn())
