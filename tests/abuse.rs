@@ -435,7 +435,18 @@ async fn a_prefilled_signup_page_asks_insee_only_for_a_top_level_navigation() {
     let (_, body) = get(Some("navigate"), Some("document")).await;
     assert!(
         body.contains(r#"<span class="check">"#),
-        "the eligible status is in the page"
+        "the eligible status is in the page: {body}"
     );
     assert_eq!(insee.calls_for(FORMATRANS), 1);
+    // One call, and one of the budget: the page's check ran once (Suspense builds the form
+    // twice; a second check, dropped halfway, once spent the budget for nothing).
+    let budget: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM insee_calls")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap(),
+        "n",
+    )
+    .unwrap();
+    assert_eq!(budget, 1);
 }

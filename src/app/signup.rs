@@ -231,11 +231,15 @@ pub fn SignupPage() -> impl IntoView {
     let fields = match checkable(&group_digits(&form.siret)) {
         None => view! { <SignupFields form problem check=None/> }.into_any(),
         Some(siret) => {
+            // One check per page: Suspense builds its children twice (a first pass only starts
+            // what they wait for, then drops it), and a dropped check could have spent an INSEE
+            // call of the budget. Both passes share this one.
+            let check = futures::FutureExt::shared(prefilled_check(siret));
             let checked = move || {
-                let (form, problem, siret) = (form.clone(), problem.clone(), siret.clone());
+                let (form, problem, check) = (form.clone(), problem.clone(), check.clone());
                 Suspend::new(async move {
                     // The island only shows the status: the check itself stays out of its props.
-                    let check = prefilled_check(siret).await.map(|answer| {
+                    let check = check.await.map(|answer| {
                         answer.map(|answer| SiretAnswer {
                             check: None,
                             ..answer

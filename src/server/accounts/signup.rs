@@ -51,7 +51,8 @@ pub async fn eligibility(
     siret: &Siret,
     client: &ClientIp,
 ) -> Result<Eligibility, SignupError> {
-    if let Some(account) = deps.store.account_by_siret(siret).await? {
+    let standing = deps.store.siret_standing(siret).await?;
+    if let Some(account) = standing.account {
         match account.state {
             AccountState::Active { .. } => {
                 return Ok(Eligibility::Refused(Refusal::AlreadyRegistered))
@@ -64,7 +65,7 @@ pub async fn eligibility(
         }
     }
     // Held by a signup whose address had an account: it reads as a pending account.
-    if deps.store.siret_held(siret).await? {
+    if standing.held {
         return Ok(Eligibility::Refused(Refusal::Pending));
     }
     let today = crate::server::registry::approvals::today();
@@ -89,14 +90,10 @@ pub async fn eligibility(
     if !establishment.establishment_active {
         return Ok(Eligibility::Refused(Refusal::EstablishmentClosed));
     }
-    let main_establishment =
-        deps.store
-            .attachment_owner(siret)
-            .await?
-            .map(|owner| MainEstablishment {
-                organisation: owner.main_organisation,
-                siret: owner.main_siret,
-            });
+    let main_establishment = standing.attached_to.map(|owner| MainEstablishment {
+        organisation: owner.main_organisation,
+        siret: owner.main_siret,
+    });
     Ok(Eligibility::Eligible {
         establishment: EstablishmentSummary {
             name: establishment.name,

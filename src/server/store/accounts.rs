@@ -1,7 +1,8 @@
 //! Administrator accounts.
 
 use super::{
-    conflict_or, corrupt, instant, unix, unix_now, Dialect, OffsetDateTime, Store, StoreError, Tx,
+    conflict_or, corrupt, instant, unix, unix_now, AttachmentOwner, Dialect, OffsetDateTime, Store,
+    StoreError, Tx,
 };
 use crate::domain::{EmailAddress, OrganisationName, PersonName, Siret};
 use sqlx::Row;
@@ -410,7 +411,52 @@ impl Tx {
     }
 }
 
+/// What a SIRET's check needs to know of it here, read in one round trip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiretStanding {
+    pub account: Option<Account>,
+    /// A signup that created nothing still holds it.
+    pub held: bool,
+    /// The main establishment it is attached to now, if any.
+    pub attached_to: Option<AttachmentOwner>,
+}
+
 impl Store {
+    /// The account, hold and attachment of `siret` at once.
+    pub async fn siret_standing(&self, siret: &Siret) -> Result<SiretStanding, StoreError> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS}, \
+             (SELECT COUNT(*) FROM siret_holds h WHERE h.siret = $1 AND h.until > $2) AS holds, \
+             o.main_account_id, m.siret AS main_siret, m.organisation_name AS main_organisation \
+             FROM (SELECT 1 AS one) x \
+             LEFT JOIN accounts a ON a.siret = $1 \
+             LEFT JOIN attachments o ON o.siret = $1 AND o.detached_at IS NULL \
+             LEFT JOIN accounts m ON m.id = o.main_account_id"
+        );
+        let row = sqlx::query(&sql)
+            .bind(siret.as_digits())
+            .bind(unix_now())
+            .fetch_one(self.pool())
+            .await?;
+        let account = match row.try_get::<Option<i64>, _>("id")? {
+            Some(_) => Some(account(&row)?),
+            None => None,
+        };
+        let attached_to = match row.try_get::<Option<i64>, _>("main_account_id")? {
+            Some(id) => Some(super::attachments::owner(
+                AccountId(id),
+                &row.try_get::<String, _>("main_siret")?,
+                &row.try_get::<String, _>("main_organisation")?,
+            )?),
+            None => None,
+        };
+        Ok(SiretStanding {
+            account,
+            held: row.try_get::<i64, _>("holds")? > 0,
+            attached_to,
+        })
+    }
+
     pub async fn account_by_siret(&self, siret: &Siret) -> Result<Option<Account>, StoreError> {
         self.account_where("a.siret = $1", siret.as_digits()).await
     }

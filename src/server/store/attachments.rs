@@ -16,6 +16,20 @@ pub struct AttachmentOwner {
     pub main_organisation: OrganisationName,
 }
 
+/// The owner an attachment row names, parsed.
+pub(super) fn owner(
+    main_account_id: AccountId,
+    main_siret: &str,
+    main_organisation: &str,
+) -> Result<AttachmentOwner, StoreError> {
+    Ok(AttachmentOwner {
+        main_account_id,
+        main_siret: Siret::parse(main_siret).map_err(|e| corrupt("accounts.siret", e))?,
+        main_organisation: OrganisationName::parse(main_organisation)
+            .map_err(|e| corrupt("accounts.organisation_name", e))?,
+    })
+}
+
 impl Tx {
     /// Attaches `siret` to `main`. The partial unique index makes two concurrent attachments of
     /// one SIRET succeed once (`Conflict(ActiveAttachment)` for the other).
@@ -101,14 +115,12 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let main_siret: String = r.try_get("siret")?;
-        let main_organisation: String = r.try_get("organisation_name")?;
-        Ok(Some(AttachmentOwner {
-            main_account_id: AccountId(r.try_get("main_account_id")?),
-            main_siret: Siret::parse(&main_siret).map_err(|e| corrupt("accounts.siret", e))?,
-            main_organisation: OrganisationName::parse(&main_organisation)
-                .map_err(|e| corrupt("accounts.organisation_name", e))?,
-        }))
+        owner(
+            AccountId(r.try_get("main_account_id")?),
+            &r.try_get::<String, _>("siret")?,
+            &r.try_get::<String, _>("organisation_name")?,
+        )
+        .map(Some)
     }
 
     /// The establishments attached to a main establishment now, oldest first, with the state

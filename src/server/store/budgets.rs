@@ -52,6 +52,17 @@ impl Store {
     /// Takes one INSEE call from the budget all instances share (at most `per_minute` calls in
     /// any 60 s); false when it is spent.
     pub async fn take_insee_call(&self, per_minute: u32, now_ms: i64) -> Result<bool, StoreError> {
+        // Runs to its end even when the page that asked is dropped halfway (its render gave up
+        // on the check): a transaction cut off between two statements was seen to leave its
+        // SQLite connection in a transaction, refusing the next ones.
+        let store = self.clone();
+        match tokio::spawn(async move { store.count_insee_call(per_minute, now_ms).await }).await {
+            Ok(taken) => taken,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
+    async fn count_insee_call(&self, per_minute: u32, now_ms: i64) -> Result<bool, StoreError> {
         let mut tx = self.begin().await?;
         // Locks the row until commit: instances count one after the other.
         sqlx::query("UPDATE budget_locks SET taken = taken + 1 WHERE name = 'insee'")

@@ -8,16 +8,6 @@ use crate::domain::Siret;
 use sqlx::Row;
 
 impl Store {
-    /// Whether a signup that created nothing still holds the SIRET.
-    pub async fn siret_held(&self, siret: &Siret) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT 1 AS held FROM siret_holds WHERE siret = $1 AND until > $2")
-            .bind(siret.as_digits())
-            .bind(unix_now())
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.is_some())
-    }
-
     /// Ends a hold (the centre's official address signs up, or support releases the SIRET).
     /// True when a running hold ended.
     pub async fn release_hold(&self, siret: &Siret) -> Result<bool, StoreError> {

@@ -26,7 +26,8 @@ mod tokens;
 mod watched;
 
 pub use accounts::{
-    Account, AccountId, AccountState, EndReason, EndedAccount, Inactive, NewAccount, OfficialNotice,
+    Account, AccountId, AccountState, EndReason, EndedAccount, Inactive, NewAccount,
+    OfficialNotice, SiretStanding,
 };
 pub use approvals::Approval;
 pub use attachments::AttachmentOwner;
@@ -137,11 +138,12 @@ impl Store {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
-                        // WAL lets readers work during a write; the busy timeout makes
-                        // concurrent writers wait their turn instead of failing.
+                        // The busy timeout first (even the switch to WAL may wait for another
+                        // connection): concurrent writers wait their turn instead of failing.
+                        // WAL lets readers work during a write.
                         for pragma in [
-                            "PRAGMA journal_mode = WAL",
                             "PRAGMA busy_timeout = 5000",
+                            "PRAGMA journal_mode = WAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = NORMAL",
                         ] {
