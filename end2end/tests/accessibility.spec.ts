@@ -127,6 +127,15 @@ test('the whole journey with the keyboard only, axe-checked at each step', async
   await page.keyboard.type(KEYBOARD_EMAIL);
   await tabTo(page, page.getByLabel('Mot de passe *', { exact: true }));
   await page.keyboard.type(PASSWORD);
+  // Its eye toggle (a few lines of script in the page: the login page loads no WASM) works with
+  // the keyboard too.
+  expect(await page.locator('link[href$=".wasm"]').count()).toBe(0);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Afficher le mot de passe' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Mot de passe *', { exact: true })).toHaveAttribute('type', 'text');
+  await expect(page.getByRole('button', { name: 'Masquer le mot de passe' })).toHaveAttribute('aria-pressed', 'true');
+  await tabTo(page, page.getByRole('button', { name: 'Se connecter' }));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/espace$/);
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });

@@ -46,7 +46,7 @@ pub use time::{Duration, OffsetDateTime};
 pub use tokens::LinkPurpose;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions};
+use sqlx::{AnyPool, ConnectOptions, Connection};
 use std::str::FromStr;
 use std::sync::Arc;
 use watched::Watched;
@@ -135,6 +135,20 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 10 })
             .acquire_timeout(std::time::Duration::from_secs(5))
+            // A transaction cut off by a dropped request is rolled back when its connection comes
+            // back (the ping runs after the queued rollback). If that rollback failed, the
+            // connection is still inside the transaction: it is closed rather than handed to the
+            // next request (on SQLite it would hold the write lock and refuse every transaction:
+            // seen under the journey load test).
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
