@@ -1,6 +1,7 @@
 //! Password creation, login and forgotten password: the rules; server functions only translate.
 
 use crate::domain::{policy_refusal, EmailAddress, NewPassword, PasswordContext};
+use crate::server::accounts::auth_error::BUSY_RETRY_SECONDS;
 use crate::server::accounts::hashing::{self, Lane};
 use crate::server::accounts::passkeys::Passkeys;
 use crate::server::accounts::second_factor::{Asker, Factors, Origin, Verified};
@@ -645,9 +646,6 @@ async fn check_credentials(
         }
     }
 }
-
-/// What a login refused for a full hashing queue is told to wait.
-const BUSY_RETRY_SECONDS: i64 = 5;
 
 /// The account's owner hears once that its account reached the ceiling of failed logins.
 async fn warn_owner(

@@ -33,7 +33,7 @@ pub enum AuthError {
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("hashing: {0}")]
-    Hash(#[from] hashing::HashError),
+    Hash(hashing::HashError),
     #[error("second-factor code wrong, used or malformed")]
     CodeInvalid,
     #[error("the login's second step expired or was used")]
@@ -48,4 +48,17 @@ pub enum AuthError {
     PasskeysUnavailable,
     #[error("the handover's new address has an account of its own")]
     AddressTaken,
+}
+
+/// How long a caller turned away by a full hashing queue is asked to wait.
+pub const BUSY_RETRY_SECONDS: i64 = 5;
+
+/// A full queue is a wait (« Patientez »), as at login, wherever a password is hashed.
+impl From<hashing::HashError> for AuthError {
+    fn from(e: hashing::HashError) -> Self {
+        match e {
+            hashing::HashError::Busy => AuthError::Busy(BUSY_RETRY_SECONDS),
+            other => AuthError::Hash(other),
+        }
+    }
 }

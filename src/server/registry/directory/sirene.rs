@@ -136,7 +136,9 @@ impl Directory for SireneClient {
     }
 
     async fn lookup_for(&self, siret: &Siret, client: &ClientIp) -> Result<Lookup, DirectoryError> {
-        if let Some(hit) = self.cached(siret.as_digits()) {
+        // Known here or to another instance (the shared cache): no call, nothing of the client's
+        // share spent.
+        if let Some(hit) = self.known(siret).await {
             return Ok(hit);
         }
         // A likely call: it comes out of this client's share first.
