@@ -36,8 +36,8 @@ CREATE TRIGGER session_ended AFTER DELETE ON sessions
     REFERENCING OLD TABLE AS ended FOR EACH STATEMENT EXECUTE FUNCTION note_sessions_ended();
 
 CREATE TRIGGER account_changed
-    AFTER UPDATE OF email, last_name, first_name, organisation_name, state, password_hash,
-        official_told_at ON accounts
+    AFTER UPDATE OF siret, email, last_name, first_name, organisation_name, state, password_hash,
+        pending_until, created_at, official_told_at ON accounts
     FOR EACH ROW EXECUTE FUNCTION note_change('session_changes');
 
 CREATE TRIGGER account_ended AFTER DELETE ON accounts

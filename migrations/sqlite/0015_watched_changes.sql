@@ -13,8 +13,8 @@ BEGIN
 END;
 
 CREATE TRIGGER account_changed
-AFTER UPDATE OF email, last_name, first_name, organisation_name, state, password_hash,
-    official_told_at ON accounts
+AFTER UPDATE OF siret, email, last_name, first_name, organisation_name, state, password_hash,
+    pending_until, created_at, official_told_at ON accounts
 BEGIN
     INSERT INTO session_changes (at) VALUES (CAST(strftime('%s', 'now') AS INTEGER));
 END;

@@ -427,7 +427,8 @@ impl Store {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS}, \
              (SELECT COUNT(*) FROM siret_holds h WHERE h.siret = $1 AND h.until > $2) AS holds, \
-             o.main_account_id, m.siret AS main_siret, m.organisation_name AS main_organisation \
+             m.id AS main_account_id, m.siret AS main_siret, \
+             m.organisation_name AS main_organisation \
              FROM (SELECT 1 AS one) x \
              LEFT JOIN accounts a ON a.siret = $1 \
              LEFT JOIN attachments o ON o.siret = $1 AND o.detached_at IS NULL \

@@ -58,7 +58,9 @@ impl Store {
         let store = self.clone();
         match tokio::spawn(async move { store.count_insee_call(per_minute, now_ms).await }).await {
             Ok(taken) => taken,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled: the runtime is shutting down.
+            Err(_) => Err(StoreError::Database(sqlx::Error::PoolClosed)),
         }
     }
 

@@ -30,8 +30,9 @@ pub(super) struct Watched<V> {
 struct Inner<V> {
     /// Moves whenever what is held is dropped: a read that started before may not be kept.
     generation: u64,
-    /// What the change table looked like at the last look (row count, highest number).
-    seen: Option<(i64, i64)>,
+    /// What the change table looked like at the last look (row count, lowest and highest
+    /// number).
+    seen: Option<(i64, i64, i64)>,
     looked: Option<Instant>,
     held: HashMap<String, V>,
 }
@@ -105,13 +106,15 @@ impl<V: Clone> Watched<V> {
         self.inner().drop_all();
     }
 
-    fn looked(&self, now: (i64, i64)) {
+    /// `now` as the table was when the look started `at` (what is held is trusted from then, not
+    /// from when a slow answer came).
+    fn looked(&self, now: (i64, i64, i64), at: Instant) {
         let mut inner = self.inner();
         if inner.seen != Some(now) {
             inner.drop_all();
             inner.seen = Some(now);
         }
-        inner.looked = Some(Instant::now());
+        inner.looked = Some(at);
     }
 }
 
@@ -127,17 +130,22 @@ pub(super) fn watch<V: Clone + Send + 'static>(pool: AnyPool, cache: Weak<Watche
                 break;
             }
             // The count sees a change committed late with a lower number; the highest number
-            // sees a purge and new rows that would leave the count as it was.
+            // sees new rows, the lowest a purge (together they could leave the count as it was).
             let sql = format!(
-                "SELECT COUNT(*) AS n, COALESCE(MAX(n), 0) AS top FROM {}",
+                "SELECT COUNT(*) AS n, COALESCE(MIN(n), 0) AS low, COALESCE(MAX(n), 0) AS top \
+                 FROM {}",
                 cache.table
             );
-            let looked = sqlx::query(&sql)
-                .fetch_one(&pool)
-                .await
-                .and_then(|row| Ok((row.try_get::<i64, _>("n")?, row.try_get::<i64, _>("top")?)));
+            let started = Instant::now();
+            let looked = sqlx::query(&sql).fetch_one(&pool).await.and_then(|row| {
+                Ok((
+                    row.try_get::<i64, _>("n")?,
+                    row.try_get::<i64, _>("low")?,
+                    row.try_get::<i64, _>("top")?,
+                ))
+            });
             match looked {
-                Ok(now) => cache.looked(now),
+                Ok(now) => cache.looked(now, started),
                 Err(e) => {
                     tracing::warn!(error = %e, table = cache.table, "change table not read: reading the database")
                 }
@@ -157,14 +165,14 @@ mod tests {
         cache.keep(ticket, "a".into(), 7u32);
         assert!(cache.get("a").is_none(), "no look yet: nothing is trusted");
 
-        cache.looked((0, 0));
+        cache.looked((0, 0, 0), Instant::now());
         let ticket = cache.ticket();
         cache.keep(ticket, "a".into(), 7u32);
         assert!(cache.get("a").is_some());
 
         // A read that started before a change is not kept.
         let before = cache.ticket();
-        cache.looked((1, 1));
+        cache.looked((1, 1, 1), Instant::now());
         assert!(cache.get("a").is_none(), "a change drops everything");
         cache.keep(before, "b".into(), 7u32);
         assert!(cache.get("b").is_none());
@@ -172,7 +180,7 @@ mod tests {
         // The same look again keeps what is held.
         let ticket = cache.ticket();
         cache.keep(ticket, "c".into(), 7u32);
-        cache.looked((1, 1));
+        cache.looked((1, 1, 1), Instant::now());
         assert!(cache.get("c").is_some());
         cache.drop_all();
         assert!(cache.get("c").is_none());
