@@ -278,19 +278,7 @@ pub async fn centre_journey(user: &mut GooseUser) -> TransactionResult {
     .await?;
 
     // 7. The login (the browser is new to the account: its first login).
-    let name = "7 /api/connexion";
-    let fields = [("email", centre.email.as_str()), ("password", PASSWORD)];
-    let from = Some("/connexion");
-    submit(
-        user,
-        name,
-        from,
-        "/api/connexion",
-        &fields,
-        "/espace",
-        false,
-    )
-    .await?;
+    login(user, "7 /api/connexion", &centre).await?;
 
     // 8. The space, with the session cookie: it names the centre.
     let page = send(user.get_request_builder(&GooseMethod::Get, "/espace")?).await?;
@@ -349,6 +337,22 @@ async fn eligible(user: &mut GooseUser, centre: &Centre) -> Result<bool, Box<Tra
         tokio::time::sleep(wait).await;
         waited_for += answer.took + wait;
     }
+}
+
+/// « Se connecter » from the login page, with the centre's address and password.
+pub async fn login(user: &mut GooseUser, name: &str, centre: &Centre) -> TransactionResult {
+    let fields = [("email", centre.email.as_str()), ("password", PASSWORD)];
+    submit(
+        user,
+        name,
+        Some("/connexion"),
+        "/api/connexion",
+        &fields,
+        "/espace",
+        false,
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,25 +4,9 @@
 //! address each time so that the per-address slow-down never applies (the app then emails
 //! « connexion depuis un nouveau navigateur »).
 
-use crate::journey::{new_browser, submit, PASSWORD};
+use crate::journey::{login, new_browser};
 use crate::{bench, Centre};
 use goose::prelude::*;
-
-async fn login(user: &mut GooseUser, name: &str, centre: &Centre) -> TransactionResult {
-    let fields = [("email", centre.email.as_str()), ("password", PASSWORD)];
-    let from = Some("/connexion");
-    submit(
-        user,
-        name,
-        from,
-        "/api/connexion",
-        &fields,
-        "/espace",
-        false,
-    )
-    .await?;
-    Ok(())
-}
 
 /// Each user keeps one account and the browser that account knows (the journey's cookies).
 pub async fn choose_account(user: &mut GooseUser) -> TransactionResult {
