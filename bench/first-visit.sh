@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  cargo leptos build --release --precompress
+  bash scripts/build.sh
 fi
 port=3400
 bash end2end/serve.sh "$port" > target/first-visit-server.log 2>&1 &

@@ -42,7 +42,7 @@ if [ -z "$nginx" ]; then
   nginx=/usr/sbin/nginx
 fi
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  cargo leptos build --release --precompress
+  bash scripts/build.sh
 fi
 CARGO_TARGET_DIR=target/journey cargo build --release --manifest-path bench/journey/Cargo.toml
 rm -rf "$work" && mkdir -p "$work"

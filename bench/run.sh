@@ -18,7 +18,7 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y -qq wrk >/dev/null 2>&1 || { sudo apt-get update -qq && sudo apt-get install -y -qq wrk; }
 fi
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  cargo leptos build --release --precompress
+  bash scripts/build.sh
 fi
 cargo build --release --features ssr --example argon2_cost -q
 

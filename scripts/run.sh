@@ -8,4 +8,5 @@ source scripts/env.sh
 export LEPTOS_ENV=DEV
 # Emails stay in the dev mailbox (/dev/boite-mail) unless an SMTP server is given.
 if [ -z "${HUBPRO_SMTP_URL:-}" ]; then export HUBPRO_DEV_MAILBOX=true; fi
-exec cargo leptos serve --release --precompress
+bash scripts/build.sh
+exec target/release/hubpro

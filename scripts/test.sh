@@ -20,7 +20,7 @@ source scripts/postgres.sh
 cargo test --features ssr
 
 step "release build"
-cargo leptos build --release --precompress
+bash scripts/build.sh
 bash scripts/wasm-size.sh
 
 step "browser tests (Playwright, Debian Chromium)"

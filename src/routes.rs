@@ -68,8 +68,8 @@ pub struct Page {
     /// Every anonymous visitor gets it alike: rendered once per process
     /// (`server::page_cache`).
     pub cacheable: bool,
-    /// Holds an island: links the front end (the others load no WASM at all).
-    pub islands: bool,
+    /// Holds islands: links the WASM that holds them (the others load no WASM at all).
+    pub bundle: Option<Bundle>,
     /// Its only script is the password's eye toggle: a few lines in the page, no WASM.
     pub eye_script: bool,
     /// Only with a session; without its cookie, straight to the login page.
@@ -79,12 +79,34 @@ pub struct Page {
     pub secret_in_query: bool,
 }
 
+/// The WASM of a page with islands: each holds only its page's islands (`build.rs`; built by
+/// `scripts/bundles.sh`), so the signup page does not download the password form's rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    Signup,
+    Password,
+    Space,
+}
+
+impl Bundle {
+    pub const ALL: [Bundle; 3] = [Bundle::Signup, Bundle::Password, Bundle::Space];
+
+    /// Its name in files: `hubpro-<name>.<hash>.wasm`, `hash-<name>.txt`, feature `bundle-<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bundle::Signup => "signup",
+            Bundle::Password => "password",
+            Bundle::Space => "space",
+        }
+    }
+}
+
 const fn page(path: &'static str) -> Page {
     Page {
         path,
         private: false,
         cacheable: false,
-        islands: false,
+        bundle: None,
         eye_script: false,
         needs_session: false,
         secret_in_query: false,
@@ -103,7 +125,7 @@ pub const PAGES: [Page; 22] = [
     },
     Page {
         cacheable: true,
-        islands: true,
+        bundle: Some(Bundle::Signup),
         ..page(SIGNUP)
     },
     page(SIGNUP_DONE),
@@ -114,7 +136,7 @@ pub const PAGES: [Page; 22] = [
     },
     Page {
         private: true,
-        islands: true,
+        bundle: Some(Bundle::Password),
         ..page(NEW_PASSWORD)
     },
     Page {
@@ -143,7 +165,7 @@ pub const PAGES: [Page; 22] = [
     },
     Page {
         private: true,
-        islands: true,
+        bundle: Some(Bundle::Space),
         needs_session: true,
         ..page(SPACE)
     },

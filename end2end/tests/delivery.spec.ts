@@ -18,7 +18,9 @@ test('front-end files come compressed with hashed names and a year of cache', as
   const kinds = assets.map((a) => a.url.split('.').pop()).sort();
   expect(kinds).toEqual(['css', 'js', 'wasm']);
   for (const a of assets) {
-    expect(a.url, 'content hash in the name').toMatch(/\/pkg\/hubpro\.[A-Za-z0-9_-]{8,}\.(css|js|wasm)$/);
+    // The stylesheet is every page's; the script and the WASM are the signup page's own.
+    const name = a.url.endsWith('.css') ? 'hubpro' : 'hubpro-signup';
+    expect(a.url, 'content hash in the name').toMatch(new RegExp(`/pkg/${name}\\.[A-Za-z0-9_-]{8,}\\.(css|js|wasm)$`));
     expect(a.encoding, a.url).toBe('br');
     expect(a.cache, a.url).toBe('public, max-age=31536000, immutable');
     expect(a.vary, a.url).toContain('accept-encoding');

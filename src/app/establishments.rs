@@ -92,7 +92,8 @@ pub fn attached_list(list: Vec<AttachedEstablishment>) -> Markup {
 
 /// The section of the main establishment's space (an island): the list, refreshed after each
 /// attachment or detachment, and the attach form.
-#[island]
+#[cfg_attr(island_space, island)]
+#[cfg_attr(not(island_space), component)]
 pub fn AttachedEstablishments(list: Markup, problem: Option<AttachProblem>) -> impl IntoView {
     let attach = submission::<AttachEstablishment>();
     let detach = submission::<DetachEstablishment>();

@@ -65,12 +65,13 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
     let page = use_context::<axum::http::request::Parts>()
         .and_then(|parts| crate::routes::page_at(parts.uri.path()));
     #[cfg(feature = "ssr")]
-    let (islands, eye) = (
-        page.is_some_and(|p| p.islands),
+    let (bundle, eye) = (
+        page.and_then(|p| p.bundle),
         page.is_some_and(|p| p.eye_script),
     );
     #[cfg(not(feature = "ssr"))]
-    let (islands, eye) = (true, false);
+    let (bundle, eye) = (None::<crate::routes::Bundle>, false);
+    let islands = bundle.is_some();
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -78,7 +79,7 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link id="leptos" rel="stylesheet" href=stylesheet/>
-                {islands.then(|| island_scripts(options))}
+                {bundle.map(|bundle| island_scripts(options, bundle))}
                 {eye.then(eye_script)}
                 <MetaTags/>
             </head>
@@ -91,17 +92,17 @@ pub fn document(options: &LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The front end's links and its loader, on a page with islands. Leptos' `HydrationScripts` does
+/// The links to the page's WASM and its loader, on a page with islands. Leptos' `HydrationScripts` does
 /// the same but reads `hash.txt` at each render (6 % of a rendered page's time) and waits for the
 /// browser to be idle before loading anything; the names are found once here, and the loader
 /// starts at once (the WASM is already coming: it is preloaded).
 #[cfg(feature = "ssr")]
-fn island_scripts(options: &LeptosOptions) -> impl IntoView {
+fn island_scripts(options: &LeptosOptions, bundle: crate::routes::Bundle) -> impl IntoView {
     // Outside the islands nothing hydrates: no hydration marks in the rest of the page.
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let (js, wasm) = crate::server::http::assets::front_end(options);
+    let (js, wasm) = crate::server::http::assets::front_end(options, bundle);
     view! {
         <link rel="modulepreload" href=js.as_str() crossorigin=""/>
         <link rel="preload" href=wasm.as_str() r#as="fetch" r#type="application/wasm" crossorigin=""/>
@@ -112,7 +113,7 @@ fn island_scripts(options: &LeptosOptions) -> impl IntoView {
 }
 
 #[cfg(not(feature = "ssr"))]
-fn island_scripts(_: &LeptosOptions) {}
+fn island_scripts(_: &LeptosOptions, _: crate::routes::Bundle) {}
 
 /// A page whose only script is the eye toggle: that script, in the page (deferred, as a module).
 fn eye_script() -> impl IntoView {

@@ -150,7 +150,8 @@ pub fn NewPasswordPage() -> impl IntoView {
 
 /// The password form (an island): the rules checked as typed, the strength, the eye toggles, the
 /// two entries compared; « Valider » enabled exactly when the server would accept.
-#[island]
+#[cfg_attr(island_password, island)]
+#[cfg_attr(not(island_password), component)]
 fn NewPasswordForm(context: PasswordContext, problem: Option<Refused>) -> impl IntoView {
     let save = super::forms::submission::<SetPassword>();
     let error = super::forms::shown_problem(save, problem);

@@ -267,7 +267,8 @@ pub fn SignupPage() -> impl IntoView {
 
 /// The signup form (an island): SIRET grouped and checked as it is typed, the organisation name
 /// filled from INSEE, the two addresses compared, refusals shown next to their fields.
-#[island]
+#[cfg_attr(island_signup, island)]
+#[cfg_attr(not(island_signup), component)]
 fn SignupFields(
     form: SignupForm,
     problem: Option<SignupProblem>,

@@ -4,10 +4,12 @@
 //! and keeps the file for a year since a new build gives new names. A binary with no `hash.txt`
 //! beside it (a test binary, a build without hashing) links the plain names.
 
+use crate::routes::Bundle;
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -16,8 +18,9 @@ pub fn hash_file(options: &LeptosOptions) -> PathBuf {
     crate::server::config::beside_binary(options.hash_file.as_ref())
 }
 
-/// `css`, `js`, `wasm` → file name under the package folder, from `hash.txt`.
-fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(String, String)> {
+/// `css`, `js`, `wasm` → file name under the package folder, from `hash.txt` (`output_name`: the
+/// files' base name, `hubpro` or a bundle's `hubpro-signup`).
+fn hashed_names(output_name: &str, text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|line| line.split_once(':'))
         .filter(|(kind, _)| matches!(kind.trim(), "css" | "js" | "wasm"))
@@ -25,7 +28,7 @@ fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(String, String)> {
             let kind = kind.trim();
             (
                 kind.to_owned(),
-                format!("{}.{}.{kind}", options.output_name, hash.trim()),
+                format!("{output_name}.{}.{kind}", hash.trim()),
             )
         })
         .collect()
@@ -36,7 +39,7 @@ fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(String, String)> {
 pub fn missing_files(options: &LeptosOptions) -> Vec<String> {
     let names: Vec<String> = if options.hash_files {
         hash_text(options)
-            .map(|text| hashed_names(options, text))
+            .map(|text| hashed_names(&options.output_name, text))
             .unwrap_or_default()
             .into_iter()
             .map(|(_, name)| name)
@@ -70,7 +73,7 @@ pub fn package_path(options: &LeptosOptions) -> String {
 
 /// `hash.txt`, read once: it belongs to the binary, which does not change while it runs.
 fn hash_text(options: &LeptosOptions) -> Option<&'static str> {
-    static TEXT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    static TEXT: OnceLock<Option<String>> = OnceLock::new();
     TEXT.get_or_init(|| std::fs::read_to_string(hash_file(options)).ok())
         .as_deref()
 }
@@ -78,7 +81,12 @@ fn hash_text(options: &LeptosOptions) -> Option<&'static str> {
 /// The hashed file name of `kind` (`css`, `js`, `wasm`), when the build made hashed names.
 fn hashed_name(options: &LeptosOptions, kind: &str) -> Option<String> {
     let text = options.hash_files.then(|| hash_text(options)).flatten()?;
-    hashed_names(options, text)
+    hashed_name_in(&options.output_name, text, kind)
+}
+
+/// The name of `kind` in a hash file's `text`, for files named `output_name`.
+fn hashed_name_in(output_name: &str, text: &str, kind: &str) -> Option<String> {
+    hashed_names(output_name, text)
         .into_iter()
         .find(|(k, _)| k == kind)
         .map(|(_, name)| name)
@@ -91,22 +99,52 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
     format!("{}/{name}", package_path(options))
 }
 
-/// The URLs of the JS glue and the WASM the pages with islands load, found once. Without
-/// `hash.txt`, the names cargo-leptos gives (`_bg` when it did not build this binary).
-pub fn front_end(options: &LeptosOptions) -> &'static (String, String) {
-    static URLS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    URLS.get_or_init(|| {
-        let plain_wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
-            format!("{}.wasm", options.output_name)
-        } else {
-            format!("{}_bg.wasm", options.output_name)
-        };
-        let js =
-            hashed_name(options, "js").unwrap_or_else(|| format!("{}.js", options.output_name));
-        let wasm = hashed_name(options, "wasm").unwrap_or(plain_wasm);
-        let pkg = package_path(options);
-        (format!("{pkg}/{js}"), format!("{pkg}/{wasm}"))
+/// The URLs of the JS glue and the WASM a page with islands loads, found once per bundle: the
+/// bundle's own when the site holds it (`scripts/bundles.sh`), else the WASM holding every island
+/// (`cargo leptos watch` builds only that one).
+pub fn front_end(options: &LeptosOptions, bundle: Bundle) -> &'static (String, String) {
+    static URLS: [OnceLock<(String, String)>; Bundle::ALL.len()] =
+        [const { OnceLock::new() }; Bundle::ALL.len()];
+    URLS[bundle as usize].get_or_init(|| {
+        bundle_front_end(options, bundle).unwrap_or_else(|| whole_front_end(options))
     })
+}
+
+/// A bundle's files, if the build made them and the site holds them: `hubpro-<name>.<hash>.wasm`
+/// named in `hash-<name>.txt` beside the binary.
+fn bundle_front_end(options: &LeptosOptions, bundle: Bundle) -> Option<(String, String)> {
+    let base = format!("{}-{}", options.output_name, bundle.name());
+    let (js, wasm) = if options.hash_files {
+        let hash_file =
+            crate::server::config::beside_binary(&format!("hash-{}.txt", bundle.name()));
+        let text = std::fs::read_to_string(hash_file).ok()?;
+        (
+            hashed_name_in(&base, &text, "js")?,
+            hashed_name_in(&base, &text, "wasm")?,
+        )
+    } else {
+        (format!("{base}.js"), format!("{base}.wasm"))
+    };
+    let pkg = package_dir(options);
+    if !(pkg.join(&js).is_file() && pkg.join(&wasm).is_file()) {
+        return None;
+    }
+    let path = package_path(options);
+    Some((format!("{path}/{js}"), format!("{path}/{wasm}")))
+}
+
+/// The WASM holding every island, as cargo-leptos built it. Without `hash.txt`, the names it
+/// gives (`_bg` when it did not build this binary).
+fn whole_front_end(options: &LeptosOptions) -> (String, String) {
+    let plain_wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        format!("{}.wasm", options.output_name)
+    } else {
+        format!("{}_bg.wasm", options.output_name)
+    };
+    let js = hashed_name(options, "js").unwrap_or_else(|| format!("{}.js", options.output_name));
+    let wasm = hashed_name(options, "wasm").unwrap_or(plain_wasm);
+    let pkg = package_path(options);
+    (format!("{pkg}/{js}"), format!("{pkg}/{wasm}"))
 }
 
 /// Serves the package folder, choosing a precompressed variant by `Accept-Encoding`.
@@ -133,7 +171,7 @@ mod tests {
     #[test]
     fn the_hash_file_gives_one_name_per_kind() {
         let options = LeptosOptions::builder().output_name("hubpro").build();
-        let names = hashed_names(&options, "js: abc-_1\nwasm: def\ncss: ghi\nmanifest: x\n\n");
+        let names = hashed_names("hubpro", "js: abc-_1\nwasm: def\ncss: ghi\nmanifest: x\n\n");
         assert_eq!(
             names,
             [
@@ -142,6 +180,29 @@ mod tests {
                 ("css".to_owned(), "hubpro.ghi.css".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn a_page_links_its_own_wasm_only_when_the_site_holds_it() {
+        let site = std::env::temp_dir().join(format!("hubpro-bundles-{}", std::process::id()));
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("hubpro")
+            .site_root(site.display().to_string())
+            .build();
+        assert_eq!(bundle_front_end(&options, Bundle::Signup), None);
+        for file in ["hubpro-signup.js", "hubpro-signup.wasm"] {
+            std::fs::write(site.join("pkg").join(file), "").unwrap();
+        }
+        assert_eq!(
+            bundle_front_end(&options, Bundle::Signup),
+            Some((
+                "/pkg/hubpro-signup.js".to_owned(),
+                "/pkg/hubpro-signup.wasm".to_owned()
+            ))
+        );
+        assert_eq!(bundle_front_end(&options, Bundle::Space), None);
+        std::fs::remove_dir_all(site).unwrap();
     }
 
     #[test]
