@@ -74,17 +74,16 @@ impl Store {
             .bind(now_ms - 60_000)
             .execute(tx.conn())
             .await?;
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM insee_calls")
-            .fetch_one(tx.conn())
-            .await?;
-        let used: i64 = row.try_get("n")?;
-        let granted = used < i64::from(per_minute);
-        if granted {
-            sqlx::query("INSERT INTO insee_calls (at_ms) VALUES ($1)")
-                .bind(now_ms)
-                .execute(tx.conn())
-                .await?;
-        }
+        // Counted and taken in one statement.
+        let granted = sqlx::query(
+            "INSERT INTO insee_calls (at_ms) SELECT $1 WHERE (SELECT COUNT(*) FROM insee_calls) < $2",
+        )
+        .bind(now_ms)
+        .bind(i64::from(per_minute))
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+            == 1;
         tx.commit().await?;
         Ok(granted)
     }

@@ -122,6 +122,10 @@ pub struct Store {
     approvals: Arc<Watched<Vec<Approval>>>,
 }
 
+/// A pooled connection idle this long is pinged before it is handed out (the database may have
+/// restarted or dropped it meanwhile).
+const CHECK_IDLE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl Store {
     /// Connects (creating the SQLite file and its folder when missing) and runs the migrations.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -135,6 +139,18 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 10 })
             .acquire_timeout(std::time::Duration::from_secs(5))
+            // A connection that came back moments ago is alive: only one idle for a while is
+            // checked before use (sqlx's default pings at every acquire, a round trip before
+            // each statement outside a transaction: a fifth of a signup's).
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for < CHECK_IDLE_AFTER {
+                        return Ok(true);
+                    }
+                    Ok(conn.ping().await.is_ok())
+                })
+            })
             // A transaction cut off by a dropped request is rolled back when its connection comes
             // back (the ping runs after the queued rollback). If that rollback failed, the
             // connection is still inside the transaction: it is closed rather than handed to the

@@ -91,27 +91,23 @@ impl Store {
         due: i64,
         claim: Duration,
     ) -> Result<Option<StoredEmail>, StoreError> {
-        let done = sqlx::query(
+        // The claim and the read in one round trip.
+        let row = sqlx::query(&format!(
             "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL \
-             AND abandoned_at IS NULL AND next_attempt_at = $3",
-        )
+             AND abandoned_at IS NULL AND next_attempt_at = $3 RETURNING {STORED_COLUMNS}"
+        ))
         .bind(unix_now() + claim.whole_seconds())
         .bind(id)
         .bind(due)
-        .execute(self.pool())
+        .fetch_optional(self.pool())
         .await?;
-        if done.rows_affected() == 1 {
-            self.stored_email(id).await
-        } else {
-            Ok(None)
-        }
+        row.map(|r| stored(&r)).transpose()
     }
 
     async fn stored_email(&self, id: i64) -> Result<Option<StoredEmail>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, recipient, subject, text_body, html_body, attempts, sent_at, created_at, sender_name \
-             FROM outbox WHERE id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {STORED_COLUMNS} FROM outbox WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
@@ -254,6 +250,10 @@ impl Store {
         self.stored_email(id).await
     }
 }
+
+/// What [`stored`] reads.
+const STORED_COLUMNS: &str =
+    "id, recipient, subject, text_body, html_body, attempts, sent_at, created_at, sender_name";
 
 fn stored(row: &sqlx::any::AnyRow) -> Result<StoredEmail, StoreError> {
     Ok(StoredEmail {
