@@ -170,7 +170,6 @@ mod tests {
 
     #[test]
     fn the_hash_file_gives_one_name_per_kind() {
-        let options = LeptosOptions::builder().output_name("hubpro").build();
         let names = hashed_names("hubpro", "js: abc-_1\nwasm: def\ncss: ghi\nmanifest: x\n\n");
         assert_eq!(
             names,
