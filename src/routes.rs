@@ -80,7 +80,7 @@ pub struct Page {
 }
 
 /// The WASM of a page with islands: each holds only its page's islands (`build.rs`; built by
-/// `scripts/bundles.sh`), so the signup page does not download the password form's rules.
+/// `scripts/build.sh`), so the signup page does not download the password form's rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bundle {
     Signup,

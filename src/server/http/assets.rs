@@ -100,7 +100,7 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
 }
 
 /// The URLs of the JS glue and the WASM a page with islands loads, found once per bundle: the
-/// bundle's own when the site holds it (`scripts/bundles.sh`), else the WASM holding every island
+/// bundle's own when the site holds it (`scripts/build.sh`), else the WASM holding every island
 /// (`cargo leptos watch` builds only that one).
 pub fn front_end(options: &LeptosOptions, bundle: Bundle) -> &'static (String, String) {
     static URLS: [OnceLock<(String, String)>; Bundle::ALL.len()] =
@@ -111,20 +111,21 @@ pub fn front_end(options: &LeptosOptions, bundle: Bundle) -> &'static (String, S
 }
 
 /// A bundle's files, if the build made them and the site holds them: `hubpro-<name>.<hash>.wasm`
-/// named in `hash-<name>.txt` beside the binary.
+/// with the hash `hash-<name>.txt` beside the binary gives (only a release build makes them).
 fn bundle_front_end(options: &LeptosOptions, bundle: Bundle) -> Option<(String, String)> {
+    let hash_file = crate::server::config::beside_binary(&format!("hash-{}.txt", bundle.name()));
+    bundle_files(options, bundle, &std::fs::read_to_string(hash_file).ok()?)
+}
+
+/// [`bundle_front_end`] with the bundle's hash file read.
+fn bundle_files(
+    options: &LeptosOptions,
+    bundle: Bundle,
+    hash_text: &str,
+) -> Option<(String, String)> {
     let base = format!("{}-{}", options.output_name, bundle.name());
-    let (js, wasm) = if options.hash_files {
-        let hash_file =
-            crate::server::config::beside_binary(&format!("hash-{}.txt", bundle.name()));
-        let text = std::fs::read_to_string(hash_file).ok()?;
-        (
-            hashed_name_in(&base, &text, "js")?,
-            hashed_name_in(&base, &text, "wasm")?,
-        )
-    } else {
-        (format!("{base}.js"), format!("{base}.wasm"))
-    };
+    let js = hashed_name_in(&base, hash_text, "js")?;
+    let wasm = hashed_name_in(&base, hash_text, "wasm")?;
     let pkg = package_dir(options);
     if !(pkg.join(&js).is_file() && pkg.join(&wasm).is_file()) {
         return None;
@@ -189,18 +190,20 @@ mod tests {
             .output_name("hubpro")
             .site_root(site.display().to_string())
             .build();
-        assert_eq!(bundle_front_end(&options, Bundle::Signup), None);
-        for file in ["hubpro-signup.js", "hubpro-signup.wasm"] {
+        let hashes = "js: j1\nwasm: w1\ncss: c1\n";
+        assert_eq!(bundle_files(&options, Bundle::Signup, hashes), None);
+        for file in ["hubpro-signup.j1.js", "hubpro-signup.w1.wasm"] {
             std::fs::write(site.join("pkg").join(file), "").unwrap();
         }
         assert_eq!(
-            bundle_front_end(&options, Bundle::Signup),
+            bundle_files(&options, Bundle::Signup, hashes),
             Some((
-                "/pkg/hubpro-signup.js".to_owned(),
-                "/pkg/hubpro-signup.wasm".to_owned()
+                "/pkg/hubpro-signup.j1.js".to_owned(),
+                "/pkg/hubpro-signup.w1.wasm".to_owned()
             ))
         );
-        assert_eq!(bundle_front_end(&options, Bundle::Space), None);
+        assert_eq!(bundle_files(&options, Bundle::Space, hashes), None);
+        assert_eq!(bundle_files(&options, Bundle::Signup, "css: c1\n"), None);
         std::fs::remove_dir_all(site).unwrap();
     }
 

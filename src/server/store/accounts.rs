@@ -212,7 +212,7 @@ impl Tx {
         id: AccountId,
         password_hash: &str,
     ) -> Result<(), StoreError> {
-        self.sessions_changed = true;
+        self.sessions_changed.scope(super::sessions::scope(id));
         sqlx::query(
             "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL, \
              last_login_at = $2, inactivity_notice_at = NULL, inactivity_close_at = NULL \
@@ -228,7 +228,7 @@ impl Tx {
 
     /// The official side knows of the account now (see [`OfficialNotice`]); an earlier date stays.
     pub async fn mark_official_told(&mut self, id: AccountId) -> Result<(), StoreError> {
-        self.sessions_changed = true;
+        self.sessions_changed.scope(super::sessions::scope(id));
         sqlx::query(
             "UPDATE accounts SET official_told_at = $1 WHERE id = $2 AND official_told_at IS NULL",
         )
@@ -336,7 +336,7 @@ impl Tx {
     /// factors, passkey ceremonies and a waiting handover (an ended account, or one that changed
     /// hands; the caller deals with the links).
     pub(super) async fn end_access(&mut self, account: AccountId) -> Result<(), StoreError> {
-        self.sessions_changed = true;
+        self.sessions_changed.scope(super::sessions::scope(account));
         for sql in [
             "DELETE FROM sessions WHERE account_id = $1",
             "DELETE FROM known_devices WHERE account_id = $1",

@@ -137,7 +137,8 @@ impl Store {
             format!("SELECT {COLUMNS} FROM approvals WHERE siret = $1 ORDER BY starts_on, number");
         let rows = sqlx::query(&sql).bind(key).fetch_all(self.pool()).await?;
         let found = rows.iter().map(approval).collect::<Result<Vec<_>, _>>()?;
-        self.approvals.keep(ticket, key.to_owned(), found.clone());
+        self.approvals
+            .keep(ticket, key.to_owned(), key.to_owned(), found.clone());
         Ok(found)
     }
 

@@ -152,7 +152,8 @@ impl Tx {
         password_hash: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.sessions_changed = true;
+        self.sessions_changed
+            .scope(super::sessions::scope(account.id));
         sqlx::query(
             "INSERT INTO ended_accounts (account_id, siret, email, state, created_at, ended_at, \
              reason, detail, password_hash) VALUES ($1, $2, $3, $4, $5, $6, 'handed_over', $7, NULL)",

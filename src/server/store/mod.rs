@@ -49,7 +49,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection};
 use std::str::FromStr;
 use std::sync::Arc;
-use watched::Watched;
+use watched::{Changes, Watched};
 
 /// Which SQL database is behind the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,7 +148,8 @@ impl Store {
                     if meta.idle_for < CHECK_IDLE_AFTER {
                         return Ok(true);
                     }
-                    Ok(conn.ping().await.is_ok())
+                    // An error closes it without a goodbye, and says so in the log.
+                    conn.ping().await.map(|()| true)
                 })
             })
             // A transaction cut off by a dropped request is rolled back when its connection comes
@@ -188,8 +189,8 @@ impl Store {
         let store = Store {
             pool,
             dialect,
-            sessions: Arc::new(Watched::new("session_changes")),
-            approvals: Arc::new(Watched::new("approval_changes")),
+            sessions: Arc::new(Watched::new("session_changes", true)),
+            approvals: Arc::new(Watched::new("approval_changes", false)),
         };
         store.migrate().await?;
         watched::watch(store.pool.clone(), Arc::downgrade(&store.sessions));
@@ -236,7 +237,7 @@ impl Store {
             dialect: self.dialect,
             sessions: self.sessions.clone(),
             approvals: self.approvals.clone(),
-            sessions_changed: false,
+            sessions_changed: Changes::default(),
             approvals_changed: false,
         })
     }
@@ -258,9 +259,9 @@ pub struct Tx {
     dialect: Dialect,
     sessions: Arc<Watched<sessions::Held>>,
     approvals: Arc<Watched<Vec<Approval>>>,
-    /// It ends sessions or changes an account: this instance forgets the sessions it holds at
-    /// commit (the others see `session_changes` move).
-    sessions_changed: bool,
+    /// The accounts whose sessions it ends or whose row it changes: this instance forgets what
+    /// it holds of them at commit (the others see `session_changes` move).
+    sessions_changed: Changes,
     /// The same for approvals (an import).
     approvals_changed: bool,
 }
@@ -268,9 +269,7 @@ pub struct Tx {
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;
-        if self.sessions_changed {
-            self.sessions.drop_all();
-        }
+        self.sessions.drop_changes(&self.sessions_changed);
         if self.approvals_changed {
             self.approvals.drop_all();
         }
@@ -284,7 +283,7 @@ impl Tx {
     /// Runs a statement as written: for tests that damage rows on purpose.
     #[doc(hidden)]
     pub async fn execute_raw(&mut self, sql: &str) -> Result<u64, StoreError> {
-        self.sessions_changed = true;
+        self.sessions_changed.everything();
         self.approvals_changed = true;
         Ok(sqlx::query(sql).execute(self.conn()).await?.rows_affected())
     }

@@ -164,7 +164,7 @@ impl Store {
         .bind(keep.hash().0)
         .execute(self.pool())
         .await?;
-        self.sessions.drop_all();
+        self.sessions.drop_scope(&scope(account));
         Ok(done.rows_affected() > 0)
     }
 
@@ -179,7 +179,7 @@ impl Store {
             .bind(keep.hash().0)
             .execute(self.pool())
             .await?;
-        self.sessions.drop_all();
+        self.sessions.drop_scope(&scope(account));
         Ok(done.rows_affected())
     }
 
@@ -241,7 +241,8 @@ impl Store {
             last_seen: session.last_seen,
             expires: session.expires,
         };
-        self.sessions.keep(ticket, key, held);
+        self.sessions
+            .keep(ticket, key, scope(held.account.id), held);
         Ok(Some((session, account)))
     }
 
@@ -276,11 +277,14 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id: &SessionId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        let row = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 RETURNING account_id")
             .bind(id.hash().0)
-            .execute(self.pool())
+            .fetch_optional(self.pool())
             .await?;
-        self.sessions.drop_all();
+        if let Some(row) = row {
+            self.sessions
+                .drop_scope(&scope(AccountId(row.try_get("account_id")?)));
+        }
         Ok(())
     }
 }
@@ -289,11 +293,17 @@ impl Tx {
     /// Ends every session of an account (after a password change, or by support); returns how
     /// many ended.
     pub async fn delete_account_sessions(&mut self, account: AccountId) -> Result<u64, StoreError> {
-        self.sessions_changed = true;
+        self.sessions_changed.scope(scope(account));
         let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
             .bind(account.0)
             .execute(self.conn())
             .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// How `session_changes` names what changed: the account whose sessions or row changed (its
+/// triggers write the same).
+pub(super) fn scope(account: AccountId) -> String {
+    account.0.to_string()
 }

@@ -1,9 +1,10 @@
 //! What each app instance holds in memory from the database (live sessions with their accounts,
 //! approvals), so that a page costs no round trip for what rarely changes. Triggers add a row
 //! to a change table whenever the rows behind it change; every instance looks at that table
-//! five times a second and drops all it holds when it moved, and trusts what it holds only
-//! while its last look is fresh: a session ended on one instance is refused by the others
-//! within a second. The instance that writes drops it at once.
+//! five times a second and drops what it holds of the changed scope (an account: its sessions),
+//! or all it holds when it cannot tell what changed, and trusts what it holds only while its
+//! last look is fresh: a session ended on one instance is refused by the others within a
+//! second. The instance that writes drops it at once.
 
 use sqlx::{AnyPool, Row};
 use std::collections::HashMap;
@@ -17,12 +18,16 @@ const WATCH_EVERY: Duration = Duration::from_millis(200);
 const TRUSTED_FOR: Duration = Duration::from_millis(700);
 /// Bounds the memory: past this many entries, all is dropped (and read again as needed).
 const MOST: usize = 20_000;
+/// More new rows than this in one look (a purge of expired sessions): all is dropped.
+const MOST_SCOPES: usize = 100;
 
 /// Values read from the database, by key, kept while `table` (a change table written by
 /// triggers) does not move.
 #[derive(Debug)]
 pub(super) struct Watched<V> {
     table: &'static str,
+    /// The change table names what changed (its `scope` column): only that is dropped.
+    scoped: bool,
     inner: Mutex<Inner<V>>,
 }
 
@@ -34,7 +39,10 @@ struct Inner<V> {
     /// number).
     seen: Option<(i64, i64, i64)>,
     looked: Option<Instant>,
-    held: HashMap<String, V>,
+    /// Value and scope by key.
+    held: HashMap<String, (V, String)>,
+    /// The keys held in each scope.
+    keys: HashMap<String, Vec<String>>,
 }
 
 impl<V> Inner<V> {
@@ -45,6 +53,43 @@ impl<V> Inner<V> {
     fn drop_all(&mut self) {
         self.generation += 1;
         self.held.clear();
+        self.keys.clear();
+    }
+
+    /// A read under way may have seen the scope before its change: no read under way is kept.
+    fn drop_scope(&mut self, scope: &str) {
+        self.generation += 1;
+        for key in self.keys.remove(scope).unwrap_or_default() {
+            self.held.remove(&key);
+        }
+    }
+}
+
+/// What one look at a change table found: its row count, lowest and highest numbers, and the
+/// scopes of the rows numbered above what the last look saw (`None`: it cannot tell, because
+/// the table is not scoped, a row names no scope, or there were too many).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Look {
+    pub count: i64,
+    pub low: i64,
+    pub top: i64,
+    pub scopes: Option<Vec<String>>,
+}
+
+/// What a transaction changed in a scoped cache, dropped at its commit.
+#[derive(Debug, Default)]
+pub(super) struct Changes {
+    all: bool,
+    scopes: Vec<String>,
+}
+
+impl Changes {
+    pub fn scope(&mut self, scope: String) {
+        self.scopes.push(scope);
+    }
+
+    pub fn everything(&mut self) {
+        self.all = true;
     }
 }
 
@@ -54,14 +99,17 @@ impl<V> Inner<V> {
 pub(super) struct Ticket(u64);
 
 impl<V: Clone> Watched<V> {
-    pub fn new(table: &'static str) -> Self {
+    /// `scoped`: the change table has a `scope` column naming what changed.
+    pub fn new(table: &'static str, scoped: bool) -> Self {
         Watched {
             table,
+            scoped,
             inner: Mutex::new(Inner {
                 generation: 0,
                 seen: None,
                 looked: None,
                 held: HashMap::new(),
+                keys: HashMap::new(),
             }),
         }
     }
@@ -76,27 +124,38 @@ impl<V: Clone> Watched<V> {
         if !inner.trusted() {
             return None;
         }
-        inner.held.get(key).cloned()
+        inner.held.get(key).map(|(value, _)| value.clone())
     }
 
     pub fn ticket(&self) -> Ticket {
         Ticket(self.inner().generation)
     }
 
-    pub fn keep(&self, ticket: Ticket, key: String, value: V) {
+    /// Keeps `value`, read since `ticket`, under `key` in `scope` (the change table's name for
+    /// what it depends on).
+    pub fn keep(&self, ticket: Ticket, key: String, scope: String, value: V) {
         let mut inner = self.inner();
         if inner.generation != ticket.0 || !inner.trusted() {
             return;
         }
         if inner.held.len() >= MOST {
             inner.held.clear();
+            inner.keys.clear();
         }
-        inner.held.insert(key, value);
+        if let Some((_, was)) = inner.held.insert(key.clone(), (value, scope.clone())) {
+            if was == scope {
+                return;
+            }
+            if let Some(keys) = inner.keys.get_mut(&was) {
+                keys.retain(|k| *k != key);
+            }
+        }
+        inner.keys.entry(scope).or_default().push(key);
     }
 
     /// Changes a held value after this instance wrote the same change.
     pub fn update(&self, key: &str, change: impl FnOnce(&mut V)) {
-        if let Some(value) = self.inner().held.get_mut(key) {
+        if let Some((value, _)) = self.inner().held.get_mut(key) {
             change(value);
         }
     }
@@ -106,14 +165,46 @@ impl<V: Clone> Watched<V> {
         self.inner().drop_all();
     }
 
-    /// `now` as the table was when the look started `at` (what is held is trusted from then, not
-    /// from when a slow answer came).
-    fn looked(&self, now: (i64, i64, i64), at: Instant) {
+    /// After a write of this instance to `scope` that the change table will show.
+    pub fn drop_scope(&self, scope: &str) {
+        self.inner().drop_scope(scope);
+    }
+
+    /// After a transaction of this instance, what it changed.
+    pub fn drop_changes(&self, changes: &Changes) {
         let mut inner = self.inner();
-        if inner.seen != Some(now) {
+        if changes.all {
             inner.drop_all();
-            inner.seen = Some(now);
+        } else {
+            for scope in &changes.scopes {
+                inner.drop_scope(scope);
+            }
         }
+    }
+
+    /// The highest number the last look saw (rows above it are new).
+    fn top_seen(&self) -> Option<i64> {
+        self.inner().seen.map(|(_, _, top)| top)
+    }
+
+    /// What a look that started `at` found (what is held is trusted from then, not from when a
+    /// slow answer came). Only the new rows' scopes are dropped when the count says they are
+    /// all the change: a row committed late under a lower number, or a purge, drops all.
+    fn looked(&self, look: Look, at: Instant) {
+        let mut inner = self.inner();
+        let now = (look.count, look.low, look.top);
+        match (inner.seen, look.scopes) {
+            (Some(seen), _) if seen == now => {}
+            (Some((count, low, _)), Some(scopes))
+                if low == look.low && count + scopes.len() as i64 == look.count =>
+            {
+                for scope in &scopes {
+                    inner.drop_scope(scope);
+                }
+            }
+            _ => inner.drop_all(),
+        }
+        inner.seen = Some(now);
         inner.looked = Some(at);
     }
 }
@@ -129,22 +220,8 @@ pub(super) fn watch<V: Clone + Send + 'static>(pool: AnyPool, cache: Weak<Watche
             if pool.is_closed() {
                 break;
             }
-            // The count sees a change committed late with a lower number; the highest number
-            // sees new rows, the lowest a purge (together they could leave the count as it was).
-            let sql = format!(
-                "SELECT COUNT(*) AS n, COALESCE(MIN(n), 0) AS low, COALESCE(MAX(n), 0) AS top \
-                 FROM {}",
-                cache.table
-            );
             let started = Instant::now();
-            let looked = sqlx::query(&sql).fetch_one(&pool).await.and_then(|row| {
-                Ok((
-                    row.try_get::<i64, _>("n")?,
-                    row.try_get::<i64, _>("low")?,
-                    row.try_get::<i64, _>("top")?,
-                ))
-            });
-            match looked {
+            match look(&pool, &cache).await {
                 Ok(now) => cache.looked(now, started),
                 Err(e) => {
                     tracing::warn!(error = %e, table = cache.table, "change table not read: reading the database")
@@ -154,35 +231,141 @@ pub(super) fn watch<V: Clone + Send + 'static>(pool: AnyPool, cache: Weak<Watche
     });
 }
 
+/// One look at the change table, in one statement (one snapshot). The count sees a change
+/// committed late with a lower number; the highest number sees new rows, the lowest a purge
+/// (together they could leave the count as it was). A scoped table also gives the scopes of the
+/// rows above the highest number seen last time.
+async fn look<V: Clone>(pool: &AnyPool, cache: &Watched<V>) -> Result<Look, sqlx::Error> {
+    let totals = format!(
+        "SELECT COUNT(*) AS total, COALESCE(MIN(n), 0) AS low, COALESCE(MAX(n), 0) AS top FROM {}",
+        cache.table
+    );
+    if !cache.scoped {
+        let row = sqlx::query(&totals).fetch_one(pool).await?;
+        return Ok(Look {
+            count: row.try_get("total")?,
+            low: row.try_get("low")?,
+            top: row.try_get("top")?,
+            scopes: None,
+        });
+    }
+    // Before a first look nothing is new: only the totals.
+    let after = cache.top_seen().unwrap_or(i64::MAX);
+    let sql = format!(
+        "SELECT c.total, c.low, c.top, s.n AS changed, s.scope FROM ({totals}) c \
+         LEFT JOIN {} s ON s.n > $1 LIMIT {}",
+        cache.table,
+        MOST_SCOPES + 1
+    );
+    let rows = sqlx::query(&sql).bind(after).fetch_all(pool).await?;
+    let Some(first) = rows.first() else {
+        return Err(sqlx::Error::RowNotFound);
+    };
+    let mut scopes = Some(Vec::new());
+    for row in &rows {
+        if row.try_get::<Option<i64>, _>("changed")?.is_none() {
+            continue;
+        }
+        match (row.try_get::<Option<String>, _>("scope")?, scopes.as_mut()) {
+            (Some(scope), Some(list)) if rows.len() <= MOST_SCOPES => list.push(scope),
+            _ => scopes = None,
+        }
+    }
+    Ok(Look {
+        count: first.try_get("total")?,
+        low: first.try_get("low")?,
+        top: first.try_get("top")?,
+        scopes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn look(count: i64, low: i64, top: i64, scopes: Option<&[&str]>) -> Look {
+        Look {
+            count,
+            low,
+            top,
+            scopes: scopes.map(|s| s.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    fn keep(cache: &Watched<u32>, key: &str, scope: &str) {
+        cache.keep(cache.ticket(), key.into(), scope.into(), 7);
+    }
+
     #[test]
     fn nothing_is_used_before_a_look_nor_kept_across_a_change() {
-        let cache = Watched::new("session_changes");
-        let ticket = cache.ticket();
-        cache.keep(ticket, "a".into(), 7u32);
+        let cache = Watched::new("approval_changes", false);
+        keep(&cache, "a", "a");
         assert!(cache.get("a").is_none(), "no look yet: nothing is trusted");
 
-        cache.looked((0, 0, 0), Instant::now());
-        let ticket = cache.ticket();
-        cache.keep(ticket, "a".into(), 7u32);
+        cache.looked(look(0, 0, 0, None), Instant::now());
+        keep(&cache, "a", "a");
         assert!(cache.get("a").is_some());
 
         // A read that started before a change is not kept.
         let before = cache.ticket();
-        cache.looked((1, 1, 1), Instant::now());
+        cache.looked(look(1, 1, 1, None), Instant::now());
         assert!(cache.get("a").is_none(), "a change drops everything");
-        cache.keep(before, "b".into(), 7u32);
+        cache.keep(before, "b".into(), "b".into(), 7);
         assert!(cache.get("b").is_none());
 
         // The same look again keeps what is held.
-        let ticket = cache.ticket();
-        cache.keep(ticket, "c".into(), 7u32);
-        cache.looked((1, 1, 1), Instant::now());
+        keep(&cache, "c", "c");
+        cache.looked(look(1, 1, 1, None), Instant::now());
         assert!(cache.get("c").is_some());
         cache.drop_all();
         assert!(cache.get("c").is_none());
+    }
+
+    #[test]
+    fn a_change_named_by_its_scope_drops_that_scope_only() {
+        let cache = Watched::new("session_changes", true);
+        cache.looked(look(3, 1, 3, Some(&[])), Instant::now());
+        keep(&cache, "s1", "10");
+        keep(&cache, "s2", "10");
+        keep(&cache, "s3", "11");
+
+        // One new row, for account 10: its sessions go, account 11's stay.
+        let under_way = cache.ticket();
+        cache.looked(look(4, 1, 4, Some(&["10"])), Instant::now());
+        assert!(cache.get("s1").is_none() && cache.get("s2").is_none());
+        assert!(cache.get("s3").is_some());
+        cache.keep(under_way, "s4".into(), "12".into(), 7);
+        assert!(
+            cache.get("s4").is_none(),
+            "a read under way across a change"
+        );
+
+        // This instance's own writes.
+        keep(&cache, "s1", "10");
+        let mut changes = Changes::default();
+        changes.scope("10".into());
+        cache.drop_changes(&changes);
+        assert!(cache.get("s1").is_none() && cache.get("s3").is_some());
+        cache.drop_scope("11");
+        assert!(cache.get("s3").is_none());
+    }
+
+    #[test]
+    fn a_change_the_count_cannot_account_for_drops_everything() {
+        let cases = [
+            // A row committed late under a lower number: one more row, none above the top.
+            look(4, 1, 3, Some(&[])),
+            // A purge and a new row together: the lowest number moved.
+            look(3, 2, 4, Some(&["10"])),
+            // Too many rows, or one naming no scope.
+            look(200, 1, 202, None),
+        ];
+        for case in cases {
+            let cache = Watched::new("session_changes", true);
+            cache.looked(look(3, 1, 3, Some(&[])), Instant::now());
+            keep(&cache, "s3", "11");
+            cache.looked(case.clone(), Instant::now());
+            assert!(cache.get("s3").is_none(), "{case:?}");
+        }
     }
 }
