@@ -432,6 +432,88 @@ async fn a_session_ended_on_one_instance_is_refused_by_the_other_within_a_second
     }
 }
 
+/// The memory behind the test above, store by store: a session ended on one instance is dropped by
+/// the other within a second, and only its account's sessions are (another account's stay held:
+/// their pages cost no query). A change the instances do not watch (the idle timer) shows which.
+#[tokio::test]
+async fn an_ended_session_is_dropped_everywhere_with_its_account_only() {
+    use hubpro::domain::{EmailAddress, OrganisationName, PersonName, Siret};
+    use hubpro::server::store::{now, Duration as Days, NewAccount, SessionOrigin, Store};
+    async fn account(store: &Store, n: usize) -> hubpro::server::store::AccountId {
+        let mut tx = store.begin().await.unwrap();
+        let id = tx
+            .insert_pending_account(
+                &NewAccount {
+                    siret: Siret::parse(&siret(n)).unwrap(),
+                    email: EmailAddress::parse(&format!("admin{n}@example.fr")).unwrap(),
+                    organisation_name: OrganisationName::parse("Centre").unwrap(),
+                    last_name: PersonName::parse("Martin").unwrap(),
+                    first_name: PersonName::parse("Léa").unwrap(),
+                },
+                now() + Days::days(3),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+    for (name, url) in support::all_databases().await {
+        let a = support::open_store(&url).await;
+        let b = support::open_store(&url).await;
+        let origin = SessionOrigin::default();
+        let (claire, paul) = (account(&a, 1).await, account(&a, 2).await);
+        let ended = a
+            .create_session(claire, Days::days(1), &origin)
+            .await
+            .unwrap();
+        let kept = a
+            .create_session(paul, Days::days(1), &origin)
+            .await
+            .unwrap();
+        // After their first look at the change table, both hold both sessions.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for store in [&a, &b, &a, &b] {
+            for session in [&ended, &kept] {
+                assert!(store.session_with_account(session).await.unwrap().is_some());
+            }
+        }
+        let (held, _) = a.session_with_account(&kept).await.unwrap().unwrap();
+        // Paul's idle timer moves in the database, unwatched: A goes on showing what it holds.
+        let mut tx = b.begin().await.unwrap();
+        tx.execute_raw(&format!(
+            "UPDATE sessions SET last_seen_at = last_seen_at - 600 WHERE account_id = {}",
+            paul.0
+        ))
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        b.delete_session(&ended).await.unwrap();
+        assert!(b.session_with_account(&ended).await.unwrap().is_none());
+        let since = Instant::now();
+        while a.session_with_account(&ended).await.unwrap().is_some()
+            && since.elapsed() < Duration::from_secs(5)
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(
+            since.elapsed() < Duration::from_secs(1),
+            "{name}: {:?}",
+            since.elapsed()
+        );
+        let (still, _) = a.session_with_account(&kept).await.unwrap().unwrap();
+        assert_eq!(
+            still.last_seen, held.last_seen,
+            "{name}: Paul's session was read again"
+        );
+        let (stored, _) = b.session_with_account(&kept).await.unwrap().unwrap();
+        assert_ne!(
+            stored.last_seen, held.last_seen,
+            "{name}: B reads the database"
+        );
+    }
+}
+
 /// How long `app` went on accepting `session` (gives up after five seconds).
 async fn until_refused(app: &support::TestApp, session: &str) -> Duration {
     let since = Instant::now();

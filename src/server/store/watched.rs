@@ -195,8 +195,9 @@ impl<V: Clone> Watched<V> {
         let now = (look.count, look.low, look.top);
         match (inner.seen, look.scopes) {
             (Some(seen), _) if seen == now => {}
+            // (An empty table's lowest number means nothing.)
             (Some((count, low, _)), Some(scopes))
-                if low == look.low && count + scopes.len() as i64 == look.count =>
+                if (count == 0 || low == look.low) && count + scopes.len() as i64 == look.count =>
             {
                 for scope in &scopes {
                     inner.drop_scope(scope);
@@ -329,7 +330,13 @@ mod tests {
         keep(&cache, "s2", "10");
         keep(&cache, "s3", "11");
 
-        // One new row, for account 10: its sessions go, account 11's stay.
+        // One new row, for account 10: its sessions go, account 11's stay (the same from an
+        // empty table, whose lowest number was 0).
+        let from_empty = Watched::new("session_changes", true);
+        from_empty.looked(look(0, 0, 0, Some(&[])), Instant::now());
+        keep(&from_empty, "s3", "11");
+        from_empty.looked(look(1, 7, 7, Some(&["10"])), Instant::now());
+        assert!(from_empty.get("s3").is_some());
         let under_way = cache.ticket();
         cache.looked(look(4, 1, 4, Some(&["10"])), Instant::now());
         assert!(cache.get("s1").is_none() && cache.get("s2").is_none());
