@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The owner's login during a flood of wrong passwords (issue 20, item 4): `bash bench/login-flood.sh`
-# on a release build (`cargo leptos build --release` first, or run bench/run.sh). A flood of 300
+# on a release build (`bash scripts/build.sh` first, or run bench/run.sh). A flood of 300
 # concurrent wrong logins from 60 client addresses runs for BENCH_SECONDS (default 20); meanwhile
 # the owner logs in from its known browser (device cookie) once every 250 ms, and a stranger's
 # browser too. Prints each one's login time p50 / p99 and what the flood received.

@@ -11,6 +11,14 @@ use sqlx::Row;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AccountId(pub i64);
 
+impl AccountId {
+    /// How `session_changes` names what changed: the account whose sessions or row changed (its
+    /// triggers write the same).
+    pub(super) fn scope(self) -> String {
+        self.0.to_string()
+    }
+}
+
 impl std::fmt::Display for AccountId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "#{}", self.0)
@@ -212,7 +220,7 @@ impl Tx {
         id: AccountId,
         password_hash: &str,
     ) -> Result<(), StoreError> {
-        self.sessions_changed.scope(super::sessions::scope(id));
+        self.sessions_changed.scope(id.scope());
         sqlx::query(
             "UPDATE accounts SET password_hash = $1, state = 'active', pending_until = NULL, \
              last_login_at = $2, inactivity_notice_at = NULL, inactivity_close_at = NULL \
@@ -228,7 +236,7 @@ impl Tx {
 
     /// The official side knows of the account now (see [`OfficialNotice`]); an earlier date stays.
     pub async fn mark_official_told(&mut self, id: AccountId) -> Result<(), StoreError> {
-        self.sessions_changed.scope(super::sessions::scope(id));
+        self.sessions_changed.scope(id.scope());
         sqlx::query(
             "UPDATE accounts SET official_told_at = $1 WHERE id = $2 AND official_told_at IS NULL",
         )
@@ -336,7 +344,7 @@ impl Tx {
     /// factors, passkey ceremonies and a waiting handover (an ended account, or one that changed
     /// hands; the caller deals with the links).
     pub(super) async fn end_access(&mut self, account: AccountId) -> Result<(), StoreError> {
-        self.sessions_changed.scope(super::sessions::scope(account));
+        self.sessions_changed.scope(account.scope());
         for sql in [
             "DELETE FROM sessions WHERE account_id = $1",
             "DELETE FROM known_devices WHERE account_id = $1",

@@ -152,8 +152,7 @@ impl Tx {
         password_hash: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.sessions_changed
-            .scope(super::sessions::scope(account.id));
+        self.sessions_changed.scope(account.id.scope());
         sqlx::query(
             "INSERT INTO ended_accounts (account_id, siret, email, state, created_at, ended_at, \
              reason, detail, password_hash) VALUES ($1, $2, $3, $4, $5, $6, 'handed_over', $7, NULL)",

@@ -164,7 +164,7 @@ impl Store {
         .bind(keep.hash().0)
         .execute(self.pool())
         .await?;
-        self.sessions.drop_scope(&scope(account));
+        self.sessions.drop_scope(&account.scope());
         Ok(done.rows_affected() > 0)
     }
 
@@ -179,7 +179,7 @@ impl Store {
             .bind(keep.hash().0)
             .execute(self.pool())
             .await?;
-        self.sessions.drop_scope(&scope(account));
+        self.sessions.drop_scope(&account.scope());
         Ok(done.rows_affected())
     }
 
@@ -242,7 +242,7 @@ impl Store {
             expires: session.expires,
         };
         self.sessions
-            .keep(ticket, key, scope(held.account.id), held);
+            .keep(ticket, key, held.account.id.scope(), held);
         Ok(Some((session, account)))
     }
 
@@ -283,7 +283,7 @@ impl Store {
             .await?;
         if let Some(row) = row {
             self.sessions
-                .drop_scope(&scope(AccountId(row.try_get("account_id")?)));
+                .drop_scope(&AccountId(row.try_get("account_id")?).scope());
         }
         Ok(())
     }
@@ -293,17 +293,11 @@ impl Tx {
     /// Ends every session of an account (after a password change, or by support); returns how
     /// many ended.
     pub async fn delete_account_sessions(&mut self, account: AccountId) -> Result<u64, StoreError> {
-        self.sessions_changed.scope(scope(account));
+        self.sessions_changed.scope(account.scope());
         let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
             .bind(account.0)
             .execute(self.conn())
             .await?;
         Ok(done.rows_affected())
     }
-}
-
-/// How `session_changes` names what changed: the account whose sessions or row changed (its
-/// triggers write the same).
-pub(super) fn scope(account: AccountId) -> String {
-    account.0.to_string()
 }
