@@ -245,3 +245,38 @@ async fn undelivered_emails_lose_their_bodies_once_every_link_they_may_hold_is_d
 fn far_future() -> hubpro::server::store::OffsetDateTime {
     hubpro::server::store::now() + hubpro::server::store::Duration::days(3650)
 }
+
+/// The change tables the instances watch lose only their oldest rows, by number: a purge always
+/// moves the lowest number, which makes every instance drop what it holds (a row in the middle
+/// could go unseen beside a change committed late; see `store::watched`).
+#[tokio::test]
+async fn change_tables_are_purged_from_their_oldest_row_only() {
+    for (name, url) in support::all_databases().await {
+        let store = support::open_store(&url).await;
+        let t = hubpro::server::store::now();
+        let (old, young) = (t.unix_timestamp() - 2 * 86_400, t.unix_timestamp());
+        // PostgreSQL dates a row by its transaction's start: a later number can be older.
+        for at in [old, young, old, young] {
+            sqlx::query("INSERT INTO session_changes (at, scope) VALUES ($1, '1')")
+                .bind(at)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        let numbers = || async {
+            sqlx::query_scalar::<_, i64>("SELECT n FROM session_changes ORDER BY n")
+                .fetch_all(store.pool())
+                .await
+                .unwrap()
+        };
+        let before = numbers().await;
+        store
+            .purge(
+                hubpro::server::ops::retention::policy(365, &Default::default()),
+                t,
+            )
+            .await
+            .unwrap();
+        assert_eq!(numbers().await, before[3..], "{name}");
+    }
+}

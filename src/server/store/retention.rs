@@ -129,13 +129,19 @@ impl Store {
                 vec![now],
             ),
             ("DELETE FROM handovers WHERE expires_at <= $1", vec![now]),
-            // Instances look at it every fraction of a second: a day of it is plenty.
+            // Instances look at it every fraction of a second: a day of it is plenty. Only the
+            // oldest rows, by number: a purge then always moves the lowest number, and the
+            // instances drop all they hold (on PostgreSQL `at` is a transaction's start, so
+            // purging by it alone could take a row in the middle and, with a change committed
+            // late, leave the count as the instances expect; see `watched::Watched::looked`).
             (
-                "DELETE FROM session_changes WHERE at <= $1",
+                "DELETE FROM session_changes WHERE n <= \
+                 (SELECT MAX(n) FROM session_changes WHERE at <= $1)",
                 vec![now - 86_400],
             ),
             (
-                "DELETE FROM approval_changes WHERE at <= $1",
+                "DELETE FROM approval_changes WHERE n <= \
+                 (SELECT MAX(n) FROM approval_changes WHERE at <= $1)",
                 vec![now - 86_400],
             ),
         ];
