@@ -18,6 +18,8 @@ fn page(title: &str, stylesheet_href: &str, content: impl IntoView + 'static) ->
                     <meta name="viewport" content="width=device-width, initial-scale=1"/>
                     <title>{title}</title>
                     <link rel="stylesheet" href=href/>
+                    // Without it, browsers ask for /favicon.ico, which does not exist.
+                    <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 </head>
                 <body data-hydrated="true">
                     <Frame>{content}</Frame>
