@@ -8,34 +8,12 @@ Usage: fake_insee_quota.py PORT MIN_MS MAX_MS PER_MINUTE"""
 import collections, json, random, sys, threading, time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
+from fake_insee import establishment
+
 PORT, LOW, HIGH, PER_MINUTE = (int(a) for a in sys.argv[1:5])
 lock = threading.Lock()
 calls = collections.defaultdict(collections.deque)  # key -> arrival times in the last 60 s
 stats = {"answered": 0, "refused_quota": 0, "refused_key": 0}
-
-
-def establishment(siret):
-    return {
-        "header": {"statut": 200, "message": "ok"},
-        "etablissement": {
-            "siren": siret[:9], "nic": siret[9:], "siret": siret,
-            "statutDiffusionEtablissement": "O", "etablissementSiege": True,
-            "uniteLegale": {"etatAdministratifUniteLegale": "A", "statutDiffusionUniteLegale": "O",
-                            "denominationUniteLegale": "CENTRE DE BANC", "sigleUniteLegale": None,
-                            "denominationUsuelle1UniteLegale": None, "nomUniteLegale": None,
-                            "nomUsageUniteLegale": None, "prenom1UniteLegale": None,
-                            "prenomUsuelUniteLegale": None, "categorieJuridiqueUniteLegale": "5710",
-                            "activitePrincipaleUniteLegale": "85.53Z"},
-            "adresseEtablissement": {"numeroVoieEtablissement": "1", "typeVoieEtablissement": "RUE",
-                                     "libelleVoieEtablissement": "DU BANC",
-                                     "complementAdresseEtablissement": None,
-                                     "codePostalEtablissement": "75001",
-                                     "libelleCommuneEtablissement": "PARIS"},
-            "periodesEtablissement": [{"dateFin": None, "dateDebut": "2019-01-01",
-                                       "etatAdministratifEtablissement": "A",
-                                       "enseigne1Etablissement": None,
-                                       "denominationUsuelleEtablissement": None,
-                                       "activitePrincipaleEtablissement": "85.53Z"}]}}
 
 
 def within_quota(key):

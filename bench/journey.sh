@@ -59,22 +59,7 @@ say() { printf '%s\n' "$@" | tee -a "$summary"; }
 random_hex() { python3 -c 'import secrets; print(secrets.token_hex(32))'; }
 
 # The bench SIRETs (bench/sirets.lua), each approved, its notices to banc<N>@example.fr.
-python3 - "$work/agrements.csv" "$approvals" <<'EOF'
-import sys
-def ok(s):
-    t = 0
-    for i, c in enumerate(reversed(s)):
-        d = int(c)
-        if i % 2:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        t += d
-    return t % 10 == 0
-with open(sys.argv[1], "w") as f:
-    f.write("numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n")
-    for n in range(1, int(sys.argv[2]) + 1):
-        s = next(f"8{n:012d}{d}" for d in range(10) if ok(f"8{n:012d}{d}"))
-        f.write(f"BANC-{n};{s};voyageurs;FCO;2020-01-01;;Bretagne;banc{n}@example.fr\n")
-EOF
+python3 bench/approvals.py "$work/agrements.csv" "$approvals"
 
 # start_nginx COUNT: nginx in front of the first COUNT instances, with the shipped settings.
 start_nginx() {

@@ -89,22 +89,7 @@ session_cookie() {
 }
 
 # bench SIRETs (see bench/sirets.lua) with an approval each, for the signup runs.
-python3 - "$work/agrements-banc.csv" <<'EOF'
-import sys
-def ok(s):
-    t = 0
-    for i, c in enumerate(reversed(s)):
-        d = int(c)
-        if i % 2:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        t += d
-    return t % 10 == 0
-with open(sys.argv[1], "w") as f:
-    f.write("numero_agrement;siret;type;formations;date_debut;date_fin;region;email_notification\n")
-    for n in range(1, 40001):
-        s = next(f"8{n:012d}{d}" for d in range(10) if ok(f"8{n:012d}{d}"))
-        f.write(f"BANC-{n};{s};voyageurs;FCO;2020-01-01;;Bretagne;banc{n}@example.fr\n")
-EOF
+python3 bench/approvals.py "$work/agrements-banc.csv" 40000
 
 say "== Hub Pro Transport benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores"
 bash scripts/wasm-size.sh | tee -a "$work/results.txt"
@@ -179,16 +164,7 @@ start passwords "sqlite://$work/passwords.db" HUBPRO_SIRENE_URL=http://127.0.0.1
 base="http://127.0.0.1:$port"
 flows=()
 for n in $(seq 1 50); do
-  siret=$(python3 -c "
-n=$n
-def ok(s):
-    t=0
-    for i,c in enumerate(reversed(s)):
-        d=int(c)
-        if i%2: d=d*2-9 if d*2>9 else d*2
-        t+=d
-    return t%10==0
-print(next(f'8{n:012d}{d}' for d in range(10) if ok(f'8{n:012d}{d}')))")
+  siret=$(python3 bench/approvals.py --siret "$n")
   curl -sf -o /dev/null "$base/api/creer-compte" --data "siret=$siret&organisation=Centre&last_name=Martin&first_name=Léa&email=pw$n@example.fr&email_confirmation=pw$n@example.fr"
 done
 sleep 1

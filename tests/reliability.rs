@@ -490,17 +490,9 @@ async fn an_ended_session_is_dropped_everywhere_with_its_account_only() {
 
         b.delete_session(&ended).await.unwrap();
         assert!(b.session_with_account(&ended).await.unwrap().is_none());
-        let since = Instant::now();
-        while a.session_with_account(&ended).await.unwrap().is_some()
-            && since.elapsed() < Duration::from_secs(5)
-        {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        assert!(
-            since.elapsed() < Duration::from_secs(1),
-            "{name}: {:?}",
-            since.elapsed()
-        );
+        let waited =
+            waited_until(async || a.session_with_account(&ended).await.unwrap().is_none()).await;
+        assert!(waited < Duration::from_secs(1), "{name}: {waited:?}");
         let (still, _) = a.session_with_account(&kept).await.unwrap().unwrap();
         assert_eq!(
             still.last_seen, held.last_seen,
@@ -516,8 +508,13 @@ async fn an_ended_session_is_dropped_everywhere_with_its_account_only() {
 
 /// How long `app` went on accepting `session` (gives up after five seconds).
 async fn until_refused(app: &support::TestApp, session: &str) -> Duration {
+    waited_until(async || space(app, session).await.0 != 200).await
+}
+
+/// How long it took `done` to turn true, asked every 10 ms (gives up after five seconds).
+async fn waited_until(mut done: impl AsyncFnMut() -> bool) -> Duration {
     let since = Instant::now();
-    while space(app, session).await.0 == 200 && since.elapsed() < Duration::from_secs(5) {
+    while !done().await && since.elapsed() < Duration::from_secs(5) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     since.elapsed()
@@ -542,16 +539,8 @@ async fn an_approvals_import_shows_on_every_instance_within_a_second() {
         }
         support::approve(&a, [siret.as_digits().to_owned()]).await;
         assert_eq!(a.approvals_for(&siret).await.unwrap().len(), 1, "{name}");
-        let since = Instant::now();
-        while b.approvals_for(&siret).await.unwrap().is_empty()
-            && since.elapsed() < Duration::from_secs(5)
-        {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        assert!(
-            since.elapsed() < Duration::from_secs(1),
-            "{name}: {:?}",
-            since.elapsed()
-        );
+        let waited =
+            waited_until(async || !b.approvals_for(&siret).await.unwrap().is_empty()).await;
+        assert!(waited < Duration::from_secs(1), "{name}: {waited:?}");
     }
 }
